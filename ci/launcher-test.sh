@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Tests of ./softmax as a newcomer meets it: JDK discovery, native library errors, the demo.
+# Each check prints PASS or FAIL with what it saw; any FAIL makes the script exit non-zero.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+SOFTMAX="$ROOT/softmax"
+failures=0
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1"; echo "----- output -----"; cat "$scratch/out"; echo "------------------"; failures=$((failures + 1)); }
+
+# Runs the launcher with extra environment; output (stdout+stderr) in $scratch/out, exit code in $rc.
+launch() {
+  local -a envs=()
+  while [[ $# -gt 0 && "$1" == *=* ]]; do envs+=("$1"); shift; done
+  env "${envs[@]}" "$SOFTMAX" "$@" >"$scratch/out" 2>&1
+  rc=$?
+}
+
+jdk17=""
+for candidate in /usr/lib/jvm/*17*; do
+  [[ -x "$candidate/bin/java" ]] && { jdk17=$candidate; break; }
+done
+empty="$scratch/no-jdks"
+mkdir -p "$empty"
+
+# 1. JAVA_HOME at an old JDK: the launcher still finds JDK 25+ under the search folder.
+if [[ -n "$jdk17" ]]; then
+  launch JAVA_HOME="$jdk17" --launcher-java
+  found=$(cat "$scratch/out")
+  if [[ $rc -eq 0 && -x "$found/bin/java" ]] && grep -q 'JAVA_VERSION="2[5-9]\|JAVA_VERSION="[3-9][0-9]' "$found/release"; then
+    pass "JAVA_HOME=$jdk17 -> launcher picked $found"
+  else
+    fail "JAVA_HOME=$jdk17 should still lead to a JDK 25+ (rc=$rc)"
+  fi
+else
+  echo "NOTE: no JDK 17 under /usr/lib/jvm; using a fake old JAVA_HOME instead"
+fi
+
+# 2. No JDK 25+ anywhere: one clear sentence, no stack trace, non-zero exit.
+old_home=${jdk17:-$empty}
+launch JAVA_HOME="$old_home" PATH="/usr/bin:/bin" SOFTMAX_JDK_SEARCH="$empty" demo
+lines=$(grep -c . "$scratch/out")
+if [[ $rc -ne 0 && $lines -eq 1 ]] && grep -q '^softmax: no JDK 25 or newer was found' "$scratch/out" \
+   && grep -q "$empty" "$scratch/out" && ! grep -q 'Exception\|	at ' "$scratch/out"; then
+  pass "no JDK 25+: '$(cat "$scratch/out")'"
+else
+  fail "no JDK 25+ should print exactly one sentence and exit non-zero (rc=$rc, lines=$lines)"
+fi
+
+# 3. The demo works and shows the oneDNN version, the dispatched ISA and where the library came from.
+launch demo
+if [[ $rc -eq 0 ]] && grep -q 'oneDNN 3\.13' "$scratch/out" && grep -qi 'ISA' "$scratch/out" \
+   && grep -q 'libdnnl.so.3' "$scratch/out" && ! grep -q '^WARNING' "$scratch/out"; then
+  pass "demo prints version, ISA and library location, and no JVM warning"
+else
+  fail "demo (rc=$rc)"
+fi
+
+# 4. An explicit library path that does not exist: the error names it.
+launch SOFTMAX_DNNL_LIBRARY=/nonexistent demo
+if [[ $rc -ne 0 ]] && grep -q '/nonexistent' "$scratch/out" && ! grep -q '	at ' "$scratch/out"; then
+  pass "SOFTMAX_DNNL_LIBRARY=/nonexistent: '$(head -n 1 "$scratch/out")'"
+else
+  fail "SOFTMAX_DNNL_LIBRARY=/nonexistent should fail naming the path (rc=$rc)"
+fi
+
+if (( failures > 0 )); then
+  echo "launcher-test: $failures check(s) failed"
+  exit 1
+fi
+echo "launcher-test: all checks passed"

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test: the Maven test suites of all modules (native access granted
+# explicitly, illegal native access denied), then the launcher's own tests.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+cd "$ROOT"
+# shellcheck source=lib/jdk.sh
+source "$ROOT/ci/lib/jdk.sh"
+find_jdk25 || exit 1
+echo "ci/test.sh: using JDK at $SOFTMAX_JAVA_HOME"
+
+softmax_mvn -B -ntp install
+
+bash "$ROOT/ci/launcher-test.sh"
+
+echo "ci/test.sh: all tests passed"

@@ -1,0 +1,30 @@
+package dev.softmax.cli;
+
+import dev.softmax.EngineOptions;
+import dev.softmax.SoftmaxEngine;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code softmax info}: what this machine runs the engine on. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Print the JDK, the backend chosen and why, oneDNN's version, ISA and location, and the Java kernel.")
+final class InfoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("JDK: " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ", "
+                + System.getProperty("java.home") + ")");
+        out.println("CPUs available: " + Runtime.getRuntime().availableProcessors());
+        try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.defaults())) {
+            out.print(engine.backend().describe());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.softmax.cli;
+
+import dev.softmax.nativelib.NativeLibraryUnavailableException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code softmax} command. Exit codes: 0 success, 2 bad usage or bad input (one line on stderr),
+ * 1 internal or environment error.
+ */
+@Command(name = "softmax", mixinStandardHelpOptions = true, versionProvider = SoftmaxCommand.Version.class,
+        description = "Softmax and log-softmax on oneDNN or the pure-Java kernel, from the command line.",
+        subcommands = {DemoCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+public final class SoftmaxCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = execute(args, out, err);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs the command with the given streams and returns its exit code. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new SoftmaxCommand());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
+            PrintWriter stderr = line.getErr();
+            if (exception instanceof BadInputException || exception instanceof IllegalArgumentException) {
+                stderr.println("softmax: " + exception.getMessage());
+                return 2;
+            }
+            if (exception instanceof NativeLibraryUnavailableException) {
+                stderr.println("softmax: " + exception.getMessage());
+                return 1;
+            }
+            stderr.println("softmax: internal error: " + exception);
+            exception.printStackTrace(stderr);
+            return 1;
+        });
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Reports the project version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = SoftmaxCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"softmax-engine " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.softmax;
+
+import dev.softmax.internal.BackendDispatcher;
+import dev.softmax.internal.CallValidator;
+import dev.softmax.internal.JavaSoftmaxBackend;
+import dev.softmax.internal.Operation;
+import dev.softmax.internal.RowParallelism;
+import dev.softmax.internal.dnnl.DnnlRuntime;
+import dev.softmax.internal.dnnl.DnnlSoftmaxBackend;
+import dev.softmax.internal.kernel.KernelProvider;
+import dev.softmax.nativelib.NativeLibraryUnavailableException;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Softmax and log-softmax over {@link TensorView}s, computed by oneDNN or by the Java kernel.
+ *
+ * <pre>{@code
+ * try (SoftmaxEngine engine = SoftmaxEngine.create();
+ *      Arena arena = Arena.ofConfined()) {
+ *     TensorView logits = TensorView.allocate(arena, DType.F32, 64, 32000);
+ *     // ... fill logits ...
+ *     TensorView probabilities = TensorView.allocate(arena, DType.F32, 64, 32000);
+ *     engine.softmax(logits, probabilities);          // along the last axis
+ *     engine.logSoftmax(logits, logits, -1, 0.7f);    // in place, temperature 0.7
+ * }
+ * }</pre>
+ *
+ * <p><b>Thread safety:</b> an engine may be used by any number of threads at once. {@link #close()} waits for
+ * calls in progress and then frees every native resource; calls after it throw {@link IllegalStateException}.
+ *
+ * <p><b>Errors:</b> every argument is validated before anything is written. Bad arguments throw
+ * {@link IllegalArgumentException} (or {@link NullPointerException}) naming the argument and what was
+ * expected; a closed arena throws {@link IllegalStateException}; a segment confined to another thread throws
+ * {@link WrongThreadException}; under {@link EdgePolicy#REJECT} a NaN/+inf input throws
+ * {@link NonFiniteInputException}. A failure inside oneDNN throws {@link SoftmaxNativeException} with oneDNN's
+ * status name.
+ */
+public final class SoftmaxEngine implements AutoCloseable {
+
+    private final EngineOptions options;
+    private final BackendDispatcher dispatcher;
+    private final RowParallelism parallelism;
+    private final BackendInfo info;
+    private final AtomicLong callsInProgress = new AtomicLong();
+    private volatile boolean closed;
+
+    private SoftmaxEngine(EngineOptions options) {
+        this.options = options;
+        this.parallelism = new RowParallelism(options.threads());
+        KernelProvider kernels = KernelProvider.get();
+        JavaSoftmaxBackend java = new JavaSoftmaxBackend(kernels, parallelism);
+        DnnlRuntime runtime = null;
+        String onednnProblem = null;
+        if (options.backend() != Backend.JAVA) {
+            try {
+                runtime = DnnlRuntime.open();
+            } catch (NativeLibraryUnavailableException | IllegalStateException | SoftmaxNativeException e) {
+                if (options.backend() == Backend.ONEDNN) {
+                    parallelism.close();
+                    throw e;
+                }
+                onednnProblem = e.getMessage();
+            }
+        } else {
+            onednnProblem = "backend JAVA was requested";
+        }
+        DnnlSoftmaxBackend onednn = runtime == null ? null
+                : new DnnlSoftmaxBackend(runtime, options.primitiveCacheCapacity(), parallelism);
+        this.dispatcher = new BackendDispatcher(options.backend(), java, onednn);
+        this.info = new BackendInfo(options.backend(), runtime != null, Optional.ofNullable(onednnProblem),
+                Optional.ofNullable(runtime).map(DnnlRuntime::version),
+                Optional.ofNullable(runtime).map(DnnlRuntime::cpuIsa),
+                Optional.ofNullable(runtime).map(r -> r.library().describe()),
+                kernels.name(), kernels.fallbackReason(), options.threads(), dispatcher.rule());
+    }
+
+    /** An engine with {@link EngineOptions#defaults()}. */
+    public static SoftmaxEngine create() {
+        return new SoftmaxEngine(EngineOptions.defaults());
+    }
+
+    /**
+     * An engine with the given options.
+     *
+     * @throws NativeLibraryUnavailableException if {@link Backend#ONEDNN} was requested and oneDNN cannot be
+     *                                           loaded (AUTO falls back to Java instead)
+     */
+    public static SoftmaxEngine create(EngineOptions options) {
+        return new SoftmaxEngine(options);
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    /** Which backend is in use and why, and what it runs on. */
+    public BackendInfo backend() {
+        return info;
+    }
+
+    public EngineStatistics statistics() {
+        return dispatcher.statistics();
+    }
+
+    /** Softmax along the last axis. */
+    public void softmax(TensorView src, TensorView dst) {
+        run(Operation.SOFTMAX, src, dst, -1, 1f);
+    }
+
+    /** Softmax along {@code axis} (ONNX rule: {@code -rank <= axis < rank}). */
+    public void softmax(TensorView src, TensorView dst, int axis) {
+        run(Operation.SOFTMAX, src, dst, axis, 1f);
+    }
+
+    /** {@code softmax(src / temperature)} along {@code axis}; {@code src} is not modified (unless it is dst). */
+    public void softmax(TensorView src, TensorView dst, int axis, float temperature) {
+        run(Operation.SOFTMAX, src, dst, axis, temperature);
+    }
+
+    /** Log-softmax along the last axis. */
+    public void logSoftmax(TensorView src, TensorView dst) {
+        run(Operation.LOG_SOFTMAX, src, dst, -1, 1f);
+    }
+
+    public void logSoftmax(TensorView src, TensorView dst, int axis) {
+        run(Operation.LOG_SOFTMAX, src, dst, axis, 1f);
+    }
+
+    public void logSoftmax(TensorView src, TensorView dst, int axis, float temperature) {
+        run(Operation.LOG_SOFTMAX, src, dst, axis, temperature);
+    }
+
+    private void run(Operation operation, TensorView src, TensorView dst, int axis, float temperature) {
+        enter();
+        try {
+            dispatcher.forward(CallValidator.forward(operation, src, dst, axis, temperature,
+                    options.edgePolicy()));
+        } finally {
+            callsInProgress.decrementAndGet();
+        }
+    }
+
+    private void enter() {
+        callsInProgress.incrementAndGet();
+        if (closed) {
+            callsInProgress.decrementAndGet();
+            throw new IllegalStateException("this SoftmaxEngine is closed");
+        }
+    }
+
+    /**
+     * Waits for calls in progress on other threads, then frees every native resource. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        while (callsInProgress.get() > 0) {
+            LockSupport.parkNanos(50_000);
+        }
+        try {
+            dispatcher.close();
+        } finally {
+            parallelism.close();
+        }
+    }
+}

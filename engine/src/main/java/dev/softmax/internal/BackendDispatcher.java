@@ -1,0 +1,113 @@
+package dev.softmax.internal;
+
+import dev.softmax.Backend;
+import dev.softmax.EdgePolicy;
+import dev.softmax.EngineStatistics;
+import dev.softmax.internal.dnnl.DnnlPrimitiveCache;
+import dev.softmax.internal.dnnl.DnnlSoftmaxBackend;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The one place that decides which backend computes a validated call, and keeps the counts.
+ *
+ * <p>{@link Backend#AUTO} sends to the Java kernel: heap memory, and calls of fewer than
+ * {@link #AUTO_JAVA_BELOW_ELEMENTS} elements (where a native call's fixed cost, about 0.4 us, exceeds the
+ * Java kernel's whole run time); everything else to oneDNN. {@link Backend#ONEDNN} sends everything to oneDNN.
+ * Whatever oneDNN declines is computed by Java and counted by reason.
+ */
+public final class BackendDispatcher implements AutoCloseable {
+
+    /** AUTO threshold: below this many elements the Java kernel wins (see the README's dispatch table). */
+    public static final long AUTO_JAVA_BELOW_ELEMENTS = 4096;
+
+    private final Backend mode;
+    private final JavaSoftmaxBackend javaBackend;
+    private final DnnlSoftmaxBackend onednn;
+    private final LongAdder javaCalls = new LongAdder();
+    private final LongAdder onednnCalls = new LongAdder();
+    private final LongAdder declined = new LongAdder();
+    private final Map<String, LongAdder> declinedByReason = new ConcurrentHashMap<>();
+
+    /**
+     * @param onednn the oneDNN backend, or {@code null} when it is unavailable (then only JAVA or AUTO)
+     */
+    public BackendDispatcher(Backend mode, JavaSoftmaxBackend javaBackend, DnnlSoftmaxBackend onednn) {
+        if (mode == Backend.ONEDNN && onednn == null) {
+            throw new IllegalArgumentException("backend ONEDNN needs a oneDNN runtime");
+        }
+        this.mode = mode;
+        this.javaBackend = javaBackend;
+        this.onednn = mode == Backend.JAVA ? null : onednn;
+    }
+
+    /** Computes a validated forward call. */
+    public void forward(SoftmaxCall call) {
+        if (call.isEmpty()) {
+            return;
+        }
+        if (call.policy() == EdgePolicy.REJECT) {
+            EdgeContract.rejectNonFinite(call, javaBackend.rowKernel());
+        }
+        if (prefersOnednn(call)) {
+            // oneDNN does not apply the edge contract itself; rows are classified before it overwrites them.
+            EdgeContract.RowsToRepair repairs = EdgeContract.classify(call, javaBackend.rowKernel());
+            String reason = onednn.forward(call);
+            if (reason == null) {
+                EdgeContract.repair(call, repairs);
+                onednnCalls.increment();
+                return;
+            }
+            declined.increment();
+            declinedByReason.computeIfAbsent(reason, r -> new LongAdder()).increment();
+        }
+        javaBackend.forward(call);
+        javaCalls.increment();
+    }
+
+    private boolean prefersOnednn(SoftmaxCall call) {
+        if (onednn == null) {
+            return false;
+        }
+        if (mode == Backend.ONEDNN) {
+            return true;
+        }
+        if (!call.src().segment().isNative() || !call.dst().segment().isNative()) {
+            return false;
+        }
+        return call.src().elementCount() >= AUTO_JAVA_BELOW_ELEMENTS;
+    }
+
+    /** One sentence describing the rule, for {@code backend()} and {@code softmax info}. */
+    public String rule() {
+        return switch (mode) {
+            case JAVA -> "every call on the Java kernel";
+            case ONEDNN -> onednn == null ? "oneDNN unavailable" : "every call on oneDNN; cases it declines on Java";
+            case AUTO -> onednn == null ? "every call on the Java kernel (oneDNN unavailable)"
+                    : "Java for heap memory and calls under " + AUTO_JAVA_BELOW_ELEMENTS
+                            + " elements, oneDNN otherwise; cases oneDNN declines on Java";
+        };
+    }
+
+    public EngineStatistics statistics() {
+        Map<String, Long> reasons = new TreeMap<>();
+        declinedByReason.forEach((reason, count) -> reasons.put(reason, count.sum()));
+        DnnlPrimitiveCache.Statistics cache = onednn == null ? null : onednn.cache().statistics();
+        return new EngineStatistics(javaCalls.sum(), onednnCalls.sum(), declined.sum(), reasons,
+                cache == null ? 0 : cache.size(), cache == null ? 0 : cache.hits(),
+                cache == null ? 0 : cache.misses(), cache == null ? 0 : cache.evictions(),
+                onednn == null ? 0 : onednn.runtime().handles().total(),
+                onednn == null ? Set.of() : onednn.implementations());
+    }
+
+    @Override
+    public void close() {
+        if (onednn != null) {
+            onednn.close();
+        }
+        javaBackend.close();
+    }
+}

@@ -1,0 +1,132 @@
+package dev.softmax.internal;
+
+import dev.softmax.DType;
+import dev.softmax.EdgePolicy;
+import dev.softmax.NonFiniteInputException;
+import dev.softmax.TensorView;
+import dev.softmax.internal.kernel.RowKernel;
+import java.util.Arrays;
+
+/**
+ * The edge-value contract for backends whose kernels do not apply it themselves.
+ *
+ * <p>oneDNN returns NaN for a fully masked row, and for a row holding a NaN or +inf it returns mostly zeros
+ * with one or a few NaNs (measured on 3.13: its maximum and exponential ignore NaN lanes), where the contract
+ * asks for a whole row of NaN. So before such a backend runs, every row is classified by its maximum (one
+ * read pass, vectorised for contiguous f32 rows; -inf means masked, NaN or +inf means non-finite), and
+ * afterwards the rows that need it are overwritten. Classifying before the call is what makes in-place calls
+ * repairable: afterwards the input is gone. The Java kernels apply the same rules inline.
+ */
+public final class EdgeContract {
+
+    private static final long[] NONE = new long[0];
+
+    /** Rows that need a fixed result after a backend that does not apply the contract. */
+    public record RowsToRepair(long[] masked, long[] nonFinite) {
+        static final RowsToRepair NOTHING = new RowsToRepair(NONE, NONE);
+
+        public boolean isEmpty() {
+            return masked.length == 0 && nonFinite.length == 0;
+        }
+    }
+
+    private EdgeContract() {
+    }
+
+    /**
+     * Under {@link EdgePolicy#REJECT}, throws for the first NaN or +inf in the input, before anything is written.
+     */
+    public static void rejectNonFinite(SoftmaxCall call, RowKernel kernel) {
+        RowLayout rows = call.rows();
+        TensorView src = call.src();
+        RowLayout.Cursor cursor = rows.cursor(0);
+        for (long r = 0; r < rows.rowCount(); r++, cursor.advance()) {
+            float max = rowMax(call, kernel, cursor.srcOffset());
+            if (Float.isNaN(max) || max == Float.POSITIVE_INFINITY) {
+                long column = firstNonFinite(call, cursor.srcOffset());
+                float value = ElementAccess.get(src.segment(), src.dtype(),
+                        cursor.srcOffset() + column * rows.srcAxisStride());
+                long[] index = rows.rowIndex(src, call.axis(), r);
+                index[call.axis()] = column;
+                throw new NonFiniteInputException("src: element " + Arrays.toString(index) + " (row " + r
+                        + ", column " + column + ") is " + value + "; policy REJECT accepts only finite logits "
+                        + "and -inf", r, column);
+            }
+        }
+    }
+
+    /** Classifies every row by its maximum; see the class comment. */
+    public static RowsToRepair classify(SoftmaxCall call, RowKernel kernel) {
+        RowLayout rows = call.rows();
+        long[] masked = NONE;
+        long[] nonFinite = NONE;
+        int maskedCount = 0;
+        int nonFiniteCount = 0;
+        RowLayout.Cursor cursor = rows.cursor(0);
+        for (long r = 0; r < rows.rowCount(); r++, cursor.advance()) {
+            float max = rowMax(call, kernel, cursor.srcOffset());
+            if (max == Float.NEGATIVE_INFINITY) {
+                masked = append(masked, maskedCount++, r);
+            } else if (Float.isNaN(max) || max == Float.POSITIVE_INFINITY) {
+                nonFinite = append(nonFinite, nonFiniteCount++, r);
+            }
+        }
+        if (maskedCount == 0 && nonFiniteCount == 0) {
+            return RowsToRepair.NOTHING;
+        }
+        return new RowsToRepair(Arrays.copyOf(masked, maskedCount), Arrays.copyOf(nonFinite, nonFiniteCount));
+    }
+
+    /** Writes the contract's values over what a backend produced for the classified rows. */
+    public static void repair(SoftmaxCall call, RowsToRepair rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        float maskedValue = call.policy() == EdgePolicy.NAN ? Float.NaN
+                : call.operation().isLog() ? Float.NEGATIVE_INFINITY : 0f;
+        fill(call, rows.masked(), maskedValue);
+        fill(call, rows.nonFinite(), Float.NaN);
+    }
+
+    private static void fill(SoftmaxCall call, long[] which, float value) {
+        RowLayout rows = call.rows();
+        TensorView dst = call.dst();
+        for (long row : which) {
+            long base = rows.dstRowOffset(row);
+            for (long i = 0; i < rows.rowLength(); i++) {
+                ElementAccess.set(dst.segment(), dst.dtype(), base + i * rows.dstAxisStride(), value);
+            }
+        }
+    }
+
+    private static float rowMax(SoftmaxCall call, RowKernel kernel, long srcOffset) {
+        RowLayout rows = call.rows();
+        TensorView src = call.src();
+        if (src.dtype() == DType.F32 && (rows.srcAxisStride() == 1 || rows.rowLength() == 1)) {
+            return kernel.max(src.segment(), 4 * srcOffset, rows.rowLength());
+        }
+        float max = Float.NEGATIVE_INFINITY;
+        for (long i = 0; i < rows.rowLength(); i++) {
+            max = Math.max(max, ElementAccess.get(src.segment(), src.dtype(), srcOffset + i * rows.srcAxisStride()));
+        }
+        return max;
+    }
+
+    private static long firstNonFinite(SoftmaxCall call, long srcOffset) {
+        RowLayout rows = call.rows();
+        TensorView src = call.src();
+        for (long i = 0; i < rows.rowLength(); i++) {
+            float value = ElementAccess.get(src.segment(), src.dtype(), srcOffset + i * rows.srcAxisStride());
+            if (Float.isNaN(value) || value == Float.POSITIVE_INFINITY) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("row maximum was non-finite but no element is");
+    }
+
+    private static long[] append(long[] array, int count, long value) {
+        long[] target = count == array.length ? Arrays.copyOf(array, Math.max(8, 2 * count)) : array;
+        target[count] = value;
+        return target;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.softmax.internal;
+
+import dev.softmax.DType;
+import dev.softmax.EdgePolicy;
+import dev.softmax.TensorView;
+import dev.softmax.internal.kernel.KernelProvider;
+import dev.softmax.internal.kernel.RowKernel;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The pure-Java backend: never declines. Rows that are contiguous f32 in both tensors go straight to the row
+ * kernel on the caller's memory; every other row (16-bit types, strided axes) is gathered into an f32
+ * working row, computed there and scattered back with rounding, so one kernel serves every layout.
+ */
+public final class JavaSoftmaxBackend implements SoftmaxBackend {
+
+    private final KernelProvider provider;
+    private final RowKernel kernel;
+    private final RowParallelism parallelism;
+
+    public JavaSoftmaxBackend(KernelProvider provider, RowParallelism parallelism) {
+        this.provider = provider;
+        this.kernel = provider.rowKernel();
+        this.parallelism = parallelism;
+    }
+
+    @Override
+    public String name() {
+        return "java";
+    }
+
+    public KernelProvider provider() {
+        return provider;
+    }
+
+    public RowKernel rowKernel() {
+        return kernel;
+    }
+
+    @Override
+    public String forward(SoftmaxCall call) {
+        RowLayout rows = call.rows();
+        boolean shareable = parallelism.canShare(call.src().segment()) && parallelism.canShare(call.dst().segment());
+        parallelism.forEachRange(rows.rowCount(), rows.rowLength(), shareable,
+                (first, count) -> computeRows(call, first, count));
+        return null;
+    }
+
+    /** Rows {@code first .. first+count-1} of the call; runs on any worker. */
+    void computeRows(SoftmaxCall call, long first, long count) {
+        RowLayout rows = call.rows();
+        TensorView src = call.src();
+        TensorView dst = call.dst();
+        long n = rows.rowLength();
+        boolean zeroMasked = call.policy() != EdgePolicy.NAN;
+        boolean log = call.operation().isLog();
+        float temperature = call.temperature();
+        boolean direct = src.dtype() == DType.F32 && dst.dtype() == DType.F32 && rows.rowsAreContiguous();
+        boolean dstIsWorkingRow = dst.dtype() == DType.F32 && (rows.dstAxisStride() == 1 || n == 1);
+        RowLayout.Cursor cursor = rows.cursor(first);
+        for (long r = 0; r < count; r++, cursor.advance()) {
+            if (direct) {
+                run(log, src.segment(), 4 * cursor.srcOffset(), dst.segment(), 4 * cursor.dstOffset(), n,
+                        temperature, zeroMasked);
+            } else if (dstIsWorkingRow) {
+                // Widen straight into the destination row and finish there: no extra copy.
+                MemorySegment out = dst.segment();
+                long outOffset = 4 * cursor.dstOffset();
+                RowCopy.gather(src, cursor.srcOffset(), rows.srcAxisStride(), n, out, outOffset);
+                run(log, out, outOffset, out, outOffset, n, temperature, zeroMasked);
+            } else {
+                MemorySegment work = WorkingRow.get(n);
+                RowCopy.gather(src, cursor.srcOffset(), rows.srcAxisStride(), n, work, 0);
+                run(log, work, 0, work, 0, n, temperature, zeroMasked);
+                RowCopy.scatter(work, 0, n, dst, cursor.dstOffset(), rows.dstAxisStride());
+            }
+        }
+    }
+
+    private void run(boolean log, MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
+            float temperature, boolean zeroMasked) {
+        if (log) {
+            kernel.logSoftmax(src, srcOffset, dst, dstOffset, n, temperature, zeroMasked);
+        } else {
+            kernel.softmax(src, srcOffset, dst, dstOffset, n, temperature, zeroMasked);
+        }
+    }
+
+    @Override
+    public void close() {
+        // Nothing native; the worker threads belong to the engine's RowParallelism.
+    }
+}

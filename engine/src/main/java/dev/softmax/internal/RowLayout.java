@@ -1,0 +1,178 @@
+package dev.softmax.internal;
+
+import dev.softmax.TensorView;
+
+/**
+ * The rows of a softmax along one axis: every combination of indices of the other dimensions is a row of
+ * {@link #rowLength()} elements spaced {@link #srcAxisStride()} (and {@link #dstAxisStride()}) apart.
+ *
+ * <p>Rows are numbered in row-major order of the remaining dimensions. Remaining dimensions of size 1 are
+ * dropped and neighbours that are contiguous in both tensors are merged, so that the common cases (a
+ * dense batch of rows, padded rows) iterate with a single stride.
+ */
+public final class RowLayout {
+
+    private final long rowLength;
+    private final long rowCount;
+    private final long srcAxisStride;
+    private final long dstAxisStride;
+    /** Outer dimensions after merging, outermost first. */
+    private final long[] outerShape;
+    private final long[] srcOuterStrides;
+    private final long[] dstOuterStrides;
+
+    private RowLayout(long rowLength, long rowCount, long srcAxisStride, long dstAxisStride, long[] outerShape,
+            long[] srcOuterStrides, long[] dstOuterStrides) {
+        this.rowLength = rowLength;
+        this.rowCount = rowCount;
+        this.srcAxisStride = srcAxisStride;
+        this.dstAxisStride = dstAxisStride;
+        this.outerShape = outerShape;
+        this.srcOuterStrides = srcOuterStrides;
+        this.dstOuterStrides = dstOuterStrides;
+    }
+
+    /** Rows of {@code src} and {@code dst} (which have equal shapes) along {@code axis} (already normalised). */
+    public static RowLayout of(TensorView src, TensorView dst, int axis) {
+        int rank = src.rank();
+        long[] shape = new long[rank - 1];
+        long[] srcStrides = new long[rank - 1];
+        long[] dstStrides = new long[rank - 1];
+        int kept = 0;
+        long rows = 1;
+        for (int d = 0; d < rank; d++) {
+            if (d == axis) {
+                continue;
+            }
+            rows *= src.dim(d);
+            if (src.dim(d) == 1) {
+                continue;
+            }
+            if (kept > 0 && srcStrides[kept - 1] == src.stride(d) * src.dim(d)
+                    && dstStrides[kept - 1] == dst.stride(d) * dst.dim(d)) {
+                // The previous (outer) dimension steps exactly over this one: one dimension in disguise.
+                shape[kept - 1] *= src.dim(d);
+                srcStrides[kept - 1] = src.stride(d);
+                dstStrides[kept - 1] = dst.stride(d);
+                continue;
+            }
+            shape[kept] = src.dim(d);
+            srcStrides[kept] = src.stride(d);
+            dstStrides[kept] = dst.stride(d);
+            kept++;
+        }
+        return new RowLayout(src.dim(axis), rows, src.stride(axis), dst.stride(axis),
+                java.util.Arrays.copyOf(shape, kept), java.util.Arrays.copyOf(srcStrides, kept),
+                java.util.Arrays.copyOf(dstStrides, kept));
+    }
+
+    /** Elements per row (the size of the softmax axis). */
+    public long rowLength() {
+        return rowLength;
+    }
+
+    public long rowCount() {
+        return rowCount;
+    }
+
+    public long srcAxisStride() {
+        return srcAxisStride;
+    }
+
+    public long dstAxisStride() {
+        return dstAxisStride;
+    }
+
+    /** True when every row's elements are adjacent in both tensors. */
+    public boolean rowsAreContiguous() {
+        return (srcAxisStride == 1 || rowLength == 1) && (dstAxisStride == 1 || rowLength == 1);
+    }
+
+    /** Number of outer dimensions after merging (0 for a single row, 1 for a plain batch of rows). */
+    public int outerRank() {
+        return outerShape.length;
+    }
+
+    /** Element offset of row {@code row}'s first element in src. */
+    public long srcRowOffset(long row) {
+        return offset(row, srcOuterStrides);
+    }
+
+    /** Element offset of row {@code row}'s first element in dst. */
+    public long dstRowOffset(long row) {
+        return offset(row, dstOuterStrides);
+    }
+
+    /** Index of row {@code row} in each original non-axis dimension, for messages. */
+    public long[] rowIndex(TensorView src, int axis, long row) {
+        long[] index = new long[src.rank()];
+        long rest = row;
+        for (int d = src.rank() - 1; d >= 0; d--) {
+            if (d == axis) {
+                continue;
+            }
+            long size = src.dim(d);
+            index[d] = size == 0 ? 0 : rest % size;
+            rest = size == 0 ? 0 : rest / size;
+        }
+        return index;
+    }
+
+    private long offset(long row, long[] strides) {
+        long rest = row;
+        long offset = 0;
+        for (int d = outerShape.length - 1; d >= 0; d--) {
+            long size = outerShape[d];
+            offset += (rest % size) * strides[d];
+            rest /= size;
+        }
+        return offset;
+    }
+
+    /**
+     * Walks rows {@code first .. first+count-1} in order, giving each row's src and dst element offsets
+     * without a division per row.
+     */
+    public Cursor cursor(long first) {
+        return new Cursor(first);
+    }
+
+    /** Iteration state over rows; not thread-safe (one per worker). */
+    public final class Cursor {
+        private final long[] index = new long[outerShape.length];
+        private long srcOffset;
+        private long dstOffset;
+
+        private Cursor(long first) {
+            long rest = first;
+            for (int d = outerShape.length - 1; d >= 0; d--) {
+                index[d] = rest % outerShape[d];
+                rest /= outerShape[d];
+                srcOffset += index[d] * srcOuterStrides[d];
+                dstOffset += index[d] * dstOuterStrides[d];
+            }
+        }
+
+        public long srcOffset() {
+            return srcOffset;
+        }
+
+        public long dstOffset() {
+            return dstOffset;
+        }
+
+        /** Moves to the next row. */
+        public void advance() {
+            for (int d = outerShape.length - 1; d >= 0; d--) {
+                if (++index[d] < outerShape[d]) {
+                    srcOffset += srcOuterStrides[d];
+                    dstOffset += dstOuterStrides[d];
+                    return;
+                }
+                srcOffset -= (outerShape[d] - 1) * srcOuterStrides[d];
+                dstOffset -= (outerShape[d] - 1) * dstOuterStrides[d];
+                index[d] = 0;
+            }
+        }
+    }
+}

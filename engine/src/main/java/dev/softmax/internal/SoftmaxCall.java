@@ -1,0 +1,28 @@
+package dev.softmax.internal;
+
+import dev.softmax.EdgePolicy;
+import dev.softmax.TensorView;
+
+/**
+ * A forward call that passed validation: every backend receives only these.
+ *
+ * @param operation   softmax or log-softmax
+ * @param src         input logits
+ * @param dst         output; the same object as {@code src} when {@code inPlace}
+ * @param axis        the softmax axis, normalised to {@code 0..rank-1}
+ * @param temperature the divisor T of the logits (1 when none was given)
+ * @param policy      edge-value policy of the engine
+ * @param inPlace     src and dst address exactly the same elements with the same type and layout
+ * @param rows        the row structure along {@code axis}
+ */
+public record SoftmaxCall(Operation operation, TensorView src, TensorView dst, int axis, float temperature,
+        EdgePolicy policy, boolean inPlace, RowLayout rows) {
+
+    public boolean hasTemperature() {
+        return temperature != 1.0f;
+    }
+
+    public boolean isEmpty() {
+        return rows.rowCount() == 0 || rows.rowLength() == 0;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.softmax.internal.dnnl;
+
+import dev.softmax.TensorView;
+import java.util.Arrays;
+
+/**
+ * What makes two oneDNN primitives interchangeable: the operation, and each operand's type, shape and
+ * strides, the axis and whether runtime scales are attached. Data pointers are not part of it: they are
+ * rebound on every call.
+ */
+final class PrimitiveKey {
+
+    private final long[] encoded;
+    private final int hash;
+
+    private PrimitiveKey(long[] encoded) {
+        this.encoded = encoded;
+        this.hash = Arrays.hashCode(encoded);
+    }
+
+    static PrimitiveKey of(int kind, int axis, boolean scaled, TensorView... operands) {
+        int rank = operands[0].rank();
+        long[] encoded = new long[4 + operands.length * (1 + 2 * rank)];
+        int at = 0;
+        encoded[at++] = kind;
+        encoded[at++] = axis;
+        encoded[at++] = scaled ? 1 : 0;
+        encoded[at++] = rank;
+        for (TensorView operand : operands) {
+            encoded[at++] = operand.dtype().ordinal();
+            for (int d = 0; d < rank; d++) {
+                encoded[at++] = operand.dim(d);
+                encoded[at++] = operand.stride(d);
+            }
+        }
+        return new PrimitiveKey(encoded);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof PrimitiveKey key && key.hash == hash && Arrays.equals(key.encoded, encoded);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public String toString() {
+        return "PrimitiveKey" + Arrays.toString(encoded);
+    }
+}

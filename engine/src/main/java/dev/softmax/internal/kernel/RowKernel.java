@@ -1,0 +1,32 @@
+package dev.softmax.internal.kernel;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Softmax and log-softmax of contiguous f32 rows: the inner loop every Java code path ends in.
+ *
+ * <p>Offsets are in bytes; source and destination may be the same memory (in-place) but must not otherwise
+ * overlap. Implementations are stateless and thread-safe. Each computes in at least f32 precision with the
+ * row maximum subtracted before exponentiation, and follows the edge contract:
+ * <ul>
+ *   <li>a row whose maximum is -inf (all entries -inf) is written as 0 (log: -inf) when
+ *       {@code zeroMaskedRows}, else as NaN;</li>
+ *   <li>a NaN or +inf anywhere in the row makes every output of the row NaN.</li>
+ * </ul>
+ */
+public interface RowKernel {
+
+    /**
+     * The row's maximum over {@code n >= 1} contiguous f32 elements, NaN if any element is NaN: -inf means
+     * fully masked, NaN or +inf means the row has no finite answer.
+     */
+    float max(MemorySegment src, long srcOffset, long n);
+
+    /** {@code dst[i] = exp((x[i] - max) / T) / sum_j exp((x[j] - max) / T)} over {@code n >= 1} elements. */
+    void softmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float temperature,
+            boolean zeroMaskedRows);
+
+    /** {@code dst[i] = (x[i] - max) / T - log(sum_j exp((x[j] - max) / T))} over {@code n >= 1} elements. */
+    void logSoftmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
+            float temperature, boolean zeroMaskedRows);
+}

@@ -1,0 +1,158 @@
+package dev.softmax.nativelib;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * The per-user folder that bundled native libraries are extracted into, one sub-folder per file content
+ * ({@code <root>/<sha256>/<file name>}).
+ *
+ * <p>Why this shape: a shared library must be a real file to be {@code dlopen}ed, extracting 90 MB on every
+ * start is slow, and two JVMs starting at once must never load a half-written file. Keying by content hash
+ * makes a cached file valid forever (a new oneDNN gets a new folder), and writing to a temporary name in the
+ * same folder followed by an atomic {@code rename} means a reader sees either no file or a complete one.
+ * Folders are created {@code rwx------} and a folder another user can write to is refused, since anything
+ * loaded from it runs as native code in this process.
+ */
+final class BundledLibraryCache {
+
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_LIBRARY = PosixFilePermissions.fromString("r-x------");
+
+    private final Path root;
+
+    BundledLibraryCache(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    /**
+     * The cache root: {@code -Dsoftmax.native.cache}, else {@code SOFTMAX_NATIVE_CACHE}, else
+     * {@code $XDG_CACHE_HOME/softmax-engine}, else {@code ~/.cache/softmax-engine}.
+     */
+    static Path defaultRoot() {
+        String configured = Settings.get("softmax.native.cache", "SOFTMAX_NATIVE_CACHE");
+        if (configured != null) {
+            return Path.of(configured);
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+            return Path.of(xdg, "softmax-engine");
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "softmax-engine");
+    }
+
+    Path root() {
+        return root;
+    }
+
+    /**
+     * Returns the cached copy of a bundled file, extracting it first if this content is not cached yet.
+     *
+     * @param resource       class-path resource to extract
+     * @param fileName       name the file must have on disk (the dynamic linker matches sonames)
+     * @param expectedSha256 lower-case hex SHA-256 the content must have
+     * @param expectedSize   size in bytes the content must have
+     */
+    Path materialise(ClassLoader loader, String resource, String fileName, String expectedSha256, long expectedSize)
+            throws IOException {
+        Path folder = root.resolve(expectedSha256);
+        ensurePrivateFolder(root, true);
+        ensurePrivateFolder(folder, false);
+        Path target = folder.resolve(fileName);
+        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == expectedSize) {
+            return target;
+        }
+        Path partial = Files.createTempFile(folder, "." + fileName + ".", ".partial");
+        try {
+            String actual = copyHashing(loader, resource, partial);
+            if (!actual.equals(expectedSha256)) {
+                throw new IOException("content of " + resource + " has SHA-256 " + actual
+                        + " but " + expectedSha256 + " was expected (a different dnnl jar on the class path?)");
+            }
+            Files.setPosixFilePermissions(partial, OWNER_ONLY_LIBRARY);
+            try {
+                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the cache folder " + folder + " does not support atomic renames", e);
+            }
+            return target;
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+    }
+
+    private static String copyHashing(ClassLoader loader, String resource, Path destination) throws IOException {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide SHA-256", e);
+        }
+        try (InputStream in = loader.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("resource " + resource + " vanished from the class path");
+            }
+            try (FileChannel channel = FileChannel.open(destination, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+                 OutputStream out = new DigestOutputStream(Channels.newOutputStream(channel), sha256)) {
+                in.transferTo(out);
+                out.flush();
+                // Durable before the rename publishes it: a crash must not leave a complete-looking empty file.
+                channel.force(true);
+            }
+        }
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    /**
+     * Creates the folder owner-only, or checks that an existing one is a real folder that only its owner,
+     * who must be us, can write to.
+     */
+    private static void ensurePrivateFolder(Path folder, boolean createParents) throws IOException {
+        if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
+            if (createParents && folder.getParent() != null) {
+                Files.createDirectories(folder.getParent());
+            }
+            try {
+                Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // Another process created it first; it is checked below like any existing folder.
+            }
+        }
+        PosixFileAttributes attributes = Files.readAttributes(folder, PosixFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (!attributes.isDirectory()) {
+            throw new IOException(folder + " exists but is not a folder");
+        }
+        String me = System.getProperty("user.name");
+        if (!attributes.owner().getName().equals(me)) {
+            throw new IOException("cache folder " + folder + " belongs to " + attributes.owner().getName()
+                    + ", not to " + me + "; refusing to load native code from it");
+        }
+        Set<PosixFilePermission> permissions = EnumSet.copyOf(attributes.permissions());
+        if (permissions.contains(PosixFilePermission.GROUP_WRITE)
+                || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+            // It is ours, so tightening it is safe; a folder others could write to must not stay that way.
+            permissions.removeAll(EnumSet.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE));
+            Files.setPosixFilePermissions(folder, permissions);
+        }
+    }
+}
