@@ -67,13 +67,16 @@ public final class SoftmaxEngine implements AutoCloseable {
             onednnProblem = "backend JAVA was requested";
         }
         DnnlSoftmaxBackend onednn = runtime == null ? null
-                : new DnnlSoftmaxBackend(runtime, options.primitiveCacheCapacity(), parallelism);
+                : new DnnlSoftmaxBackend(runtime, options.primitiveCacheCapacity(), parallelism, java.rowKernel());
         this.dispatcher = new BackendDispatcher(options.backend(), java, onednn);
         this.info = new BackendInfo(options.backend(), runtime != null, Optional.ofNullable(onednnProblem),
                 Optional.ofNullable(runtime).map(DnnlRuntime::version),
                 Optional.ofNullable(runtime).map(DnnlRuntime::cpuIsa),
                 Optional.ofNullable(runtime).map(r -> r.library().describe()),
                 kernels.name(), kernels.fallbackReason(), options.threads(), dispatcher.rule());
+        if (options.warmUp()) {
+            dispatcher.warmUp(options.edgePolicy());
+        }
     }
 
     /** An engine with {@link EngineOptions#defaults()}. */

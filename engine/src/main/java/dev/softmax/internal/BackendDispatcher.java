@@ -44,6 +44,15 @@ public final class BackendDispatcher implements AutoCloseable {
         this.onednn = mode == Backend.JAVA ? null : onednn;
     }
 
+    /** Compiles the hot paths now rather than during the first real calls; warm-up calls are not counted. */
+    public void warmUp(EdgePolicy policy) {
+        WarmUp.run(this, policy);
+        javaCalls.reset();
+        onednnCalls.reset();
+        declined.reset();
+        declinedByReason.clear();
+    }
+
     /** Computes a validated forward call. */
     public void forward(SoftmaxCall call) {
         if (call.isEmpty()) {
@@ -53,11 +62,8 @@ public final class BackendDispatcher implements AutoCloseable {
             EdgeContract.rejectNonFinite(call, javaBackend.rowKernel());
         }
         if (prefersOnednn(call)) {
-            // oneDNN does not apply the edge contract itself; rows are classified before it overwrites them.
-            EdgeContract.RowsToRepair repairs = EdgeContract.classify(call, javaBackend.rowKernel());
             String reason = onednn.forward(call);
             if (reason == null) {
-                EdgeContract.repair(call, repairs);
                 onednnCalls.increment();
                 return;
             }

@@ -1,5 +1,6 @@
 package dev.softmax.internal;
 
+import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
 import dev.softmax.TensorView;
 import java.lang.foreign.MemorySegment;
@@ -39,8 +40,26 @@ public final class CallValidator {
         if (!inPlace) {
             requireDistinctElements(dst, "dst");
         }
-        return new SoftmaxCall(operation, src, dst, normalisedAxis, temperature, policy, inPlace,
-                RowLayout.of(src, dst, normalisedAxis));
+        RowLayout rows = RowLayout.of(src, dst, normalisedAxis);
+        requireWorkableRowLength(dst, rows);
+        return new SoftmaxCall(operation, src, dst, normalisedAxis, temperature, policy, inPlace, rows);
+    }
+
+    /** Longest row that can be computed through an f32 working row (a Java array). */
+    public static final long MAX_WORKING_ROW = Integer.MAX_VALUE - 8;
+
+    /**
+     * A row is computed in the destination itself when that is f32 with unit stride; otherwise it passes
+     * through an f32 working row, which caps its length. Checked here so that no backend fails half-way.
+     */
+    static void requireWorkableRowLength(TensorView dst, RowLayout rows) {
+        boolean computedInPlace = dst.dtype() == DType.F32
+                && (rows.dstAxisStride() == 1 || rows.rowLength() == 1);
+        if (rows.rowLength() > MAX_WORKING_ROW && !computedInPlace) {
+            throw new IllegalArgumentException("dst: rows of " + rows.rowLength() + " elements along the axis "
+                    + "need an f32 destination with unit stride along that axis; expected rows of at most "
+                    + MAX_WORKING_ROW + " elements for other types or layouts");
+        }
     }
 
     /** ONNX opset 13 axis rule: {@code -rank <= axis < rank}; returns {@code 0..rank-1}. */

@@ -57,13 +57,18 @@ public final class EdgeContract {
 
     /** Classifies every row by its maximum; see the class comment. */
     public static RowsToRepair classify(SoftmaxCall call, RowKernel kernel) {
+        return classify(call, kernel, 0, call.rows().rowCount());
+    }
+
+    /** Classifies rows {@code first .. first+count-1}. */
+    public static RowsToRepair classify(SoftmaxCall call, RowKernel kernel, long first, long count) {
         RowLayout rows = call.rows();
         long[] masked = NONE;
         long[] nonFinite = NONE;
         int maskedCount = 0;
         int nonFiniteCount = 0;
-        RowLayout.Cursor cursor = rows.cursor(0);
-        for (long r = 0; r < rows.rowCount(); r++, cursor.advance()) {
+        RowLayout.Cursor cursor = rows.cursor(first);
+        for (long r = first; r < first + count; r++, cursor.advance()) {
             float max = rowMax(call, kernel, cursor.srcOffset());
             if (max == Float.NEGATIVE_INFINITY) {
                 masked = append(masked, maskedCount++, r);

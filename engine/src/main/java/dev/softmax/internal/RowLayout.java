@@ -93,6 +93,24 @@ public final class RowLayout {
         return outerShape.length;
     }
 
+    /**
+     * True when rows follow each other at one fixed stride in both tensors (at most one outer dimension after
+     * merging): a plain, possibly padded, batch of rows.
+     */
+    public boolean isUniformBatch() {
+        return outerShape.length <= 1;
+    }
+
+    /** Elements from one row's start to the next in src; meaningful when {@link #isUniformBatch()}. */
+    public long srcRowStride() {
+        return outerShape.length == 0 ? rowLength * srcAxisStride : srcOuterStrides[0];
+    }
+
+    /** Elements from one row's start to the next in dst; meaningful when {@link #isUniformBatch()}. */
+    public long dstRowStride() {
+        return outerShape.length == 0 ? rowLength * dstAxisStride : dstOuterStrides[0];
+    }
+
     /** Element offset of row {@code row}'s first element in src. */
     public long srcRowOffset(long row) {
         return offset(row, srcOuterStrides);

@@ -4,8 +4,8 @@ import dev.softmax.TensorView;
 import java.util.Arrays;
 
 /**
- * What makes two oneDNN primitives interchangeable: the operation, and each operand's type, shape and
- * strides, the axis and whether runtime scales are attached. Data pointers are not part of it: they are
+ * What makes two oneDNN primitives interchangeable: the operation, each operand's type, shape and strides,
+ * the axis, whether runtime scales are attached, and the OpenMP team size it was created for. Data pointers are not part of it: they are
  * rebound on every call.
  */
 final class PrimitiveKey {
@@ -18,11 +18,12 @@ final class PrimitiveKey {
         this.hash = Arrays.hashCode(encoded);
     }
 
-    static PrimitiveKey of(int kind, int axis, boolean scaled, TensorView... operands) {
+    static PrimitiveKey of(int kind, int axis, boolean scaled, int threads, TensorView... operands) {
         int rank = operands[0].rank();
-        long[] encoded = new long[4 + operands.length * (1 + 2 * rank)];
+        long[] encoded = new long[5 + operands.length * (1 + 2 * rank)];
         int at = 0;
         encoded[at++] = kind;
+        encoded[at++] = threads;
         encoded[at++] = axis;
         encoded[at++] = scaled ? 1 : 0;
         encoded[at++] = rank;

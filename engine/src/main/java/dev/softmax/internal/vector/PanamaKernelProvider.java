@@ -2,7 +2,6 @@ package dev.softmax.internal.vector;
 
 import dev.softmax.internal.kernel.KernelProvider;
 import dev.softmax.internal.kernel.RowKernel;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,12 +14,12 @@ public final class PanamaKernelProvider extends KernelProvider {
     private final RowKernel kernel;
 
     public PanamaKernelProvider() {
-        this.species = FloatVector.SPECIES_PREFERRED;
+        this.species = PanamaRowKernel.SPECIES;
         if (species.vectorBitSize() < 128) {
             throw new IllegalStateException("the preferred float vector has only " + species.vectorBitSize()
                     + " bits; the scalar kernel is faster");
         }
-        this.kernel = new PanamaRowKernel(species);
+        this.kernel = new PanamaRowKernel();
     }
 
     @Override

@@ -18,13 +18,9 @@ final class PanamaRowKernel implements RowKernel {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
-    private final VectorSpecies<Float> species;
-    private final int lanes;
-
-    PanamaRowKernel(VectorSpecies<Float> species) {
-        this.species = species;
-        this.lanes = species.length();
-    }
+    /** Must be a static final: C2 only intrinsifies vector operations whose SPECIES is a constant. */
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
 
     @Override
     public void softmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
@@ -35,12 +31,12 @@ final class PanamaRowKernel implements RowKernel {
             return;
         }
         boolean scaled = temperature != 1f;
-        long bound = n - n % lanes;
-        FloatVector maxVector = FloatVector.broadcast(species, max);
-        FloatVector sumVector = FloatVector.zero(species);
+        long bound = n - n % LANES;
+        FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
+        FloatVector sumVector = FloatVector.zero(SPECIES);
         long i = 0;
-        for (; i < bound; i += lanes) {
-            FloatVector shifted = FloatVector.fromMemorySegment(species, src, srcOffset + 4 * i, ORDER)
+        for (; i < bound; i += LANES) {
+            FloatVector shifted = FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
                     .sub(maxVector);
             if (scaled) {
                 shifted = shifted.div(temperature);
@@ -57,10 +53,10 @@ final class PanamaRowKernel implements RowKernel {
             dst.set(F32, dstOffset + 4 * i, e);
         }
         float scale = (float) (1.0 / sum);
-        FloatVector scaleVector = FloatVector.broadcast(species, scale);
+        FloatVector scaleVector = FloatVector.broadcast(SPECIES, scale);
         i = 0;
-        for (; i < bound; i += lanes) {
-            FloatVector.fromMemorySegment(species, dst, dstOffset + 4 * i, ORDER).mul(scaleVector)
+        for (; i < bound; i += LANES) {
+            FloatVector.fromMemorySegment(SPECIES, dst, dstOffset + 4 * i, ORDER).mul(scaleVector)
                     .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
@@ -77,12 +73,12 @@ final class PanamaRowKernel implements RowKernel {
             return;
         }
         boolean scaled = temperature != 1f;
-        long bound = n - n % lanes;
-        FloatVector maxVector = FloatVector.broadcast(species, max);
-        FloatVector sumVector = FloatVector.zero(species);
+        long bound = n - n % LANES;
+        FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
+        FloatVector sumVector = FloatVector.zero(SPECIES);
         long i = 0;
-        for (; i < bound; i += lanes) {
-            FloatVector shifted = FloatVector.fromMemorySegment(species, src, srcOffset + 4 * i, ORDER)
+        for (; i < bound; i += LANES) {
+            FloatVector shifted = FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
                     .sub(maxVector);
             if (scaled) {
                 shifted = shifted.div(temperature);
@@ -95,10 +91,10 @@ final class PanamaRowKernel implements RowKernel {
             sum += (float) Math.exp(scaled ? shifted / temperature : shifted);
         }
         float logSum = (float) Math.log(sum);
-        FloatVector logSumVector = FloatVector.broadcast(species, logSum);
+        FloatVector logSumVector = FloatVector.broadcast(SPECIES, logSum);
         i = 0;
-        for (; i < bound; i += lanes) {
-            FloatVector shifted = FloatVector.fromMemorySegment(species, src, srcOffset + 4 * i, ORDER)
+        for (; i < bound; i += LANES) {
+            FloatVector shifted = FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
                     .sub(maxVector);
             if (scaled) {
                 shifted = shifted.div(temperature);
@@ -113,13 +109,26 @@ final class PanamaRowKernel implements RowKernel {
 
     @Override
     public float max(MemorySegment src, long offset, long n) {
-        long bound = n - n % lanes;
-        FloatVector maxVector = FloatVector.broadcast(species, Float.NEGATIVE_INFINITY);
+        // Four independent accumulators: a NaN-propagating max has a latency of several cycles, and one
+        // accumulator would serialise the loop on it.
+        FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        FloatVector m1 = m0;
+        FloatVector m2 = m0;
+        FloatVector m3 = m0;
         long i = 0;
-        for (; i < bound; i += lanes) {
-            maxVector = maxVector.max(FloatVector.fromMemorySegment(species, src, offset + 4 * i, ORDER));
+        long bound4 = n - n % (4L * LANES);
+        for (; i < bound4; i += 4L * LANES) {
+            long at = offset + 4 * i;
+            m0 = m0.max(FloatVector.fromMemorySegment(SPECIES, src, at, ORDER));
+            m1 = m1.max(FloatVector.fromMemorySegment(SPECIES, src, at + 4L * LANES, ORDER));
+            m2 = m2.max(FloatVector.fromMemorySegment(SPECIES, src, at + 8L * LANES, ORDER));
+            m3 = m3.max(FloatVector.fromMemorySegment(SPECIES, src, at + 12L * LANES, ORDER));
         }
-        float max = maxVector.reduceLanes(VectorOperators.MAX);
+        long bound = n - n % LANES;
+        for (; i < bound; i += LANES) {
+            m0 = m0.max(FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER));
+        }
+        float max = m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) {
             max = Math.max(max, src.get(F32, offset + 4 * i));
         }
