@@ -37,9 +37,7 @@ public final class CallValidator {
         requireUsable(dst, "dst");
         requireWritable(dst, "dst");
         boolean inPlace = checkAliasing(src, "src", dst, "dst");
-        if (!inPlace) {
-            requireDistinctElements(dst, "dst");
-        }
+        requireDistinctElements(dst, "dst");
         RowLayout rows = RowLayout.of(src, dst, normalisedAxis);
         requireWorkableRowLength(dst, rows);
         return new SoftmaxCall(operation, src, dst, normalisedAxis, temperature, policy, inPlace, rows);

@@ -210,10 +210,13 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         CachedPrimitive.Binding binding = primitive.acquireBinding();
         MemorySegment stream = runtime.acquireStream();
         try {
-            DnnlStatus.check(dnnl_memory_set_data_handle(binding.memories[0], src), "dnnl_memory_set_data_handle",
-                    "src");
-            DnnlStatus.check(dnnl_memory_set_data_handle(binding.memories[1], dst), "dnnl_memory_set_data_handle",
-                    "dst");
+            // Plain addresses here: the generated-form wrapper would turn a concurrently closed arena's
+            // IllegalStateException into an AssertionError. The arenas are checked, and held open, by the
+            // execute call below, before oneDNN touches the data.
+            DnnlStatus.check(dnnl_memory_set_data_handle(binding.memories[0], MemorySegment.ofAddress(src.address())),
+                    "dnnl_memory_set_data_handle", "src");
+            DnnlStatus.check(dnnl_memory_set_data_handle(binding.memories[1], MemorySegment.ofAddress(dst.address())),
+                    "dnnl_memory_set_data_handle", "dst");
             if (call.hasTemperature()) {
                 binding.scale.set(ValueLayout.JAVA_FLOAT, 0, 1f / call.temperature());
             }

@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Three passes over the row with full-width vectors and a scalar tail: maximum, exponentials and their sum,
  * then normalisation. Lane-wise MAX follows {@code Math.max}, so a NaN anywhere reaches the maximum and
- * makes the row NaN, as the edge contract requires.
+ * makes the row NaN, as the edge contract requires. Exponentials come from {@link VectorExp}, whose results
+ * do not depend on the JIT tier.
  */
 final class PanamaRowKernel implements RowKernel {
 
@@ -41,14 +42,14 @@ final class PanamaRowKernel implements RowKernel {
             if (scaled) {
                 shifted = shifted.div(temperature);
             }
-            FloatVector e = shifted.lanewise(VectorOperators.EXP);
+            FloatVector e = VectorExp.exp(shifted);
             sumVector = sumVector.add(e);
             e.intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
         }
         double sum = sumVector.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             float shifted = src.get(F32, srcOffset + 4 * i) - max;
-            float e = (float) Math.exp(scaled ? shifted / temperature : shifted);
+            float e = VectorExp.exp(scaled ? shifted / temperature : shifted);
             sum += e;
             dst.set(F32, dstOffset + 4 * i, e);
         }
@@ -83,12 +84,12 @@ final class PanamaRowKernel implements RowKernel {
             if (scaled) {
                 shifted = shifted.div(temperature);
             }
-            sumVector = sumVector.add(shifted.lanewise(VectorOperators.EXP));
+            sumVector = sumVector.add(VectorExp.exp(shifted));
         }
         double sum = sumVector.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             float shifted = src.get(F32, srcOffset + 4 * i) - max;
-            sum += (float) Math.exp(scaled ? shifted / temperature : shifted);
+            sum += VectorExp.exp(scaled ? shifted / temperature : shifted);
         }
         float logSum = (float) Math.log(sum);
         FloatVector logSumVector = FloatVector.broadcast(SPECIES, logSum);

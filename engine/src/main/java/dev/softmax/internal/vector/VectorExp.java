@@ -1,0 +1,83 @@
+package dev.softmax.internal.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@code exp(x)} for the softmax argument range {@code x <= 0}, as plain FMA arithmetic.
+ *
+ * <p>Why not {@code lanewise(EXP)}: that is an SVML stub in C2-compiled code but a per-lane {@code Math.exp}
+ * in the interpreter and C1, so one call could return different bits before and after warm-up; it is also
+ * slower. Every operation here is IEEE-exact (add, multiply, fused multiply-add, integer and bit moves), so
+ * the result is the same in every JIT tier and in the scalar tail ({@link #exp(float)}).
+ *
+ * <p>Method: {@code x = n ln2 + r} with {@code n = round(x / ln2)} (by the 1.5 * 2^23 rounding trick) and
+ * {@code |r| <= ln2/2} (Cody-Waite split of ln2 in two parts); {@code e^r} by Cephes' degree-7 polynomial
+ * {@code 1 + r + r^2 P(r)}; then scaling by {@code 2^n} in two halves so that results down to the smallest
+ * subnormal are rounded once. {@code x} is clamped to {@code [-104, 0]}: below -104 the result rounds to 0;
+ * -inf gives 0; NaN propagates (the clamp uses NaN-propagating min/max). Accuracy against {@code Math.exp} is
+ * measured by {@code VectorExpAccuracyTest} over the whole range.
+ */
+public final class VectorExp {
+
+    static final float LOWEST = -104f;
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** 1.5 * 2^23: adding it rounds to an integer held in the low mantissa bits. */
+    private static final float ROUNDING = 12582912f;
+    private static final int ROUNDING_BITS = 0x4B40_0000;
+    private static final float P0 = 1.9875691500e-4f;
+    private static final float P1 = 1.3981999507e-3f;
+    private static final float P2 = 8.3334519073e-3f;
+    private static final float P3 = 4.1665795894e-2f;
+    private static final float P4 = 1.6666665459e-1f;
+    private static final float P5 = 5.0000001201e-1f;
+
+    private VectorExp() {
+    }
+
+    /** Lane-wise {@code exp(x)} for lanes {@code <= 0} (positive lanes are clamped to 0, giving 1). */
+    public static FloatVector exp(FloatVector x) {
+        VectorSpecies<Float> species = x.species();
+        FloatVector clamped = x.max(LOWEST).min(0f);
+        FloatVector shifted = clamped.fma(LOG2E, ROUNDING);
+        FloatVector n = shifted.sub(ROUNDING);
+        FloatVector r = n.fma(FloatVector.broadcast(species, -LN2_HI), clamped);
+        r = n.fma(FloatVector.broadcast(species, -LN2_LO), r);
+        FloatVector polynomial = r.fma(FloatVector.broadcast(species, P0), FloatVector.broadcast(species, P1));
+        polynomial = polynomial.fma(r, FloatVector.broadcast(species, P2));
+        polynomial = polynomial.fma(r, FloatVector.broadcast(species, P3));
+        polynomial = polynomial.fma(r, FloatVector.broadcast(species, P4));
+        polynomial = polynomial.fma(r, FloatVector.broadcast(species, P5));
+        FloatVector e = polynomial.fma(r.mul(r), r.add(1f));
+        IntVector k = shifted.reinterpretAsInts().sub(ROUNDING_BITS);
+        // 2^n as two normal powers 2^(n/2) and 2^(n - n/2): exact first product, one rounding in the second.
+        IntVector half = k.lanewise(VectorOperators.ASHR, 1);
+        FloatVector scaleA = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector scaleB = k.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return e.mul(scaleA).mul(scaleB);
+    }
+
+    /** The same computation on one value, for tails; identical bits to the vector lanes. */
+    public static float exp(float x) {
+        float clamped = Math.min(Math.max(x, LOWEST), 0f);
+        float shifted = Math.fma(clamped, LOG2E, ROUNDING);
+        float n = shifted - ROUNDING;
+        float r = Math.fma(n, -LN2_HI, clamped);
+        r = Math.fma(n, -LN2_LO, r);
+        float polynomial = Math.fma(r, P0, P1);
+        polynomial = Math.fma(polynomial, r, P2);
+        polynomial = Math.fma(polynomial, r, P3);
+        polynomial = Math.fma(polynomial, r, P4);
+        polynomial = Math.fma(polynomial, r, P5);
+        float e = Math.fma(polynomial, r * r, r + 1f);
+        int k = Float.floatToRawIntBits(shifted) - ROUNDING_BITS;
+        int half = k >> 1;
+        float scaleA = Float.intBitsToFloat((half + 127) << 23);
+        float scaleB = Float.intBitsToFloat((k - half + 127) << 23);
+        return e * scaleA * scaleB;
+    }
+}
