@@ -39,6 +39,12 @@ final class SoftmaxCheck {
     /** Runs {@code op(src) -> dst} along {@code axis} and checks it; returns the observed worst error ratio. */
     static ReferenceSoftmax.Report run(SoftmaxEngine engine, String context, TensorView src, TensorView dst,
             int axis, boolean log, float temperature) {
+        return run(engine, context, src, dst, axis, log, temperature, true);
+    }
+
+    /** As above; {@code countCalls = false} when other threads use the engine at the same time. */
+    static ReferenceSoftmax.Report run(SoftmaxEngine engine, String context, TensorView src, TensorView dst,
+            int axis, boolean log, float temperature, boolean countCalls) {
         ReferenceSoftmax.Spec spec = new ReferenceSoftmax.Spec(src.shape(), axis, log, temperature,
                 engine.options().edgePolicy());
         float[] input = src.toFloatArray();
@@ -56,7 +62,9 @@ final class SoftmaxCheck {
         String where = context + " [" + engine.options().backend() + ", " + src + " -> " + dst + ", axis " + axis
                 + "]";
         boolean empty = src.elementCount() == 0;
-        assertThat(calls).as("%s: calls counted by the engine", where).isEqualTo(empty ? 0 : 1);
+        if (countCalls) {
+            assertThat(calls).as("%s: calls counted by the engine", where).isEqualTo(empty ? 0 : 1);
+        }
         if (engine.options().backend() == Backend.JAVA) {
             assertThat(after.onednnCalls()).as("%s: JAVA engine never calls oneDNN", where).isZero();
         }
