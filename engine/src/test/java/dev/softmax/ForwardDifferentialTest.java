@@ -158,6 +158,39 @@ class ForwardDifferentialTest {
         }
     }
 
+    static Stream<Arguments> unitDimensionsAndHighRanks() {
+        // Size-1 dimensions may carry any stride (nothing is addressed through them): 0, or far beyond the data.
+        long[][][] layouts = {
+                {{5, 1}, {1, 1}},
+                {{1, 7}, {0, 1}},
+                {{2, 1, 3, 1, 4}, {12, 999, 4, 0, 1}},
+                {{3, 1, 1, 6}, {6, 6, 1, 1}},
+                {{2, 2, 2, 2, 2, 2, 2, 3}, TensorView.rowMajorStrides(2, 2, 2, 2, 2, 2, 2, 3)},
+                {{2, 1, 2, 1, 2, 1, 2, 5}, {40, 0, 20, 7, 10, 1, 5, 1}}};
+        List<Arguments> cases = new ArrayList<>();
+        for (Backend backend : BOTH) {
+            for (long[][] layout : layouts) {
+                for (int axis = -layout[0].length; axis < layout[0].length; axis += 3) {
+                    cases.add(arguments(backend, layout[0], layout[1], axis));
+                }
+                cases.add(arguments(backend, layout[0], layout[1], layout[0].length - 1));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} shape={1} strides={2} axis={3}")
+    @MethodSource("unitDimensionsAndHighRanks")
+    void unitDimensionsWithAnyStrideAndRanksUpToEight(Backend backend, long[] shape, long[] strides, int axis) {
+        try (Arena arena = Arena.ofConfined()) {
+            TensorView src = TestTensors.allocate(arena, DType.F32, shape, strides);
+            src.copyFrom(TestTensors.normal(new Random(seed(shape, strides, axis)), (int) src.elementCount(), 3));
+            TensorView dst = TestTensors.allocate(arena, DType.F32, shape, strides);
+            SoftmaxCheck.run(engine(backend), "unit dims", src, dst, axis, false, 1f);
+            SoftmaxCheck.run(engine(backend), "unit dims in place", src, src, axis, true, 1f);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // 3. Padded strides, permuted layouts, non-last axes.
 
@@ -393,6 +426,32 @@ class ForwardDifferentialTest {
             TensorView dst = TestTensors.dense(arena, type, rows, n);
             SoftmaxCheck.run(engine(backend), "temperature", src, dst, -1, log, t);
             SoftmaxCheck.run(engine(backend), "temperature in place", src, src, -1, log, t);
+        }
+    }
+
+    static Stream<Arguments> extremeTemperatures() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Backend backend : BOTH) {
+            for (float t : new float[] {1e-30f, 1e-3f, 1e3f, 3e38f, Float.MIN_NORMAL, Float.MAX_VALUE}) {
+                for (boolean log : new boolean[] {false, true}) {
+                    cases.add(arguments(backend, t, log));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} T={1} log={2}")
+    @MethodSource("extremeTemperatures")
+    void extremeButValidTemperatures(Backend backend, float t, boolean log) {
+        // Any finite T > 0 is valid. Rows with ties at the maximum, masks, and a wide spread.
+        try (Arena arena = Arena.ofConfined()) {
+            float[] values = TestTensors.normal(new Random(77), 3 * 40, 5);
+            values[3] = values[7] = 50f; // a tie at the maximum of row 0
+            values[45] = Float.NEGATIVE_INFINITY;
+            TensorView src = TestTensors.dense(arena, DType.F32, 3, 40).copyFrom(values);
+            TensorView dst = TestTensors.dense(arena, DType.F32, 3, 40);
+            SoftmaxCheck.run(engine(backend), "extreme T", src, dst, -1, log, t);
         }
     }
 
