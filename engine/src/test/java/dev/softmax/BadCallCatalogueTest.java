@@ -439,7 +439,7 @@ class BadCallCatalogueTest {
         return Stream.of(Backend.ONEDNN, Backend.JAVA);
     }
 
-    // EXPECTED TO FAIL until fixed: CallValidator skips requireDistinctElements for in-place calls, so an in-place view whose elements share memory is computed (order-dependent, backends disagree) instead of rejected.
+    // Regression: in-place views whose elements share memory were once computed instead of rejected.
     @ParameterizedTest(name = "{0} strides={1}")
     @MethodSource("inPlaceSharedElements")
     void inPlaceViewWhoseElementsShareMemoryIsRejected(Backend backend, long[] strides, long[] shape) {

@@ -14,7 +14,8 @@ import java.util.Locale;
  *
  * <p>The bound (from the issue):
  * <ul>
- *   <li>softmax, f32 out, p &gt;= 1e-30: {@code |p_hat - p| <= (2e-6 + 2^-24 |ln p|) p};</li>
+ *   <li>softmax, f32 out, p &gt;= 1e-30: {@code |p_hat - p| <= (2e-6 + 2^-24 |ln p|) p}, and
+ *       {@code (2e-6 + 2 * 2^-24 |ln p|) p} with a temperature (two roundings of the exponent argument);</li>
  *   <li>softmax, p &lt; 1e-30 (not bounded by the contract): {@code |p_hat - p| <= 1e-30}, so nothing large
  *       or negative appears;</li>
  *   <li>every (finite, unmasked) f32 row sums to 1 within 1e-5;</li>
@@ -157,10 +158,19 @@ final class ReferenceSoftmax {
 
     /** The contract's allowance for a probability {@code p} in f32. */
     static double probabilityBound(double p) {
+        return probabilityBound(p, 1f);
+    }
+
+    /**
+     * With a temperature the exponent argument {@code (x - max) / T} is rounded twice (the difference, then
+     * the quotient), so the exponent-rounding term doubles.
+     */
+    static double probabilityBound(double p, float temperature) {
         if (p < SMALLEST_BOUNDED_P) {
             return SMALLEST_BOUNDED_P;
         }
-        return (PROBABILITY_ABSOLUTE + EXPONENT_ROUNDING * Math.abs(Math.log(p))) * p;
+        double roundings = temperature == 1f ? 1 : 2;
+        return (PROBABILITY_ABSOLUTE + roundings * EXPONENT_ROUNDING * Math.abs(Math.log(p))) * p;
     }
 
     static double logBound(double ref) {
@@ -209,7 +219,7 @@ final class ReferenceSoftmax {
                         }
                     } else {
                         double bound = ulpOf(outType, Math.max(Math.abs(rounded), Math.abs(got)))
-                                + (spec.log() ? logBound(ref) : probabilityBound(ref));
+                                + (spec.log() ? logBound(ref) : probabilityBound(ref, spec.temperature()));
                         double error = Math.abs(got - rounded);
                         ratio = error / bound;
                         if (!(error <= bound)) {

@@ -28,6 +28,11 @@ public final class EdgeContract {
         public boolean isEmpty() {
             return masked.length == 0 && nonFinite.length == 0;
         }
+
+        /** Whether {@code row} is one of the rows to repair (the arrays are ascending). */
+        public boolean contains(long row) {
+            return Arrays.binarySearch(masked, row) >= 0 || Arrays.binarySearch(nonFinite, row) >= 0;
+        }
     }
 
     private EdgeContract() {

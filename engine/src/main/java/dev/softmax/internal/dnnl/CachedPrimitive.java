@@ -156,7 +156,7 @@ final class CachedPrimitive {
         runtime.destroyMemoryDesc(scaleDesc);
     }
 
-    private static String queryImplementation(MemorySegment primitiveDesc) {
+    static String queryImplementation(MemorySegment primitiveDesc) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             int status = dnnl_primitive_desc_query(primitiveDesc, dnnl_query_impl_info_str(), 0, out);

@@ -22,6 +22,12 @@ public interface RowKernel {
      */
     float max(MemorySegment src, long srcOffset, long n);
 
+    /** Sum of {@code n} contiguous f32 elements, accumulated at least as accurately as f32 blocks into a double. */
+    double sum(MemorySegment src, long srcOffset, long n);
+
+    /** Multiplies {@code n} contiguous f32 elements by {@code factor} in place. */
+    void scale(MemorySegment dst, long dstOffset, long n, float factor);
+
     /** {@code dst[i] = exp((x[i] - max) / T) / sum_j exp((x[j] - max) / T)} over {@code n >= 1} elements. */
     void softmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float temperature,
             boolean zeroMaskedRows);

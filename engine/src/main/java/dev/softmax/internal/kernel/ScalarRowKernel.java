@@ -66,6 +66,22 @@ public final class ScalarRowKernel implements RowKernel {
         return max;
     }
 
+    @Override
+    public double sum(MemorySegment src, long offset, long n) {
+        double sum = 0;
+        for (long i = 0; i < n; i++) {
+            sum += src.get(F32, offset + 4 * i);
+        }
+        return sum;
+    }
+
+    @Override
+    public void scale(MemorySegment dst, long offset, long n, float factor) {
+        for (long i = 0; i < n; i++) {
+            dst.set(F32, offset + 4 * i, dst.get(F32, offset + 4 * i) * factor);
+        }
+    }
+
     private static void fill(MemorySegment dst, long offset, long n, float value) {
         for (long i = 0; i < n; i++) {
             dst.set(F32, offset + 4 * i, value);
