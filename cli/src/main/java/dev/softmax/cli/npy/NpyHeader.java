@@ -229,7 +229,7 @@ public record NpyHeader(int versionMajor, int versionMinor, NpyDType dtype, bool
     }
 
     /**
-     * The header bytes NumPy 1.24 and later writes for such an array ({@code np.save}), byte for byte: format 1.0
+     * The header bytes current NumPy writes for such an array ({@code np.save}), byte for byte: format 1.0
      * when the header fits in 65535 bytes, 2.0 otherwise; keys sorted; {@code GROWTH_AXIS_MAX_DIGITS} spare spaces
      * after the dict; then spaces and a final {@code '\n'} so that the data starts on a multiple of 64 bytes.
      */

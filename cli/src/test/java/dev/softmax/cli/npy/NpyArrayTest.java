@@ -10,6 +10,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -176,5 +177,37 @@ class NpyArrayTest {
                 NpyBytes.v1("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", new byte[0]),
                 new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02, 0x00, 0x00}));
         assertThat(NpyIO.readInts(i)).containsExactly(-1, 0x0201);
+    }
+
+    /**
+     * A 4 GiB + 12 byte array (sparse on disk: only three elements are ever written): offsets beyond 2^31 and 2^32
+     * bytes through the whole-file mapping, the chunked mapping and the writer's mapRange.
+     */
+    @Test
+    void filesLargerThanFourGibibytes() throws IOException {
+        long n = (1L << 30) + 3;
+        Assumptions.assumeTrue(Files.getFileStore(dir).getUsableSpace() > 3 * n * 4,
+                "needs a file system with room for a 4 GiB file");
+        Path file = dir.resolve("huge.npy");
+        try (NpyOutput out = NpyOutput.create(file, NpyDType.F4, new long[] {n}); Arena arena = Arena.ofConfined()) {
+            out.mapRange(0, 4, arena).set(F4, 0, 1f);
+            out.mapRange((1L << 29) * 4, 4, arena).set(F4, 0, 2f); // at 2^31 bytes
+            out.mapRange((n - 1) * 4, 4, arena).set(F4, 0, 3f);    // past 2^32 bytes
+            out.commit();
+        }
+        assertThat(Files.size(file)).isEqualTo(128 + n * 4);
+        try (NpyArray array = NpyArray.open(file)) {
+            assertThat(array.elementCount()).isEqualTo(n);
+            assertThat(array.data().byteSize()).isEqualTo(n * 4);
+            assertThat(array.getDouble(0)).isEqualTo(1.0);
+            assertThat(array.getDouble(1L << 29)).isEqualTo(2.0);
+            assertThat(array.getDouble(n - 1)).isEqualTo(3.0);
+            assertThat(array.getDouble(n - 2)).isZero();
+        }
+        NpyHeader header = NpyArray.openHeader(file);
+        try (Arena arena = Arena.ofConfined()) {
+            assertThat(NpyArray.mapRange(file, header, (n - 1) * 4, 4, arena).get(F4, 0)).isEqualTo(3f);
+        }
+        Files.delete(file);
     }
 }

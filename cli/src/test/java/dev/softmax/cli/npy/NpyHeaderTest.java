@@ -16,7 +16,7 @@ class NpyHeaderTest {
     /**
      * np.save("x.npy", np.zeros((2, 3), np.float32)), written out by hand from the format spec: magic, version
      * 1.0, header length 118 (0x76) little-endian, the dict (59 characters), 58 spaces, '\n': 10 + 118 = 128
-     * bytes, a multiple of 64. (NumPy >= 1.24 writes the dict, 20 spare spaces for the growth axis, then 38 spaces
+     * bytes, a multiple of 64. (Current NumPy writes the dict, 20 spare spaces for the growth axis, then 38 spaces
      * of alignment padding; older NumPy wrote 58 spaces of padding: the bytes are the same.)
      */
     static final byte[] GOLDEN_F4_2x3 = NpyBytes.concat(
@@ -82,7 +82,7 @@ class NpyHeaderTest {
 
     /**
      * 16 dimensions of 1: the 101-character dict alone would fit a 128-byte header (as older NumPy wrote it), but
-     * NumPy >= 1.24's 20 spare growth-axis spaces push it to 192 bytes.
+     * current NumPy's 20 spare growth-axis spaces (GROWTH_AXIS_MAX_DIGITS) push it to 192 bytes.
      */
     @Test
     void growthAxisSpacesCanCostAnotherSixtyFourBytes() {
