@@ -184,6 +184,58 @@ final class PanamaRowKernel implements RowKernel {
         }
     }
 
+    @Override
+    public double sumExp(MemorySegment src, long offset, long n, float shift) {
+        FloatVector shiftVector = FloatVector.broadcast(SPECIES, shift);
+        long bound = n - n % LANES;
+        double sum = 0;
+        long i = 0;
+        while (i < bound) {
+            long blockEnd = Math.min(bound, i + SUM_BLOCK);
+            FloatVector blockSum = FloatVector.zero(SPECIES);
+            for (; i < blockEnd; i += LANES) {
+                blockSum = blockSum.add(VectorExp.exp(
+                        FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER).sub(shiftVector)));
+            }
+            sum += sumLanes(blockSum);
+        }
+        for (; i < n; i++) {
+            sum += VectorExp.exp(src.get(F32, offset + 4 * i) - shift);
+        }
+        return sum;
+    }
+
+    @Override
+    public void expShiftScale(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
+            float shift, float scale) {
+        FloatVector shiftVector = FloatVector.broadcast(SPECIES, shift);
+        FloatVector scaleVector = FloatVector.broadcast(SPECIES, scale);
+        long bound = n - n % LANES;
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            VectorExp.exp(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).sub(shiftVector))
+                    .mul(scaleVector).intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+        }
+        for (; i < n; i++) {
+            dst.set(F32, dstOffset + 4 * i, VectorExp.exp(src.get(F32, srcOffset + 4 * i) - shift) * scale);
+        }
+    }
+
+    @Override
+    public void subtract(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
+            float shift) {
+        FloatVector shiftVector = FloatVector.broadcast(SPECIES, shift);
+        long bound = n - n % LANES;
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).sub(shiftVector)
+                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+        }
+        for (; i < n; i++) {
+            dst.set(F32, dstOffset + 4 * i, src.get(F32, srcOffset + 4 * i) - shift);
+        }
+    }
+
     /** Sum of the lanes in a fixed pairwise order (halves, then quarters, ...), so every JIT tier agrees. */
     private static double sumLanes(FloatVector v) {
         FloatVector folded = v;
