@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
         description = "Apply softmax or log-softmax to a NumPy .npy file.")
 final class ApplyCommand implements Callable<Integer> {
 
-    static final long WINDOW_BYTES = 64L << 20;
+    static final long WINDOW_BYTES = 16L << 20;
 
     @Spec
     CommandSpec spec;
