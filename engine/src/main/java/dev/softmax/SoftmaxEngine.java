@@ -5,6 +5,7 @@ import dev.softmax.internal.CallValidator;
 import dev.softmax.internal.JavaSoftmaxBackend;
 import dev.softmax.internal.Operation;
 import dev.softmax.internal.RowParallelism;
+import dev.softmax.internal.RowReductions;
 import dev.softmax.internal.dnnl.DnnlRuntime;
 import dev.softmax.internal.dnnl.DnnlSoftmaxBackend;
 import dev.softmax.internal.kernel.KernelProvider;
@@ -133,6 +134,106 @@ public final class SoftmaxEngine implements AutoCloseable {
 
     public void logSoftmax(TensorView src, TensorView dst, int axis, float temperature) {
         run(Operation.LOG_SOFTMAX, src, dst, axis, temperature);
+    }
+
+    /**
+     * Softmax backward along the last axis: {@code dx = y * (dy - <y, dy>)}, the Jacobian {@code diag(y) - y y^T}
+     * applied to dy without ever forming it. {@code dx} may be the same view as {@code y} or {@code dy}.
+     *
+     * @param y  the forward output (probabilities)
+     * @param dy the gradient of the loss with respect to y
+     * @param dx receives the gradient with respect to the forward input
+     */
+    public void softmaxBackward(TensorView y, TensorView dy, TensorView dx) {
+        softmaxBackward(y, dy, dx, -1);
+    }
+
+    /** {@link #softmaxBackward(TensorView, TensorView, TensorView)} along {@code axis}. */
+    public void softmaxBackward(TensorView y, TensorView dy, TensorView dx, int axis) {
+        backward(Operation.SOFTMAX, y, "y", dy, "dy", dx, "dx", axis);
+    }
+
+    /** Log-softmax backward along the last axis: {@code dx = dy - exp(y) * sum(dy)}, from the output y. */
+    public void logSoftmaxBackward(TensorView y, TensorView dy, TensorView dx) {
+        logSoftmaxBackward(y, dy, dx, -1);
+    }
+
+    /** {@link #logSoftmaxBackward(TensorView, TensorView, TensorView)} along {@code axis}. */
+    public void logSoftmaxBackward(TensorView y, TensorView dy, TensorView dx, int axis) {
+        backward(Operation.LOG_SOFTMAX, y, "y", dy, "dy", dx, "dx", axis);
+    }
+
+    /**
+     * Forward-mode derivative: the Jacobian-vector product {@code J v = s * (v - <s, v>)} for a tangent v, where s
+     * is the softmax output. The softmax Jacobian is symmetric, so this is the backward pass applied to v.
+     */
+    public void softmaxJvp(TensorView s, TensorView v, TensorView out, int axis) {
+        backward(Operation.SOFTMAX, s, "s", v, "v", out, "out", axis);
+    }
+
+    /**
+     * The explicit softmax Jacobian {@code J[i][j] = s[i] (δij - s[j])} of one row, as an n x n matrix, for
+     * teaching, testing and inspection. n is limited to {@value CallValidator#MAX_JACOBIAN_SIZE}: every
+     * computation that needs J applied uses {@link #softmaxBackward} or {@link #softmaxJvp}, which never form it.
+     *
+     * @param probabilities the softmax output of the row, shape {@code [n]}
+     * @param out           receives J, shape {@code [n, n]}
+     */
+    public void softmaxJacobian(TensorView probabilities, TensorView out) {
+        enter();
+        try {
+            CallValidator.jacobian(probabilities, out);
+            long n = probabilities.dim(0);
+            double[] s = new double[(int) n];
+            for (int i = 0; i < n; i++) {
+                s[i] = probabilities.getFloat(i);
+            }
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    out.setFloat((float) ((i == j ? s[i] : 0) - s[i] * s[j]), i, j);
+                }
+            }
+        } finally {
+            callsInProgress.decrementAndGet();
+        }
+    }
+
+    /**
+     * The log partition function of each row along {@code axis}, {@code max + log sum exp(x - max)}, computed
+     * without materialising the probabilities. {@code dst} has src's shape without the axis ({@code [1]} for a
+     * single row).
+     */
+    public void logSumExp(TensorView src, TensorView dst, int axis) {
+        reduce(RowReductions.Kind.LOG_SUM_EXP, src, dst, axis);
+    }
+
+    /**
+     * The entropy {@code -sum s log s} of each row's softmax along {@code axis} (with {@code 0 log 0 = 0}),
+     * computed from the logits without materialising s. {@code dst} as for {@link #logSumExp}.
+     */
+    public void entropy(TensorView logits, TensorView dst, int axis) {
+        reduce(RowReductions.Kind.ENTROPY, logits, dst, axis);
+    }
+
+    private void reduce(RowReductions.Kind kind, TensorView src, TensorView dst, int axis) {
+        enter();
+        try {
+            int normalised = CallValidator.reduction(src, dst, axis);
+            dispatcher.reduce(kind, src, dst, normalised, options.edgePolicy());
+        } finally {
+            callsInProgress.decrementAndGet();
+        }
+    }
+
+    private void backward(Operation operation, TensorView y, String yName, TensorView dy, String dyName,
+            TensorView dx, String dxName, int axis) {
+        enter();
+        try {
+            dispatcher.backward(CallValidator.backward(operation, y, yName, dy, dyName, dx, dxName, axis,
+                    options.edgePolicy()), yName, dyName);
+        } finally {
+            callsInProgress.decrementAndGet();
+        }
     }
 
     /**

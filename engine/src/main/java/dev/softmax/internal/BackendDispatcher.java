@@ -3,6 +3,7 @@ package dev.softmax.internal;
 import dev.softmax.Backend;
 import dev.softmax.EdgePolicy;
 import dev.softmax.EngineStatistics;
+import dev.softmax.TensorView;
 import dev.softmax.internal.dnnl.DnnlPrimitiveCache;
 import dev.softmax.internal.dnnl.DnnlSoftmaxBackend;
 import java.util.Map;
@@ -28,6 +29,7 @@ public final class BackendDispatcher implements AutoCloseable {
     private final JavaSoftmaxBackend javaBackend;
     private final DnnlSoftmaxBackend onednn;
     private final CrossEntropyComputation crossEntropy;
+    private final RowReductions reductions;
     private final LongAdder javaCalls = new LongAdder();
     private final LongAdder onednnCalls = new LongAdder();
     private final LongAdder declined = new LongAdder();
@@ -44,6 +46,7 @@ public final class BackendDispatcher implements AutoCloseable {
         this.javaBackend = javaBackend;
         this.onednn = mode == Backend.JAVA ? null : onednn;
         this.crossEntropy = new CrossEntropyComputation(javaBackend.rowKernel());
+        this.reductions = new RowReductions(javaBackend.rowKernel());
     }
 
     /** Compiles the hot paths now rather than during the first real calls; warm-up calls are not counted. */
@@ -76,6 +79,36 @@ public final class BackendDispatcher implements AutoCloseable {
         javaCalls.increment();
     }
 
+    /** Computes a validated backward call; {@code outputName}/{@code gradientName} name y and dy in errors. */
+    public void backward(BackwardCall call, String outputName, String gradientName) {
+        if (call.isEmpty()) {
+            return;
+        }
+        if (call.policy() == EdgePolicy.REJECT) {
+            EdgeContract.rejectNonFinite(call, outputName, gradientName);
+        }
+        if (prefersOnednn(call.output(), call.gradient(), call.result())) {
+            String reason = onednn.backward(call);
+            if (reason == null) {
+                onednnCalls.increment();
+                return;
+            }
+            declined.increment();
+            declinedByReason.computeIfAbsent(reason, r -> new LongAdder()).increment();
+        }
+        javaBackend.backward(call);
+        javaCalls.increment();
+    }
+
+    /** A per-row log-sum-exp or entropy, on the Java kernel (oneDNN has no primitive for either). */
+    public void reduce(RowReductions.Kind kind, TensorView src, TensorView dst, int axis, EdgePolicy policy) {
+        if (policy == EdgePolicy.REJECT) {
+            EdgeContract.rejectNonFinite(src, "src", RowLayout.of(src, src, axis), axis, javaBackend.rowKernel());
+        }
+        reductions.compute(kind, src, dst, axis, policy);
+        javaCalls.increment();
+    }
+
     /**
      * Computes a validated cross-entropy on the Java kernel (its loss needs one element per row after the
      * row's log-sum-exp, which oneDNN has no primitive for) and returns the reduced loss.
@@ -90,16 +123,22 @@ public final class BackendDispatcher implements AutoCloseable {
     }
 
     private boolean prefersOnednn(SoftmaxCall call) {
+        return prefersOnednn(call.src(), call.dst());
+    }
+
+    private boolean prefersOnednn(TensorView... operands) {
         if (onednn == null) {
             return false;
         }
         if (mode == Backend.ONEDNN) {
             return true;
         }
-        if (!call.src().segment().isNative() || !call.dst().segment().isNative()) {
-            return false;
+        for (TensorView operand : operands) {
+            if (!operand.segment().isNative()) {
+                return false;
+            }
         }
-        return call.src().elementCount() >= AUTO_JAVA_BELOW_ELEMENTS;
+        return operands[0].elementCount() >= AUTO_JAVA_BELOW_ELEMENTS;
     }
 
     /** One sentence describing the rule, for {@code backend()} and {@code softmax info}. */

@@ -46,6 +46,102 @@ public final class CallValidator {
     }
 
     /**
+     * Validates a backward call. {@code result} may be the very view {@code output} or {@code gradient} (each
+     * element is read before it is overwritten); any other overlap with them is rejected.
+     */
+    public static BackwardCall backward(Operation operation, TensorView output, String outputName,
+            TensorView gradient, String gradientName, TensorView result, String resultName, int axis,
+            EdgePolicy policy) {
+        requireNonNull(output, outputName);
+        requireNonNull(gradient, gradientName);
+        requireNonNull(result, resultName);
+        requireFloatingPoint(output, outputName);
+        requireFloatingPoint(gradient, gradientName);
+        requireFloatingPoint(result, resultName);
+        requireSameShape(output, outputName, gradient, gradientName);
+        requireSameShape(output, outputName, result, resultName);
+        int normalisedAxis = normaliseAxis(axis, output.rank());
+        requireUsable(output, outputName);
+        requireUsable(gradient, gradientName);
+        requireUsable(result, resultName);
+        requireWritable(result, resultName);
+        checkAliasing(output, outputName, result, resultName);
+        checkAliasing(gradient, gradientName, result, resultName);
+        requireDistinctElements(result, resultName);
+        RowLayout outputRows = RowLayout.of(output, result, normalisedAxis);
+        requireWorkableRowLength(result, outputRows);
+        return new BackwardCall(operation, output, gradient, result, normalisedAxis, policy, outputRows,
+                RowLayout.of(output, gradient, normalisedAxis));
+    }
+
+    /**
+     * Validates a per-row reduction: {@code dst} has the shape of {@code src} without {@code axis} (shape
+     * {@code [1]} when src has one dimension) and shares no memory with src. Returns the normalised axis.
+     */
+    public static int reduction(TensorView src, TensorView dst, int axis) {
+        requireNonNull(src, "src");
+        requireNonNull(dst, "dst");
+        requireFloatingPoint(src, "src");
+        requireFloatingPoint(dst, "dst");
+        int normalisedAxis = normaliseAxis(axis, src.rank());
+        long[] expected = reducedShape(src, normalisedAxis);
+        if (!Arrays.equals(dst.shape(), expected)) {
+            throw new IllegalArgumentException("dst: shape " + Arrays.toString(dst.shape()) + " does not match; "
+                    + "expected " + Arrays.toString(expected) + " (src " + Arrays.toString(src.shape())
+                    + " without axis " + normalisedAxis + ")");
+        }
+        requireUsable(src, "src");
+        requireUsable(dst, "dst");
+        requireWritable(dst, "dst");
+        requireDistinctElements(dst, "dst");
+        requireDisjoint(src, "src", dst, "dst");
+        return normalisedAxis;
+    }
+
+    static long[] reducedShape(TensorView src, int axis) {
+        if (src.rank() == 1) {
+            return new long[] {1};
+        }
+        long[] shape = new long[src.rank() - 1];
+        for (int d = 0, at = 0; d < src.rank(); d++) {
+            if (d != axis) {
+                shape[at++] = src.dim(d);
+            }
+        }
+        return shape;
+    }
+
+    /** The largest n for which {@code jacobian} writes an n x n matrix (4096^2 f32 = 64 MiB). */
+    public static final long MAX_JACOBIAN_SIZE = 4096;
+
+    /** Validates an explicit Jacobian: probabilities {@code [n]}, out {@code [n, n]}, n at most 4096. */
+    public static void jacobian(TensorView probabilities, TensorView out) {
+        requireNonNull(probabilities, "probabilities");
+        requireNonNull(out, "out");
+        requireFloatingPoint(probabilities, "probabilities");
+        requireFloatingPoint(out, "out");
+        if (probabilities.rank() != 1) {
+            throw new IllegalArgumentException("probabilities: shape " + Arrays.toString(probabilities.shape())
+                    + " is not one row; expected [n]");
+        }
+        long n = probabilities.dim(0);
+        if (n > MAX_JACOBIAN_SIZE) {
+            throw new IllegalArgumentException("probabilities: a Jacobian of " + n + " x " + n + " would hold "
+                    + n * n + " elements; expected n <= " + MAX_JACOBIAN_SIZE + " (use softmaxBackward or softmaxJvp,"
+                    + " which apply it without forming the matrix)");
+        }
+        if (out.rank() != 2 || out.dim(0) != n || out.dim(1) != n) {
+            throw new IllegalArgumentException("out: shape " + Arrays.toString(out.shape()) + " does not match; "
+                    + "expected [" + n + ", " + n + "]");
+        }
+        requireUsable(probabilities, "probabilities");
+        requireUsable(out, "out");
+        requireWritable(out, "out");
+        requireDistinctElements(out, "out");
+        requireDisjoint(probabilities, "probabilities", out, "out");
+    }
+
+    /**
      * Validates a softmax cross-entropy: shapes of scores, labels, weights and outputs; types; aliasing; and
      * every label, which must be in {@code [0, C)} or equal the ignore index. Returns the call with the MEAN
      * divisor already summed, so nothing needs a second look at the labels.

@@ -63,6 +63,43 @@ public final class EdgeContract {
         }
     }
 
+    /**
+     * Under {@link EdgePolicy#REJECT}, for a backward call: throws for the first NaN or infinity in the forward
+     * output (a -inf log-probability is allowed) or in the upstream gradient, before anything is written.
+     */
+    public static void rejectNonFinite(BackwardCall call, String outputName, String gradientName) {
+        RowLayout rows = call.outputRows();
+        RowLayout gradientRows = call.gradientRows();
+        TensorView y = call.output();
+        TensorView g = call.gradient();
+        boolean log = call.operation().isLog();
+        RowLayout.Cursor cursor = rows.cursor(0);
+        RowLayout.Cursor gradientCursor = gradientRows.cursor(0);
+        for (long r = 0; r < rows.rowCount(); r++, cursor.advance(), gradientCursor.advance()) {
+            for (long i = 0; i < rows.rowLength(); i++) {
+                float value = ElementAccess.get(y.segment(), y.dtype(), cursor.srcOffset() + i * rows.srcAxisStride());
+                boolean allowed = Float.isFinite(value) || (log && value == Float.NEGATIVE_INFINITY);
+                if (!allowed) {
+                    throw nonFinite(outputName, y, rows, call.axis(), r, i, value);
+                }
+                float gradient = ElementAccess.get(g.segment(), g.dtype(),
+                        gradientCursor.dstOffset() + i * gradientRows.dstAxisStride());
+                if (!Float.isFinite(gradient)) {
+                    throw nonFinite(gradientName, y, rows, call.axis(), r, i, gradient);
+                }
+            }
+        }
+    }
+
+    private static NonFiniteInputException nonFinite(String name, TensorView shapeOf, RowLayout rows, int axis,
+            long row, long column, float value) {
+        long[] index = rows.rowIndex(shapeOf, axis, row);
+        index[axis] = column;
+        return new NonFiniteInputException(name + ": element " + Arrays.toString(index) + " (row " + row
+                + ", column " + column + ") is " + value + "; policy REJECT accepts only finite values here", row,
+                column);
+    }
+
     /** Classifies every row by its maximum; see the class comment. */
     public static RowsToRepair classify(SoftmaxCall call, RowKernel kernel) {
         return classify(call, kernel, 0, call.rows().rowCount());
@@ -90,6 +127,76 @@ public final class EdgeContract {
         return new RowsToRepair(Arrays.copyOf(masked, maskedCount), Arrays.copyOf(nonFinite, nonFiniteCount));
     }
 
+    /**
+     * Classifies rows of a backward call the way {@code BackwardComputation} decides them: for softmax, a NaN or
+     * infinity in y or dy makes the row non-finite, else an all-zero y is a masked row; for log-softmax, an
+     * all -inf y is a masked row, else a NaN or +inf in y or a NaN or infinity in dy makes it non-finite.
+     */
+    public static RowsToRepair classifyBackward(BackwardCall call, RowKernel kernel, long first, long count) {
+        RowLayout rows = call.outputRows();
+        RowLayout gradientRows = call.gradientRows();
+        boolean log = call.operation().isLog();
+        long[] masked = NONE;
+        long[] nonFinite = NONE;
+        int maskedCount = 0;
+        int nonFiniteCount = 0;
+        RowLayout.Cursor cursor = rows.cursor(first);
+        RowLayout.Cursor gradientCursor = gradientRows.cursor(first);
+        for (long r = first; r < first + count; r++, cursor.advance(), gradientCursor.advance()) {
+            double sumY = rowSum(call.output(), cursor.srcOffset(), rows.srcAxisStride(), rows.rowLength(), kernel);
+            double sumG = rowSum(call.gradient(), gradientCursor.dstOffset(), gradientRows.dstAxisStride(),
+                    rows.rowLength(), kernel);
+            boolean yNonFinite = log ? Double.isNaN(sumY) || sumY == Double.POSITIVE_INFINITY : !Double.isFinite(sumY);
+            boolean bad = yNonFinite || !Double.isFinite(sumG);
+            boolean isMasked = log
+                    ? allEqual(call.output(), cursor.srcOffset(), rows.srcAxisStride(), rows.rowLength(),
+                            Float.NEGATIVE_INFINITY)
+                    : !bad && sumY == 0 && allEqual(call.output(), cursor.srcOffset(), rows.srcAxisStride(),
+                            rows.rowLength(), 0f);
+            if (isMasked) {
+                masked = append(masked, maskedCount++, r);
+            } else if (bad) {
+                nonFinite = append(nonFinite, nonFiniteCount++, r);
+            }
+        }
+        if (maskedCount == 0 && nonFiniteCount == 0) {
+            return RowsToRepair.NOTHING;
+        }
+        return new RowsToRepair(Arrays.copyOf(masked, maskedCount), Arrays.copyOf(nonFinite, nonFiniteCount));
+    }
+
+    /** Writes the contract's values over dx for the classified rows of a backward call. */
+    public static void repair(BackwardCall call, RowsToRepair rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        float maskedValue = call.policy() == EdgePolicy.NAN ? Float.NaN : 0f;
+        RowLayout layout = call.outputRows();
+        fill(call.result(), layout, rows.masked(), maskedValue);
+        fill(call.result(), layout, rows.nonFinite(), Float.NaN);
+    }
+
+    private static double rowSum(TensorView view, long offset, long stride, long n, RowKernel kernel) {
+        if (view.dtype() == DType.F32 && (stride == 1 || n == 1)) {
+            return kernel.sum(view.segment(), 4 * offset, n);
+        }
+        double sum = 0;
+        for (long i = 0; i < n; i++) {
+            sum += ElementAccess.get(view.segment(), view.dtype(), offset + i * stride);
+        }
+        return sum;
+    }
+
+    /** Whether every element equals {@code value}; stops at the first that does not. */
+    private static boolean allEqual(TensorView view, long offset, long stride, long n, float value) {
+        for (long i = 0; i < n; i++) {
+            if (ElementAccess.get(view.segment(), view.dtype(), offset + i * stride) != value) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Writes the contract's values over what a backend produced for the classified rows. */
     public static void repair(SoftmaxCall call, RowsToRepair rows) {
         if (rows.isEmpty()) {
@@ -97,13 +204,11 @@ public final class EdgeContract {
         }
         float maskedValue = call.policy() == EdgePolicy.NAN ? Float.NaN
                 : call.operation().isLog() ? Float.NEGATIVE_INFINITY : 0f;
-        fill(call, rows.masked(), maskedValue);
-        fill(call, rows.nonFinite(), Float.NaN);
+        fill(call.dst(), call.rows(), rows.masked(), maskedValue);
+        fill(call.dst(), call.rows(), rows.nonFinite(), Float.NaN);
     }
 
-    private static void fill(SoftmaxCall call, long[] which, float value) {
-        RowLayout rows = call.rows();
-        TensorView dst = call.dst();
+    private static void fill(TensorView dst, RowLayout rows, long[] which, float value) {
         for (long row : which) {
             long base = rows.dstRowOffset(row);
             for (long i = 0; i < rows.rowLength(); i++) {

@@ -18,10 +18,13 @@ public final class JavaSoftmaxBackend implements SoftmaxBackend {
     private final RowKernel kernel;
     private final RowParallelism parallelism;
 
+    private final BackwardComputation backwardComputation;
+
     public JavaSoftmaxBackend(KernelProvider provider, RowParallelism parallelism) {
         this.provider = provider;
         this.kernel = provider.rowKernel();
         this.parallelism = parallelism;
+        this.backwardComputation = new BackwardComputation(kernel);
     }
 
     @Override
@@ -43,6 +46,16 @@ public final class JavaSoftmaxBackend implements SoftmaxBackend {
         boolean shareable = parallelism.canShare(call.src().segment()) && parallelism.canShare(call.dst().segment());
         parallelism.forEachRange(rows.rowCount(), rows.rowLength(), shareable,
                 (first, count) -> computeRows(call, first, count));
+        return null;
+    }
+
+    @Override
+    public String backward(BackwardCall call) {
+        RowLayout rows = call.outputRows();
+        boolean shareable = parallelism.canShare(call.output().segment())
+                && parallelism.canShare(call.gradient().segment()) && parallelism.canShare(call.result().segment());
+        parallelism.forEachRange(rows.rowCount(), rows.rowLength(), shareable,
+                (first, count) -> backwardComputation.computeRows(call, first, count));
         return null;
     }
 

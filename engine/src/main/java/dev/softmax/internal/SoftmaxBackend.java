@@ -14,6 +14,9 @@ public interface SoftmaxBackend extends AutoCloseable {
      */
     String forward(SoftmaxCall call);
 
+    /** Computes a backward call, or declines it without writing anything (same convention as forward). */
+    String backward(BackwardCall call);
+
     @Override
     void close();
 }

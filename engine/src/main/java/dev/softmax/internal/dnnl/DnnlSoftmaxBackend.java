@@ -6,6 +6,7 @@ import dev.softmax.DType;
 import dev.softmax.SoftmaxNativeException;
 import dev.softmax.TensorView;
 import dev.softmax.bindings.dnnl.dnnl_exec_arg_t;
+import dev.softmax.internal.BackwardCall;
 import dev.softmax.internal.EdgeContract;
 import dev.softmax.internal.Operation;
 import dev.softmax.internal.RowLayout;
@@ -23,21 +24,21 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Softmax and log-softmax on oneDNN. Primitives come from the {@link DnnlPrimitiveCache}; each call rebinds
- * the caller's segments as data pointers (zero-copy), so any native segment works: arena memory, mapped files,
- * buffers owned by another runtime. Padded rows and non-last axes are expressed with strided memory
- * descriptors, so nothing is transposed.
+ * Softmax and log-softmax, forward and backward, on oneDNN. Primitives come from the {@link DnnlPrimitiveCache};
+ * each call rebinds the caller's segments as data pointers (zero-copy), so any native segment works: arena
+ * memory, mapped files, buffers owned by another runtime.
  *
  * <p>oneDNN does not follow the edge contract on its own (see {@link EdgeContract}), so rows are classified
- * before it runs and repaired after. For a plain batch of rows (the common case) the work is cut into blocks
- * of about {@value #BLOCK_BYTES} bytes, each classified and then handed to oneDNN while it is still in the
- * core's cache. Blocks are spread over the engine's threads, each executing a single-threaded primitive:
- * measured on 2 vCPUs, this gave 1.8x on 1024x1024 and 64x32000 with 2 threads, where one primitive with a
- * 2-thread OpenMP team was no faster than 1 thread (waking a passive team costs more than half the work).
- * Other layouts run as one primitive over the whole tensor with an OpenMP team of the engine's size.
+ * before it runs and repaired after. The work is cut into blocks of rows of about {@value #BLOCK_BYTES} bytes,
+ * each classified and then handed to oneDNN while it is still in the core's cache. Blocks are spread over the
+ * engine's threads, each executing a single-threaded primitive: measured on 2 vCPUs, this gave 1.6-1.8x with 2
+ * threads on 1024x1024 and 64x32000, where one primitive with a 2-thread OpenMP team was no faster than 1
+ * thread (waking a passive team costs more than half the work).
  *
- * <p>Declines (writing nothing) heap segments, which have no stable native address, element addresses that
- * are not aligned to the element size, and whatever oneDNN itself refuses.
+ * <p>Declines (writing nothing): heap segments, which have no stable native address; element addresses not
+ * aligned to the element size; rows that do not follow each other at one stride (oneDNN offers only its
+ * reference implementation for those); whatever oneDNN refuses (dnnl_unimplemented); and cases where it
+ * offers only {@code ref:any}, measured slower than the Java kernel and far less accurate (f32 sums).
  */
 public final class DnnlSoftmaxBackend implements SoftmaxBackend {
 
@@ -47,6 +48,11 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
     public static final String DECLINED_LAYOUT = "layout rejected by oneDNN (dnnl_invalid_arguments)";
     public static final String DECLINED_REFERENCE =
             "only oneDNN's reference implementation (ref:any) offered: slower and less accurate than Java";
+    public static final String DECLINED_STRIDED_ROWS =
+            "rows not contiguous at one stride (oneDNN offers only its reference implementation)";
+
+    /** Bytes of the largest operand per block: well inside a core's L2, large enough to amortise a call. */
+    static final long BLOCK_BYTES = 256 * 1024;
 
     /**
      * Rows at least this long are re-normalised after oneDNN: its kernel sums the exponentials in f32 and was
@@ -55,11 +61,10 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
      */
     static final long RENORMALISE_FROM = 8192;
 
-    /** Bytes of the larger operand per block: well inside a core's L2, large enough to amortise a call. */
-    static final long BLOCK_BYTES = 256 * 1024;
-
     private static final int KIND_SOFTMAX = 1;
     private static final int KIND_LOG_SOFTMAX = 2;
+    private static final int KIND_SOFTMAX_BACKWARD = 3;
+    private static final int KIND_LOG_SOFTMAX_BACKWARD = 4;
 
     private final DnnlRuntime runtime;
     private final DnnlPrimitiveCache cache;
@@ -68,7 +73,7 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
     private final Set<String> implementations = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param classifier the Java row kernel whose {@link RowKernel#max} classifies rows for the edge contract
+     * @param classifier the Java row kernel used to classify rows for the edge contract and re-normalise
      */
     public DnnlSoftmaxBackend(DnnlRuntime runtime, int cacheCapacity, RowParallelism parallelism,
             RowKernel classifier) {
@@ -96,59 +101,200 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         return Set.copyOf(implementations);
     }
 
-    @Override
-    public String forward(SoftmaxCall call) {
-        TensorView src = call.src();
-        TensorView dst = call.dst();
-        if (!src.segment().isNative() || !dst.segment().isNative()) {
-            return DECLINED_HEAP;
-        }
-        if (src.segment().address() % src.dtype().byteSize() != 0
-                || dst.segment().address() % dst.dtype().byteSize() != 0) {
-            return DECLINED_MISALIGNED;
-        }
-        RowLayout rows = call.rows();
-        if (rows.isUniformBatch() && rows.rowsAreContiguous()) {
-            return forwardInBlocks(call);
-        }
-        return forwardWhole(call);
+    /** One operand of a call: its view, its row stride in elements, and its oneDNN argument id. */
+    private record Operand(TensorView view, long rowStride, int argument) {
     }
 
-    /** A plain batch of rows: blocks of rows, each classified, computed and repaired while cache-resident. */
-    private String forwardInBlocks(SoftmaxCall call) {
+    /** What a kind of call does around each block: classify before, repair after. */
+    private interface BlockContract {
+        Object before(long first, long count);
+
+        void after(long first, long count, Object classification);
+    }
+
+    @Override
+    public String forward(SoftmaxCall call) {
         RowLayout rows = call.rows();
-        long n = rows.rowLength();
-        long rowBytes = n * Math.max(call.src().dtype().byteSize(), call.dst().dtype().byteSize());
-        long blockRows = Math.max(1, Math.min(rows.rowCount(), BLOCK_BYTES / Math.max(1, rowBytes)));
-        // Try the first block's primitive before anything is written, so a refusal leaves dst untouched.
-        String declined = probe(call, Math.min(blockRows, rows.rowCount()));
+        String declined = declineCheaply(rows, call.src(), call.dst());
         if (declined != null) {
             return declined;
         }
-        boolean shareable = parallelism.canShare(call.src().segment()) && parallelism.canShare(call.dst().segment());
-        parallelism.forEachRange(rows.rowCount(), n, shareable, (first, count) -> {
+        int kind = call.operation().isLog() ? KIND_LOG_SOFTMAX : KIND_SOFTMAX;
+        Operand[] operands = {
+            new Operand(call.src(), rows.srcRowStride(), DNNL_ARG_SRC()),
+            new Operand(call.dst(), rows.dstRowStride(), DNNL_ARG_DST())};
+        boolean renormalise = !call.operation().isLog() && call.dst().dtype() == DType.F32
+                && rows.rowLength() >= RENORMALISE_FROM;
+        BlockContract contract = new BlockContract() {
+            @Override
+            public Object before(long first, long count) {
+                return EdgeContract.classify(call, classifier, first, count);
+            }
+
+            @Override
+            public void after(long first, long count, Object classification) {
+                EdgeContract.RowsToRepair repairs = (EdgeContract.RowsToRepair) classification;
+                EdgeContract.repair(call, repairs);
+                if (renormalise) {
+                    renormalise(call, first, count, repairs);
+                }
+            }
+        };
+        return inBlocks(kind, call.hasTemperature() ? call.temperature() : Float.NaN, rows.rowCount(),
+                rows.rowLength(), operands, contract);
+    }
+
+    @Override
+    public String backward(BackwardCall call) {
+        RowLayout rows = call.outputRows();
+        RowLayout gradientRows = call.gradientRows();
+        String declined = declineCheaply(rows, call.output(), call.result());
+        if (declined == null) {
+            declined = declineCheaply(gradientRows, call.output(), call.gradient());
+        }
+        if (declined != null) {
+            return declined;
+        }
+        int kind = call.operation().isLog() ? KIND_LOG_SOFTMAX_BACKWARD : KIND_SOFTMAX_BACKWARD;
+        Operand[] operands = {
+            new Operand(call.output(), rows.srcRowStride(), DNNL_ARG_DST()),
+            new Operand(call.gradient(), gradientRows.dstRowStride(), DNNL_ARG_DIFF_DST()),
+            new Operand(call.result(), rows.dstRowStride(), DNNL_ARG_DIFF_SRC())};
+        BlockContract contract = new BlockContract() {
+            @Override
+            public Object before(long first, long count) {
+                return EdgeContract.classifyBackward(call, classifier, first, count);
+            }
+
+            @Override
+            public void after(long first, long count, Object classification) {
+                EdgeContract.repair(call, (EdgeContract.RowsToRepair) classification);
+            }
+        };
+        return inBlocks(kind, Float.NaN, rows.rowCount(), rows.rowLength(), operands, contract);
+    }
+
+    private static String declineCheaply(RowLayout rows, TensorView... views) {
+        for (TensorView view : views) {
+            if (!view.segment().isNative()) {
+                return DECLINED_HEAP;
+            }
+            if (view.segment().address() % view.dtype().byteSize() != 0) {
+                return DECLINED_MISALIGNED;
+            }
+        }
+        if (!rows.isUniformBatch() || !rows.rowsAreContiguous()) {
+            return DECLINED_STRIDED_ROWS;
+        }
+        return null;
+    }
+
+    /**
+     * Runs a batch of rows block by block. The first block's primitive is built before anything is written, so
+     * a refusal leaves the destination untouched.
+     *
+     * @param temperature the divisor of the logits, or NaN for none
+     */
+    private String inBlocks(int kind, float temperature, long rowCount, long n, Operand[] operands,
+            BlockContract contract) {
+        long widest = 1;
+        for (Operand operand : operands) {
+            widest = Math.max(widest, operand.view().dtype().byteSize());
+        }
+        long blockRows = Math.max(1, Math.min(rowCount, BLOCK_BYTES / Math.max(1, n * widest)));
+        DnnlPrimitiveCache.Lookup probe = blockPrimitive(kind, temperature, blockRows, n, operands);
+        if (probe.declined() != null) {
+            return probe.declined();
+        }
+        probe.primitive().release();
+        boolean shareable = true;
+        for (Operand operand : operands) {
+            shareable &= parallelism.canShare(operand.view().segment());
+        }
+        parallelism.forEachRange(rowCount, n, shareable, (first, count) -> {
             for (long start = first; start < first + count; start += blockRows) {
                 long size = Math.min(blockRows, first + count - start);
-                EdgeContract.RowsToRepair repairs = EdgeContract.classify(call, classifier, start, size);
-                String refused = executeBlock(call, start, size);
-                if (refused != null) {
+                Object classification = contract.before(start, size);
+                DnnlPrimitiveCache.Lookup lookup = blockPrimitive(kind, temperature, size, n, operands);
+                if (lookup.declined() != null) {
                     // The first block's shape was accepted, so a refused tail shape is a oneDNN limitation we
                     // cannot route back to Java without breaking "nothing written"; it has never been seen.
                     throw new IllegalStateException("oneDNN accepted " + blockRows + "-row blocks but refused a "
-                            + size + "-row block: " + refused);
+                            + size + "-row block: " + lookup.declined());
                 }
-                EdgeContract.repair(call, repairs);
-                if (needsRenormalising(call)) {
-                    renormalise(call, start, size, repairs);
+                try {
+                    execute(lookup.primitive(), operands, start, temperature);
+                } finally {
+                    lookup.primitive().release();
                 }
+                contract.after(start, size, classification);
             }
         });
         return null;
     }
 
-    private static boolean needsRenormalising(SoftmaxCall call) {
-        return !call.operation().isLog() && call.dst().dtype() == DType.F32
-                && call.rows().rowLength() >= RENORMALISE_FROM;
+    /** A block primitive runs single-threaded; the calling thread's OpenMP setting must say so when it is built. */
+    private DnnlPrimitiveCache.Lookup blockPrimitive(int kind, float temperature, long blockRows, long n,
+            Operand[] operands) {
+        runtime.limitThreads(1);
+        TensorView[] views = new TensorView[operands.length];
+        for (int i = 0; i < operands.length; i++) {
+            views[i] = blockView(operands[i], blockRows, n);
+        }
+        boolean scaled = !Float.isNaN(temperature);
+        PrimitiveKey key = PrimitiveKey.of(kind, 1, scaled, 1, views);
+        return cache.acquire(key, () -> create(kind, views, operands, scaled));
+    }
+
+    /** A 2-D [rows, n] view of the first rows of a batch, for describing a block to oneDNN. */
+    private static TensorView blockView(Operand operand, long rows, long n) {
+        TensorView whole = operand.view();
+        long span = ((rows - 1) * operand.rowStride() + n) * whole.dtype().byteSize();
+        return TensorView.wrap(whole.segment().asSlice(0, span), whole.dtype(), new long[] {rows, n},
+                new long[] {operand.rowStride(), 1});
+    }
+
+    /**
+     * Runs {@code primitive} on the block starting at row {@code firstRow}. The caller's whole segments are passed
+     * along so that their arenas stay open for the duration (see {@link KeepAliveExecute}).
+     */
+    private void execute(CachedPrimitive primitive, Operand[] operands, long firstRow, float temperature) {
+        CachedPrimitive.Binding binding = primitive.acquireBinding();
+        MemorySegment stream = runtime.acquireStream();
+        try {
+            for (int i = 0; i < operands.length; i++) {
+                TensorView view = operands[i].view();
+                long address = view.segment().address()
+                        + firstRow * operands[i].rowStride() * view.dtype().byteSize();
+                // Plain addresses here: the jextract-form wrapper would turn a concurrently closed arena's
+                // IllegalStateException into an AssertionError. The arenas are checked, and held open, by the
+                // execute call below, before oneDNN touches the data.
+                DnnlStatus.check(dnnl_memory_set_data_handle(binding.memories[i], MemorySegment.ofAddress(address)),
+                        "dnnl_memory_set_data_handle", "operand " + i);
+            }
+            if (!Float.isNaN(temperature)) {
+                binding.scale.set(ValueLayout.JAVA_FLOAT, 0, 1f / temperature);
+            }
+            int argCount = (int) (binding.args.byteSize() / dnnl_exec_arg_t.sizeof());
+            int status;
+            try {
+                status = operands.length == 2
+                        ? (int) KeepAliveExecute.TWO.invokeExact(primitive.primitive, stream, argCount, binding.args,
+                                operands[0].view().segment(), operands[1].view().segment())
+                        : (int) KeepAliveExecute.THREE.invokeExact(primitive.primitive, stream, argCount,
+                                binding.args, operands[0].view().segment(), operands[1].view().segment(),
+                                operands[2].view().segment());
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException("dnnl_primitive_execute", t);
+            }
+            DnnlStatus.check(status, "dnnl_primitive_execute", null);
+            DnnlStatus.check(dnnl_stream_wait(stream), "dnnl_stream_wait", null);
+        } finally {
+            runtime.releaseStream(stream);
+            primitive.releaseBinding(binding);
+        }
     }
 
     /**
@@ -171,123 +317,20 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         }
     }
 
-    /** Any layout: one primitive over the whole tensor, classified before and repaired after. */
-    private String forwardWhole(SoftmaxCall call) {
-        int threads = parallelism.partsFor(call.rows().rowCount(), call.rows().rowLength(), true);
-        // oneDNN sizes a primitive's OpenMP team when the primitive is created, from the calling thread's
-        // OpenMP setting, so the thread count is set first and is part of the key.
-        runtime.limitThreads(threads);
-        PrimitiveKey key = PrimitiveKey.of(kind(call), call.axis(), call.hasTemperature(), threads, call.src(),
-                call.dst());
-        DnnlPrimitiveCache.Lookup lookup = cache.acquire(key,
-                () -> create(call.operation(), call.src(), call.dst(), call.axis(), call.hasTemperature()));
-        if (lookup.declined() != null) {
-            return lookup.declined();
-        }
-        EdgeContract.RowsToRepair repairs = EdgeContract.classify(call, classifier);
-        try {
-            execute(lookup.primitive(), call.src().segment(), call.dst().segment(), call);
-        } finally {
-            lookup.primitive().release();
-        }
-        EdgeContract.repair(call, repairs);
-        return null;
-    }
-
-    private String probe(SoftmaxCall call, long blockRows) {
-        DnnlPrimitiveCache.Lookup lookup = blockPrimitive(call, blockRows);
-        if (lookup.primitive() != null) {
-            lookup.primitive().release();
-        }
-        return lookup.declined();
-    }
-
-    private String executeBlock(SoftmaxCall call, long firstRow, long rowCount) {
-        DnnlPrimitiveCache.Lookup lookup = blockPrimitive(call, rowCount);
-        if (lookup.declined() != null) {
-            return lookup.declined();
-        }
-        try {
-            RowLayout rows = call.rows();
-            MemorySegment src = call.src().segment()
-                    .asSlice(firstRow * rows.srcRowStride() * call.src().dtype().byteSize());
-            MemorySegment dst = call.dst().segment()
-                    .asSlice(firstRow * rows.dstRowStride() * call.dst().dtype().byteSize());
-            execute(lookup.primitive(), src, dst, call);
-        } finally {
-            lookup.primitive().release();
-        }
-        return null;
-    }
-
-    /** A block primitive runs single-threaded; the calling thread's OpenMP setting must say so when it is built. */
-    private DnnlPrimitiveCache.Lookup blockPrimitive(SoftmaxCall call, long blockRows) {
-        runtime.limitThreads(1);
-        TensorView src = blockView(call.src(), blockRows, call.rows().rowLength(), call.rows().srcRowStride());
-        TensorView dst = blockView(call.dst(), blockRows, call.rows().rowLength(), call.rows().dstRowStride());
-        PrimitiveKey key = PrimitiveKey.of(kind(call), 1, call.hasTemperature(), 1, src, dst);
-        return cache.acquire(key, () -> create(call.operation(), src, dst, 1, call.hasTemperature()));
-    }
-
-    /** A 2-D [rows, n] view of the first rows of a batch, for describing a block to oneDNN. */
-    private static TensorView blockView(TensorView whole, long rows, long n, long rowStride) {
-        long span = ((rows - 1) * rowStride + n) * whole.dtype().byteSize();
-        return TensorView.wrap(whole.segment().asSlice(0, span), whole.dtype(), new long[] {rows, n},
-                new long[] {rowStride, 1});
-    }
-
-    private static int kind(SoftmaxCall call) {
-        return call.operation().isLog() ? KIND_LOG_SOFTMAX : KIND_SOFTMAX;
-    }
-
-    /**
-     * Runs {@code primitive} on the given data pointers. The caller's whole segments are passed along so that
-     * their arenas stay open for the duration (see {@link KeepAliveExecute}).
-     */
-    private void execute(CachedPrimitive primitive, MemorySegment src, MemorySegment dst, SoftmaxCall call) {
-        CachedPrimitive.Binding binding = primitive.acquireBinding();
-        MemorySegment stream = runtime.acquireStream();
-        try {
-            // Plain addresses here: the generated-form wrapper would turn a concurrently closed arena's
-            // IllegalStateException into an AssertionError. The arenas are checked, and held open, by the
-            // execute call below, before oneDNN touches the data.
-            DnnlStatus.check(dnnl_memory_set_data_handle(binding.memories[0], MemorySegment.ofAddress(src.address())),
-                    "dnnl_memory_set_data_handle", "src");
-            DnnlStatus.check(dnnl_memory_set_data_handle(binding.memories[1], MemorySegment.ofAddress(dst.address())),
-                    "dnnl_memory_set_data_handle", "dst");
-            if (call.hasTemperature()) {
-                binding.scale.set(ValueLayout.JAVA_FLOAT, 0, 1f / call.temperature());
-            }
-            int argCount = (int) (binding.args.byteSize() / dnnl_exec_arg_t.sizeof());
-            int status;
-            try {
-                status = (int) KeepAliveExecute.HANDLE.invokeExact(primitive.primitive, stream, argCount,
-                        binding.args, call.src().segment(), call.dst().segment());
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException("dnnl_primitive_execute", t);
-            }
-            DnnlStatus.check(status, "dnnl_primitive_execute", call.operation().label());
-            DnnlStatus.check(dnnl_stream_wait(stream), "dnnl_stream_wait", null);
-        } finally {
-            runtime.releaseStream(stream);
-            primitive.releaseBinding(binding);
-        }
-    }
-
-    private DnnlPrimitiveCache.Creation create(Operation operation, TensorView src, TensorView dst, int axis,
-            boolean scaled) {
-        MemorySegment srcDesc = MemorySegment.NULL;
-        MemorySegment dstDesc = MemorySegment.NULL;
+    /** Builds the primitive for block views (forward: src, dst; backward: y, dy, dx). */
+    private DnnlPrimitiveCache.Creation create(int kind, TensorView[] views, Operand[] operands, boolean scaled) {
+        MemorySegment[] descs = new MemorySegment[views.length];
+        java.util.Arrays.fill(descs, MemorySegment.NULL);
         MemorySegment attr = MemorySegment.NULL;
         MemorySegment primitiveDesc = MemorySegment.NULL;
+        MemorySegment hint = MemorySegment.NULL;
         MemorySegment scaleDesc = MemorySegment.NULL;
         boolean adopted = false;
         try {
             try {
-                srcDesc = runtime.memoryDesc(src);
-                dstDesc = runtime.memoryDesc(dst);
+                for (int i = 0; i < views.length; i++) {
+                    descs[i] = runtime.memoryDesc(views[i]);
+                }
             } catch (SoftmaxNativeException e) {
                 if (e.statusCode() == dnnl_invalid_arguments()) {
                     return DnnlPrimitiveCache.Creation.declined(DECLINED_LAYOUT);
@@ -301,19 +344,30 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
                 DnnlStatus.check(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_SRC(), 0),
                         "dnnl_primitive_attr_set_scales_mask", "temperature as a source scale");
             }
+            boolean log = kind == KIND_LOG_SOFTMAX || kind == KIND_LOG_SOFTMAX_BACKWARD;
+            int algorithm = log ? dnnl_softmax_log() : dnnl_softmax_accurate();
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-                int algorithm = operation.isLog() ? dnnl_softmax_log() : dnnl_softmax_accurate();
-                int status = dnnl_softmax_forward_primitive_desc_create(out, runtime.engine(),
-                        dnnl_forward_inference(), algorithm, srcDesc, dstDesc, axis, attr);
-                if (DnnlStatus.isUnimplemented(status)) {
-                    return DnnlPrimitiveCache.Creation.declined(DECLINED_UNIMPLEMENTED);
+                int status;
+                if (kind == KIND_SOFTMAX || kind == KIND_LOG_SOFTMAX) {
+                    status = dnnl_softmax_forward_primitive_desc_create(out, runtime.engine(), dnnl_forward_inference(),
+                            algorithm, descs[0], descs[1], 1, attr);
+                } else {
+                    // The backward primitive needs a forward primitive descriptor as a hint: y is the forward's dst.
+                    status = dnnl_softmax_forward_primitive_desc_create(out, runtime.engine(), dnnl_forward_training(),
+                            algorithm, descs[0], descs[0], 1, MemorySegment.NULL);
+                    if (status == dnnl_success()) {
+                        hint = out.get(ValueLayout.ADDRESS, 0);
+                        runtime.adoptPrimitiveDesc();
+                        status = dnnl_softmax_backward_primitive_desc_create(out, runtime.engine(), algorithm, descs[2],
+                                descs[1], descs[0], 1, hint, attr);
+                    }
                 }
-                if (status == dnnl_invalid_arguments()) {
-                    return DnnlPrimitiveCache.Creation.declined(DECLINED_LAYOUT);
+                String declined = declineReason(status);
+                if (declined != null) {
+                    return DnnlPrimitiveCache.Creation.declined(declined);
                 }
-                DnnlStatus.check(status, "dnnl_softmax_forward_primitive_desc_create",
-                        operation.label() + " " + src + " -> " + dst + " axis " + axis);
+                DnnlStatus.check(status, "dnnl_softmax_primitive_desc_create", "kind " + kind);
                 primitiveDesc = out.get(ValueLayout.ADDRESS, 0);
                 runtime.adoptPrimitiveDesc();
                 if (CachedPrimitive.queryImplementation(primitiveDesc).startsWith("ref")) {
@@ -321,8 +375,11 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
                 }
             }
             scaleDesc = scaled ? runtime.scalarDesc() : MemorySegment.NULL;
-            CachedPrimitive primitive = new CachedPrimitive(runtime, primitiveDesc,
-                    new MemorySegment[] {srcDesc, dstDesc}, new int[] {DNNL_ARG_SRC(), DNNL_ARG_DST()}, scaleDesc);
+            int[] arguments = new int[operands.length];
+            for (int i = 0; i < operands.length; i++) {
+                arguments[i] = operands[i].argument();
+            }
+            CachedPrimitive primitive = new CachedPrimitive(runtime, primitiveDesc, descs, arguments, scaleDesc);
             adopted = true;
             implementations.add(primitive.implementation());
             return DnnlPrimitiveCache.Creation.of(primitive);
@@ -330,15 +387,29 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
             if (!attr.equals(MemorySegment.NULL)) {
                 runtime.destroyAttr(attr);
             }
+            if (!hint.equals(MemorySegment.NULL)) {
+                runtime.destroyPrimitiveDesc(hint);
+            }
             if (!adopted) {
                 if (!primitiveDesc.equals(MemorySegment.NULL)) {
                     runtime.destroyPrimitiveDesc(primitiveDesc);
                 }
                 runtime.destroyMemoryDesc(scaleDesc);
-                runtime.destroyMemoryDesc(srcDesc);
-                runtime.destroyMemoryDesc(dstDesc);
+                for (MemorySegment desc : descs) {
+                    runtime.destroyMemoryDesc(desc);
+                }
             }
         }
+    }
+
+    private static String declineReason(int status) {
+        if (DnnlStatus.isUnimplemented(status)) {
+            return DECLINED_UNIMPLEMENTED;
+        }
+        if (status == dnnl_invalid_arguments()) {
+            return DECLINED_LAYOUT;
+        }
+        return null;
     }
 
     @Override
@@ -350,16 +421,27 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
     /** Resolved on first execution, after the library is loaded (class initialisation order must not matter). */
     private static final class KeepAliveExecute {
         /**
-         * {@code dnnl_primitive_execute} with the caller's two segments appended as extra arguments. Why: the
+         * {@code dnnl_primitive_execute} with the caller's data segments appended as extra arguments. Why: the
          * primitive reads raw pointers set earlier with {@code dnnl_memory_set_data_handle}, which FFM cannot
          * see; passing the segments to the very call that uses them makes FFM keep their arenas open until it
          * returns, so another thread closing a shared arena gets an {@link IllegalStateException} instead of
          * freeing memory under oneDNN. The callee ignores the extra arguments: in the SysV x86-64 and AAPCS64
-         * calling conventions they occupy argument registers the callee never reads.
+         * calling conventions they occupy argument registers (or, for the seventh, caller-cleaned stack) that
+         * the callee never reads.
          */
-        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(
-                dnnl_primitive_execute$address(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-                        ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle TWO = handle(2);
+        static final MethodHandle THREE = handle(3);
+
+        private static MethodHandle handle(int keptAlive) {
+            ValueLayout[] arguments = new ValueLayout[4 + keptAlive];
+            arguments[0] = ValueLayout.ADDRESS;
+            arguments[1] = ValueLayout.ADDRESS;
+            arguments[2] = ValueLayout.JAVA_INT;
+            for (int i = 3; i < arguments.length; i++) {
+                arguments[i] = ValueLayout.ADDRESS;
+            }
+            return Linker.nativeLinker().downcallHandle(dnnl_primitive_execute$address(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, arguments));
+        }
     }
 }

@@ -38,6 +38,26 @@ public interface RowKernel {
     /** {@code dst[i] = x[i] - shift}; in-place allowed. */
     void subtract(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float shift);
 
+    /** {@code sum_i a[i] * b[i]} over {@code n} contiguous f32 elements, accumulated as {@link #sum}. */
+    double dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, long n);
+
+    /** Softmax backward's second pass: {@code dx[i] = y[i] * (g[i] - dot)}; dx may be y or g. */
+    void softmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset, MemorySegment dx,
+            long dxOffset, long n, float dot);
+
+    /**
+     * Log-softmax backward's second pass: {@code dx[i] = g[i] - exp(y[i]) * sumG}; dx may be y or g. Returns
+     * {@code sum_i y[i]}, which is NaN or +inf exactly when some y is NaN or +inf (the caller's check).
+     */
+    double logSoftmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset, MemorySegment dx,
+            long dxOffset, long n, float sumG);
+
+    /**
+     * {@code sum_i exp(x[i] - max) * (x[i] - max)} with {@code 0 * log 0 = 0}: the entropy's cross term. Entries
+     * at -inf contribute 0.
+     */
+    double expWeightedShift(MemorySegment src, long offset, long n, float max);
+
     /** {@code dst[i] = exp((x[i] - max) / T) / sum_j exp((x[j] - max) / T)} over {@code n >= 1} elements. */
     void softmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float temperature,
             boolean zeroMaskedRows);

@@ -108,6 +108,50 @@ public final class ScalarRowKernel implements RowKernel {
         }
     }
 
+    @Override
+    public double dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, long n) {
+        double sum = 0;
+        for (long i = 0; i < n; i++) {
+            sum += (double) a.get(F32, aOffset + 4 * i) * b.get(F32, bOffset + 4 * i);
+        }
+        return sum;
+    }
+
+    @Override
+    public void softmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset, MemorySegment dx,
+            long dxOffset, long n, float dot) {
+        for (long i = 0; i < n; i++) {
+            float s = y.get(F32, yOffset + 4 * i);
+            float gradient = g.get(F32, gOffset + 4 * i);
+            dx.set(F32, dxOffset + 4 * i, (float) ((double) s * ((double) gradient - dot)));
+        }
+    }
+
+    @Override
+    public double logSoftmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset,
+            MemorySegment dx, long dxOffset, long n, float sumG) {
+        double sumY = 0;
+        for (long i = 0; i < n; i++) {
+            float value = y.get(F32, yOffset + 4 * i);
+            float gradient = g.get(F32, gOffset + 4 * i);
+            sumY += value;
+            dx.set(F32, dxOffset + 4 * i, (float) (gradient - Math.exp(value) * sumG));
+        }
+        return sumY;
+    }
+
+    @Override
+    public double expWeightedShift(MemorySegment src, long offset, long n, float max) {
+        double sum = 0;
+        for (long i = 0; i < n; i++) {
+            double shifted = (double) src.get(F32, offset + 4 * i) - max;
+            if (shifted != Double.NEGATIVE_INFINITY) {
+                sum += Math.exp(shifted) * shifted;
+            }
+        }
+        return sum;
+    }
+
     private static void fill(MemorySegment dst, long offset, long n, float value) {
         for (long i = 0; i < n; i++) {
             dst.set(F32, offset + 4 * i, value);

@@ -290,6 +290,103 @@ final class PanamaRowKernel implements RowKernel {
     }
 
     @Override
+    public double dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, long n) {
+        long bound = n - n % LANES;
+        DoubleVector low = DoubleVector.zero(WIDE);
+        DoubleVector high = low;
+        long i = 0;
+        while (i < bound) {
+            long blockEnd = Math.min(bound, i + SUM_BLOCK);
+            FloatVector block = FloatVector.zero(SPECIES);
+            for (; i < blockEnd; i += LANES) {
+                block = FloatVector.fromMemorySegment(SPECIES, a, aOffset + 4 * i, ORDER)
+                        .fma(FloatVector.fromMemorySegment(SPECIES, b, bOffset + 4 * i, ORDER), block);
+            }
+            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
+            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
+        }
+        DoubleVector lanes = low.add(high);
+        double sum = 0;
+        for (int lane = 0; lane < WIDE_LANES; lane++) {
+            sum += lanes.lane(lane);
+        }
+        for (; i < n; i++) {
+            sum += (double) a.get(F32, aOffset + 4 * i) * b.get(F32, bOffset + 4 * i);
+        }
+        return sum;
+    }
+
+    @Override
+    public void softmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset, MemorySegment dx,
+            long dxOffset, long n, float dot) {
+        FloatVector dotVector = FloatVector.broadcast(SPECIES, dot);
+        long bound = n - n % LANES;
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector s = FloatVector.fromMemorySegment(SPECIES, y, yOffset + 4 * i, ORDER);
+            FloatVector gradient = FloatVector.fromMemorySegment(SPECIES, g, gOffset + 4 * i, ORDER);
+            s.mul(gradient.sub(dotVector)).intoMemorySegment(dx, dxOffset + 4 * i, ORDER);
+        }
+        for (; i < n; i++) {
+            dx.set(F32, dxOffset + 4 * i, y.get(F32, yOffset + 4 * i) * (g.get(F32, gOffset + 4 * i) - dot));
+        }
+    }
+
+    @Override
+    public double logSoftmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset,
+            MemorySegment dx, long dxOffset, long n, float sumG) {
+        FloatVector sumVector = FloatVector.broadcast(SPECIES, sumG);
+        FloatVector sumY = FloatVector.zero(SPECIES);
+        long bound = n - n % LANES;
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector value = FloatVector.fromMemorySegment(SPECIES, y, yOffset + 4 * i, ORDER);
+            FloatVector gradient = FloatVector.fromMemorySegment(SPECIES, g, gOffset + 4 * i, ORDER);
+            sumY = sumY.add(value);
+            VectorExp.exp(value).neg().fma(sumVector, gradient).intoMemorySegment(dx, dxOffset + 4 * i, ORDER);
+        }
+        // Only its NaN/+inf-ness is used, so the lane order is irrelevant here.
+        double total = sumY.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float value = y.get(F32, yOffset + 4 * i);
+            total += value;
+            dx.set(F32, dxOffset + 4 * i, g.get(F32, gOffset + 4 * i) - VectorExp.exp(value) * sumG);
+        }
+        return total;
+    }
+
+    @Override
+    public double expWeightedShift(MemorySegment src, long offset, long n, float max) {
+        FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
+        long bound = n - n % LANES;
+        DoubleVector low = DoubleVector.zero(WIDE);
+        DoubleVector high = low;
+        long i = 0;
+        while (i < bound) {
+            long blockEnd = Math.min(bound, i + SUM_BLOCK);
+            FloatVector block = FloatVector.zero(SPECIES);
+            for (; i < blockEnd; i += LANES) {
+                // Clamped like the exponential's own argument: a -inf entry becomes 0 * -104, not 0 * -inf.
+                FloatVector shifted = FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER)
+                        .sub(maxVector).max(VectorExp.LOWEST);
+                block = VectorExp.exp(shifted).fma(shifted, block);
+            }
+            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
+            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
+        }
+        DoubleVector lanes = low.add(high);
+        double sum = 0;
+        for (int lane = 0; lane < WIDE_LANES; lane++) {
+            sum += lanes.lane(lane);
+        }
+        for (; i < n; i++) {
+            float shifted = Math.max(src.get(F32, offset + 4 * i) - max, VectorExp.LOWEST);
+            sum += VectorExp.exp(shifted) * shifted;
+        }
+        return sum;
+    }
+
+    @Override
     public void scale(MemorySegment dst, long offset, long n, float factor) {
         FloatVector factorVector = FloatVector.broadcast(SPECIES, factor);
         long bound = n - n % LANES;

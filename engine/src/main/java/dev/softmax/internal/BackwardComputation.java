@@ -1,0 +1,112 @@
+package dev.softmax.internal;
+
+import dev.softmax.DType;
+import dev.softmax.EdgePolicy;
+import dev.softmax.TensorView;
+import dev.softmax.internal.kernel.RowKernel;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Backward passes on the Java kernels, two passes over each row and never the n x n Jacobian:
+ * <ul>
+ *   <li>softmax: {@code dx = y (dy - <y, dy>)} (the Jacobian {@code diag(y) - y y^T} applied to dy);</li>
+ *   <li>log-softmax: {@code dx = dy - exp(y) sum(dy)}.</li>
+ * </ul>
+ * Edge rules, shared with the oneDNN path: a fully masked row (softmax output all 0, log-softmax output all
+ * -inf) gives a zero gradient under ZERO and REJECT and NaN under NAN; otherwise a NaN or infinity in the row of
+ * y or dy (a -inf log-probability is allowed) makes the whole row NaN.
+ */
+final class BackwardComputation {
+
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+    private final RowKernel kernel;
+
+    BackwardComputation(RowKernel kernel) {
+        this.kernel = kernel;
+    }
+
+    /** Rows {@code first .. first+count-1}. */
+    void computeRows(BackwardCall call, long first, long count) {
+        RowLayout rows = call.outputRows();
+        RowLayout gradientRows = call.gradientRows();
+        TensorView y = call.output();
+        TensorView g = call.gradient();
+        TensorView dx = call.result();
+        long n = rows.rowLength();
+        boolean direct = y.dtype() == DType.F32 && g.dtype() == DType.F32 && dx.dtype() == DType.F32
+                && rows.rowsAreContiguous() && (gradientRows.dstAxisStride() == 1 || n == 1);
+        RowLayout.Cursor cursor = rows.cursor(first);
+        RowLayout.Cursor gradientCursor = gradientRows.cursor(first);
+        for (long r = 0; r < count; r++, cursor.advance(), gradientCursor.advance()) {
+            if (direct) {
+                row(call, y.segment(), 4 * cursor.srcOffset(), g.segment(), 4 * gradientCursor.dstOffset(),
+                        dx.segment(), 4 * cursor.dstOffset(), n);
+            } else {
+                MemorySegment yRow = WorkingRow.get(n);
+                MemorySegment gRow = WorkingRow.second(n);
+                RowCopy.gather(y, cursor.srcOffset(), rows.srcAxisStride(), n, yRow, 0);
+                RowCopy.gather(g, gradientCursor.dstOffset(), gradientRows.dstAxisStride(), n, gRow, 0);
+                row(call, yRow, 0, gRow, 0, gRow, 0, n);
+                RowCopy.scatter(gRow, 0, n, dx, cursor.dstOffset(), rows.dstAxisStride());
+            }
+        }
+    }
+
+    private void row(BackwardCall call, MemorySegment y, long yOffset, MemorySegment g, long gOffset,
+            MemorySegment dx, long dxOffset, long n) {
+        float maskedValue = call.policy() == EdgePolicy.NAN ? Float.NaN : 0f;
+        if (call.operation().isLog()) {
+            if (allNegativeInfinity(y, yOffset, n)) {
+                fill(dx, dxOffset, n, maskedValue);
+                return;
+            }
+            double sumG = kernel.sum(g, gOffset, n);
+            if (!Double.isFinite(sumG)) {
+                fill(dx, dxOffset, n, Float.NaN);
+                return;
+            }
+            double sumY = kernel.logSoftmaxBackward(y, yOffset, g, gOffset, dx, dxOffset, n, (float) sumG);
+            if (Double.isNaN(sumY) || sumY == Double.POSITIVE_INFINITY) {
+                fill(dx, dxOffset, n, Float.NaN);
+            }
+        } else {
+            double dot = kernel.dot(y, yOffset, g, gOffset, n);
+            if (!Double.isFinite(dot)) {
+                fill(dx, dxOffset, n, Float.NaN);
+                return;
+            }
+            if (dot == 0 && allZero(y, yOffset, n)) {
+                fill(dx, dxOffset, n, maskedValue);
+                return;
+            }
+            kernel.softmaxBackward(y, yOffset, g, gOffset, dx, dxOffset, n, (float) dot);
+        }
+    }
+
+    /** Reads as far as the first element that is not -inf: one element for a typical row. */
+    private static boolean allNegativeInfinity(MemorySegment y, long offset, long n) {
+        for (long i = 0; i < n; i++) {
+            if (y.get(F32, offset + 4 * i) != Float.NEGATIVE_INFINITY) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allZero(MemorySegment y, long offset, long n) {
+        for (long i = 0; i < n; i++) {
+            if (y.get(F32, offset + 4 * i) != 0f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void fill(MemorySegment dx, long offset, long n, float value) {
+        for (long i = 0; i < n; i++) {
+            dx.set(F32, offset + 4 * i, value);
+        }
+    }
+}

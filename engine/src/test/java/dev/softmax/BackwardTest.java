@@ -1,0 +1,324 @@
+package dev.softmax;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Softmax and log-softmax backward on both backends against a double-precision reference computed from the
+ * values the views hold, over the forward suite's kinds of shapes, layouts, types and placements; plus finite
+ * differences of the forward function and the edge rows.
+ *
+ * <p>Bound (documented in the README): softmax {@code |dx - ref| <= 1e-5 (|ref| + y (|dy| + |<y, dy>|))},
+ * log-softmax {@code |dx - ref| <= 1e-5 (|ref| + |dy| + exp(y) sum |dy|)}, plus one ulp of a 16-bit output.
+ */
+class BackwardTest {
+
+    private static final Map<Backend, SoftmaxEngine> ENGINES = Map.of(
+            Backend.ONEDNN, SoftmaxEngine.create(EngineOptions.builder().backend(Backend.ONEDNN).build()),
+            Backend.JAVA, SoftmaxEngine.create(EngineOptions.builder().backend(Backend.JAVA).build()));
+
+    @AfterAll
+    static void close() {
+        ENGINES.values().forEach(SoftmaxEngine::close);
+    }
+
+    enum Placement { OUT_OF_PLACE, INTO_DY, INTO_Y }
+
+    static Stream<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Backend backend : List.of(Backend.ONEDNN, Backend.JAVA)) {
+            for (boolean log : new boolean[] {false, true}) {
+                for (long n : new long[] {1, 7, 16, 17, 100, 1003, 32000}) {
+                    cases.add(arguments(backend, log, new long[] {3, n}, -1, 0L, DType.F32, Placement.OUT_OF_PLACE));
+                }
+                cases.add(arguments(backend, log, new long[] {5, 33}, -1, 7L, DType.F32, Placement.OUT_OF_PLACE));
+                cases.add(arguments(backend, log, new long[] {2, 3, 17}, 1, 0L, DType.F32, Placement.OUT_OF_PLACE));
+                cases.add(arguments(backend, log, new long[] {2, 3, 4, 5}, 0, 0L, DType.F32, Placement.OUT_OF_PLACE));
+                cases.add(arguments(backend, log, new long[] {4, 100}, -2, 3L, DType.F32, Placement.INTO_DY));
+                cases.add(arguments(backend, log, new long[] {6, 128}, -1, 0L, DType.F32, Placement.INTO_DY));
+                cases.add(arguments(backend, log, new long[] {6, 128}, -1, 0L, DType.F32, Placement.INTO_Y));
+                cases.add(arguments(backend, log, new long[] {3, 40}, -1, 0L, DType.BF16, Placement.OUT_OF_PLACE));
+                cases.add(arguments(backend, log, new long[] {3, 40}, -1, 0L, DType.F16, Placement.INTO_DY));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} log={1} shape={2} axis={3} pad={4} {5} {6}")
+    @MethodSource("cases")
+    void backwardMatchesTheDoubleReference(Backend backend, boolean log, long[] shape, int axis, long pad,
+            DType type, Placement placement) {
+        SoftmaxEngine engine = ENGINES.get(backend);
+        int rank = shape.length;
+        int normalised = axis < 0 ? axis + rank : axis;
+        Random random = new Random(shape.length * 31L + shape[rank - 1] + (log ? 7 : 0));
+        try (Arena arena = Arena.ofConfined()) {
+            long[] strides = TestTensors.layout(shape, TestTensors.identityOrder(rank), pad);
+            TensorView y = TestTensors.allocate(arena, type, shape, strides);
+            TensorView dy = TestTensors.allocate(arena, type, shape, strides);
+            int count = (int) TestTensors.product(shape);
+            float[] logits = TestTensors.normal(random, count, 3);
+            y.copyFrom(forward(logits, shape, normalised, log));
+            dy.copyFrom(TestTensors.normal(random, count, 1));
+            float[] yHeld = y.toFloatArray();
+            float[] dyHeld = dy.toFloatArray();
+            TensorView dx = switch (placement) {
+                case OUT_OF_PLACE -> TestTensors.allocate(arena, type, shape, strides);
+                case INTO_DY -> dy;
+                case INTO_Y -> y;
+            };
+
+            if (log) {
+                engine.logSoftmaxBackward(y, dy, dx, axis);
+            } else {
+                engine.softmaxBackward(y, dy, dx, axis);
+            }
+
+            float[] got = dx.toFloatArray();
+            double[][] expected = reference(yHeld, dyHeld, shape, normalised, log);
+            for (int i = 0; i < count; i++) {
+                double bound = expected[1][i] + ulp(type, expected[0][i]);
+                assertThat(Math.abs(got[i] - expected[0][i])).as("element %d: got %s, reference %s", i, got[i],
+                        expected[0][i]).isLessThanOrEqualTo(bound);
+            }
+        }
+    }
+
+    static Stream<Arguments> finiteDifferenceCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Backend backend : List.of(Backend.ONEDNN, Backend.JAVA)) {
+            for (boolean log : new boolean[] {false, true}) {
+                cases.add(arguments(backend, log, 1, 9));
+                cases.add(arguments(backend, log, 3, 40));
+            }
+        }
+        return cases.stream();
+    }
+
+    /** The gradient of L(x) = sum g * f(x), by central differences of f in double, against the backward pass. */
+    @ParameterizedTest(name = "{0} log={1} {2}x{3}")
+    @MethodSource("finiteDifferenceCases")
+    void backwardIsTheGradientOfTheForwardFunctionByFiniteDifferences(Backend backend, boolean log, int rows,
+            int n) {
+        SoftmaxEngine engine = ENGINES.get(backend);
+        Random random = new Random(rows * 100L + n);
+        float[] x = TestTensors.normal(random, rows * n, 2);
+        float[] g = TestTensors.normal(random, rows * n, 1);
+        try (Arena arena = Arena.ofConfined()) {
+            TensorView xs = TensorView.allocate(arena, DType.F32, rows, n).copyFrom(x);
+            TensorView y = TensorView.allocate(arena, DType.F32, rows, n);
+            TensorView gs = TensorView.allocate(arena, DType.F32, rows, n).copyFrom(g);
+            TensorView dx = TensorView.allocate(arena, DType.F32, rows, n);
+            if (log) {
+                engine.logSoftmax(xs, y);
+                engine.logSoftmaxBackward(y, gs, dx);
+            } else {
+                engine.softmax(xs, y);
+                engine.softmaxBackward(y, gs, dx);
+            }
+            float[] got = dx.toFloatArray();
+            double h = 1e-4;
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < n; j++) {
+                    double[] plus = rowForward(x, r, n, j, h, log);
+                    double[] minus = rowForward(x, r, n, j, -h, log);
+                    double derivative = 0;
+                    for (int i = 0; i < n; i++) {
+                        derivative += g[r * n + i] * (plus[i] - minus[i]) / (2 * h);
+                    }
+                    assertThat((double) got[r * n + j]).as("row %d column %d", r, j)
+                            .isCloseTo(derivative, within(2e-5 * (1 + Math.abs(derivative))));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("edgeCases")
+    void maskedRowsGiveZeroGradientsAndNonFiniteRowsGiveNaN(Backend backend, EdgePolicy policy) {
+        try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder().backend(backend).edgePolicy(policy)
+                .build()); Arena arena = Arena.ofConfined()) {
+            float inf = Float.POSITIVE_INFINITY;
+            // Rows: masked (softmax output all 0 / log-softmax all -inf), NaN in y, +inf in dy, ordinary.
+            float[] softmaxY = {0, 0, 0, 0, 0.5f, Float.NaN, 0.5f, 0, 0.25f, 0.25f, 0.25f, 0.25f, 0.1f, 0.2f, 0.3f, 0.4f};
+            float[] logY = {-inf, -inf, -inf, -inf, -1f, Float.NaN, -1f, -inf, -1.4f, -1.4f, -1.4f, -1.4f,
+                -2.3f, -1.6f, -1.2f, -0.9f};
+            float[] dyValues = {1, 2, 3, 4, 1, 1, 1, 1, 1, inf, 1, 1, 1, -1, 2, 0.5f};
+            for (boolean log : new boolean[] {false, true}) {
+                TensorView y = TensorView.allocate(arena, DType.F32, 4, 4).copyFrom(log ? logY : softmaxY);
+                TensorView dy = TensorView.allocate(arena, DType.F32, 4, 4).copyFrom(dyValues);
+                TensorView dx = TensorView.allocate(arena, DType.F32, 4, 4);
+                if (log) {
+                    engine.logSoftmaxBackward(y, dy, dx);
+                } else {
+                    engine.softmaxBackward(y, dy, dx);
+                }
+                float[] got = dx.toFloatArray();
+                for (int i = 0; i < 4; i++) {
+                    if (policy == EdgePolicy.NAN) {
+                        assertThat(got[i]).as("masked row, log=%s", log).isNaN();
+                    } else {
+                        assertThat(got[i]).as("masked row, log=%s", log).isEqualTo(0f);
+                    }
+                    assertThat(got[4 + i]).as("NaN in y, log=%s", log).isNaN();
+                    assertThat(got[8 + i]).as("+inf in dy, log=%s", log).isNaN();
+                    assertThat(got[12 + i]).as("ordinary row, log=%s", log).isFinite();
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> edgeCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Backend backend : List.of(Backend.ONEDNN, Backend.JAVA)) {
+            for (EdgePolicy policy : List.of(EdgePolicy.ZERO, EdgePolicy.NAN)) {
+                cases.add(arguments(backend, policy));
+            }
+        }
+        return cases.stream();
+    }
+
+    @org.junit.jupiter.api.Test
+    void badBackwardCallsNameTheArgumentAndWriteNothing() {
+        SoftmaxEngine engine = ENGINES.get(Backend.ONEDNN);
+        try (Arena arena = Arena.ofConfined();
+             SoftmaxEngine rejecting = SoftmaxEngine.create(EngineOptions.builder().edgePolicy(EdgePolicy.REJECT)
+                     .build())) {
+            TensorView y = TensorView.allocate(arena, DType.F32, 2, 4).copyFrom(new float[] {0.25f, 0.25f, 0.25f,
+                0.25f, 0.1f, 0.2f, 0.3f, 0.4f});
+            TensorView dy = TensorView.allocate(arena, DType.F32, 2, 4).copyFrom(new float[] {1, 2, 3, 4, 1,
+                Float.NaN, 1, 1});
+            TensorView dx = TensorView.allocate(arena, DType.F32, 2, 4);
+            dx.segment().fill(TestTensors.PATTERN);
+            byte[] before = TestTensors.snapshot(dx.segment());
+            TensorView shortDy = TensorView.allocate(arena, DType.F32, 2, 3);
+            TensorView shifted = TensorView.wrap(dy.segment().asSlice(4), DType.F32, new long[] {2, 3},
+                    new long[] {4, 1});
+            TensorView shiftedOut = TensorView.wrap(dy.segment().asSlice(0, 28), DType.F32, new long[] {2, 3},
+                    new long[] {3, 1});
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.softmaxBackward(y, shortDy, dx))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("dy: shape [2, 3] does not match y shape [2, 4]");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.logSoftmaxBackward(y, dy, dx, 2))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("axis: 2 is out of range for rank 2; expected -2 to 1");
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> engine.softmaxJvp(TensorView.wrap(y.segment(), DType.F32, new long[] {2, 3}, new long[] {4, 1}),
+                            shifted, shiftedOut, -1))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("out: ").hasMessageContaining("partially overlaps v");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> rejecting.softmaxBackward(y, dy, dx))
+                    .isInstanceOf(NonFiniteInputException.class)
+                    .hasMessage("dy: element [1, 1] (row 1, column 1) is NaN; policy REJECT accepts only finite "
+                            + "values here");
+            TestTensors.assertBytesUnchanged("dx after rejected calls", before, dx.segment());
+        }
+    }
+
+    /** Forward softmax or log-softmax along {@code axis}, in double, rounded to float. */
+    static float[] forward(float[] x, long[] shape, int axis, boolean log) {
+        float[] out = new float[x.length];
+        forEachRow(shape, axis, (indices) -> {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i : indices) {
+                max = Math.max(max, x[i]);
+            }
+            double sum = 0;
+            for (int i : indices) {
+                sum += Math.exp(x[i] - max);
+            }
+            for (int i : indices) {
+                out[i] = (float) (log ? x[i] - max - Math.log(sum) : Math.exp(x[i] - max) / sum);
+            }
+        });
+        return out;
+    }
+
+    /** [0]: the reference dx; [1]: the allowed error per element. */
+    static double[][] reference(float[] y, float[] dy, long[] shape, int axis, boolean log) {
+        double[] dx = new double[y.length];
+        double[] bound = new double[y.length];
+        forEachRow(shape, axis, (indices) -> {
+            if (log) {
+                double sumG = 0;
+                double sumAbsG = 0;
+                for (int i : indices) {
+                    sumG += dy[i];
+                    sumAbsG += Math.abs(dy[i]);
+                }
+                for (int i : indices) {
+                    dx[i] = dy[i] - Math.exp(y[i]) * sumG;
+                    bound[i] = 1e-5 * (Math.abs(dx[i]) + Math.abs(dy[i]) + Math.exp(y[i]) * sumAbsG);
+                }
+            } else {
+                double dot = 0;
+                for (int i : indices) {
+                    dot += (double) y[i] * dy[i];
+                }
+                for (int i : indices) {
+                    dx[i] = y[i] * (dy[i] - dot);
+                    bound[i] = 1e-5 * (Math.abs(dx[i]) + Math.abs(y[i]) * (Math.abs(dy[i]) + Math.abs(dot)));
+                }
+            }
+        });
+        return new double[][] {dx, bound};
+    }
+
+    private static double[] rowForward(float[] x, int row, int n, int moved, double h, boolean log) {
+        double[] values = new double[n];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            values[i] = x[row * n + i] + (i == moved ? h : 0);
+            max = Math.max(max, values[i]);
+        }
+        double sum = 0;
+        for (double v : values) {
+            sum += Math.exp(v - max);
+        }
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = log ? values[i] - max - Math.log(sum) : Math.exp(values[i] - max) / sum;
+        }
+        return out;
+    }
+
+    private static double ulp(DType type, double value) {
+        return type == DType.F32 ? 0 : ReferenceSoftmax.ulpOf(type, Math.abs(value)) * 2;
+    }
+
+    /** Calls {@code body} with the row-major element indices of each row along {@code axis}. */
+    static void forEachRow(long[] shape, int axis, java.util.function.Consumer<int[]> body) {
+        int rank = shape.length;
+        long[] rowMajor = TensorView.rowMajorStrides(shape);
+        long rows = TestTensors.product(shape) / Math.max(1, shape[axis]);
+        for (long r = 0; r < rows; r++) {
+            long rest = r;
+            long base = 0;
+            for (int d = rank - 1; d >= 0; d--) {
+                if (d == axis) {
+                    continue;
+                }
+                base += (rest % shape[d]) * rowMajor[d];
+                rest /= shape[d];
+            }
+            int[] indices = new int[(int) shape[axis]];
+            for (int i = 0; i < indices.length; i++) {
+                indices[i] = (int) (base + i * rowMajor[axis]);
+            }
+            body.accept(indices);
+        }
+    }
+}
