@@ -56,6 +56,7 @@ final class DemoCommand implements Callable<Integer> {
             float[] probabilities = distributionShift(onednn, arena);
             float[][] sweep = temperatureSweep(java, arena);
             randomBatch(onednn, arena);
+            jacobian(java, onednn, arena);
             Path shift = outDir.resolve("distribution-shift.png");
             Path temperatures = outDir.resolve("temperature-sweep.png");
             DemoCharts.distributionShift(shift, TOKENS, LOGITS, probabilities);
@@ -160,6 +161,41 @@ final class DemoCommand implements Callable<Integer> {
                 100 * topShare[rows / 2], 100.0 / candidates);
     }
 
+    /**
+     * The Jacobian diag(s) - s s^T of a 3-token softmax, and the check that the backward pass (which never forms
+     * it) equals g^T J.
+     */
+    private void jacobian(SoftmaxEngine java, SoftmaxEngine onednn, Arena arena) {
+        float[] logits = {2.0f, 1.0f, 0.1f};
+        float[] upstream = {1.0f, -2.0f, 0.5f};
+        TensorView x = TensorView.allocate(arena, DType.F32, 1, 3).copyFrom(logits);
+        TensorView s = TensorView.allocate(arena, DType.F32, 1, 3);
+        java.softmax(x, s);
+        TensorView row = TensorView.wrap(s.segment(), DType.F32, 3);
+        TensorView j = TensorView.allocate(arena, DType.F32, 3, 3);
+        java.softmaxJacobian(row, j);
+        TensorView g = TensorView.allocate(arena, DType.F32, 1, 3).copyFrom(upstream);
+        TensorView dx = TensorView.allocate(arena, DType.F32, 1, 3);
+        onednn.softmaxBackward(s, g, dx);
+        float[] p = s.toFloatArray();
+        float[] backward = dx.toFloatArray();
+        out.printf(Locale.ROOT, "4. The Jacobian of softmax is J = diag(s) - s s^T. For logits (2.0, 1.0, 0.1), "
+                + "s = (%.4f, %.4f, %.4f):%n", p[0], p[1], p[2]);
+        double maxDifference = 0;
+        for (int i = 0; i < 3; i++) {
+            double gTj = 0;
+            for (int k = 0; k < 3; k++) {
+                gTj += upstream[k] * j.getFloat(k, i);
+            }
+            maxDifference = Math.max(maxDifference, Math.abs(gTj - backward[i]));
+            out.printf(Locale.ROOT, "     [%8.4f %8.4f %8.4f]%n", j.getFloat(i, 0), j.getFloat(i, 1), j.getFloat(i, 2));
+        }
+        out.printf(Locale.ROOT, "   Its rows sum to 0 (adding a constant to every logit changes nothing). The backward "
+                + "pass s * (g - <s, g>)%n   never forms J: for g = (1, -2, 0.5) oneDNN gives (%.4f, %.4f, %.4f), "
+                + "equal to g^T J within %.1e.%n   At a 128k vocabulary J would be 64 GB per row; the backward pass "
+                + "reads two rows and writes one.%n%n", backward[0], backward[1], backward[2], maxDifference);
+    }
+
     /** Agreement of the two backends on a 64x32000 batch, and each one's throughput there. */
     private void backends(SoftmaxEngine onednn, SoftmaxEngine java, Arena arena) {
         int rows = 64;
@@ -183,7 +219,7 @@ final class DemoCommand implements Callable<Integer> {
                 maxRelative = Math.max(maxRelative, Math.abs(a[i] - b[i]) / larger);
             }
         }
-        out.println("4. The two backends on a 64x32000 batch (a timed loop on this machine, not a benchmark;");
+        out.println("5. The two backends on a 64x32000 batch (a timed loop on this machine, not a benchmark;");
         out.println("   see bench/ for measurements):");
         for (SoftmaxEngine engine : new SoftmaxEngine[] {onednn, java}) {
             String name = engine.options().backend().name().toLowerCase(Locale.ROOT);

@@ -26,6 +26,8 @@ class DemoIT {
                 .contains("Temperature")
                 .containsPattern("0\\.5\\s+7[0-9]\\.[0-9]%")
                 .contains("took more than half")
+                .contains("J = diag(s) - s s^T")
+                .containsPattern("equal to g\\^T J within [0-9.]+e-0[6-9]")
                 .containsPattern("onednn agrees with java within [0-9.]+e-0[5-9] relative")
                 .contains("oneDNN 3.13")
                 .contains("libdnnl.so.3");
