@@ -32,6 +32,8 @@ public final class TensorView {
     private final long[] strides;
     private final long elementCount;
     private final long spanElements;
+    /** No two indices address the same element (checked once here, because every call needs it for dst). */
+    private final boolean distinctElements;
 
     private TensorView(MemorySegment segment, DType dtype, long[] shape, long[] strides) {
         this.segment = Objects.requireNonNull(segment, "segment");
@@ -84,6 +86,32 @@ public final class TensorView {
         this.strides = strides;
         this.elementCount = count;
         this.spanElements = span;
+        this.distinctElements = computeDistinctElements(shape, strides);
+    }
+
+    /** Sorted by stride, each dimension of size > 1 must step past everything the smaller ones can reach. */
+    private static boolean computeDistinctElements(long[] shape, long[] strides) {
+        Integer[] order = new Integer[shape.length];
+        for (int d = 0; d < shape.length; d++) {
+            order[d] = d;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(strides[a], strides[b]));
+        long reach = 0;
+        for (int d : order) {
+            if (shape[d] <= 1) {
+                continue;
+            }
+            if (strides[d] <= reach) {
+                return false;
+            }
+            reach += (shape[d] - 1) * strides[d];
+        }
+        return true;
+    }
+
+    /** True when every index addresses its own element (no zero or interleaving strides share memory). */
+    public boolean hasDistinctElements() {
+        return distinctElements;
     }
 
     /** A dense row-major view over {@code segment} (which may be larger than needed). */

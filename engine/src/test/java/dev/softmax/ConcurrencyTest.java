@@ -188,7 +188,8 @@ class ConcurrencyTest {
             if (backend == Backend.JAVA) {
                 assertThat(onednnJobs).isZero();
             } else {
-                assertThat(onednnJobs).as("jobs oneDNN computes (bitwise-compared)").isGreaterThanOrEqualTo(5);
+                // oneDNN serves dense f32 rows only (the rest is declined to Java), so only some jobs are its.
+                assertThat(onednnJobs).as("jobs oneDNN computes").isGreaterThanOrEqualTo(3);
             }
             EngineStatistics before = engine.statistics();
 

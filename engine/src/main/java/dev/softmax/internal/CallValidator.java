@@ -5,7 +5,6 @@ import dev.softmax.EdgePolicy;
 import dev.softmax.TensorView;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import java.util.Optional;
 
 /**
  * Every check a call must pass before any backend sees it. Both backends rely on this being the only gate:
@@ -271,12 +270,7 @@ public final class CallValidator {
 
     /** Two operands that must not share any byte (an output and an input, or two outputs). */
     static void requireDisjoint(TensorView a, String aName, TensorView b, String bName) {
-        if (a.spanBytes() == 0 || b.spanBytes() == 0) {
-            return;
-        }
-        MemorySegment aSpan = a.segment().asSlice(0, a.spanBytes());
-        MemorySegment bSpan = b.segment().asSlice(0, b.spanBytes());
-        if (aSpan.asOverlappingSlice(bSpan).isPresent()) {
+        if (overlaps(a, b)) {
             throw new IllegalArgumentException(bName + ": " + b + " overlaps " + aName + " " + a
                     + "; expected memory that does not overlap");
         }
@@ -361,17 +355,13 @@ public final class CallValidator {
      * throws on any partial overlap, which no backend can compute correctly.
      */
     static boolean checkAliasing(TensorView src, String srcName, TensorView dst, String dstName) {
-        if (src.spanBytes() == 0 || dst.spanBytes() == 0) {
+        if (!overlaps(src, dst)) {
             return false;
         }
-        MemorySegment srcSpan = src.segment().asSlice(0, src.spanBytes());
-        MemorySegment dstSpan = dst.segment().asSlice(0, dst.spanBytes());
-        Optional<MemorySegment> overlap = srcSpan.asOverlappingSlice(dstSpan);
-        if (overlap.isEmpty()) {
-            return false;
+        boolean identical = src.dtype() == dst.dtype() && src.segment().address() == dst.segment().address();
+        for (int d = 0; identical && d < src.rank(); d++) {
+            identical = src.stride(d) == dst.stride(d) || src.dim(d) == 1;
         }
-        boolean identical = src.dtype() == dst.dtype() && srcSpan.address() == dstSpan.address()
-                && Arrays.equals(src.strides(), dst.strides());
         if (identical) {
             return true;
         }
@@ -384,23 +374,31 @@ public final class CallValidator {
      * Sorted by stride, each dimension must step past everything the smaller ones can reach.
      */
     static void requireDistinctElements(TensorView view, String name) {
-        int rank = view.rank();
-        Integer[] order = new Integer[rank];
-        for (int d = 0; d < rank; d++) {
-            order[d] = d;
+        if (!view.hasDistinctElements()) {
+            throw new IllegalArgumentException(name + ": strides " + Arrays.toString(view.strides())
+                    + " for shape " + Arrays.toString(view.shape()) + " make different elements share memory; "
+                    + "expected a layout where every element has its own address");
         }
-        Arrays.sort(order, (a, b) -> Long.compare(view.stride(a), view.stride(b)));
-        long reach = 0;
-        for (int d : order) {
-            if (view.dim(d) <= 1) {
-                continue;
-            }
-            if (view.stride(d) <= reach) {
-                throw new IllegalArgumentException(name + ": strides " + Arrays.toString(view.strides())
-                        + " for shape " + Arrays.toString(view.shape()) + " make different elements share memory "
-                        + "(dimension " + d + "); expected a layout where every element has its own address");
-            }
-            reach += (view.dim(d) - 1) * view.stride(d);
+    }
+
+    /**
+     * Whether two views share any byte. Native memory is compared by address ranges (no allocation: this runs on
+     * every call); heap memory by the segments' own overlap test.
+     */
+    static boolean overlaps(TensorView a, TensorView b) {
+        if (a.spanBytes() == 0 || b.spanBytes() == 0) {
+            return false;
         }
+        MemorySegment sa = a.segment();
+        MemorySegment sb = b.segment();
+        if (sa.isNative() && sb.isNative()) {
+            long aStart = sa.address();
+            long bStart = sb.address();
+            return aStart < bStart + b.spanBytes() && bStart < aStart + a.spanBytes();
+        }
+        if (sa.isNative() != sb.isNative()) {
+            return false;
+        }
+        return sa.asSlice(0, a.spanBytes()).asOverlappingSlice(sb.asSlice(0, b.spanBytes())).isPresent();
     }
 }

@@ -19,12 +19,16 @@ public final class JavaSoftmaxBackend implements SoftmaxBackend {
     private final RowParallelism parallelism;
 
     private final BackwardComputation backwardComputation;
+    /** Created once: a method reference bound at each call would be an allocation per call. */
+    private final RowParallelism.RangeTask<SoftmaxCall> forwardTask = this::computeRows;
+    private final RowParallelism.RangeTask<BackwardCall> backwardTask;
 
     public JavaSoftmaxBackend(KernelProvider provider, RowParallelism parallelism) {
         this.provider = provider;
         this.kernel = provider.rowKernel();
         this.parallelism = parallelism;
         this.backwardComputation = new BackwardComputation(kernel);
+        this.backwardTask = backwardComputation::computeRows;
     }
 
     @Override
@@ -44,8 +48,7 @@ public final class JavaSoftmaxBackend implements SoftmaxBackend {
     public String forward(SoftmaxCall call) {
         RowLayout rows = call.rows();
         boolean shareable = parallelism.canShare(call.src().segment()) && parallelism.canShare(call.dst().segment());
-        parallelism.forEachRange(rows.rowCount(), rows.rowLength(), shareable,
-                (first, count) -> computeRows(call, first, count));
+        parallelism.forEachRange(rows.rowCount(), rows.rowLength(), shareable, call, forwardTask);
         return null;
     }
 
@@ -54,8 +57,7 @@ public final class JavaSoftmaxBackend implements SoftmaxBackend {
         RowLayout rows = call.outputRows();
         boolean shareable = parallelism.canShare(call.output().segment())
                 && parallelism.canShare(call.gradient().segment()) && parallelism.canShare(call.result().segment());
-        parallelism.forEachRange(rows.rowCount(), rows.rowLength(), shareable,
-                (first, count) -> backwardComputation.computeRows(call, first, count));
+        parallelism.forEachRange(rows.rowCount(), rows.rowLength(), shareable, call, backwardTask);
         return null;
     }
 

@@ -1,50 +1,51 @@
 package dev.softmax.internal;
 
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Splits a call's rows across the engine's threads. The calling thread always takes a share itself, so an
- * engine with {@code threads = n} owns {@code n - 1} workers, and work too small to pay for a hand-off
- * (fewer than {@value #MIN_PARALLEL_ELEMENTS} elements, or a single row) never leaves the calling thread.
- * Idle workers block on a queue; they never spin.
+ * Splits a call's rows across the engine's threads, without allocating per call and without spinning.
+ *
+ * <p>The calling thread always takes a share itself, so an engine with {@code threads = n} owns {@code n - 1}
+ * workers. Work too small to pay for a hand-off (fewer than {@value #MIN_PARALLEL_ELEMENTS} elements, or a single
+ * row) never leaves the calling thread. Idle workers are parked; a call unparks the ones it needs and parks
+ * until the last one is done. The workers serve one call at a time: a call that finds them busy (another thread
+ * of the same engine is using them) runs on its own thread instead of waiting.
  */
 public final class RowParallelism implements AutoCloseable {
 
     /** Below this many elements a hand-off to another thread costs more than it saves. */
     public static final long MIN_PARALLEL_ELEMENTS = 1 << 15;
 
-    /** Work on a range of rows. */
+    /**
+     * Work on a range of rows. Implementations should be non-capturing (a static method reference, say) with
+     * the call passed as {@code context}, so that no object is allocated per call.
+     */
     @FunctionalInterface
-    public interface RangeTask {
-        void run(long firstRow, long rowCount);
+    public interface RangeTask<C> {
+        void run(C context, long firstRow, long rowCount);
     }
 
     private final int threads;
-    private final ExecutorService workers;
+    private final Worker[] workers;
     private final Thread sampleWorker;
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile Thread waiting;
+    private volatile Throwable failure;
+    private volatile boolean closed;
 
     public RowParallelism(int threads) {
         this.threads = threads;
-        if (threads > 1) {
-            AtomicInteger counter = new AtomicInteger();
-            ThreadFactory factory = task -> {
-                Thread thread = new Thread(task, "softmax-worker-" + counter.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            };
-            this.workers = Executors.newFixedThreadPool(threads - 1, factory);
-            // A thread object that is not the caller: confined segments report themselves inaccessible to it.
-            this.sampleWorker = factory.newThread(() -> { });
-        } else {
-            this.workers = null;
-            this.sampleWorker = null;
+        this.workers = new Worker[Math.max(0, threads - 1)];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker("softmax-worker-" + (i + 1));
+            workers[i].thread.start();
         }
+        // A thread object that is not the caller: confined segments report themselves inaccessible to it.
+        this.sampleWorker = workers.length > 0 ? workers[0].thread : null;
     }
 
     public int threads() {
@@ -56,53 +57,44 @@ public final class RowParallelism implements AutoCloseable {
         return sampleWorker != null && segment.isAccessibleBy(sampleWorker);
     }
 
-    /** Runs {@code task} over all rows, in parallel when it pays and the memory may be shared. */
-    public void forEachRange(long rows, long rowLength, boolean shareable, RangeTask task) {
+    /** Runs {@code task} over all rows, in parallel when it pays, the memory may be shared and workers are free. */
+    public <C> void forEachRange(long rows, long rowLength, boolean shareable, C context, RangeTask<C> task) {
         int parts = partsFor(rows, rowLength, shareable);
-        if (parts <= 1) {
-            task.run(0, rows);
+        if (parts <= 1 || !busy.compareAndSet(false, true)) {
+            task.run(context, 0, rows);
             return;
         }
-        Future<?>[] futures = new Future<?>[parts - 1];
-        long base = rows / parts;
-        long extra = rows % parts;
-        long start = 0;
-        long[] starts = new long[parts];
-        long[] counts = new long[parts];
-        for (int p = 0; p < parts; p++) {
-            starts[p] = start;
-            counts[p] = base + (p < extra ? 1 : 0);
-            start += counts[p];
-        }
-        for (int p = 1; p < parts; p++) {
-            long s = starts[p];
-            long c = counts[p];
-            futures[p - 1] = workers.submit(() -> task.run(s, c));
-        }
-        Throwable failure = null;
         try {
-            task.run(starts[0], counts[0]);
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        for (Future<?> future : futures) {
-            try {
-                future.get();
-            } catch (ExecutionException e) {
-                failure = failure == null ? e.getCause() : failure;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure == null ? e : failure;
+            failure = null;
+            waiting = Thread.currentThread();
+            long base = rows / parts;
+            long extra = rows % parts;
+            long start = base + (extra > 0 ? 1 : 0);
+            pending.set(parts - 1);
+            for (int p = 1; p < parts; p++) {
+                long count = base + (p < extra ? 1 : 0);
+                workers[p - 1].assign(context, task, start, count);
+                start += count;
             }
-        }
-        if (failure instanceof RuntimeException runtime) {
-            throw runtime;
-        }
-        if (failure instanceof Error error) {
-            throw error;
-        }
-        if (failure != null) {
-            throw new IllegalStateException("a worker was interrupted", failure);
+            Throwable own = null;
+            try {
+                task.run(context, 0, base + (extra > 0 ? 1 : 0));
+            } catch (RuntimeException | Error e) {
+                own = e;
+            }
+            while (pending.get() > 0) {
+                LockSupport.park(this);
+            }
+            Throwable first = own != null ? own : failure;
+            if (first instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (first instanceof Error error) {
+                throw error;
+            }
+        } finally {
+            waiting = null;
+            busy.set(false);
         }
     }
 
@@ -116,8 +108,59 @@ public final class RowParallelism implements AutoCloseable {
 
     @Override
     public void close() {
-        if (workers != null) {
-            workers.shutdownNow();
+        closed = true;
+        for (Worker worker : workers) {
+            LockSupport.unpark(worker.thread);
+        }
+    }
+
+    /** One parked daemon thread that runs the ranges it is given. */
+    private final class Worker implements Runnable {
+        final Thread thread;
+        private volatile boolean assigned;
+        private Object context;
+        private RangeTask<Object> task;
+        private long first;
+        private long count;
+
+        Worker(String name) {
+            this.thread = new Thread(this, name);
+            thread.setDaemon(true);
+        }
+
+        @SuppressWarnings("unchecked")
+        <C> void assign(C context, RangeTask<C> task, long first, long count) {
+            this.context = context;
+            this.task = (RangeTask<Object>) task;
+            this.first = first;
+            this.count = count;
+            assigned = true;
+            LockSupport.unpark(thread);
+        }
+
+        @Override
+        public void run() {
+            while (!closed) {
+                if (!assigned) {
+                    LockSupport.park(this);
+                    continue;
+                }
+                try {
+                    task.run(context, first, count);
+                } catch (RuntimeException | Error e) {
+                    failure = e;
+                } finally {
+                    context = null;
+                    task = null;
+                    assigned = false;
+                    if (pending.decrementAndGet() == 0) {
+                        Thread caller = waiting;
+                        if (caller != null) {
+                            LockSupport.unpark(caller);
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -211,7 +211,7 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         for (Operand operand : operands) {
             shareable &= parallelism.canShare(operand.view().segment());
         }
-        parallelism.forEachRange(rowCount, n, shareable, (first, count) -> {
+        parallelism.forEachRange(rowCount, n, shareable, null, (ignored, first, count) -> {
             for (long start = first; start < first + count; start += blockRows) {
                 long size = Math.min(blockRows, first + count - start);
                 Object classification = contract.before(start, size);

@@ -1,7 +1,6 @@
 package dev.softmax.internal.vector;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -15,20 +14,26 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Method: {@code x = n ln2 + r} with {@code n = round(x / ln2)} (by the 1.5 * 2^23 rounding trick) and
  * {@code |r| <= ln2/2} (Cody-Waite split of ln2 in two parts); {@code e^r} by Cephes' degree-7 polynomial
- * {@code 1 + r + r^2 P(r)}; then scaling by {@code 2^n} in two halves so that results down to the smallest
- * subnormal are rounded once. {@code x} is clamped to {@code [-104, 0]}: below -104 the result rounds to 0;
- * -inf gives 0; NaN propagates (the clamp uses NaN-propagating min/max). Accuracy against {@code Math.exp} is
- * measured by {@code VectorExpAccuracyTest} over the whole range.
+ * {@code 1 + r + r^2 P(r)}; then one multiplication by {@code 2^n} built from the exponent bits.
+ *
+ * <p>Range: {@code x} is clamped to {@code [-88, 88]}. Down to {@code -87.3} (results from 1.2e-38, the
+ * smallest normal float, up to 1) the error against {@code Math.exp} is at most 2 ulp, measured over every float
+ * of the range by {@code VectorExpAccuracyTest}; below that, where {@code n} reaches -127, the result is flushed
+ * to +0 (a probability under 1.2e-38 contributes nothing a float sum can hold; oneDNN's kernel flushes too).
+ * -inf gives 0; NaN propagates (the clamp uses NaN-propagating min and max). Positive arguments are valid up to
+ * 88 (the softmax only ever passes {@code x - max <= 0}).
  */
 public final class VectorExp {
 
-    static final float LOWEST = -104f;
+    static final float LOWEST = -88f;
+    private static final float HIGHEST = 88f;
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
     /** 1.5 * 2^23: adding it rounds to an integer held in the low mantissa bits. */
     private static final float ROUNDING = 12582912f;
-    private static final int ROUNDING_BITS = 0x4B40_0000;
+    /** The bits of {@link #ROUNDING} minus the float exponent bias: {@code bits(n + ROUNDING) - this = n + 127}. */
+    private static final int ROUNDING_BITS_MINUS_BIAS = 0x4B40_0000 - 127;
     private static final float P0 = 1.9875691500e-4f;
     private static final float P1 = 1.3981999507e-3f;
     private static final float P2 = 8.3334519073e-3f;
@@ -39,10 +44,10 @@ public final class VectorExp {
     private VectorExp() {
     }
 
-    /** Lane-wise {@code exp(x)} for lanes {@code <= 0} (positive lanes are clamped to 0, giving 1). */
+    /** Lane-wise {@code exp(x)}; see the class comment for the range. */
     public static FloatVector exp(FloatVector x) {
         VectorSpecies<Float> species = x.species();
-        FloatVector clamped = x.max(LOWEST).min(0f);
+        FloatVector clamped = x.max(LOWEST).min(HIGHEST);
         FloatVector shifted = clamped.fma(LOG2E, ROUNDING);
         FloatVector n = shifted.sub(ROUNDING);
         FloatVector r = n.fma(FloatVector.broadcast(species, -LN2_HI), clamped);
@@ -53,17 +58,15 @@ public final class VectorExp {
         polynomial = polynomial.fma(r, FloatVector.broadcast(species, P4));
         polynomial = polynomial.fma(r, FloatVector.broadcast(species, P5));
         FloatVector e = polynomial.fma(r.mul(r), r.add(1f));
-        IntVector k = shifted.reinterpretAsInts().sub(ROUNDING_BITS);
-        // 2^n as two normal powers 2^(n/2) and 2^(n - n/2): exact first product, one rounding in the second.
-        IntVector half = k.lanewise(VectorOperators.ASHR, 1);
-        FloatVector scaleA = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector scaleB = k.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return e.mul(scaleA).mul(scaleB);
+        // n + 127 in the exponent field: 2^n, or +0 when n = -127 (the flush below the normal range).
+        FloatVector scale = shifted.reinterpretAsInts().sub(ROUNDING_BITS_MINUS_BIAS)
+                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return e.mul(scale);
     }
 
     /** The same computation on one value, for tails; identical bits to the vector lanes. */
     public static float exp(float x) {
-        float clamped = Math.min(Math.max(x, LOWEST), 0f);
+        float clamped = Math.min(Math.max(x, LOWEST), HIGHEST);
         float shifted = Math.fma(clamped, LOG2E, ROUNDING);
         float n = shifted - ROUNDING;
         float r = Math.fma(n, -LN2_HI, clamped);
@@ -74,10 +77,7 @@ public final class VectorExp {
         polynomial = Math.fma(polynomial, r, P4);
         polynomial = Math.fma(polynomial, r, P5);
         float e = Math.fma(polynomial, r * r, r + 1f);
-        int k = Float.floatToRawIntBits(shifted) - ROUNDING_BITS;
-        int half = k >> 1;
-        float scaleA = Float.intBitsToFloat((half + 127) << 23);
-        float scaleB = Float.intBitsToFloat((k - half + 127) << 23);
-        return e * scaleA * scaleB;
+        float scale = Float.intBitsToFloat((Float.floatToRawIntBits(shifted) - ROUNDING_BITS_MINUS_BIAS) << 23);
+        return e * scale;
     }
 }
