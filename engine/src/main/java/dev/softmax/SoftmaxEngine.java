@@ -6,6 +6,7 @@ import dev.softmax.internal.JavaSoftmaxBackend;
 import dev.softmax.internal.Operation;
 import dev.softmax.internal.RowParallelism;
 import dev.softmax.internal.RowReductions;
+import dev.softmax.internal.SoftmaxCall;
 import dev.softmax.internal.dnnl.DnnlRuntime;
 import dev.softmax.internal.dnnl.DnnlSoftmaxBackend;
 import dev.softmax.internal.kernel.KernelProvider;
@@ -45,6 +46,7 @@ public final class SoftmaxEngine implements AutoCloseable {
     private final RowParallelism parallelism;
     private final BackendInfo info;
     private final AtomicLong callsInProgress = new AtomicLong();
+    private final ThreadLocal<LastCall> lastCall = ThreadLocal.withInitial(LastCall::new);
     private volatile boolean closed;
 
     private SoftmaxEngine(EngineOptions options) {
@@ -271,11 +273,19 @@ public final class SoftmaxEngine implements AutoCloseable {
     private void run(Operation operation, TensorView src, TensorView dst, int axis, float temperature) {
         enter();
         try {
-            dispatcher.forward(CallValidator.forward(operation, src, dst, axis, temperature,
-                    options.edgePolicy()));
+            LastCall last = lastCall.get();
+            SoftmaxCall call = CallValidator.forward(last.forward, operation, src, dst, axis, temperature,
+                    options.edgePolicy());
+            last.forward = call;
+            dispatcher.forward(call);
         } finally {
             callsInProgress.decrementAndGet();
         }
+    }
+
+    /** The calling thread's previous forward call, whose structural validation a repeat can reuse. */
+    private static final class LastCall {
+        SoftmaxCall forward;
     }
 
     private void enter() {

@@ -293,6 +293,24 @@ public final class CallValidator {
         }
     }
 
+    /**
+     * Validates a forward call, reusing {@code previous} when it is the same call again (same view objects,
+     * operation, axis, temperature and policy): views are immutable, so only what can change between calls is
+     * checked again (the segments are alive and this thread may touch them). This keeps repeated calls in a loop
+     * free of allocation.
+     */
+    public static SoftmaxCall forward(SoftmaxCall previous, Operation operation, TensorView src, TensorView dst,
+            int axis, float temperature, EdgePolicy policy) {
+        if (previous != null && previous.src() == src && previous.dst() == dst && previous.operation() == operation
+                && previous.temperature() == temperature && previous.policy() == policy
+                && (previous.axis() == axis || previous.axis() == axis + src.rank())) {
+            requireUsable(src, "src");
+            requireUsable(dst, "dst");
+            return previous;
+        }
+        return forward(operation, src, dst, axis, temperature, policy);
+    }
+
     /** ONNX opset 13 axis rule: {@code -rank <= axis < rank}; returns {@code 0..rank-1}. */
     public static int normaliseAxis(int axis, int rank) {
         if (axis < -rank || axis >= rank) {

@@ -72,6 +72,17 @@ public final class JavaSoftmaxBackend implements SoftmaxBackend {
         float temperature = call.temperature();
         boolean direct = src.dtype() == DType.F32 && dst.dtype() == DType.F32 && rows.rowsAreContiguous();
         boolean dstIsWorkingRow = dst.dtype() == DType.F32 && (rows.dstAxisStride() == 1 || n == 1);
+        if (direct && rows.isUniformBatch()) {
+            // The common case without a cursor object: offsets step by one row stride.
+            long srcStep = 4 * rows.srcRowStride();
+            long dstStep = 4 * rows.dstRowStride();
+            long srcOffset = first * srcStep;
+            long dstOffset = first * dstStep;
+            for (long r = 0; r < count; r++, srcOffset += srcStep, dstOffset += dstStep) {
+                run(log, src.segment(), srcOffset, dst.segment(), dstOffset, n, temperature, zeroMasked);
+            }
+            return;
+        }
         RowLayout.Cursor cursor = rows.cursor(first);
         for (long r = 0; r < count; r++, cursor.advance()) {
             if (direct) {

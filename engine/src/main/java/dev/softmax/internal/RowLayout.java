@@ -16,17 +16,22 @@ public final class RowLayout {
     private final long rowCount;
     private final long srcAxisStride;
     private final long dstAxisStride;
-    /** Outer dimensions after merging, outermost first. */
+    /** For a uniform batch (no arrays): the step from one row to the next. */
+    private final long srcRowStride;
+    private final long dstRowStride;
+    /** Otherwise: the outer dimensions after merging, outermost first. */
     private final long[] outerShape;
     private final long[] srcOuterStrides;
     private final long[] dstOuterStrides;
 
-    private RowLayout(long rowLength, long rowCount, long srcAxisStride, long dstAxisStride, long[] outerShape,
-            long[] srcOuterStrides, long[] dstOuterStrides) {
+    private RowLayout(long rowLength, long rowCount, long srcAxisStride, long dstAxisStride, long srcRowStride,
+            long dstRowStride, long[] outerShape, long[] srcOuterStrides, long[] dstOuterStrides) {
         this.rowLength = rowLength;
         this.rowCount = rowCount;
         this.srcAxisStride = srcAxisStride;
         this.dstAxisStride = dstAxisStride;
+        this.srcRowStride = srcRowStride;
+        this.dstRowStride = dstRowStride;
         this.outerShape = outerShape;
         this.srcOuterStrides = srcOuterStrides;
         this.dstOuterStrides = dstOuterStrides;
@@ -35,35 +40,59 @@ public final class RowLayout {
     /** Rows of {@code src} and {@code dst} (which have equal shapes) along {@code axis} (already normalised). */
     public static RowLayout of(TensorView src, TensorView dst, int axis) {
         int rank = src.rank();
-        long[] shape = new long[rank - 1];
-        long[] srcStrides = new long[rank - 1];
-        long[] dstStrides = new long[rank - 1];
+        // First pass without allocating: a plain (possibly padded) batch of rows, the common case, needs no arrays.
         int kept = 0;
         long rows = 1;
+        long lastSize = 1;
+        long lastSrcStride = 0;
+        long lastDstStride = 0;
         for (int d = 0; d < rank; d++) {
             if (d == axis) {
                 continue;
             }
-            rows *= src.dim(d);
-            if (src.dim(d) == 1) {
+            long size = src.dim(d);
+            rows *= size;
+            if (size == 1) {
                 continue;
             }
-            if (kept > 0 && srcStrides[kept - 1] == src.stride(d) * src.dim(d)
-                    && dstStrides[kept - 1] == dst.stride(d) * dst.dim(d)) {
+            if (kept > 0 && lastSrcStride == src.stride(d) * size && lastDstStride == dst.stride(d) * size) {
                 // The previous (outer) dimension steps exactly over this one: one dimension in disguise.
-                shape[kept - 1] *= src.dim(d);
-                srcStrides[kept - 1] = src.stride(d);
-                dstStrides[kept - 1] = dst.stride(d);
+                lastSize *= size;
+            } else {
+                kept++;
+                lastSize = size;
+            }
+            lastSrcStride = src.stride(d);
+            lastDstStride = dst.stride(d);
+        }
+        if (kept <= 1) {
+            long n = src.dim(axis);
+            return new RowLayout(n, rows, src.stride(axis), dst.stride(axis),
+                    kept == 1 ? lastSrcStride : n * src.stride(axis), kept == 1 ? lastDstStride : n * dst.stride(axis),
+                    null, null, null);
+        }
+        long[] shape = new long[kept];
+        long[] srcStrides = new long[kept];
+        long[] dstStrides = new long[kept];
+        int at = 0;
+        for (int d = 0; d < rank; d++) {
+            if (d == axis || src.dim(d) == 1) {
                 continue;
             }
-            shape[kept] = src.dim(d);
-            srcStrides[kept] = src.stride(d);
-            dstStrides[kept] = dst.stride(d);
-            kept++;
+            if (at > 0 && srcStrides[at - 1] == src.stride(d) * src.dim(d)
+                    && dstStrides[at - 1] == dst.stride(d) * dst.dim(d)) {
+                shape[at - 1] *= src.dim(d);
+                srcStrides[at - 1] = src.stride(d);
+                dstStrides[at - 1] = dst.stride(d);
+                continue;
+            }
+            shape[at] = src.dim(d);
+            srcStrides[at] = src.stride(d);
+            dstStrides[at] = dst.stride(d);
+            at++;
         }
-        return new RowLayout(src.dim(axis), rows, src.stride(axis), dst.stride(axis),
-                java.util.Arrays.copyOf(shape, kept), java.util.Arrays.copyOf(srcStrides, kept),
-                java.util.Arrays.copyOf(dstStrides, kept));
+        return new RowLayout(src.dim(axis), rows, src.stride(axis), dst.stride(axis), 0, 0, shape, srcStrides,
+                dstStrides);
     }
 
     /** Elements per row (the size of the softmax axis). */
@@ -88,37 +117,32 @@ public final class RowLayout {
         return (srcAxisStride == 1 || rowLength == 1) && (dstAxisStride == 1 || rowLength == 1);
     }
 
-    /** Number of outer dimensions after merging (0 for a single row, 1 for a plain batch of rows). */
-    public int outerRank() {
-        return outerShape.length;
-    }
-
     /**
      * True when rows follow each other at one fixed stride in both tensors (at most one outer dimension after
      * merging): a plain, possibly padded, batch of rows.
      */
     public boolean isUniformBatch() {
-        return outerShape.length <= 1;
+        return outerShape == null;
     }
 
     /** Elements from one row's start to the next in src; meaningful when {@link #isUniformBatch()}. */
     public long srcRowStride() {
-        return outerShape.length == 0 ? rowLength * srcAxisStride : srcOuterStrides[0];
+        return srcRowStride;
     }
 
     /** Elements from one row's start to the next in dst; meaningful when {@link #isUniformBatch()}. */
     public long dstRowStride() {
-        return outerShape.length == 0 ? rowLength * dstAxisStride : dstOuterStrides[0];
+        return dstRowStride;
     }
 
     /** Element offset of row {@code row}'s first element in src. */
     public long srcRowOffset(long row) {
-        return offset(row, srcOuterStrides);
+        return outerShape == null ? row * srcRowStride : offset(row, srcOuterStrides);
     }
 
     /** Element offset of row {@code row}'s first element in dst. */
     public long dstRowOffset(long row) {
-        return offset(row, dstOuterStrides);
+        return outerShape == null ? row * dstRowStride : offset(row, dstOuterStrides);
     }
 
     /** Index of row {@code row} in each original non-axis dimension, for messages. */
@@ -157,11 +181,18 @@ public final class RowLayout {
 
     /** Iteration state over rows; not thread-safe (one per worker). */
     public final class Cursor {
-        private final long[] index = new long[outerShape.length];
+        private final long[] index;
         private long srcOffset;
         private long dstOffset;
 
         private Cursor(long first) {
+            if (outerShape == null) {
+                index = null;
+                srcOffset = first * srcRowStride;
+                dstOffset = first * dstRowStride;
+                return;
+            }
+            index = new long[outerShape.length];
             long rest = first;
             for (int d = outerShape.length - 1; d >= 0; d--) {
                 index[d] = rest % outerShape[d];
@@ -181,6 +212,11 @@ public final class RowLayout {
 
         /** Moves to the next row. */
         public void advance() {
+            if (index == null) {
+                srcOffset += srcRowStride;
+                dstOffset += dstRowStride;
+                return;
+            }
             for (int d = outerShape.length - 1; d >= 0; d--) {
                 if (++index[d] < outerShape[d]) {
                     srcOffset += srcOuterStrides[d];

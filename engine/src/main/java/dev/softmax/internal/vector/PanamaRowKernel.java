@@ -8,6 +8,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -40,12 +41,24 @@ final class PanamaRowKernel implements RowKernel {
     private static final int LANES = SPECIES.length();
     private static final int WIDE_LANES = WIDE.length();
     private static final int SUM_BLOCK = 1024;
+    /** Rows up to this long take the one-method short path (f32 sums; see {@link #shortSoftmax}). */
+    static final long SHORT_ROW = 1024;
+    private static final VectorShuffle<Float> SWAP_32 = swap(32);
+    private static final VectorShuffle<Float> SWAP_16 = swap(16);
+    private static final VectorShuffle<Float> SWAP_8 = swap(8);
+    private static final VectorShuffle<Float> SWAP_4 = swap(4);
+    private static final VectorShuffle<Float> SWAP_2 = swap(2);
+    private static final VectorShuffle<Float> SWAP_1 = swap(1);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     @Override
     public void softmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
             float temperature, boolean zeroMaskedRows) {
+        if (n <= SHORT_ROW && temperature == 1f) {
+            shortSoftmax(src, srcOffset, dst, dstOffset, n, zeroMaskedRows);
+            return;
+        }
         float max = max(src, srcOffset, n);
         if (max == Float.NEGATIVE_INFINITY) {
             fill(dst, dstOffset, n, zeroMaskedRows ? 0f : Float.NaN);
@@ -60,6 +73,10 @@ final class PanamaRowKernel implements RowKernel {
     @Override
     public void logSoftmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
             float temperature, boolean zeroMaskedRows) {
+        if (n <= SHORT_ROW && temperature == 1f) {
+            shortLogSoftmax(src, srcOffset, dst, dstOffset, n, zeroMaskedRows);
+            return;
+        }
         float max = max(src, srcOffset, n);
         if (max == Float.NEGATIVE_INFINITY) {
             fill(dst, dstOffset, n, zeroMaskedRows ? Float.NEGATIVE_INFINITY : Float.NaN);
@@ -71,6 +88,122 @@ final class PanamaRowKernel implements RowKernel {
         } else {
             float logSum = (float) Math.log(expSumScaled(src, srcOffset, n, max, temperature));
             shiftStoreScaled(src, srcOffset, dst, dstOffset, n, max, temperature, logSum);
+        }
+    }
+
+    /**
+     * Softmax of a short row (attention rows, small vocabularies) in one method: the row is in L1, so the cost is
+     * in per-row overheads, not memory. The sum stays in f32 lanes (at most {@value #SHORT_ROW} / lanes additions
+     * each) and is folded by a fixed shuffle tree, without the double widening of long rows.
+     */
+    private static void shortSoftmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
+            boolean zeroMaskedRows) {
+        long bound = n - n % LANES;
+        FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            maxes = maxes.max(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER));
+        }
+        float max = maxes.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            max = Math.max(max, src.get(F32, srcOffset + 4 * i));
+        }
+        if (max == Float.NEGATIVE_INFINITY) {
+            fill(dst, dstOffset, n, zeroMaskedRows ? 0f : Float.NaN);
+            return;
+        }
+        FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
+        FloatVector sums = FloatVector.zero(SPECIES);
+        for (i = 0; i < bound; i += LANES) {
+            FloatVector e = VectorExp.exp(
+                    FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).sub(maxVector));
+            sums = sums.add(e);
+            e.intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+        }
+        if (LANES > 32) {
+            sums = sums.add(sums.rearrange(SWAP_32));
+        }
+        if (LANES > 16) {
+            sums = sums.add(sums.rearrange(SWAP_16));
+        }
+        if (LANES > 8) {
+            sums = sums.add(sums.rearrange(SWAP_8));
+        }
+        if (LANES > 4) {
+            sums = sums.add(sums.rearrange(SWAP_4));
+        }
+        if (LANES > 2) {
+            sums = sums.add(sums.rearrange(SWAP_2));
+        }
+        sums = sums.add(sums.rearrange(SWAP_1));
+        float sum = sums.lane(0);
+        for (; i < n; i++) {
+            float e = VectorExp.exp(src.get(F32, srcOffset + 4 * i) - max);
+            sum += e;
+            dst.set(F32, dstOffset + 4 * i, e);
+        }
+        float scale = 1f / sum;
+        FloatVector scaleVector = FloatVector.broadcast(SPECIES, scale);
+        for (i = 0; i < bound; i += LANES) {
+            FloatVector.fromMemorySegment(SPECIES, dst, dstOffset + 4 * i, ORDER).mul(scaleVector)
+                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+        }
+        for (; i < n; i++) {
+            dst.set(F32, dstOffset + 4 * i, dst.get(F32, dstOffset + 4 * i) * scale);
+        }
+    }
+
+    /** Log-softmax of a short row; see {@link #shortSoftmax}. */
+    private static void shortLogSoftmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
+            boolean zeroMaskedRows) {
+        long bound = n - n % LANES;
+        FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            maxes = maxes.max(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER));
+        }
+        float max = maxes.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            max = Math.max(max, src.get(F32, srcOffset + 4 * i));
+        }
+        if (max == Float.NEGATIVE_INFINITY) {
+            fill(dst, dstOffset, n, zeroMaskedRows ? Float.NEGATIVE_INFINITY : Float.NaN);
+            return;
+        }
+        FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
+        FloatVector sums = FloatVector.zero(SPECIES);
+        for (i = 0; i < bound; i += LANES) {
+            sums = sums.add(VectorExp.exp(
+                    FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).sub(maxVector)));
+        }
+        if (LANES > 32) {
+            sums = sums.add(sums.rearrange(SWAP_32));
+        }
+        if (LANES > 16) {
+            sums = sums.add(sums.rearrange(SWAP_16));
+        }
+        if (LANES > 8) {
+            sums = sums.add(sums.rearrange(SWAP_8));
+        }
+        if (LANES > 4) {
+            sums = sums.add(sums.rearrange(SWAP_4));
+        }
+        if (LANES > 2) {
+            sums = sums.add(sums.rearrange(SWAP_2));
+        }
+        sums = sums.add(sums.rearrange(SWAP_1));
+        float sum = sums.lane(0);
+        for (; i < n; i++) {
+            sum += VectorExp.exp(src.get(F32, srcOffset + 4 * i) - max);
+        }
+        float logSum = (float) Math.log(sum);
+        FloatVector logSumVector = FloatVector.broadcast(SPECIES, logSum);
+        for (i = 0; i < bound; i += LANES) {
+            FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).sub(maxVector).sub(logSumVector)
+                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+        }
+        for (; i < n; i++) {
+            dst.set(F32, dstOffset + 4 * i, src.get(F32, srcOffset + 4 * i) - max - logSum);
         }
     }
 
@@ -420,6 +553,10 @@ final class PanamaRowKernel implements RowKernel {
     public void subtract(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
             float shift) {
         shiftStore(src, srcOffset, dst, dstOffset, n, shift, 0f);
+    }
+
+    private static VectorShuffle<Float> swap(int distance) {
+        return VectorShuffle.fromOp(SPECIES, lane -> distance < LANES ? lane ^ distance : lane);
     }
 
     private static void fill(MemorySegment dst, long offset, long n, float value) {
