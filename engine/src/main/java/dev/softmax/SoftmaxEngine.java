@@ -135,6 +135,38 @@ public final class SoftmaxEngine implements AutoCloseable {
         run(Operation.LOG_SOFTMAX, src, dst, axis, temperature);
     }
 
+    /**
+     * Softmax cross-entropy with ONNX {@code SoftmaxCrossEntropyLoss} (opset 13) semantics; see
+     * {@link CrossEntropyLoss}. Returns the reduced loss ({@code SUM}, {@code MEAN}).
+     *
+     * @param scores f32/bf16/f16 {@code [N, C]} or {@code [N, C, d1, ..., dk]}
+     * @param labels i32/i64 {@code [N, d1, ..., dk]}; each in {@code [0, C)} or the ignore index
+     */
+    public double softmaxCrossEntropy(TensorView scores, TensorView labels, CrossEntropyLoss loss) {
+        return softmaxCrossEntropy(scores, labels, loss, null, null, null);
+    }
+
+    /**
+     * Softmax cross-entropy with its optional outputs, computed in one pass over the scores.
+     *
+     * @param lossOut     per-target losses {@code [N, d1, ..., dk]}: required for {@code NONE}, else null
+     * @param logProbOut  log-softmax of the scores along axis 1 (shape of scores), or null
+     * @param gradientOut gradient of the loss with respect to the scores (shape of scores), or null:
+     *                    {@code w[y] (softmax - onehot(y))}, divided by the weight total for {@code MEAN}; rows
+     *                    of ignored targets are 0
+     * @return the reduced loss; for {@code NONE}, the sum of the per-target losses
+     */
+    public double softmaxCrossEntropy(TensorView scores, TensorView labels, CrossEntropyLoss loss, TensorView lossOut,
+            TensorView logProbOut, TensorView gradientOut) {
+        enter();
+        try {
+            return dispatcher.crossEntropy(CallValidator.crossEntropy(scores, labels, loss, lossOut, logProbOut,
+                    gradientOut, options.edgePolicy()));
+        } finally {
+            callsInProgress.decrementAndGet();
+        }
+    }
+
     private void run(Operation operation, TensorView src, TensorView dst, int axis, float temperature) {
         enter();
         try {

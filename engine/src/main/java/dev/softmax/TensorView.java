@@ -1,5 +1,6 @@
 package dev.softmax;
 
+import dev.softmax.internal.CallValidator;
 import dev.softmax.internal.ElementAccess;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -147,6 +148,16 @@ public final class TensorView {
     /** A copy of the strides, in elements. */
     public long[] strides() {
         return strides.clone();
+    }
+
+    /**
+     * The 0-based index of {@code axis} in a tensor of {@code rank} dimensions under ONNX's rule
+     * ({@code -rank <= axis < rank}, negative counting from the end), as every engine operation interprets it.
+     *
+     * @throws IllegalArgumentException naming the axis and the allowed range
+     */
+    public static int normaliseAxis(int axis, int rank) {
+        return CallValidator.normaliseAxis(axis, rank);
     }
 
     /** Size of dimension {@code axis} (0-based, no negative indexing). */

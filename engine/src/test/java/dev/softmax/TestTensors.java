@@ -12,6 +12,9 @@ import java.util.Random;
 /** Building views with any layout, filling them, and proving what a call did and did not touch. */
 final class TestTensors {
 
+    /** The element types softmax reads and writes (DType also has integer label types). */
+    static final java.util.List<DType> FLOAT_TYPES = java.util.List.of(DType.F32, DType.BF16, DType.F16);
+
     /** Byte every fresh test segment is filled with, so unwritten or stray writes are visible. */
     static final byte PATTERN = (byte) 0x5A;
 

@@ -1,5 +1,6 @@
 package dev.softmax.cli;
 
+import dev.softmax.cli.npy.NpyFormatException;
 import dev.softmax.nativelib.NativeLibraryUnavailableException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "softmax", mixinStandardHelpOptions = true, versionProvider = SoftmaxCommand.Version.class,
         description = "Softmax and log-softmax on oneDNN or the pure-Java kernel, from the command line.",
-        subcommands = {DemoCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ApplyCommand.class, LossCommand.class, InfoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class SoftmaxCommand implements Runnable {
 
     @CommandLine.Spec
@@ -33,8 +35,18 @@ public final class SoftmaxCommand implements Runnable {
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             PrintWriter stderr = line.getErr();
-            if (exception instanceof BadInputException || exception instanceof IllegalArgumentException) {
+            if (exception instanceof BadInputException || exception instanceof IllegalArgumentException
+                    || exception instanceof NpyFormatException || exception instanceof NullPointerException npe
+                            && npe.getMessage() != null && npe.getMessage().contains(": must not be null")) {
                 stderr.println("softmax: " + exception.getMessage());
+                return 2;
+            }
+            if (exception instanceof java.nio.file.NoSuchFileException missing) {
+                stderr.println("softmax: " + missing.getFile() + ": no such file");
+                return 2;
+            }
+            if (exception instanceof java.nio.file.AccessDeniedException denied) {
+                stderr.println("softmax: " + denied.getFile() + ": permission denied");
                 return 2;
             }
             if (exception instanceof NativeLibraryUnavailableException) {

@@ -27,6 +27,7 @@ public final class BackendDispatcher implements AutoCloseable {
     private final Backend mode;
     private final JavaSoftmaxBackend javaBackend;
     private final DnnlSoftmaxBackend onednn;
+    private final CrossEntropyComputation crossEntropy;
     private final LongAdder javaCalls = new LongAdder();
     private final LongAdder onednnCalls = new LongAdder();
     private final LongAdder declined = new LongAdder();
@@ -42,6 +43,7 @@ public final class BackendDispatcher implements AutoCloseable {
         this.mode = mode;
         this.javaBackend = javaBackend;
         this.onednn = mode == Backend.JAVA ? null : onednn;
+        this.crossEntropy = new CrossEntropyComputation(javaBackend.rowKernel());
     }
 
     /** Compiles the hot paths now rather than during the first real calls; warm-up calls are not counted. */
@@ -72,6 +74,19 @@ public final class BackendDispatcher implements AutoCloseable {
         }
         javaBackend.forward(call);
         javaCalls.increment();
+    }
+
+    /**
+     * Computes a validated cross-entropy on the Java kernel (its loss needs one element per row after the
+     * row's log-sum-exp, which oneDNN has no primitive for) and returns the reduced loss.
+     */
+    public double crossEntropy(CrossEntropyCall call) {
+        if (call.policy() == EdgePolicy.REJECT) {
+            EdgeContract.rejectNonFinite(call.scores(), "scores", call.rows(), 1, javaBackend.rowKernel());
+        }
+        double loss = crossEntropy.compute(call);
+        javaCalls.increment();
+        return loss;
     }
 
     private boolean prefersOnednn(SoftmaxCall call) {

@@ -42,18 +42,21 @@ public final class EdgeContract {
      * Under {@link EdgePolicy#REJECT}, throws for the first NaN or +inf in the input, before anything is written.
      */
     public static void rejectNonFinite(SoftmaxCall call, RowKernel kernel) {
-        RowLayout rows = call.rows();
-        TensorView src = call.src();
+        rejectNonFinite(call.src(), "src", call.rows(), call.axis(), kernel);
+    }
+
+    /** The same check over the rows of {@code src} along {@code axis}; {@code name} is the argument's name. */
+    public static void rejectNonFinite(TensorView src, String name, RowLayout rows, int axis, RowKernel kernel) {
         RowLayout.Cursor cursor = rows.cursor(0);
         for (long r = 0; r < rows.rowCount(); r++, cursor.advance()) {
-            float max = rowMax(call, kernel, cursor.srcOffset());
+            float max = rowMax(src, rows, kernel, cursor.srcOffset());
             if (Float.isNaN(max) || max == Float.POSITIVE_INFINITY) {
-                long column = firstNonFinite(call, cursor.srcOffset());
+                long column = firstNonFinite(src, rows, cursor.srcOffset());
                 float value = ElementAccess.get(src.segment(), src.dtype(),
                         cursor.srcOffset() + column * rows.srcAxisStride());
-                long[] index = rows.rowIndex(src, call.axis(), r);
-                index[call.axis()] = column;
-                throw new NonFiniteInputException("src: element " + Arrays.toString(index) + " (row " + r
+                long[] index = rows.rowIndex(src, axis, r);
+                index[axis] = column;
+                throw new NonFiniteInputException(name + ": element " + Arrays.toString(index) + " (row " + r
                         + ", column " + column + ") is " + value + "; policy REJECT accepts only finite logits "
                         + "and -inf", r, column);
             }
@@ -74,7 +77,7 @@ public final class EdgeContract {
         int nonFiniteCount = 0;
         RowLayout.Cursor cursor = rows.cursor(first);
         for (long r = first; r < first + count; r++, cursor.advance()) {
-            float max = rowMax(call, kernel, cursor.srcOffset());
+            float max = rowMax(call.src(), rows, kernel, cursor.srcOffset());
             if (max == Float.NEGATIVE_INFINITY) {
                 masked = append(masked, maskedCount++, r);
             } else if (Float.isNaN(max) || max == Float.POSITIVE_INFINITY) {
@@ -109,9 +112,7 @@ public final class EdgeContract {
         }
     }
 
-    private static float rowMax(SoftmaxCall call, RowKernel kernel, long srcOffset) {
-        RowLayout rows = call.rows();
-        TensorView src = call.src();
+    private static float rowMax(TensorView src, RowLayout rows, RowKernel kernel, long srcOffset) {
         if (src.dtype() == DType.F32 && (rows.srcAxisStride() == 1 || rows.rowLength() == 1)) {
             return kernel.max(src.segment(), 4 * srcOffset, rows.rowLength());
         }
@@ -122,9 +123,7 @@ public final class EdgeContract {
         return max;
     }
 
-    private static long firstNonFinite(SoftmaxCall call, long srcOffset) {
-        RowLayout rows = call.rows();
-        TensorView src = call.src();
+    private static long firstNonFinite(TensorView src, RowLayout rows, long srcOffset) {
         for (long i = 0; i < rows.rowLength(); i++) {
             float value = ElementAccess.get(src.segment(), src.dtype(), srcOffset + i * rows.srcAxisStride());
             if (Float.isNaN(value) || value == Float.POSITIVE_INFINITY) {

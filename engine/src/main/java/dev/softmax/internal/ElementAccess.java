@@ -14,6 +14,8 @@ public final class ElementAccess {
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final ValueLayout.OfInt I32_LAYOUT = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong I64_LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private ElementAccess() {
     }
@@ -24,6 +26,17 @@ public final class ElementAccess {
             case F32 -> segment.get(F32, 4 * element);
             case BF16 -> FloatConversions.bf16ToFloat(segment.get(U16, 2 * element));
             case F16 -> Float.float16ToFloat(segment.get(U16, 2 * element));
+            case I32 -> segment.get(I32_LAYOUT, 4 * element);
+            case I64 -> segment.get(I64_LAYOUT, 8 * element);
+        };
+    }
+
+    /** An integer element (labels); floating-point types are truncated toward zero. */
+    public static long getLong(MemorySegment segment, DType type, long element) {
+        return switch (type) {
+            case I32 -> segment.get(I32_LAYOUT, 4 * element);
+            case I64 -> segment.get(I64_LAYOUT, 8 * element);
+            default -> (long) get(segment, type, element);
         };
     }
 
@@ -33,6 +46,8 @@ public final class ElementAccess {
             case F32 -> segment.set(F32, 4 * element, value);
             case BF16 -> segment.set(U16, 2 * element, FloatConversions.floatToBf16(value));
             case F16 -> segment.set(U16, 2 * element, Float.floatToFloat16(value));
+            case I32 -> segment.set(I32_LAYOUT, 4 * element, (int) value);
+            case I64 -> segment.set(I64_LAYOUT, 8 * element, (long) value);
         }
     }
 }

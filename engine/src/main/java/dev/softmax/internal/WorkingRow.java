@@ -9,20 +9,30 @@ import java.lang.foreign.MemorySegment;
 final class WorkingRow {
 
     private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[1024]);
+    private static final ThreadLocal<float[]> SECOND_ROW = ThreadLocal.withInitial(() -> new float[1024]);
 
     private WorkingRow() {
     }
 
     /** A segment of at least {@code n} floats, private to the calling thread. */
     static MemorySegment get(long n) {
+        return get(ROW, n);
+    }
+
+    /** A second such segment, distinct from {@link #get}, for calls that need an input and an output row. */
+    static MemorySegment second(long n) {
+        return get(SECOND_ROW, n);
+    }
+
+    private static MemorySegment get(ThreadLocal<float[]> slot, long n) {
         if (n > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("a strided or 16-bit row of " + n
                     + " elements is longer than a working row can hold (2^31 - 9)");
         }
-        float[] row = ROW.get();
+        float[] row = slot.get();
         if (row.length < n) {
             row = new float[(int) Math.max(n, Math.min(Integer.MAX_VALUE - 8, 2L * row.length))];
-            ROW.set(row);
+            slot.set(row);
         }
         return MemorySegment.ofArray(row);
     }

@@ -207,6 +207,8 @@ public final class DnnlRuntime implements AutoCloseable {
             case F32 -> dnnl_f32();
             case BF16 -> dnnl_bf16();
             case F16 -> dnnl_f16();
+            case I32 -> dnnl_s32();
+            case I64 -> throw new IllegalArgumentException("oneDNN has no 64-bit integer type");
         };
     }
 

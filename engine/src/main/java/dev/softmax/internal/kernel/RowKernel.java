@@ -28,6 +28,16 @@ public interface RowKernel {
     /** Multiplies {@code n} contiguous f32 elements by {@code factor} in place. */
     void scale(MemorySegment dst, long dstOffset, long n, float factor);
 
+    /** {@code sum_i exp(x[i] - shift)} over {@code n} contiguous f32 elements, accumulated as {@link #sum}. */
+    double sumExp(MemorySegment src, long srcOffset, long n, float shift);
+
+    /** {@code dst[i] = exp(x[i] - shift) * scale}; in-place allowed. */
+    void expShiftScale(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float shift,
+            float scale);
+
+    /** {@code dst[i] = x[i] - shift}; in-place allowed. */
+    void subtract(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float shift);
+
     /** {@code dst[i] = exp((x[i] - max) / T) / sum_j exp((x[j] - max) / T)} over {@code n >= 1} elements. */
     void softmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float temperature,
             boolean zeroMaskedRows);

@@ -82,6 +82,32 @@ public final class ScalarRowKernel implements RowKernel {
         }
     }
 
+    @Override
+    public double sumExp(MemorySegment src, long offset, long n, float shift) {
+        double sum = 0;
+        for (long i = 0; i < n; i++) {
+            sum += Math.exp((double) src.get(F32, offset + 4 * i) - shift);
+        }
+        return sum;
+    }
+
+    @Override
+    public void expShiftScale(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
+            float shift, float scale) {
+        for (long i = 0; i < n; i++) {
+            double e = Math.exp((double) src.get(F32, srcOffset + 4 * i) - shift);
+            dst.set(F32, dstOffset + 4 * i, (float) (e * scale));
+        }
+    }
+
+    @Override
+    public void subtract(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
+            float shift) {
+        for (long i = 0; i < n; i++) {
+            dst.set(F32, dstOffset + 4 * i, (float) ((double) src.get(F32, srcOffset + 4 * i) - shift));
+        }
+    }
+
     private static void fill(MemorySegment dst, long offset, long n, float value) {
         for (long i = 0; i < n; i++) {
             dst.set(F32, offset + 4 * i, value);

@@ -1,0 +1,46 @@
+package dev.softmax.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code softmax demo} through the real launcher: the walk-through and its charts. */
+class DemoIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDemoTeachesWithTheNotesExampleAndWritesRealCharts() throws Exception {
+        Launcher.Result result = Launcher.run(dir, "demo", "--out-dir", "charts");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stderr()).as("no JVM or library warnings").isEmpty();
+        assertThat(result.stdout())
+                .containsPattern("mat\\s+3\\.20 .* 48\\.[0-9]%")
+                .contains("Temperature")
+                .containsPattern("0\\.5\\s+7[0-9]\\.[0-9]%")
+                .contains("took more than half")
+                .containsPattern("onednn agrees with java within [0-9.]+e-0[5-9] relative")
+                .contains("oneDNN 3.13")
+                .contains("libdnnl.so.3");
+        for (String chart : new String[] {"distribution-shift.png", "temperature-sweep.png"}) {
+            Path png = dir.resolve("charts").resolve(chart);
+            assertThat(png).exists();
+            byte[] bytes = Files.readAllBytes(png);
+            assertThat(bytes).as(chart + " signature").startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+            assertThat(bytes.length).as(chart + " size").isGreaterThan(20_000);
+            BufferedImage image = ImageIO.read(png.toFile());
+            assertThat(image.getWidth()).isGreaterThanOrEqualTo(1000);
+            assertThat(image.getHeight()).isGreaterThanOrEqualTo(500);
+        }
+        try (var files = Files.list(dir.resolve("charts"))) {
+            assertThat(files).hasSize(2);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.softmax.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real {@code ./softmax} launcher from the project root, as a user would. */
+final class Launcher {
+
+    record Result(int exitCode, String stdout, String stderr) {
+    }
+
+    static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+
+    private Launcher() {
+    }
+
+    static Result run(Path workingDirectory, Map<String, String> environment, String... arguments)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(ROOT.resolve("softmax").toString());
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile());
+        builder.environment().remove("SOFTMAX_BACKEND");
+        builder.environment().remove("SOFTMAX_PROGRESS");
+        builder.environment().putAll(environment);
+        Path stdout = Files.createTempFile("softmax-out", ".txt");
+        Path stderr = Files.createTempFile("softmax-err", ".txt");
+        builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        Process process = builder.start();
+        if (!process.waitFor(300, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("./softmax " + String.join(" ", arguments) + " did not finish in 300 s");
+        }
+        Result result = new Result(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+                Files.readString(stderr, StandardCharsets.UTF_8));
+        Files.delete(stdout);
+        Files.delete(stderr);
+        return result;
+    }
+
+    static Result run(Path workingDirectory, String... arguments) throws IOException, InterruptedException {
+        return run(workingDirectory, Map.of(), arguments);
+    }
+}
