@@ -40,12 +40,15 @@ export SOFTMAX_BENCH_RAW="$RAW"
 C_SHAPES=${SHAPES:-8x16,1x32000,64x32000,1x128256,256x128256,4096x128,1024x1024,1x1000000}
 C_OUT="$RAW/c/dnnl.txt"
 if [[ $MODE == quick ]]; then
+  # As SuiteMain's quick plan: every shape for the summary, four shapes (those requested, if any) for the rest.
+  C_SOME=${SHAPES:-8x16,4096x128,64x32000,256x128256}
   C_TIMING=(--warmup-ms 300 --samples 5 --sample-ms 200)
-  bench_log "oneDNN from C: f32 softmax, log-softmax, softmax backward; in place; bf16"
-  bench_run_c "$C_OUT" --shapes "$C_SHAPES" --ops softmax,logsoftmax,softmax_bwd --dtypes f32 --placements out \
-      --threads 1 "${C_TIMING[@]}"
-  bench_run_c "$C_OUT" --shapes "$C_SHAPES" --ops softmax --dtypes f32 --placements in --threads 1 "${C_TIMING[@]}"
-  bench_run_c "$C_OUT" --shapes "$C_SHAPES" --ops softmax --dtypes bf16 --placements out --threads 1 "${C_TIMING[@]}"
+  bench_log "oneDNN from C: f32 softmax on every shape; log-softmax, backward, in place and bf16 on $C_SOME"
+  bench_run_c "$C_OUT" --shapes "$C_SHAPES" --ops softmax --dtypes f32 --placements out --threads 1 "${C_TIMING[@]}"
+  bench_run_c "$C_OUT" --shapes "$C_SOME" --ops logsoftmax,softmax_bwd,logsoftmax_bwd --dtypes f32 \
+      --placements out --threads 1 "${C_TIMING[@]}"
+  bench_run_c "$C_OUT" --shapes "$C_SOME" --ops softmax --dtypes f32 --placements in --threads 1 "${C_TIMING[@]}"
+  bench_run_c "$C_OUT" --shapes "$C_SOME" --ops softmax --dtypes bf16 --placements out --threads 1 "${C_TIMING[@]}"
 else
   C_TIMING=(--warmup-ms 1200 --samples 16 --sample-ms 300)
   bench_log "oneDNN from C: every op, f32 and bf16, out of and in place, 1 thread; forward on 2 threads"

@@ -40,8 +40,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * <ul>
  *   <li><b>smoke</b>: every benchmark method once (single shot, no warm-up, in this JVM: {@code -f 0}) over three
  *       small shapes and every parameter, each with its self-check; for CI.</li>
- *   <li><b>quick</b>: all eight shapes, the parameter combinations the report's ratios need, 1 fork, 3 x 200 ms
- *       warm-up, 5 x 200 ms measurement, {@code -prof gc}: under 10 minutes on 2 cores.</li>
+ *   <li><b>quick</b>: all eight shapes for the summary's ratios (engine per backend, ORT, copy, naive; f32 softmax,
+ *       1 thread), four shapes ({@link #QUICK_SECONDARY}) for log-softmax, in place, bf16, 2 threads and backward;
+ *       1 fork, 3 x 200 ms warm-up, 5 x 200 ms measurement, {@code -prof gc}: under 10 minutes on 2 cores.</li>
  *   <li><b>full</b>: every combination, 2 forks, 4 x 300 ms warm-up, 8 x 300 ms measurement, {@code -prof gc}.</li>
  * </ul>
  * Any benchmark error (a self-check that fails, an exception) stops the run with a non-zero exit status.
@@ -147,25 +148,31 @@ public final class SuiteMain {
         List<Step> steps = new ArrayList<>();
         String engine = "dev\\.softmax\\.bench\\.EngineBenchmark\\.";
         if (mode.equals("quick")) {
+            // Every shape for what the summary table needs; four representative shapes for the rest.
+            String[] some = secondary(shapes);
             steps.add(step("engine-softmax", engine + "softmax$", "shape", shapes, "backend", BACKENDS,
                     "dtype", of("F32"), "threads", of("1")));
-            steps.add(step("engine-logsoftmax", engine + "logSoftmax$", "shape", shapes,
-                    "backend", of("ONEDNN", "JAVA"), "dtype", of("F32"), "threads", of("1")));
-            steps.add(step("engine-inplace", engine + "softmaxInPlace$", "shape", shapes, "backend", of("AUTO"),
-                    "dtype", of("F32"), "threads", of("1")));
-            steps.add(step("engine-bf16", engine + "softmax$", "shape", shapes, "backend", of("ONEDNN", "JAVA"),
-                    "dtype", of("BF16"), "threads", of("1")));
-            steps.add(step("engine-2threads", engine + "softmax$", "shape", shapes, "backend", of("AUTO"),
-                    "dtype", of("F32"), "threads", of("2")));
+            steps.add(step("ort-softmax", "dev\\.softmax\\.bench\\.OrtBenchmark\\.softmax$", "shape", shapes,
+                    "threads", of("1")));
             steps.add(step("copy", "dev\\.softmax\\.bench\\.CopyBenchmark\\.copy$", "shape", shapes,
                     "dtype", of("F32")));
             steps.add(step("naive", "dev\\.softmax\\.bench\\.NaiveBenchmark\\.softmax$", "shape", shapes));
-            steps.add(step("ort-softmax", "dev\\.softmax\\.bench\\.OrtBenchmark\\.softmax$", "shape", shapes,
-                    "threads", THREADS));
-            steps.add(step("ort-logsoftmax", "dev\\.softmax\\.bench\\.OrtBenchmark\\.logSoftmax$", "shape", shapes,
-                    "threads", of("1")));
-            steps.add(step("backward", "dev\\.softmax\\.bench\\.BackwardBenchmark\\.", "shape", shapes,
+            steps.add(step("engine-logsoftmax", engine + "logSoftmax$", "shape", some,
                     "backend", of("ONEDNN", "JAVA"), "dtype", of("F32"), "threads", of("1")));
+            steps.add(step("ort-logsoftmax", "dev\\.softmax\\.bench\\.OrtBenchmark\\.logSoftmax$", "shape", some,
+                    "threads", of("1")));
+            steps.add(step("engine-inplace", engine + "softmaxInPlace$", "shape", some, "backend", of("AUTO"),
+                    "dtype", of("F32"), "threads", of("1")));
+            steps.add(step("engine-bf16", engine + "softmax$", "shape", some, "backend", of("ONEDNN", "JAVA"),
+                    "dtype", of("BF16"), "threads", of("1")));
+            steps.add(step("engine-2threads", engine + "softmax$", "shape", some, "backend", of("AUTO"),
+                    "dtype", of("F32"), "threads", of("2")));
+            steps.add(step("ort-2threads", "dev\\.softmax\\.bench\\.OrtBenchmark\\.softmax$", "shape", some,
+                    "threads", of("2")));
+            steps.add(step("backward", "dev\\.softmax\\.bench\\.BackwardBenchmark\\.softmaxBackward$",
+                    "shape", some, "backend", of("ONEDNN", "JAVA"), "dtype", of("F32"), "threads", of("1")));
+            steps.add(step("backward-log", "dev\\.softmax\\.bench\\.BackwardBenchmark\\.logSoftmaxBackward$",
+                    "shape", some, "backend", of("ONEDNN"), "dtype", of("F32"), "threads", of("1")));
         } else {
             steps.add(step("engine", engine, "shape", shapes, "backend", BACKENDS, "dtype", DTYPES,
                     "threads", THREADS));
@@ -176,6 +183,15 @@ public final class SuiteMain {
                     "backend", BACKENDS, "dtype", DTYPES, "threads", THREADS));
         }
         return steps;
+    }
+
+    /** Shapes of the quick mode's secondary steps: tiny, many short rows, an LLM batch, DRAM-sized. */
+    static final List<String> QUICK_SECONDARY = List.of("8x16", "4096x128", "64x32000", "256x128256");
+
+    /** The requested shapes that are secondary shapes; all requested shapes if none is. */
+    static String[] secondary(String[] shapes) {
+        String[] some = Arrays.stream(shapes).filter(QUICK_SECONDARY::contains).toArray(String[]::new);
+        return some.length > 0 ? some : shapes;
     }
 
     private static String[] of(String... values) {

@@ -118,6 +118,7 @@ public final class ReportMain {
     String render(String chartName) {
         header();
         summary();
+        allocations();
         logSummary();
         threads();
         bf16();
@@ -162,7 +163,7 @@ public final class ReportMain {
                 .append(env.getProperty("jmh.measurement", "?")).append(", mode ")
                 .append(env.getProperty("jmh.mode", "?"))
                 .append("true".equals(env.getProperty("jmh.gcProfiler")) ? ", `-prof gc`" : "").append(".\n");
-        for (String line : results.cHeader()) {
+        for (String line : new LinkedHashSet<>(results.cHeader())) {
             md.append("- C reference: `").append(line).append("`.\n");
         }
         md.append("- Environment of the native peers: OMP_NUM_THREADS=").append(env.getProperty("env.OMP_NUM_THREADS"))
@@ -187,6 +188,12 @@ public final class ReportMain {
         if ("quick".equals(env.getProperty("mode"))) {
             md.append("The quick mode takes one fork and five 200 ms samples per configuration, so read")
                     .append(" differences under about 10-15% as noise unless the spreads are small.");
+        }
+        double load = Math.max(firstLoad(env.getProperty("loadavg.start")), firstLoad(env.getProperty("loadavg.end")));
+        if (load > 1.0) {
+            md.append(String.format(Locale.ROOT, " The 1-minute load average reached %.2f (the benchmark itself"
+                    + " accounts for about 1): two-thread results in particular competed with other processes for the"
+                    + " two vCPUs.", load));
         }
         md.append("\n");
         List<String> all = new ArrayList<>(notes);
@@ -225,6 +232,33 @@ public final class ReportMain {
         }
     }
 
+    /** Engine calls that allocate on the Java heap: worth knowing for latency-sensitive users. */
+    private void allocations() {
+        List<Result> allocating = results.all().stream()
+                .filter(r -> r.impl().startsWith("engine-") && r.allocBytesPerOp() > 64)
+                .sorted(Comparator.comparingDouble(Result::allocBytesPerOp).reversed()).toList();
+        if (allocating.isEmpty()) {
+            if (results.all().stream().anyMatch(r -> !Double.isNaN(r.allocBytesPerOp()))) {
+                md.append("\nNo engine benchmark allocated more than 64 bytes per call on the Java heap"
+                        + " (gc.alloc.rate.norm).\n");
+            }
+            return;
+        }
+        md.append("\n**Java heap allocation per call** (gc.alloc.rate.norm above 64 B; the naive loop, copy and")
+                .append(" ORT rows show what measurement noise looks like): ");
+        List<String> parts = new ArrayList<>();
+        for (Result r : allocating.subList(0, Math.min(8, allocating.size()))) {
+            parts.add(String.format(Locale.ROOT, "%s %s %s %s %d thr %s: %,.0f B", NAMES.get(r.impl()), r.op(),
+                    r.dtype(), r.placement().equals("in") ? "in place" : "out of place", r.threads(), r.shape(),
+                    r.allocBytesPerOp()));
+        }
+        md.append(String.join("; ", parts));
+        if (allocating.size() > 8) {
+            md.append("; and ").append(allocating.size() - 8).append(" more (see the per-shape tables)");
+        }
+        md.append(".\n");
+    }
+
     private void logSummary() {
         if (results.all().stream().noneMatch(r -> r.op().equals("logsoftmax"))) {
             return;
@@ -235,6 +269,9 @@ public final class ReportMain {
         md.append("|---|--:|--:|--:|--:|--:|\n");
         for (Shape shape : shapes) {
             Optional<Result> onednn = find(Result.ENGINE_ONEDNN, "logsoftmax", "f32", "out", 1, shape);
+            if (onednn.isEmpty()) {
+                continue;
+            }
             md.append("| ").append(shape).append(" | ")
                     .append(onednn.map(r -> perElement(r.perElement(r.median()))).orElse("n/a")).append(" | ")
                     .append(ratio(onednn, find(Result.ONEDNN_C, "logsoftmax", "f32", "out", 1, shape))).append(" | ")
@@ -262,6 +299,9 @@ public final class ReportMain {
             Optional<Result> a2 = find(Result.ENGINE_AUTO, "softmax", "f32", "out", 2, shape);
             Optional<Result> o1 = find(Result.ORT, "softmax", "f32", "out", 1, shape);
             Optional<Result> o2 = find(Result.ORT, "softmax", "f32", "out", 2, shape);
+            if (a2.isEmpty() && o2.isEmpty()) {
+                continue;
+            }
             md.append("| ").append(shape).append(" | ").append(nsPerElem(a1)).append(" | ").append(nsPerElem(a2))
                     .append(" | ").append(ratio(a1, a2)).append(" | ").append(nsPerElem(o1)).append(" | ")
                     .append(nsPerElem(o2)).append(" | ").append(ratio(o1, o2)).append(" | ").append(ratio(a2, o2))
@@ -549,6 +589,14 @@ public final class ReportMain {
             return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
         }
         return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+    }
+
+    private static double firstLoad(String loadAverage) {
+        try {
+            return loadAverage == null ? 0 : Double.parseDouble(loadAverage.split(" ")[0]);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static String seconds(long s) {
