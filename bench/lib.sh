@@ -80,7 +80,7 @@ bench_run_c() {
   local dnnl
   dnnl=$(bench_dnnl_dir)
   if ! grep -q '^# library' "$out" 2>/dev/null; then
-    echo "# library $dnnl/libdnnl.so.3 sha256=$(sha256sum "$dnnl/libdnnl.so.3" | cut -c1-16)..." >>"$out"
+    echo "# library ./${dnnl#"$ROOT"/}/libdnnl.so.3 sha256=$(sha256sum "$dnnl/libdnnl.so.3" | cut -c1-16)..." >>"$out"
   fi
   "$C_BINARY" "$@" | tee -a "$out" | grep -c '^RESULT' | sed 's/^/bench:   C results: /' >&2
   return "${PIPESTATUS[0]}"

@@ -209,7 +209,9 @@ public final class ReportMain {
         md.append("Ratios of medians, with the ratio of the best samples in parentheses; below 1 the first named is")
                 .append(" faster. *oneDNN via FFM* is the engine with backend ONEDNN, *Java kernel* the engine with")
                 .append(" backend JAVA, *AUTO* the engine's default dispatch, *ORT* ONNX Runtime with a pinned")
-                .append(" output and 1 intra-op thread, *copy* `MemorySegment.copy` of the same bytes.\n\n");
+                .append(" output and 1 intra-op thread, *copy* `MemorySegment.copy` of the same bytes. Where AUTO")
+                .append(" ran on oneDNN it executes the same code as oneDNN via FFM, measured in another fork: the")
+                .append(" gap between those two is a direct reading of this run's noise.\n\n");
         md.append("| shape | AUTO ns/elem | oneDNN via FFM / oneDNN from C | Java kernel / oneDNN | AUTO / ORT |")
                 .append(" softmax (AUTO) / copy | naive Java / AUTO | AUTO ran on |\n");
         md.append("|---|--:|--:|--:|--:|--:|--:|---|\n");
