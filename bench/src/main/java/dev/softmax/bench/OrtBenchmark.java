@@ -39,7 +39,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *
  * <p>Threads: the session's intra-op pool size (1 = the calling thread only), inter-op 1, sequential execution,
  * every other option at ORT's default (intra-op threads spin briefly while waiting for work, as they do by
- * default). f32 only: ORT's CPU Softmax kernels do not take bf16.
+ * default). f32 only: the suite does not run ORT on bf16 tensors.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
