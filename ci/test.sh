@@ -13,5 +13,6 @@ echo "ci/test.sh: using JDK at $SOFTMAX_JAVA_HOME"
 softmax_mvn -B -ntp install
 
 bash "$ROOT/ci/launcher-test.sh"
+bash "$ROOT/bench/smoke.sh"
 
 echo "ci/test.sh: all tests passed"

@@ -1,0 +1,179 @@
+package dev.softmax.bench.report;
+
+import dev.softmax.bench.Shape;
+import dev.softmax.bench.TrialLog;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/** Everything one run left in the raw folder: JMH JSON files, trial records, the C program's output. */
+public final class Results {
+
+    private final Map<String, Result> byKey = new LinkedHashMap<>();
+    private final List<String> cHeader = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+
+    private Results() {
+    }
+
+    /** Loads {@code raw/jmh/*.json}, {@code raw/trials/*.properties} and {@code raw/c/*.txt}. */
+    public static Results load(Path raw) throws IOException {
+        Results results = new Results();
+        Map<String, Map<String, String>> trials = readTrials(raw.resolve("trials"));
+        for (Path json : list(raw.resolve("jmh"), ".json")) {
+            String text = Files.readString(json);
+            if (text.isBlank()) {
+                results.problems.add(json.getFileName() + " is empty (the step did not finish)");
+                continue;
+            }
+            for (Object entry : Json.array(Json.parse(text))) {
+                results.addJmh(Json.object(entry), trials);
+            }
+        }
+        for (Path txt : list(raw.resolve("c"), ".txt")) {
+            for (String line : Files.readAllLines(txt)) {
+                if (line.startsWith("RESULT ")) {
+                    results.addC(line);
+                } else if (line.startsWith("# ")) {
+                    results.cHeader.add(line.substring(2));
+                }
+            }
+        }
+        return results;
+    }
+
+    private static List<Path> list(Path dir, String suffix) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+        }
+    }
+
+    private static Map<String, Map<String, String>> readTrials(Path dir) throws IOException {
+        Map<String, Map<String, String>> trials = new HashMap<>();
+        for (Path file : list(dir, ".properties")) {
+            Properties properties = new Properties();
+            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                properties.load(in);
+            }
+            Map<String, String> map = new HashMap<>();
+            properties.stringPropertyNames().forEach(name -> map.put(name, properties.getProperty(name)));
+            if (map.containsKey("key")) {
+                trials.put(map.get("key"), map);
+            }
+        }
+        return trials;
+    }
+
+    private void addJmh(Map<String, Object> entry, Map<String, Map<String, String>> trials) {
+        String benchmark = (String) entry.get("benchmark");
+        Map<String, String> params = new LinkedHashMap<>();
+        Json.object(entry.get("params")).forEach((k, v) -> params.put(k, String.valueOf(v)));
+        String[] parts = benchmark.split("\\.");
+        String type = parts[parts.length - 2];
+        String method = parts[parts.length - 1];
+
+        Map<String, Object> primary = Json.object(entry.get("primaryMetric"));
+        String unit = String.valueOf(primary.get("scoreUnit"));
+        double toNs = switch (unit) {
+            case "ns/op" -> 1;
+            case "us/op" -> 1e3;
+            case "ms/op" -> 1e6;
+            case "s/op" -> 1e9;
+            default -> throw new IllegalArgumentException(benchmark + ": unexpected unit " + unit);
+        };
+        List<Double> samples = new ArrayList<>();
+        for (Object fork : Json.array(primary.get("rawData"))) {
+            for (Object value : Json.array(fork)) {
+                samples.add(Json.number(value) * toNs);
+            }
+        }
+        double alloc = Double.NaN;
+        for (Map.Entry<String, Object> metric : Json.object(entry.get("secondaryMetrics")).entrySet()) {
+            if (metric.getKey().replaceFirst("^\\W+", "").equals("gc.alloc.rate.norm")) {
+                alloc = Json.number(Json.object(metric.getValue()).get("score"));
+            }
+        }
+        Shape shape = Shape.parse(params.get("shape"));
+        String dtype = params.getOrDefault("dtype", "F32").toLowerCase(Locale.ROOT);
+        int threads = Integer.parseInt(params.getOrDefault("threads", "1"));
+        String placement = method.endsWith("InPlace") ? "in" : "out";
+        String op = switch (method.replace("InPlace", "")) {
+            case "softmax" -> "softmax";
+            case "logSoftmax" -> "logsoftmax";
+            case "softmaxBackward" -> "softmax_bwd";
+            case "logSoftmaxBackward" -> "logsoftmax_bwd";
+            case "copy" -> "copy";
+            default -> throw new IllegalArgumentException("unknown benchmark method " + benchmark);
+        };
+        String impl = switch (type) {
+            case "EngineBenchmark", "BackwardBenchmark" -> "engine-" + params.get("backend");
+            case "OrtBenchmark" -> Result.ORT;
+            case "NaiveBenchmark" -> Result.NAIVE;
+            case "CopyBenchmark" -> Result.COPY;
+            default -> throw new IllegalArgumentException("unknown benchmark class " + benchmark);
+        };
+        Map<String, String> info = new HashMap<>(trials.getOrDefault(TrialLog.key(benchmark, params), Map.of()));
+        info.put("jmh.mode", String.valueOf(entry.get("mode")));
+        info.put("jmh.scoreError", String.valueOf(primary.get("scoreError")));
+        info.put("jmh.forks", String.valueOf(Json.array(primary.get("rawData")).size()));
+        if (samples.isEmpty()) {
+            problems.add(benchmark + " " + params + ": no samples");
+            return;
+        }
+        Result result = new Result(impl, op, dtype, placement, threads, shape,
+                samples.stream().mapToDouble(Double::doubleValue).toArray(), alloc, info);
+        byKey.put(result.key(), result);
+    }
+
+    private void addC(String line) {
+        Map<String, String> fields = new HashMap<>();
+        for (String token : line.substring("RESULT ".length()).trim().split("\\s+")) {
+            int eq = token.indexOf('=');
+            if (eq > 0) {
+                fields.put(token.substring(0, eq), token.substring(eq + 1));
+            }
+        }
+        double[] samples = java.util.Arrays.stream(fields.get("sample_ns").split(","))
+                .mapToDouble(Double::parseDouble).toArray();
+        Result result = new Result(Result.ONEDNN_C, fields.get("op"), fields.get("dtype"), fields.get("placement"),
+                Integer.parseInt(fields.get("threads")), Shape.parse(fields.get("shape")), samples, Double.NaN,
+                fields);
+        byKey.put(result.key(), result);
+    }
+
+    public Optional<Result> find(String impl, String op, String dtype, String placement, int threads, Shape shape) {
+        return Optional.ofNullable(byKey.get(Result.key(impl, op, dtype, placement, threads, shape)));
+    }
+
+    public List<Result> all() {
+        return List.copyOf(byKey.values());
+    }
+
+    public List<Result> forShape(Shape shape) {
+        return byKey.values().stream().filter(r -> r.shape().equals(shape)).toList();
+    }
+
+    /** The C program's header lines (oneDNN version, ISA, settings). */
+    public List<String> cHeader() {
+        return List.copyOf(cHeader);
+    }
+
+    /** Files that could not be used. */
+    public List<String> problems() {
+        return List.copyOf(problems);
+    }
+}

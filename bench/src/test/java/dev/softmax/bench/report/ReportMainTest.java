@@ -1,0 +1,88 @@
+package dev.softmax.bench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.softmax.bench.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report generator on a hand-made raw folder: JMH JSON, a trial record and C output. */
+class ReportMainTest {
+
+    @TempDir
+    Path raw;
+
+    @Test
+    void ratiosComeFromMediansOfOneRun() throws Exception {
+        Files.createDirectories(raw.resolve("jmh"));
+        Files.createDirectories(raw.resolve("c"));
+        Files.createDirectories(raw.resolve("trials"));
+        Files.writeString(raw.resolve("jmh/01.json"), "[" + String.join(",",
+                jmh("EngineBenchmark.softmax", "\"backend\":\"ONEDNN\",\"dtype\":\"F32\",\"threads\":\"1\",", 1100, 1000, 1200),
+                jmh("EngineBenchmark.softmax", "\"backend\":\"JAVA\",\"dtype\":\"F32\",\"threads\":\"1\",", 1300, 1200, 1250),
+                jmh("EngineBenchmark.softmax", "\"backend\":\"AUTO\",\"dtype\":\"F32\",\"threads\":\"1\",", 1100, 1000, 1150),
+                jmh("OrtBenchmark.softmax", "\"threads\":\"1\",", 2200, 2000, 2100),
+                jmh("CopyBenchmark.copy", "\"dtype\":\"F32\",", 500, 550, 450),
+                jmh("NaiveBenchmark.softmax", "", 9000, 9900, 8800)) + "]");
+        Files.writeString(raw.resolve("c/dnnl.txt"), """
+                # dnnl_softmax_bench: oneDNN 3.13.0 (N/A) isa=cpu_isa_test
+                RESULT impl=onednn-c op=softmax dtype=f32 placement=out threads=1 shape=64x32000 elements=2048000 \
+                check=ok check_max_err=1e-07 impl_name=jit:test sample_ns=1000.0,1000.0,900.0
+                """);
+        Files.writeString(raw.resolve("trials/t.properties"), """
+                key=dev.softmax.bench.EngineBenchmark.softmax;backend\\=AUTO;dtype\\=F32;shape\\=64x32000;threads\\=1
+                engine.onednnCalls=5
+                engine.javaCalls=0
+                engine.onednnDeclined=0
+                engine.onednnImplementations=jit\\:test
+                check.maxError=2e-07
+                """);
+        Files.writeString(raw.resolve("notes.txt"), "backward: not yet\n");
+
+        ReportMain.main(new String[] {"--raw", raw.toString(), "--out", raw.resolve("REPORT.md").toString(),
+                "--chart", raw.resolve("chart.png").toString()});
+
+        String report = Files.readString(raw.resolve("REPORT.md"));
+        // FFM / C = 1100 / 1000; Java / oneDNN = 1250 / 1100; AUTO / ORT = 1100 / 2100; AUTO / copy = 1100 / 500
+        assertThat(report)
+                .contains("| 1.10 (1.11) | 1.14 (1.20) | 0.52 (0.50) | 2.20 (2.22) | 8.18 (8.80) | oneDNN jit:test |")
+                .contains("Engine: **n/a**: not yet")
+                .contains("| oneDNN from C | softmax | f32 | out | 1 |");
+        assertThat(Files.size(raw.resolve("chart.png"))).isGreaterThan(1000);
+        Results results = Results.load(raw);
+        assertThat(results.all()).hasSize(7);
+        Result auto = results.find(Result.ENGINE_AUTO, "softmax", "f32", "out", 1, new Shape(64, 32000)).orElseThrow();
+        assertThat(auto.median()).isEqualTo(1100);
+        assertThat(auto.best()).isEqualTo(1000);
+        assertThat(auto.allocBytesPerOp()).isEqualTo(0.001);
+        assertThat(ReportMain.computedBy(auto)).isEqualTo("oneDNN jit:test");
+    }
+
+    @Test
+    void jsonReaderHandlesJmhOutput() {
+        Object parsed = Json.parse("{\"a\": [1, 2.5e3, \"NaN\"], \"b\": {\"c\": true, \"d\": null}, \"e\": \"x\\\"y\"}");
+        var map = Json.object(parsed);
+        assertThat(Json.array(map.get("a"))).hasSize(3);
+        assertThat(Json.number(Json.array(map.get("a")).get(1))).isEqualTo(2500);
+        assertThat(Json.number(Json.array(map.get("a")).get(2))).isNaN();
+        assertThat(map.get("e")).isEqualTo("x\"y");
+        assertThat(List.of(ReportMain.perElement(0.123456), ReportMain.perElement(4.5678), ReportMain.time(1500)))
+                .containsExactly("0.123", "4.57", "1.50 µs");
+    }
+
+    private static String jmh(String benchmark, String params, double... samples) {
+        StringBuilder raw = new StringBuilder();
+        for (double s : samples) {
+            raw.append(raw.isEmpty() ? "" : ",").append(s);
+        }
+        return """
+                {"benchmark": "dev.softmax.bench.%s", "mode": "avgt",
+                 "params": {%s"shape": "64x32000"},
+                 "primaryMetric": {"score": 0, "scoreError": "NaN", "scoreUnit": "ns/op", "rawData": [[%s]]},
+                 "secondaryMetrics": {"gc.alloc.rate.norm": {"score": 0.001, "scoreUnit": "B/op"}}}
+                """.formatted(benchmark, params, raw);
+    }
+}
