@@ -78,6 +78,11 @@ public final class JavaSoftmaxBackend implements SoftmaxBackend {
             long dstStep = 4 * rows.dstRowStride();
             long srcOffset = first * srcStep;
             long dstOffset = first * dstStep;
+            if (!log && temperature == 1f) {
+                kernel.softmaxRows(src.segment(), srcOffset, srcStep, dst.segment(), dstOffset, dstStep, n, count,
+                        zeroMasked);
+                return;
+            }
             for (long r = 0; r < count; r++, srcOffset += srcStep, dstOffset += dstStep) {
                 run(log, src.segment(), srcOffset, dst.segment(), dstOffset, n, temperature, zeroMasked);
             }

@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * smallest normal float, up to 1) the error against {@code Math.exp} is at most 2 ulp, measured over every float
  * of the range by {@code VectorExpAccuracyTest}; below that, where {@code n} reaches -127, the result is flushed
  * to +0 (a probability under 1.2e-38 contributes nothing a float sum can hold; oneDNN's kernel flushes too).
- * -inf gives 0; NaN propagates (the clamp uses NaN-propagating min and max). Positive arguments are valid up to
+ * -inf gives 0; NaN propagates (the clamp passes NaN through). Positive arguments are valid up to
  * 88 (the softmax only ever passes {@code x - max <= 0}).
  */
 public final class VectorExp {
@@ -47,7 +47,12 @@ public final class VectorExp {
     /** Lane-wise {@code exp(x)}; see the class comment for the range. */
     public static FloatVector exp(FloatVector x) {
         VectorSpecies<Float> species = x.species();
-        FloatVector clamped = x.max(LOWEST).min(HIGHEST);
+        // Clamp by compare-and-blend, two instructions per bound where Math.max semantics (which max()/min()
+        // follow) take four or five on x86. A NaN compares false and passes through, then propagates.
+        FloatVector lowest = FloatVector.broadcast(species, LOWEST);
+        FloatVector highest = FloatVector.broadcast(species, HIGHEST);
+        FloatVector clamped = x.blend(lowest, x.compare(VectorOperators.LT, lowest));
+        clamped = clamped.blend(highest, clamped.compare(VectorOperators.GT, highest));
         FloatVector shifted = clamped.fma(LOG2E, ROUNDING);
         FloatVector n = shifted.sub(ROUNDING);
         FloatVector r = n.fma(FloatVector.broadcast(species, -LN2_HI), clamped);
@@ -59,6 +64,29 @@ public final class VectorExp {
         polynomial = polynomial.fma(r, FloatVector.broadcast(species, P5));
         FloatVector e = polynomial.fma(r.mul(r), r.add(1f));
         // n + 127 in the exponent field: 2^n, or +0 when n = -127 (the flush below the normal range).
+        FloatVector scale = shifted.reinterpretAsInts().sub(ROUNDING_BITS_MINUS_BIAS)
+                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return e.mul(scale);
+    }
+
+    /**
+     * {@link #exp(FloatVector)} for arguments known to be {@code <= 0} (the softmax's {@code x - max}): the upper
+     * clamp is skipped, which is a tenth of the work. Identical bits for such arguments.
+     */
+    public static FloatVector expOfNonPositive(FloatVector x) {
+        VectorSpecies<Float> species = x.species();
+        FloatVector lowest = FloatVector.broadcast(species, LOWEST);
+        FloatVector clamped = x.blend(lowest, x.compare(VectorOperators.LT, lowest));
+        FloatVector shifted = clamped.fma(LOG2E, ROUNDING);
+        FloatVector n = shifted.sub(ROUNDING);
+        FloatVector r = n.fma(FloatVector.broadcast(species, -LN2_HI), clamped);
+        r = n.fma(FloatVector.broadcast(species, -LN2_LO), r);
+        FloatVector polynomial = r.fma(FloatVector.broadcast(species, P0), FloatVector.broadcast(species, P1));
+        polynomial = polynomial.fma(r, FloatVector.broadcast(species, P2));
+        polynomial = polynomial.fma(r, FloatVector.broadcast(species, P3));
+        polynomial = polynomial.fma(r, FloatVector.broadcast(species, P4));
+        polynomial = polynomial.fma(r, FloatVector.broadcast(species, P5));
+        FloatVector e = polynomial.fma(r.mul(r), r.add(1f));
         FloatVector scale = shifted.reinterpretAsInts().sub(ROUNDING_BITS_MINUS_BIAS)
                 .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return e.mul(scale);
