@@ -46,10 +46,10 @@ final class BackwardComputation {
             } else {
                 MemorySegment yRow = WorkingRow.get(n);
                 MemorySegment gRow = WorkingRow.second(n);
-                RowCopy.gather(y, cursor.srcOffset(), rows.srcAxisStride(), n, yRow, 0);
-                RowCopy.gather(g, gradientCursor.dstOffset(), gradientRows.dstAxisStride(), n, gRow, 0);
+                RowCopy.gather(kernel, y, cursor.srcOffset(), rows.srcAxisStride(), n, yRow, 0);
+                RowCopy.gather(kernel, g, gradientCursor.dstOffset(), gradientRows.dstAxisStride(), n, gRow, 0);
                 row(call, yRow, 0, gRow, 0, gRow, 0, n);
-                RowCopy.scatter(gRow, 0, n, dx, cursor.dstOffset(), rows.dstAxisStride());
+                RowCopy.scatter(kernel, gRow, 0, n, dx, cursor.dstOffset(), rows.dstAxisStride());
             }
         }
     }

@@ -46,7 +46,7 @@ public final class CrossEntropyComputation {
             } else {
                 row = WorkingRow.get(n);
                 rowOffset = 0;
-                RowCopy.gather(scores, cursor.srcOffset(), rows.srcAxisStride(), n, row, 0);
+                RowCopy.gather(kernel, scores, cursor.srcOffset(), rows.srcAxisStride(), n, row, 0);
             }
             long label = call.label(r);
             boolean ignored = call.ignored(label);
@@ -107,7 +107,7 @@ public final class CrossEntropyComputation {
         } else {
             fillRow(target.segment, target.offset, n, fill);
         }
-        target.flush(out, r);
+        target.flush(kernel, out, r);
     }
 
     private void writeGradient(TensorView out, long r, MemorySegment row, long rowOffset, long n, RowState state,
@@ -124,15 +124,15 @@ public final class CrossEntropyComputation {
             float value = target.segment.get(F32, at);
             target.segment.set(F32, at, (float) (value - factor));
         }
-        target.flush(out, r);
+        target.flush(kernel, out, r);
     }
 
     /** Where an output row is computed: in place in an f32 contiguous output, else in a working row. */
     private record Target(MemorySegment segment, long offset, boolean scatter) {
         /** Copies a working row into the output (with rounding to its type); nothing for in-place targets. */
-        void flush(TensorView out, long r) {
+        void flush(RowKernel kernel, TensorView out, long r) {
             if (scatter) {
-                RowCopy.scatter(segment, 0, out.dim(1), out, rowStart(out, r), out.stride(1));
+                RowCopy.scatter(kernel, segment, 0, out.dim(1), out, rowStart(out, r), out.stride(1));
             }
         }
     }

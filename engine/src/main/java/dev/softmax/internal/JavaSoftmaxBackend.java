@@ -97,13 +97,13 @@ public final class JavaSoftmaxBackend implements SoftmaxBackend {
                 // Widen straight into the destination row and finish there: no extra copy.
                 MemorySegment out = dst.segment();
                 long outOffset = 4 * cursor.dstOffset();
-                RowCopy.gather(src, cursor.srcOffset(), rows.srcAxisStride(), n, out, outOffset);
+                RowCopy.gather(kernel, src, cursor.srcOffset(), rows.srcAxisStride(), n, out, outOffset);
                 run(log, out, outOffset, out, outOffset, n, temperature, zeroMasked);
             } else {
                 MemorySegment work = WorkingRow.get(n);
-                RowCopy.gather(src, cursor.srcOffset(), rows.srcAxisStride(), n, work, 0);
+                RowCopy.gather(kernel, src, cursor.srcOffset(), rows.srcAxisStride(), n, work, 0);
                 run(log, work, 0, work, 0, n, temperature, zeroMasked);
-                RowCopy.scatter(work, 0, n, dst, cursor.dstOffset(), rows.dstAxisStride());
+                RowCopy.scatter(kernel, work, 0, n, dst, cursor.dstOffset(), rows.dstAxisStride());
             }
         }
     }

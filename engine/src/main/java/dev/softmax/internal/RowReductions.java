@@ -39,7 +39,7 @@ public final class RowReductions {
             if (!direct) {
                 row = WorkingRow.get(n);
                 offset = 0;
-                RowCopy.gather(src, cursor.srcOffset(), rows.srcAxisStride(), n, row, 0);
+                RowCopy.gather(kernel, src, cursor.srcOffset(), rows.srcAxisStride(), n, row, 0);
             }
             float value = n == 0 ? emptyRow(kind) : reduce(kind, row, offset, n, policy);
             ElementAccess.set(dst.segment(), dst.dtype(), CrossEntropyCall.targetOffset(dst, r), value);

@@ -38,6 +38,12 @@ public interface RowKernel {
     /** {@code dst[i] = x[i] - shift}; in-place allowed. */
     void subtract(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float shift);
 
+    /** Widens {@code n} contiguous bf16 values (at byte {@code srcOffset}) into f32 (exact). */
+    void widenBf16(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n);
+
+    /** Rounds {@code n} contiguous f32 values to bf16, nearest-even, NaN kept NaN (as {@code FloatConversions}). */
+    void narrowBf16(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n);
+
     /** {@code sum_i a[i] * b[i]} over {@code n} contiguous f32 elements, accumulated as {@link #sum}. */
     double dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, long n);
 

@@ -152,6 +152,22 @@ public final class ScalarRowKernel implements RowKernel {
         return sum;
     }
 
+    @Override
+    public void widenBf16(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n) {
+        for (long i = 0; i < n; i++) {
+            short bits = src.get(ValueLayout.JAVA_SHORT_UNALIGNED, srcOffset + 2 * i);
+            dst.set(F32, dstOffset + 4 * i, dev.softmax.FloatConversions.bf16ToFloat(bits));
+        }
+    }
+
+    @Override
+    public void narrowBf16(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n) {
+        for (long i = 0; i < n; i++) {
+            dst.set(ValueLayout.JAVA_SHORT_UNALIGNED, dstOffset + 2 * i,
+                    dev.softmax.FloatConversions.floatToBf16(src.get(F32, srcOffset + 4 * i)));
+        }
+    }
+
     private static void fill(MemorySegment dst, long offset, long n, float value) {
         for (long i = 0; i < n; i++) {
             dst.set(F32, offset + 4 * i, value);

@@ -1,11 +1,14 @@
 package dev.softmax.internal.vector;
 
+import dev.softmax.FloatConversions;
 import dev.softmax.internal.kernel.RowKernel;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
@@ -34,11 +37,19 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class PanamaRowKernel implements RowKernel {
 
-    /** Must be a static final: C2 only intrinsifies vector operations whose species is a constant. */
-    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /**
+     * Must be a static final: C2 only intrinsifies vector operations whose species is a constant. The preferred
+     * width, unless {@code -Dsoftmax.vector.bits=128|256|512} asks for a narrower one (tests run every width the
+     * machine has through the same suite).
+     */
+    static final VectorSpecies<Float> SPECIES = chooseSpecies();
     private static final VectorSpecies<Double> WIDE =
             VectorSpecies.of(double.class, VectorShape.forBitSize(SPECIES.vectorBitSize()));
     private static final int LANES = SPECIES.length();
+    /** Ints and shorts with as many lanes as {@link #SPECIES}, for bf16 conversions. */
+    private static final VectorSpecies<Integer> INTS = SPECIES.withLanes(int.class);
+    private static final VectorSpecies<Short> HALF =
+            VectorSpecies.of(short.class, VectorShape.forBitSize(SPECIES.vectorBitSize() / 2));
     private static final int WIDE_LANES = WIDE.length();
     private static final int SUM_BLOCK = 1024;
     /** Rows up to this long take the one-method short path (f32 sums; see {@link #shortSoftmax}). */
@@ -751,6 +762,44 @@ final class PanamaRowKernel implements RowKernel {
     }
 
     @Override
+    public void widenBf16(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n) {
+        long bound = n - n % LANES;
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            // Sign-extended to 32 bits, then shifted up 16: the extension's bits fall off the top.
+            ShortVector.fromMemorySegment(HALF, src, srcOffset + 2 * i, ORDER)
+                    .convertShape(VectorOperators.S2I, INTS, 0).reinterpretAsInts()
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
+                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+        }
+        for (; i < n; i++) {
+            short bits = src.get(ValueLayout.JAVA_SHORT_UNALIGNED, srcOffset + 2 * i);
+            dst.set(F32, dstOffset + 4 * i, FloatConversions.bf16ToFloat(bits));
+        }
+    }
+
+    @Override
+    public void narrowBf16(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n) {
+        long bound = n - n % LANES;
+        long i = 0;
+        IntVector absMask = IntVector.broadcast(INTS, 0x7FFF_FFFF);
+        IntVector infinity = IntVector.broadcast(INTS, 0x7F80_0000);
+        for (; i < bound; i += LANES) {
+            IntVector bits = FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).reinterpretAsInts();
+            IntVector odd = bits.lanewise(VectorOperators.LSHR, 16).and(1);
+            IntVector rounded = bits.add(odd.add(0x7FFF)).lanewise(VectorOperators.LSHR, 16);
+            IntVector quietNaN = bits.lanewise(VectorOperators.LSHR, 16).or(0x0040);
+            IntVector result = rounded.blend(quietNaN, bits.and(absMask).compare(VectorOperators.GT, infinity));
+            ((ShortVector) result.convertShape(VectorOperators.I2S, HALF, 0))
+                    .intoMemorySegment(dst, dstOffset + 2 * i, ORDER);
+        }
+        for (; i < n; i++) {
+            dst.set(ValueLayout.JAVA_SHORT_UNALIGNED, dstOffset + 2 * i,
+                    FloatConversions.floatToBf16(src.get(F32, srcOffset + 4 * i)));
+        }
+    }
+
+    @Override
     public void scale(MemorySegment dst, long offset, long n, float factor) {
         FloatVector factorVector = FloatVector.broadcast(SPECIES, factor);
         long bound = n - n % LANES;
@@ -784,6 +833,19 @@ final class PanamaRowKernel implements RowKernel {
     public void subtract(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
             float shift) {
         shiftStore(src, srcOffset, dst, dstOffset, n, shift, 0f);
+    }
+
+    private static VectorSpecies<Float> chooseSpecies() {
+        String requested = System.getProperty("softmax.vector.bits");
+        if (requested == null || requested.isBlank()) {
+            return FloatVector.SPECIES_PREFERRED;
+        }
+        int bits = Integer.parseInt(requested.strip());
+        if (bits > FloatVector.SPECIES_PREFERRED.vectorBitSize()) {
+            throw new IllegalStateException("softmax.vector.bits=" + bits + " is wider than this CPU's "
+                    + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit vectors");
+        }
+        return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
     }
 
     private static VectorShuffle<Float> swap(int distance) {
