@@ -1,6 +1,7 @@
 package dev.softmax.internal;
 
 import dev.softmax.Backend;
+import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
 import dev.softmax.EngineStatistics;
 import dev.softmax.TensorView;
@@ -15,10 +16,15 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The one place that decides which backend computes a validated call, and keeps the counts.
  *
- * <p>{@link Backend#AUTO} sends to the Java kernel: heap memory, and calls of fewer than
- * {@link #AUTO_JAVA_BELOW_ELEMENTS} elements (where a native call's fixed cost, about 0.4 us, exceeds the
- * Java kernel's whole run time); everything else to oneDNN. {@link Backend#ONEDNN} sends everything to oneDNN.
- * Whatever oneDNN declines is computed by Java and counted by reason.
+ * <p>{@link Backend#AUTO} follows measurements (JMH, side by side, in the README's dispatch table):
+ * <ul>
+ *   <li>heap memory, and calls under {@link #AUTO_JAVA_BELOW_ELEMENTS} elements: Java (a oneDNN call through
+ *       the engine has a fixed cost of about 1 us; the Java kernel does a whole 8x16 softmax in 0.18 us);</li>
+ *   <li>all operands f32: Java (0.49x to 0.95x of the oneDNN backend's time on every benchmark shape);</li>
+ *   <li>any bf16/f16 operand: oneDNN (its kernel converts in registers; 0.71x to 0.92x of Java's time).</li>
+ * </ul>
+ * {@link Backend#ONEDNN} sends everything to oneDNN. Whatever oneDNN declines is computed by Java and counted
+ * by reason.
  */
 public final class BackendDispatcher implements AutoCloseable {
 
@@ -133,12 +139,14 @@ public final class BackendDispatcher implements AutoCloseable {
         if (mode == Backend.ONEDNN) {
             return true;
         }
+        boolean allF32 = true;
         for (TensorView operand : operands) {
             if (!operand.segment().isNative()) {
                 return false;
             }
+            allF32 &= operand.dtype() == DType.F32;
         }
-        return operands[0].elementCount() >= AUTO_JAVA_BELOW_ELEMENTS;
+        return operands[0].elementCount() >= AUTO_JAVA_BELOW_ELEMENTS && !allF32;
     }
 
     /** One sentence describing the rule, for {@code backend()} and {@code softmax info}. */
@@ -147,8 +155,8 @@ public final class BackendDispatcher implements AutoCloseable {
             case JAVA -> "every call on the Java kernel";
             case ONEDNN -> onednn == null ? "oneDNN unavailable" : "every call on oneDNN; cases it declines on Java";
             case AUTO -> onednn == null ? "every call on the Java kernel (oneDNN unavailable)"
-                    : "Java for heap memory and calls under " + AUTO_JAVA_BELOW_ELEMENTS
-                            + " elements, oneDNN otherwise; cases oneDNN declines on Java";
+                    : "Java for f32, heap memory and calls under " + AUTO_JAVA_BELOW_ELEMENTS
+                            + " elements; oneDNN for bf16/f16 operands; cases oneDNN declines on Java";
         };
     }
 

@@ -37,6 +37,10 @@ final class BackwardComputation {
         long n = rows.rowLength();
         boolean direct = y.dtype() == DType.F32 && g.dtype() == DType.F32 && dx.dtype() == DType.F32
                 && rows.rowsAreContiguous() && (gradientRows.dstAxisStride() == 1 || n == 1);
+        if (direct && !call.operation().isLog() && rows.isUniformBatch() && gradientRows.isUniformBatch()) {
+            pipelinedSoftmax(call, first, count);
+            return;
+        }
         RowLayout.Cursor cursor = rows.cursor(first);
         RowLayout.Cursor gradientCursor = gradientRows.cursor(first);
         for (long r = 0; r < count; r++, cursor.advance(), gradientCursor.advance()) {
@@ -82,6 +86,40 @@ final class BackwardComputation {
                 return;
             }
             kernel.softmaxBackward(y, yOffset, g, gOffset, dx, dxOffset, n, (float) dot);
+        }
+    }
+
+    /**
+     * Softmax backward over a plain f32 batch, pipelined across rows: the dot product of row r+1 is taken in the
+     * loop that writes row r, so the next rows' memory traffic overlaps this row's cached work. In place is safe:
+     * validation guarantees dx is y or dy itself or disjoint from both, and rows never overlap. Rows whose dot
+     * product is not finite or zero take the one-row path, which applies the edge rules.
+     */
+    private void pipelinedSoftmax(BackwardCall call, long first, long count) {
+        RowLayout rows = call.outputRows();
+        RowLayout gradientRows = call.gradientRows();
+        MemorySegment y = call.output().segment();
+        MemorySegment g = call.gradient().segment();
+        MemorySegment dx = call.result().segment();
+        long n = rows.rowLength();
+        long yStep = 4 * rows.srcRowStride();
+        long gStep = 4 * gradientRows.dstRowStride();
+        long dxStep = 4 * rows.dstRowStride();
+        long yAt = first * yStep;
+        long gAt = first * gStep;
+        long dxAt = first * dxStep;
+        double dot = kernel.dot(y, yAt, g, gAt, n);
+        for (long r = 0; r < count; r++, yAt += yStep, gAt += gStep, dxAt += dxStep) {
+            boolean last = r + 1 == count;
+            if (!Double.isFinite(dot) || dot == 0) {
+                row(call, y, yAt, g, gAt, dx, dxAt, n);
+                dot = last ? 0 : kernel.dot(y, yAt + yStep, g, gAt + gStep, n);
+            } else if (last) {
+                kernel.softmaxBackward(y, yAt, g, gAt, dx, dxAt, n, (float) dot);
+            } else {
+                dot = kernel.softmaxBackwardAndNextDot(y, yAt, g, gAt, dx, dxAt, n, (float) dot, yAt + yStep,
+                        gAt + gStep);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import dev.softmax.EdgePolicy;
 import dev.softmax.NonFiniteInputException;
 import dev.softmax.TensorView;
 import dev.softmax.internal.kernel.RowKernel;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -177,8 +178,13 @@ public final class EdgeContract {
     }
 
     private static double rowSum(TensorView view, long offset, long stride, long n, RowKernel kernel) {
-        if (view.dtype() == DType.F32 && (stride == 1 || n == 1)) {
-            return kernel.sum(view.segment(), 4 * offset, n);
+        if (stride == 1 || n == 1) {
+            if (view.dtype() == DType.F32) {
+                return kernel.sum(view.segment(), 4 * offset, n);
+            }
+            MemorySegment row = WorkingRow.get(n);
+            RowCopy.gather(kernel, view, offset, 1, n, row, 0);
+            return kernel.sum(row, 0, n);
         }
         double sum = 0;
         for (long i = 0; i < n; i++) {
@@ -218,11 +224,18 @@ public final class EdgeContract {
     }
 
     private static float rowMax(TensorView src, RowLayout rows, RowKernel kernel, long srcOffset) {
-        if (src.dtype() == DType.F32 && (rows.srcAxisStride() == 1 || rows.rowLength() == 1)) {
-            return kernel.max(src.segment(), 4 * srcOffset, rows.rowLength());
+        long n = rows.rowLength();
+        if (rows.srcAxisStride() == 1 || n == 1) {
+            if (src.dtype() == DType.F32) {
+                return kernel.max(src.segment(), 4 * srcOffset, n);
+            }
+            // 16-bit rows: widen with the vector conversion, then the vector maximum.
+            MemorySegment row = WorkingRow.get(n);
+            RowCopy.gather(kernel, src, srcOffset, 1, n, row, 0);
+            return kernel.max(row, 0, n);
         }
         float max = Float.NEGATIVE_INFINITY;
-        for (long i = 0; i < rows.rowLength(); i++) {
+        for (long i = 0; i < n; i++) {
             max = Math.max(max, ElementAccess.get(src.segment(), src.dtype(), srcOffset + i * rows.srcAxisStride()));
         }
         return max;

@@ -52,6 +52,17 @@ public interface RowKernel {
             long dxOffset, long n, float dot);
 
     /**
+     * Softmax backward's second pass for row r fused with the first pass (the dot product) of the next row:
+     * writes {@code dx = y (g - dot)} and returns {@code <y', g'>} of the row at {@code nextYOffset} /
+     * {@code nextGOffset}. The next row streams in from memory while this one is finished from cache.
+     */
+    default double softmaxBackwardAndNextDot(MemorySegment y, long yOffset, MemorySegment g, long gOffset,
+            MemorySegment dx, long dxOffset, long n, float dot, long nextYOffset, long nextGOffset) {
+        softmaxBackward(y, yOffset, g, gOffset, dx, dxOffset, n, dot);
+        return dot(y, nextYOffset, g, nextGOffset, n);
+    }
+
+    /**
      * Log-softmax backward's second pass: {@code dx[i] = g[i] - exp(y[i]) * sumG}; dx may be y or g. Returns
      * {@code sum_i y[i]}, which is NaN or +inf exactly when some y is NaN or +inf (the caller's check).
      */

@@ -708,6 +708,39 @@ final class PanamaRowKernel implements RowKernel {
     }
 
     @Override
+    public double softmaxBackwardAndNextDot(MemorySegment y, long yOffset, MemorySegment g, long gOffset,
+            MemorySegment dx, long dxOffset, long n, float dot, long nextYOffset, long nextGOffset) {
+        FloatVector dotVector = FloatVector.broadcast(SPECIES, dot);
+        long bound = n - n % LANES;
+        DoubleVector low = DoubleVector.zero(WIDE);
+        DoubleVector high = low;
+        long i = 0;
+        while (i < bound) {
+            long blockEnd = Math.min(bound, i + SUM_BLOCK);
+            FloatVector block = FloatVector.zero(SPECIES);
+            for (; i < blockEnd; i += LANES) {
+                FloatVector s = FloatVector.fromMemorySegment(SPECIES, y, yOffset + 4 * i, ORDER);
+                FloatVector gradient = FloatVector.fromMemorySegment(SPECIES, g, gOffset + 4 * i, ORDER);
+                s.mul(gradient.sub(dotVector)).intoMemorySegment(dx, dxOffset + 4 * i, ORDER);
+                block = FloatVector.fromMemorySegment(SPECIES, y, nextYOffset + 4 * i, ORDER)
+                        .fma(FloatVector.fromMemorySegment(SPECIES, g, nextGOffset + 4 * i, ORDER), block);
+            }
+            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
+            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
+        }
+        DoubleVector lanes = low.add(high);
+        double next = 0;
+        for (int lane = 0; lane < WIDE_LANES; lane++) {
+            next += lanes.lane(lane);
+        }
+        for (; i < n; i++) {
+            dx.set(F32, dxOffset + 4 * i, y.get(F32, yOffset + 4 * i) * (g.get(F32, gOffset + 4 * i) - dot));
+            next += (double) y.get(F32, nextYOffset + 4 * i) * g.get(F32, nextGOffset + 4 * i);
+        }
+        return next;
+    }
+
+    @Override
     public double logSoftmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset,
             MemorySegment dx, long dxOffset, long n, float sumG) {
         FloatVector sumVector = FloatVector.broadcast(SPECIES, sumG);
