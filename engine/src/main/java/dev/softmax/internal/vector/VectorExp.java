@@ -46,32 +46,15 @@ public final class VectorExp {
 
     /** Lane-wise {@code exp(x)}; see the class comment for the range. */
     public static FloatVector exp(FloatVector x) {
-        VectorSpecies<Float> species = x.species();
-        // Clamp by compare-and-blend, two instructions per bound where Math.max semantics (which max()/min()
-        // follow) take four or five on x86. A NaN compares false and passes through, then propagates.
-        FloatVector lowest = FloatVector.broadcast(species, LOWEST);
-        FloatVector highest = FloatVector.broadcast(species, HIGHEST);
-        FloatVector clamped = x.blend(lowest, x.compare(VectorOperators.LT, lowest));
-        clamped = clamped.blend(highest, clamped.compare(VectorOperators.GT, highest));
-        FloatVector shifted = clamped.fma(LOG2E, ROUNDING);
-        FloatVector n = shifted.sub(ROUNDING);
-        FloatVector r = n.fma(FloatVector.broadcast(species, -LN2_HI), clamped);
-        r = n.fma(FloatVector.broadcast(species, -LN2_LO), r);
-        FloatVector polynomial = r.fma(FloatVector.broadcast(species, P0), FloatVector.broadcast(species, P1));
-        polynomial = polynomial.fma(r, FloatVector.broadcast(species, P2));
-        polynomial = polynomial.fma(r, FloatVector.broadcast(species, P3));
-        polynomial = polynomial.fma(r, FloatVector.broadcast(species, P4));
-        polynomial = polynomial.fma(r, FloatVector.broadcast(species, P5));
-        FloatVector e = polynomial.fma(r.mul(r), r.add(1f));
-        // n + 127 in the exponent field: 2^n, or +0 when n = -127 (the flush below the normal range).
-        FloatVector scale = shifted.reinterpretAsInts().sub(ROUNDING_BITS_MINUS_BIAS)
-                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return e.mul(scale);
+        // Clamp by compare-and-blend, two instructions where Math.min semantics (which min() follows) take four or
+        // five on x86. A NaN compares false and passes through, then propagates.
+        FloatVector highest = FloatVector.broadcast(x.species(), HIGHEST);
+        return expOfNonPositive(x.blend(highest, x.compare(VectorOperators.GT, highest)));
     }
 
     /**
-     * {@link #exp(FloatVector)} for arguments known to be {@code <= 0} (the softmax's {@code x - max}): the upper
-     * clamp is skipped, which is a tenth of the work. Identical bits for such arguments.
+     * {@link #exp(FloatVector)} for arguments known to be at most 88, such as the softmax's {@code x - max <= 0}:
+     * the upper clamp is skipped, which is a tenth of the work. Identical bits for such arguments.
      */
     public static FloatVector expOfNonPositive(FloatVector x) {
         VectorSpecies<Float> species = x.species();
