@@ -202,35 +202,53 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
             widest = Math.max(widest, operand.view().dtype().byteSize());
         }
         long blockRows = Math.max(1, Math.min(rowCount, BLOCK_BYTES / Math.max(1, n * widest)));
-        DnnlPrimitiveCache.Lookup probe = blockPrimitive(kind, temperature, blockRows, n, operands);
-        if (probe.declined() != null) {
-            return probe.declined();
+        // The full-block primitive is looked up once per call and held until the end: describing a block (views,
+        // cache key) allocates, and a 256x128256 batch has hundreds of blocks. Only the tail of each worker's
+        // range, at most one block per worker, is looked up on its own.
+        DnnlPrimitiveCache.Lookup full = blockPrimitive(kind, temperature, blockRows, n, operands);
+        if (full.declined() != null) {
+            return full.declined();
         }
-        probe.primitive().release();
-        boolean shareable = true;
-        for (Operand operand : operands) {
-            shareable &= parallelism.canShare(operand.view().segment());
-        }
-        parallelism.forEachRange(rowCount, n, shareable, null, (ignored, first, count) -> {
-            for (long start = first; start < first + count; start += blockRows) {
-                long size = Math.min(blockRows, first + count - start);
-                Object classification = contract.before(start, size);
-                DnnlPrimitiveCache.Lookup lookup = blockPrimitive(kind, temperature, size, n, operands);
-                if (lookup.declined() != null) {
-                    // The first block's shape was accepted, so a refused tail shape is a oneDNN limitation we
-                    // cannot route back to Java without breaking "nothing written"; it has never been seen.
-                    throw new IllegalStateException("oneDNN accepted " + blockRows + "-row blocks but refused a "
-                            + size + "-row block: " + lookup.declined());
-                }
-                try {
-                    execute(lookup.primitive(), operands, start, temperature);
-                } finally {
-                    lookup.primitive().release();
-                }
-                contract.after(start, size, classification);
+        try {
+            boolean shareable = true;
+            for (Operand operand : operands) {
+                shareable &= parallelism.canShare(operand.view().segment());
             }
-        });
+            CachedPrimitive fullPrimitive = full.primitive();
+            parallelism.forEachRange(rowCount, n, shareable, null, (ignored, first, count) -> {
+                // A worker thread runs single-threaded blocks; its OpenMP setting must not ask for a team.
+                runtime.limitThreads(1);
+                for (long start = first; start < first + count; start += blockRows) {
+                    long size = Math.min(blockRows, first + count - start);
+                    Object classification = contract.before(start, size);
+                    if (size == blockRows) {
+                        execute(fullPrimitive, operands, start, temperature);
+                    } else {
+                        executeTail(kind, temperature, blockRows, size, n, operands, start);
+                    }
+                    contract.after(start, size, classification);
+                }
+            });
+        } finally {
+            full.primitive().release();
+        }
         return null;
+    }
+
+    private void executeTail(int kind, float temperature, long blockRows, long size, long n, Operand[] operands,
+            long start) {
+        DnnlPrimitiveCache.Lookup lookup = blockPrimitive(kind, temperature, size, n, operands);
+        if (lookup.declined() != null) {
+            // The full block's shape was accepted, so a refused tail shape is a oneDNN limitation we cannot route
+            // back to Java without breaking "nothing written"; it has never been seen.
+            throw new IllegalStateException("oneDNN accepted " + blockRows + "-row blocks but refused a "
+                    + size + "-row block: " + lookup.declined());
+        }
+        try {
+            execute(lookup.primitive(), operands, start, temperature);
+        } finally {
+            lookup.primitive().release();
+        }
     }
 
     /** A block primitive runs single-threaded; the calling thread's OpenMP setting must say so when it is built. */
