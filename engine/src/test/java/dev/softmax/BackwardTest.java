@@ -145,6 +145,68 @@ class BackwardTest {
         }
     }
 
+    /**
+     * The JVP is the directional derivative d/dε softmax(x + ε v) at ε = 0: central differences of the double
+     * softmax along v, against the engine's J v from the float softmax output. Tolerance 2e-5 (1 + |Jv|), as for
+     * the backward passes: the float output s carries ~1e-7 relative error and h = 1e-4 leaves an O(h²) term.
+     */
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("jvpCases")
+    void jvpIsTheDirectionalDerivativeOfSoftmaxByFiniteDifferences(Backend backend, int rows, int n) {
+        SoftmaxEngine engine = ENGINES.get(backend);
+        Random random = new Random(rows * 1000L + n + 7);
+        float[] x = TestTensors.normal(random, rows * n, 2);
+        float[] v = TestTensors.normal(random, rows * n, 1);
+        try (Arena arena = Arena.ofConfined()) {
+            TensorView xs = TensorView.allocate(arena, DType.F32, rows, n).copyFrom(x);
+            TensorView s = TensorView.allocate(arena, DType.F32, rows, n);
+            TensorView vs = TensorView.allocate(arena, DType.F32, rows, n).copyFrom(v);
+            TensorView jvp = TensorView.allocate(arena, DType.F32, rows, n);
+            engine.softmax(xs, s);
+            engine.softmaxJvp(s, vs, jvp, -1);
+            float[] got = jvp.toFloatArray();
+            double h = 1e-4;
+            for (int r = 0; r < rows; r++) {
+                double[] plus = rowForwardAlong(x, v, r, n, h);
+                double[] minus = rowForwardAlong(x, v, r, n, -h);
+                for (int i = 0; i < n; i++) {
+                    double derivative = (plus[i] - minus[i]) / (2 * h);
+                    assertThat((double) got[r * n + i]).as("row %d column %d", r, i)
+                            .isCloseTo(derivative, within(2e-5 * (1 + Math.abs(derivative))));
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> jvpCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Backend backend : List.of(Backend.ONEDNN, Backend.JAVA)) {
+            cases.add(arguments(backend, 1, 9));
+            cases.add(arguments(backend, 3, 40));
+            cases.add(arguments(backend, 2, 1000));
+        }
+        return cases.stream();
+    }
+
+    /** softmax(x_row + h v_row) in double. */
+    private static double[] rowForwardAlong(float[] x, float[] v, int row, int n, double h) {
+        double[] values = new double[n];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            values[i] = x[row * n + i] + h * v[row * n + i];
+            max = Math.max(max, values[i]);
+        }
+        double sum = 0;
+        for (double value : values) {
+            sum += Math.exp(value - max);
+        }
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = Math.exp(values[i] - max) / sum;
+        }
+        return out;
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("edgeCases")
     void maskedRowsGiveZeroGradientsAndNonFiniteRowsGiveNaN(Backend backend, EdgePolicy policy) {

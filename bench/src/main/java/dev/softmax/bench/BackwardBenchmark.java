@@ -6,12 +6,6 @@ import dev.softmax.EngineOptions;
 import dev.softmax.SoftmaxEngine;
 import dev.softmax.TensorView;
 import java.lang.foreign.Arena;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,16 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * Softmax and log-softmax BACKWARD through the engine, ready for issue 7, which adds them to the engine.
- *
- * <p>Until {@link SoftmaxEngine} has public {@code softmaxBackward} and {@code logSoftmaxBackward} methods taking
- * three {@link TensorView}s, these benchmarks cannot run: {@link SuiteMain} leaves them out (and says so), and
- * the report prints "n/a" with {@link #unavailableReason()}; no number is ever made up. The methods are found by
- * reflection so this class compiles against an engine without them.
- *
- * <p>Assumed argument order: {@code (s, g, dx)}, i.e. (forward output, upstream gradient, result), oneDNN's
- * (dst, diff_dst, diff_src). If issue 7 chooses another order the self-check below fails loudly rather than
- * timing a wrong call; adjust {@link #find} then.
+ * Softmax and log-softmax backward through the engine's public API: {@code softmaxBackward(y, dy, dx)} and
+ * {@code logSoftmaxBackward(y, dy, dx)}, where y is the forward output of the same engine. Each trial checks its
+ * result once against the double-precision backward before it is timed.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,11 +34,6 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @Measurement(iterations = 10, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Fork(value = 2, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
 public class BackwardBenchmark {
-
-    private static final MethodType CALL = MethodType.methodType(void.class, SoftmaxEngine.class, TensorView.class,
-            TensorView.class, TensorView.class);
-    private static final MethodHandle SOFTMAX_BACKWARD = find("softmaxBackward");
-    private static final MethodHandle LOG_SOFTMAX_BACKWARD = find("logSoftmaxBackward");
 
     @Param({"8x16", "1x32000", "64x32000", "1x128256", "256x128256", "4096x128", "1024x1024", "1x1000000"})
     public String shape;
@@ -72,36 +54,8 @@ public class BackwardBenchmark {
     private TensorView dx;
     private TrialLog log;
 
-    /** {@code null} when the engine has both backward methods; otherwise why these benchmarks cannot run. */
-    public static String unavailableReason() {
-        if (SOFTMAX_BACKWARD != null && LOG_SOFTMAX_BACKWARD != null) {
-            return null;
-        }
-        return "SoftmaxEngine has no public softmaxBackward/logSoftmaxBackward(TensorView, TensorView, TensorView)"
-                + " yet (issue 7); backward is measured from C only";
-    }
-
-    private static MethodHandle find(String name) {
-        for (Method method : SoftmaxEngine.class.getMethods()) {
-            if (method.getName().equals(name) && !Modifier.isStatic(method.getModifiers())
-                    && Arrays.equals(method.getParameterTypes(),
-                            new Class<?>[] {TensorView.class, TensorView.class, TensorView.class})) {
-                try {
-                    return MethodHandles.publicLookup().unreflect(method).asType(CALL);
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return null;
-    }
-
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) {
-        String reason = unavailableReason();
-        if (reason != null) {
-            throw new IllegalStateException("not applicable: " + reason);
-        }
         boolean isLog = Benchmarks.method(params).equals("logSoftmaxBackward");
         Shape sh = Shape.parse(shape);
         arena = Arena.ofShared();
@@ -130,24 +84,14 @@ public class BackwardBenchmark {
 
     @Benchmark
     public TensorView softmaxBackward() {
-        invoke(SOFTMAX_BACKWARD);
+        engine.softmaxBackward(s, g, dx);
         return dx;
     }
 
     @Benchmark
     public TensorView logSoftmaxBackward() {
-        invoke(LOG_SOFTMAX_BACKWARD);
+        engine.logSoftmaxBackward(s, g, dx);
         return dx;
-    }
-
-    private void invoke(MethodHandle handle) {
-        try {
-            handle.invokeExact(engine, s, g, dx);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
     }
 
     @TearDown(Level.Trial)

@@ -95,11 +95,6 @@ public final class SuiteMain {
         }
         List<Step> steps = plan(mode, shapes);
         List<String> notes = new ArrayList<>();
-        String backward = BackwardBenchmark.unavailableReason();
-        if (backward != null) {
-            steps.removeIf(step -> step.include().contains("BackwardBenchmark"));
-            notes.add("backward: " + backward);
-        }
         if (stepFilter != null) {
             Pattern filter = stepFilter;
             steps.removeIf(step -> !filter.matcher(step.name()).find());
@@ -172,7 +167,7 @@ public final class SuiteMain {
             steps.add(step("backward", "dev\\.softmax\\.bench\\.BackwardBenchmark\\.softmaxBackward$",
                     "shape", some, "backend", of("ONEDNN", "JAVA"), "dtype", of("F32"), "threads", of("1")));
             steps.add(step("backward-log", "dev\\.softmax\\.bench\\.BackwardBenchmark\\.logSoftmaxBackward$",
-                    "shape", some, "backend", of("ONEDNN"), "dtype", of("F32"), "threads", of("1")));
+                    "shape", some, "backend", of("ONEDNN", "JAVA"), "dtype", of("F32"), "threads", of("1")));
         } else {
             steps.add(step("engine", engine, "shape", shapes, "backend", BACKENDS, "dtype", DTYPES,
                     "threads", THREADS));

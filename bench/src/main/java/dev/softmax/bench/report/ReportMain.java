@@ -387,16 +387,14 @@ public final class ReportMain {
         md.append("\n## Backward: f32, 1 thread, out of place\n\n");
         boolean engine = results.all().stream().anyMatch(r -> r.op().endsWith("_bwd") && r.impl().startsWith("engine"));
         if (!engine) {
-            String reason = notes.stream().filter(n -> n.startsWith("backward:")).findFirst()
-                    .map(n -> n.substring("backward:".length()).strip())
-                    .orElse("the engine's backward benchmarks did not run");
-            md.append("Engine: **n/a**: ").append(reason)
-                    .append(". `BackwardBenchmark` is in place and runs (with its self-check) as soon as the")
-                    .append(" engine has the methods; until then only oneDNN from C is measured.\n\n");
+            md.append("Engine: **n/a**: the engine's backward benchmarks were not part of this run; only oneDNN from")
+                    .append(" C is shown.\n\n");
         }
+        md.append("*backward / forward* divides each implementation's backward median by its own forward median for")
+                .append(" the same shape (a backward reads two tensors and writes one, but needs no exp).\n\n");
         md.append("| shape | op | oneDNN from C ns/elem | engine ONEDNN | engine JAVA | engine ONEDNN / C |")
-                .append(" backward / forward (C) |\n");
-        md.append("|---|---|--:|--:|--:|--:|--:|\n");
+                .append(" backward / forward (C) | backward / forward (engine ONEDNN) | backward / forward (engine JAVA) |\n");
+        md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
         for (Shape shape : shapes) {
             for (String op : List.of("softmax_bwd", "logsoftmax_bwd")) {
                 Optional<Result> c = find(Result.ONEDNN_C, op, "f32", "out", 1, shape);
@@ -409,7 +407,9 @@ public final class ReportMain {
                 md.append("| ").append(shape).append(" | ").append(op).append(" | ").append(nsPerElem(c))
                         .append(" | ").append(nsPerElem(e)).append(" | ").append(nsPerElem(j)).append(" | ")
                         .append(ratio(e, c)).append(" | ")
-                        .append(ratio(c, find(Result.ONEDNN_C, forward, "f32", "out", 1, shape))).append(" |\n");
+                        .append(ratio(c, find(Result.ONEDNN_C, forward, "f32", "out", 1, shape))).append(" | ")
+                        .append(ratio(e, find(Result.ENGINE_ONEDNN, forward, "f32", "out", 1, shape))).append(" | ")
+                        .append(ratio(j, find(Result.ENGINE_JAVA, forward, "f32", "out", 1, shape))).append(" |\n");
             }
         }
     }

@@ -26,7 +26,9 @@ class ReportMainTest {
                 jmh("EngineBenchmark.softmax", "\"backend\":\"AUTO\",\"dtype\":\"F32\",\"threads\":\"1\",", 1100, 1000, 1150),
                 jmh("OrtBenchmark.softmax", "\"threads\":\"1\",", 2200, 2000, 2100),
                 jmh("CopyBenchmark.copy", "\"dtype\":\"F32\",", 500, 550, 450),
-                jmh("NaiveBenchmark.softmax", "", 9000, 9900, 8800)) + "]");
+                jmh("NaiveBenchmark.softmax", "", 9000, 9900, 8800),
+                jmh("BackwardBenchmark.softmaxBackward", "\"backend\":\"JAVA\",\"dtype\":\"F32\",\"threads\":\"1\",", 1000,
+                        900, 1100)) + "]");
         Files.writeString(raw.resolve("c/dnnl.txt"), """
                 # dnnl_softmax_bench: oneDNN 3.13.0 (N/A) isa=cpu_isa_test
                 RESULT impl=onednn-c op=softmax dtype=f32 placement=out threads=1 shape=64x32000 elements=2048000 \
@@ -40,7 +42,6 @@ class ReportMainTest {
                 engine.onednnImplementations=jit\\:test
                 check.maxError=2e-07
                 """);
-        Files.writeString(raw.resolve("notes.txt"), "backward: not yet\n");
 
         ReportMain.main(new String[] {"--raw", raw.toString(), "--out", raw.resolve("REPORT.md").toString(),
                 "--chart", raw.resolve("chart.png").toString()});
@@ -49,11 +50,13 @@ class ReportMainTest {
         // FFM / C = 1100 / 1000; Java / oneDNN = 1250 / 1100; AUTO / ORT = 1100 / 2100; AUTO / copy = 1100 / 500
         assertThat(report)
                 .contains("| 1.10 (1.11) | 1.14 (1.20) | 0.52 (0.50) | 2.20 (2.22) | 8.18 (8.80) | oneDNN jit:test |")
-                .contains("Engine: **n/a**: not yet")
+                // engine JAVA backward / its own forward = 1000 / 1250 (best 900 / 1200)
+                .containsPattern("\\| 64x32000 \\| softmax_bwd \\|.*\\| n/a \\| 0\\.80 \\(0\\.75\\) \\|\n")
+                .doesNotContain("Engine: **n/a**")
                 .contains("| oneDNN from C | softmax | f32 | out | 1 |");
         assertThat(Files.size(raw.resolve("chart.png"))).isGreaterThan(1000);
         Results results = Results.load(raw);
-        assertThat(results.all()).hasSize(7);
+        assertThat(results.all()).hasSize(8);
         Result auto = results.find(Result.ENGINE_AUTO, "softmax", "f32", "out", 1, new Shape(64, 32000)).orElseThrow();
         assertThat(auto.median()).isEqualTo(1100);
         assertThat(auto.best()).isEqualTo(1000);
