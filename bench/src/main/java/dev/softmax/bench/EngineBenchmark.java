@@ -1,11 +1,7 @@
 package dev.softmax.bench;
 
-import dev.softmax.Backend;
 import dev.softmax.DType;
-import dev.softmax.EngineOptions;
-import dev.softmax.SoftmaxEngine;
 import dev.softmax.TensorView;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -15,11 +11,9 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
@@ -40,34 +34,18 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @Warmup(iterations = 5, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = 10, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Fork(value = 2, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
-public class EngineBenchmark {
+public class EngineBenchmark extends EngineTrial {
 
-    @Param({"8x16", "1x32000", "64x32000", "1x128256", "256x128256", "4096x128", "1024x1024", "1x1000000"})
-    public String shape;
-
-    @Param({"ONEDNN", "JAVA", "AUTO"})
-    public Backend backend;
-
-    @Param({"F32", "BF16"})
-    public DType dtype;
-
-    @Param({"1", "2"})
-    public int threads;
-
-    private Arena arena;
-    private SoftmaxEngine engine;
     private TensorView src;
     private TensorView dst;
     private TensorView work;
     private MemorySegment pristine;
     private long bytes;
-    private TrialLog log;
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) {
-        Shape s = Shape.parse(shape);
+        Shape s = openTrial();
         float[] logits = Data.logits(s);
-        arena = Arena.ofShared();
         src = TensorView.allocate(arena, dtype, s.dims());
         dst = TensorView.allocate(arena, dtype, s.dims());
         String method = Benchmarks.method(params);
@@ -76,7 +54,6 @@ public class EngineBenchmark {
         Data.write(src.segment(), dtype, logits);
         bytes = src.spanBytes();
         pristine = src.segment();
-        engine = SoftmaxEngine.create(EngineOptions.builder().backend(backend).threads(threads).warmUp(true).build());
 
         // Run the measured method once, then check what it wrote against the double reference.
         Reference.Op op = switch (method) {
@@ -129,17 +106,5 @@ public class EngineBenchmark {
         MemorySegment.copy(pristine, 0, work.segment(), 0, bytes);
         engine.logSoftmax(work, work);
         return work;
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        try {
-            if (log != null) {
-                log.engine(engine).write();
-            }
-        } finally {
-            engine.close();
-            arena.close();
-        }
     }
 }
