@@ -1,6 +1,7 @@
 package dev.softmax;
 
 import dev.softmax.internal.BackendDispatcher;
+import dev.softmax.internal.BackwardCall;
 import dev.softmax.internal.CallValidator;
 import dev.softmax.internal.JavaSoftmaxBackend;
 import dev.softmax.internal.Operation;
@@ -231,8 +232,11 @@ public final class SoftmaxEngine implements AutoCloseable {
             TensorView dx, String dxName, int axis) {
         enter();
         try {
-            dispatcher.backward(CallValidator.backward(operation, y, yName, dy, dyName, dx, dxName, axis,
-                    options.edgePolicy()), yName, dyName);
+            LastCall last = lastCall.get();
+            BackwardCall call = CallValidator.backward(last.backward, operation, y, yName, dy, dyName, dx, dxName,
+                    axis, options.edgePolicy());
+            last.backward = call;
+            dispatcher.backward(call, yName, dyName);
         } finally {
             callsInProgress.decrementAndGet();
         }
@@ -283,9 +287,10 @@ public final class SoftmaxEngine implements AutoCloseable {
         }
     }
 
-    /** The calling thread's previous forward call, whose structural validation a repeat can reuse. */
+    /** The calling thread's previous forward and backward calls, whose structural validation a repeat can reuse. */
     private static final class LastCall {
         SoftmaxCall forward;
+        BackwardCall backward;
     }
 
     private void enter() {

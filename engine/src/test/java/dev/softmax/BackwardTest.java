@@ -290,6 +290,49 @@ class BackwardTest {
         }
     }
 
+    /**
+     * A repeated call on the same views reuses its structural validation (no allocation in a training loop). It
+     * must still compute from the data the views hold now, and still refuse views whose arena has been closed.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void repeatedBackwardCallsSeeNewDataAndRefuseAClosedArena(Backend backend) {
+        SoftmaxEngine engine = ENGINES.get(backend);
+        Arena arena = Arena.ofConfined();
+        TensorView y = TensorView.allocate(arena, DType.F32, 2, 4).copyFrom(new float[] {0.25f, 0.25f, 0.25f,
+            0.25f, 0.1f, 0.2f, 0.3f, 0.4f});
+        TensorView dy = TensorView.allocate(arena, DType.F32, 2, 4).copyFrom(new float[] {1, 2, 3, 4, 4, 3, 2, 1});
+        TensorView dx = TensorView.allocate(arena, DType.F32, 2, 4);
+        for (int round = 0; round < 3; round++) {
+            float[] gradient = new float[8];
+            for (int i = 0; i < 8; i++) {
+                gradient[i] = (i + 1) * (round - 1.5f);
+            }
+            dy.copyFrom(gradient);
+            engine.softmaxBackward(y, dy, dx);
+            float[] yValues = y.toFloatArray();
+            float[] got = dx.toFloatArray();
+            for (int row = 0; row < 2; row++) {
+                double dot = 0;
+                for (int i = 0; i < 4; i++) {
+                    dot += (double) yValues[4 * row + i] * gradient[4 * row + i];
+                }
+                for (int i = 0; i < 4; i++) {
+                    double expected = yValues[4 * row + i] * (gradient[4 * row + i] - dot);
+                    assertThat((double) got[4 * row + i]).as("round %d row %d col %d", round, row, i)
+                            .isCloseTo(expected, within(1e-6 * (1 + Math.abs(expected))));
+                }
+            }
+        }
+        arena.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.softmaxBackward(y, dy, dx))
+                .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("y: ");
+    }
+
+    static Stream<Backend> backends() {
+        return Stream.of(Backend.ONEDNN, Backend.JAVA);
+    }
+
     /** Forward softmax or log-softmax along {@code axis}, in double, rounded to float. */
     static float[] forward(float[] x, long[] shape, int axis, boolean log) {
         float[] out = new float[x.length];

@@ -311,6 +311,25 @@ public final class CallValidator {
         return forward(operation, src, dst, axis, temperature, policy);
     }
 
+    /**
+     * Validates a backward call, reusing {@code previous} when it is the same call again (same view objects,
+     * operation, axis and policy), for the reason given at {@link #forward(SoftmaxCall, Operation, TensorView,
+     * TensorView, int, float, EdgePolicy)}.
+     */
+    public static BackwardCall backward(BackwardCall previous, Operation operation, TensorView output,
+            String outputName, TensorView gradient, String gradientName, TensorView result, String resultName,
+            int axis, EdgePolicy policy) {
+        if (previous != null && previous.output() == output && previous.gradient() == gradient
+                && previous.result() == result && previous.operation() == operation && previous.policy() == policy
+                && (previous.axis() == axis || previous.axis() == axis + output.rank())) {
+            requireUsable(output, outputName);
+            requireUsable(gradient, gradientName);
+            requireUsable(result, resultName);
+            return previous;
+        }
+        return backward(operation, output, outputName, gradient, gradientName, result, resultName, axis, policy);
+    }
+
     /** ONNX opset 13 axis rule: {@code -rank <= axis < rank}; returns {@code 0..rank-1}. */
     public static int normaliseAxis(int axis, int rank) {
         if (axis < -rank || axis >= rank) {
