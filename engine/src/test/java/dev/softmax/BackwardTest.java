@@ -40,7 +40,8 @@ class BackwardTest {
         List<Arguments> cases = new ArrayList<>();
         for (Backend backend : List.of(Backend.ONEDNN, Backend.JAVA)) {
             for (boolean log : new boolean[] {false, true}) {
-                for (long n : new long[] {1, 7, 16, 17, 100, 1003, 32000}) {
+                // 70000: past the pipelined path's row limit (BackwardComputation.PIPELINE_MAX_ROW).
+                for (long n : new long[] {1, 7, 16, 17, 100, 1003, 32000, 70000}) {
                     cases.add(arguments(backend, log, new long[] {3, n}, -1, 0L, DType.F32, Placement.OUT_OF_PLACE));
                 }
                 cases.add(arguments(backend, log, new long[] {5, 33}, -1, 7L, DType.F32, Placement.OUT_OF_PLACE));
