@@ -24,11 +24,12 @@ final class BackwardComputation {
     private final RowKernel kernel;
 
     /**
-     * Rows longer than this are not pipelined. A pipelined row holds five rows' worth of lines in L2 (y, dy and dx
-     * of this row, y and dy of the next); once that nears 2 MiB, this machine's L2 per core, the second reads of
-     * this row miss and one row at a time (dot product, then the write pass from L2) is faster. Measured with JMH, JAVA backend, 1 thread, pipelined vs one row at a time, in µs: 64x65536
-     * 2403 vs 2610 (five rows: 1.3 MB), 128x49152 4855 vs 4923, 48x98304 3234 vs 2905 (1.9 MB), 256x128256
-     * 37460 vs 35680 (2.5 MB).
+     * Rows longer than this are not pipelined. A pipelined step touches five rows' worth of lines (y, dy and dx of
+     * this row, y and dy of the next); once that nears 2 MiB, this machine's L2 per core, the second reads of this
+     * row miss, and one row at a time (dot product, then the write pass from L2) is faster. Measured with JMH, JAVA
+     * backend, 1 thread, pipelined vs one row at a time, in µs (a/b/c: three separate runs):
+     * 64x65536 (five rows: 1.3 MB) 2403 vs 2610; 128x49152 4855 vs 4923; 48x98304 (1.9 MB) 3234/3067/2971 vs
+     * 2905/2967/2783; 256x128256 (2.5 MB) 37460/39083/36876 vs 35680/36711/35777.
      */
     static final long PIPELINE_MAX_ROW = 1 << 16;
 
