@@ -287,8 +287,12 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
                 // Plain addresses here: the jextract-form wrapper would turn a concurrently closed arena's
                 // IllegalStateException into an AssertionError. The arenas are checked, and held open, by the
                 // execute call below, before oneDNN touches the data.
-                DnnlStatus.check(dnnl_memory_set_data_handle(binding.memories[i], MemorySegment.ofAddress(address)),
-                        "dnnl_memory_set_data_handle", "operand " + i);
+                int status = dnnl_memory_set_data_handle(binding.memories[i], MemorySegment.ofAddress(address));
+                if (status != dnnl_success()) {
+                    // Built only on failure: a label concatenated per operand per block was most of this path's
+                    // garbage on long batches.
+                    DnnlStatus.check(status, "dnnl_memory_set_data_handle", "operand " + i);
+                }
             }
             if (!Float.isNaN(temperature)) {
                 binding.scale.set(ValueLayout.JAVA_FLOAT, 0, 1f / temperature);
