@@ -32,6 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Thread safety:</b> an engine may be used by any number of threads at once. {@link #close()} waits for
  * calls in progress and then frees every native resource; calls after it throw {@link IllegalStateException}.
+ * Each thread's most recent forward and backward call is remembered, so that repeating it on the same views
+ * skips structural validation; the engine therefore holds on to those views (not to their data's lifetime:
+ * a closed arena is still detected) until that thread calls with other views or closes the engine.
  *
  * <p><b>Errors:</b> every argument is validated before anything is written. Bad arguments throw
  * {@link IllegalArgumentException} (or {@link NullPointerException}) naming the argument and what was
@@ -79,7 +82,17 @@ public final class SoftmaxEngine implements AutoCloseable {
                 Optional.ofNullable(runtime).map(r -> r.library().describe()),
                 kernels.name(), kernels.fallbackReason(), options.threads(), dispatcher.rule());
         if (options.warmUp()) {
-            dispatcher.warmUp(options.edgePolicy());
+            try {
+                dispatcher.warmUp(options.edgePolicy());
+            } catch (RuntimeException | Error e) {
+                // The caller never gets an engine to close: free the workers and native handles here.
+                try {
+                    dispatcher.close();
+                } finally {
+                    parallelism.close();
+                }
+                throw e;
+            }
         }
     }
 
@@ -315,6 +328,8 @@ public final class SoftmaxEngine implements AutoCloseable {
         while (callsInProgress.get() > 0) {
             LockSupport.parkNanos(50_000);
         }
+        // The closing thread's remembered call would keep its views' memory reachable until the thread ends.
+        lastCall.remove();
         try {
             dispatcher.close();
         } finally {

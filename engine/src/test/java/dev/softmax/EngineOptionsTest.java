@@ -115,6 +115,25 @@ class EngineOptionsTest {
         }
     }
 
+    /**
+     * Warm-up must reach what real traffic will use: under AUTO that includes oneDNN (bf16 rows), which an
+     * f32-only warm-up never touched. Its calls and cache lookups are not counted afterwards.
+     */
+    @Test
+    void warmUpUnderAutoReachesOnednnAndIsNotCounted() {
+        try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder().backend(Backend.AUTO)
+                .warmUp(true).build())) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(engine.backend().onednnAvailable(), "needs oneDNN");
+            EngineStatistics statistics = engine.statistics();
+            assertThat(statistics.primitiveCacheSize()).as("oneDNN primitives built by the warm-up")
+                    .isGreaterThan(0);
+            assertThat(statistics.javaCalls()).isZero();
+            assertThat(statistics.onednnCalls()).isZero();
+            assertThat(statistics.primitiveCacheHits()).isZero();
+            assertThat(statistics.primitiveCacheMisses()).isZero();
+        }
+    }
+
     @Test
     void nullsAreRejectedByName() {
         assertThatThrownBy(() -> EngineOptions.builder().backend(null)).isInstanceOf(NullPointerException.class)

@@ -62,6 +62,9 @@ public final class BackendDispatcher implements AutoCloseable {
         onednnCalls.reset();
         declined.reset();
         declinedByReason.clear();
+        if (onednn != null) {
+            onednn.cache().resetCounters();
+        }
     }
 
     /** Computes a validated forward call. */

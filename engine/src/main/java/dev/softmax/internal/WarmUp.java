@@ -18,10 +18,12 @@ final class WarmUp {
     }
 
     /**
-     * Exercises every forward and backward path of {@code dispatcher} (both backends when present, both
-     * operations). Backward is included because its oneDNN path runs the vectorised edge classification of two
+     * Exercises every forward and backward path {@code dispatcher} routes to, for f32 and bf16 (its routing
+     * decides the backend: under AUTO the bf16 long rows go to oneDNN and everything else to Java, exactly as real
+     * calls would). Backward is included because its oneDNN path runs the vectorised edge classification of two
      * tensors; left to warm up under real traffic it ran unboxed only after seconds (a quick JMH run measured
-     * 13 MB allocated and 12x the time of oneDNN from C per 4096x128 call).
+     * 13 MB allocated and 12x the time of oneDNN from C per 4096x128 call). bf16 is included because an f32-only
+     * warm-up never reached oneDNN under AUTO, nor the Java kernel's 16-bit conversions.
      */
     static void run(BackendDispatcher dispatcher, EdgePolicy policy) {
         // One shape per row path of the kernels: paired short rows (16), single short rows (512), and long rows
@@ -29,16 +31,19 @@ final class WarmUp {
         // traffic compiles late: a quick JMH run measured 12.5 MB allocated per 1x1000000 oneDNN call when only
         // 4096-wide rows had been warmed.
         long[][] shapes = {{8, 16}, {4, 512}, {2, 16384}};
+        DType[] types = {DType.F32, DType.BF16};
         try (Arena arena = Arena.ofConfined()) {
-            int count = shapes.length;
+            int count = shapes.length * types.length;
             TensorView[] x = new TensorView[count];
             TensorView[] y = new TensorView[count];
             TensorView[] dx = new TensorView[count];
             for (int k = 0; k < count; k++) {
-                x[k] = TensorView.allocate(arena, DType.F32, shapes[k]);
-                y[k] = TensorView.allocate(arena, DType.F32, shapes[k]);
-                dx[k] = TensorView.allocate(arena, DType.F32, shapes[k]);
-                float[] values = new float[(int) (shapes[k][0] * shapes[k][1])];
+                long[] shape = shapes[k % shapes.length];
+                DType type = types[k / shapes.length];
+                x[k] = TensorView.allocate(arena, type, shape);
+                y[k] = TensorView.allocate(arena, type, shape);
+                dx[k] = TensorView.allocate(arena, type, shape);
+                float[] values = new float[(int) (shape[0] * shape[1])];
                 for (int i = 0; i < values.length; i++) {
                     values[i] = (i * 7919 % 1000) / 125f - 4f;
                 }
@@ -46,7 +51,7 @@ final class WarmUp {
             }
             for (int i = 0; i < CALLS; i++) {
                 for (int k = 0; k < count; k++) {
-                    if (k == count - 1 && i % 2 == 1) {
+                    if (k % shapes.length == shapes.length - 1 && i % 2 == 1) {
                         continue; // the long rows need fewer calls to be compiled
                     }
                     for (Operation operation : Operation.values()) {

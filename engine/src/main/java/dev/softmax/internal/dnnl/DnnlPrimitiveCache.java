@@ -84,6 +84,15 @@ public final class DnnlPrimitiveCache implements AutoCloseable {
         }
     }
 
+    /** Zeroes hits, misses and evictions (the entries stay), so that an engine's warm-up is not counted. */
+    public void resetCounters() {
+        synchronized (lock) {
+            hits = 0;
+            misses = 0;
+            evictions = 0;
+        }
+    }
+
     /** Cache counters at one moment. */
     public record Statistics(int size, int capacity, long hits, long misses, long evictions) {
     }
