@@ -2,6 +2,12 @@ package dev.softmax;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,5 +30,28 @@ class KernelVariantTest {
                 assertThat(kernel).startsWith("vector (");
             }
         }
+    }
+
+    /**
+     * A vector width the kernel cannot serve (64 bits, say on a small NEON or forced by property) must leave a
+     * working scalar kernel and a readable reason, not a bare ExceptionInInitializerError.
+     */
+    @Test
+    void anUnsupportedVectorWidthFallsBackToScalarWithAReadableReason() throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(arg -> arg.startsWith("--enable-native-access") || arg.startsWith("--illegal-native-access"))
+                .toList());
+        command.addAll(List.of("--add-modules", "jdk.incubator.vector", "-Dsoftmax.vector.bits=64", "-cp",
+                System.getProperty("java.class.path"), KernelProbeMain.class.getName()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("child output: %s", output).isZero();
+        assertThat(output).contains("kernel=scalar")
+                .contains("note=the Vector API kernel failed to initialise: float vectors of 64 bits "
+                        + "(softmax.vector.bits) are not supported; expected 128, 256 or 512")
+                .contains("softmax=0.5,0.5");
     }
 }

@@ -82,18 +82,14 @@ final class BackwardComputation {
                 fill(dx, dxOffset, n, Float.NaN);
                 return;
             }
-            double sumY = kernel.logSoftmaxBackward(y, yOffset, g, gOffset, dx, dxOffset, n, (float) sumG);
-            if (Double.isNaN(sumY) || sumY == Double.POSITIVE_INFINITY) {
+            double maxY = kernel.logSoftmaxBackward(y, yOffset, g, gOffset, dx, dxOffset, n, (float) sumG);
+            if (Double.isNaN(maxY) || maxY == Double.POSITIVE_INFINITY) {
                 fill(dx, dxOffset, n, Float.NaN);
             }
         } else {
             double dot = kernel.dot(y, yOffset, g, gOffset, n);
-            if (!Double.isFinite(dot)) {
-                fill(dx, dxOffset, n, Float.NaN);
-                return;
-            }
-            if (dot == 0 && allZero(y, yOffset, n)) {
-                fill(dx, dxOffset, n, maskedValue);
+            if (isSoftmaxEdgeRow(dot, y, yOffset, n)) {
+                fill(dx, dxOffset, n, softmaxEdgeValue(dot, maskedValue));
                 return;
             }
             kernel.softmaxBackward(y, yOffset, g, gOffset, dx, dxOffset, n, (float) dot);
@@ -101,10 +97,24 @@ final class BackwardComputation {
     }
 
     /**
+     * The softmax-backward edge rule, decided from the row's dot product {@code <y, dy>}: a non-finite dot means
+     * a NaN or infinity in y or dy (the row becomes NaN); a zero dot with y all zero means a masked row. Any other
+     * row, including an all-zero gradient, is ordinary.
+     */
+    private static boolean isSoftmaxEdgeRow(double dot, MemorySegment y, long yOffset, long n) {
+        return !Double.isFinite(dot) || dot == 0 && allZero(y, yOffset, n);
+    }
+
+    private static float softmaxEdgeValue(double dot, float maskedValue) {
+        return Double.isFinite(dot) ? maskedValue : Float.NaN;
+    }
+
+    /**
      * Softmax backward over a plain f32 batch, pipelined across rows: the dot product of row r+1 is taken in the
      * loop that writes row r, so the next rows' memory traffic overlaps this row's cached work. In place is safe:
-     * validation guarantees dx is y or dy itself or disjoint from both, and rows never overlap. Rows whose dot
-     * product is not finite or zero take the one-row path, which applies the edge rules.
+     * validation guarantees dx is y or dy itself or disjoint from both, and rows never overlap. The edge rules are
+     * decided from the dot product already in hand ({@link #isSoftmaxEdgeRow}), so an ordinary row with a zero
+     * dot (an all-zero gradient) stays in the pipeline.
      */
     private void pipelinedSoftmax(BackwardCall call, long first, long count) {
         RowLayout rows = call.outputRows();
@@ -119,11 +129,12 @@ final class BackwardComputation {
         long yAt = first * yStep;
         long gAt = first * gStep;
         long dxAt = first * dxStep;
+        float maskedValue = call.policy() == EdgePolicy.NAN ? Float.NaN : 0f;
         double dot = kernel.dot(y, yAt, g, gAt, n);
         for (long r = 0; r < count; r++, yAt += yStep, gAt += gStep, dxAt += dxStep) {
             boolean last = r + 1 == count;
-            if (!Double.isFinite(dot) || dot == 0) {
-                row(call, y, yAt, g, gAt, dx, dxAt, n);
+            if (isSoftmaxEdgeRow(dot, y, yAt, n)) {
+                fill(dx, dxAt, n, softmaxEdgeValue(dot, maskedValue));
                 dot = last ? 0 : kernel.dot(y, yAt + yStep, g, gAt + gStep, n);
             } else if (last) {
                 kernel.softmaxBackward(y, yAt, g, gAt, dx, dxAt, n, (float) dot);

@@ -65,7 +65,10 @@ public abstract class KernelProvider {
         try {
             return loadVectorProvider();
         } catch (RuntimeException | LinkageError e) {
-            String reason = "the Vector API kernel failed to initialise: " + e;
+            // A refusal from the kernel's static initialiser arrives wrapped; its message is the reason.
+            Throwable cause = e instanceof ExceptionInInitializerError && e.getCause() != null ? e.getCause() : e;
+            String reason = "the Vector API kernel failed to initialise: "
+                    + (cause.getMessage() != null ? cause.getMessage() : cause.toString());
             LOG.log(System.Logger.Level.WARNING, "softmax-engine: Java kernel is scalar because " + reason);
             return new ScalarKernelProvider(reason);
         }

@@ -64,7 +64,9 @@ public interface RowKernel {
 
     /**
      * Log-softmax backward's second pass: {@code dx[i] = g[i] - exp(y[i]) * sumG}; dx may be y or g. Returns
-     * {@code sum_i y[i]}, which is NaN or +inf exactly when some y is NaN or +inf (the caller's check).
+     * {@code max_i y[i]} with NaN propagating, which is NaN or +inf exactly when some y is NaN or +inf (the
+     * caller's check). A maximum, not a sum: a sum of large finite y overflowed in f32 lanes and flagged a finite
+     * row.
      */
     double logSoftmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset, MemorySegment dx,
             long dxOffset, long n, float sumG);

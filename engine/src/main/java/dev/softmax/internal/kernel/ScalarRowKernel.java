@@ -130,14 +130,14 @@ public final class ScalarRowKernel implements RowKernel {
     @Override
     public double logSoftmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset,
             MemorySegment dx, long dxOffset, long n, float sumG) {
-        double sumY = 0;
+        float maxY = Float.NEGATIVE_INFINITY;
         for (long i = 0; i < n; i++) {
             float value = y.get(F32, yOffset + 4 * i);
             float gradient = g.get(F32, gOffset + 4 * i);
-            sumY += value;
+            maxY = Math.max(maxY, value);
             dx.set(F32, dxOffset + 4 * i, (float) (gradient - Math.exp(value) * sumG));
         }
-        return sumY;
+        return maxY;
     }
 
     @Override

@@ -14,11 +14,8 @@ public final class PanamaKernelProvider extends KernelProvider {
     private final RowKernel kernel;
 
     public PanamaKernelProvider() {
+        // PanamaRowKernel's initialisation refuses widths it cannot serve, with the reason as its message.
         this.species = PanamaRowKernel.SPECIES;
-        if (species.vectorBitSize() < 128) {
-            throw new IllegalStateException("the preferred float vector has only " + species.vectorBitSize()
-                    + " bits; the scalar kernel is faster");
-        }
         this.kernel = new PanamaRowKernel();
     }
 

@@ -753,23 +753,23 @@ final class PanamaRowKernel implements RowKernel {
     public double logSoftmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset,
             MemorySegment dx, long dxOffset, long n, float sumG) {
         FloatVector sumVector = FloatVector.broadcast(SPECIES, sumG);
-        FloatVector sumY = FloatVector.zero(SPECIES);
+        FloatVector maxY = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
             FloatVector value = FloatVector.fromMemorySegment(SPECIES, y, yOffset + 4 * i, ORDER);
             FloatVector gradient = FloatVector.fromMemorySegment(SPECIES, g, gOffset + 4 * i, ORDER);
-            sumY = sumY.add(value);
+            maxY = maxY.max(value);
             VectorExp.exp(value).neg().fma(sumVector, gradient).intoMemorySegment(dx, dxOffset + 4 * i, ORDER);
         }
-        // Only its NaN/+inf-ness is used, so the lane order is irrelevant here.
-        double total = sumY.reduceLanes(VectorOperators.ADD);
+        // Lane-wise MAX propagates NaN like Math.max and is exact, so its reduction order does not matter.
+        float max = maxY.reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) {
             float value = y.get(F32, yOffset + 4 * i);
-            total += value;
+            max = Math.max(max, value);
             dx.set(F32, dxOffset + 4 * i, g.get(F32, gOffset + 4 * i) - VectorExp.exp(value) * sumG);
         }
-        return total;
+        return max;
     }
 
     @Override
@@ -843,16 +843,7 @@ final class PanamaRowKernel implements RowKernel {
 
     @Override
     public void scale(MemorySegment dst, long offset, long n, float factor) {
-        FloatVector factorVector = FloatVector.broadcast(SPECIES, factor);
-        long bound = n - n % LANES;
-        long i = 0;
-        for (; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, dst, offset + 4 * i, ORDER).mul(factorVector)
-                    .intoMemorySegment(dst, offset + 4 * i, ORDER);
-        }
-        for (; i < n; i++) {
-            dst.set(F32, offset + 4 * i, dst.get(F32, offset + 4 * i) * factor);
-        }
+        scaleRow(dst, offset, n, factor);
     }
 
     @Override
@@ -877,17 +868,25 @@ final class PanamaRowKernel implements RowKernel {
         shiftStore(src, srcOffset, dst, dstOffset, n, shift, 0f);
     }
 
+    /**
+     * Checked here, before any other species is derived from the result: a 64-bit species would fail while
+     * building {@link #HALF} (no 32-bit shape exists), and the provider's readable refusal would never be reached.
+     */
     private static VectorSpecies<Float> chooseSpecies() {
+        int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
         String requested = System.getProperty("softmax.vector.bits");
-        if (requested == null || requested.isBlank()) {
-            return FloatVector.SPECIES_PREFERRED;
+        int bits = requested == null || requested.isBlank() ? preferred : Integer.parseInt(requested.strip());
+        if (bits != 128 && bits != 256 && bits != 512) {
+            throw new IllegalStateException("float vectors of " + bits + " bits"
+                    + (requested == null || requested.isBlank() ? " (this CPU's widest)" : " (softmax.vector.bits)")
+                    + " are not supported; expected 128, 256 or 512 (the scalar kernel serves instead)");
         }
-        int bits = Integer.parseInt(requested.strip());
-        if (bits > FloatVector.SPECIES_PREFERRED.vectorBitSize()) {
+        if (bits > preferred) {
             throw new IllegalStateException("softmax.vector.bits=" + bits + " is wider than this CPU's "
-                    + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit vectors");
+                    + preferred + "-bit vectors");
         }
-        return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+        return bits == preferred ? FloatVector.SPECIES_PREFERRED
+                : VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
     }
 
     private static VectorShuffle<Float> swap(int distance) {
