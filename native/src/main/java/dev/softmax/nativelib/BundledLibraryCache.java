@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,9 +39,20 @@ final class BundledLibraryCache {
     private static final Set<PosixFilePermission> OWNER_ONLY_LIBRARY = PosixFilePermissions.fromString("r-x------");
 
     private final Path root;
+    /** Null until a folder is first checked; see {@link #processOwner()}. */
+    private UserPrincipal processOwner;
 
     BundledLibraryCache(Path root) {
+        this(root, null);
+    }
+
+    /**
+     * @param processOwner the owner the cache folders must have, or null to use whoever owns a file this
+     *                     process creates (tests pass another user to see a foreign folder refused)
+     */
+    BundledLibraryCache(Path root, UserPrincipal processOwner) {
         this.root = root.toAbsolutePath().normalize();
+        this.processOwner = processOwner;
     }
 
     /**
@@ -123,10 +135,32 @@ final class BundledLibraryCache {
     }
 
     /**
+     * The user this process's files belong to, learnt from a file it creates in the root (which exists by
+     * the time any folder is checked).
+     *
+     * <p>Not {@code user.name}: for a uid without a passwd entry (docker {@code --user 1000}, OpenShift's
+     * random uids) the JDK reports {@code "?"} while file owners read back as the numeric uid, so the name
+     * check refused the very folder this process had just created. A file of our own carries exactly the
+     * identity the folders are compared with, however (or whether) that identity is named. Two threads may
+     * both probe; they get the same answer.
+     */
+    private UserPrincipal processOwner() throws IOException {
+        if (processOwner == null) {
+            Path probe = Files.createTempFile(root, ".owner-probe.", ".tmp");
+            try {
+                processOwner = Files.getOwner(probe, LinkOption.NOFOLLOW_LINKS);
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+        }
+        return processOwner;
+    }
+
+    /**
      * Creates the folder owner-only, or checks that an existing one is a real folder that only its owner,
      * who must be us, can write to.
      */
-    private static void ensurePrivateFolder(Path folder, boolean createParents) throws IOException {
+    private void ensurePrivateFolder(Path folder, boolean createParents) throws IOException {
         if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
             if (createParents && folder.getParent() != null) {
                 Files.createDirectories(folder.getParent());
@@ -142,10 +176,17 @@ final class BundledLibraryCache {
         if (!attributes.isDirectory()) {
             throw new IOException(folder + " exists but is not a folder");
         }
-        String me = System.getProperty("user.name");
-        if (!attributes.owner().getName().equals(me)) {
-            throw new IOException("cache folder " + folder + " belongs to " + attributes.owner().getName()
-                    + ", not to " + me + "; refusing to load native code from it");
+        UserPrincipal owner = attributes.owner();
+        UserPrincipal me;
+        try {
+            me = processOwner();
+        } catch (IOException e) {
+            throw new IOException("cannot create a file in cache folder " + folder + " (owned by "
+                    + owner.getName() + ") to learn which user this process runs as", e);
+        }
+        if (!owner.equals(me)) {
+            throw new IOException("cache folder " + folder + " belongs to " + owner.getName()
+                    + ", not to " + me.getName() + "; refusing to load native code from it");
         }
         Set<PosixFilePermission> permissions = EnumSet.copyOf(attributes.permissions());
         if (permissions.contains(PosixFilePermission.GROUP_WRITE)

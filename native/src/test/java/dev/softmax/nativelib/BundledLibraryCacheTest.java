@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Properties;
@@ -101,6 +102,44 @@ class BundledLibraryCacheTest {
                 Long.parseLong(expected("size")));
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root))).isEqualTo("rwxr-xr-x");
+    }
+
+    @Test
+    void aFolderThisProcessCreatedIsAcceptedWhenItsUserHasNoName() throws Exception {
+        // A uid without a passwd entry (docker --user 1000, OpenShift) makes the JDK report user.name "?",
+        // while the folder's owner reads back as the numeric uid.
+        String userName = System.getProperty("user.name");
+        System.setProperty("user.name", "?");
+        Path target;
+        try {
+            BundledLibraryCache cache = new BundledLibraryCache(temp.resolve("root"));
+            target = cache.materialise(getClass().getClassLoader(), GOMP, "libgomp.so.1", expected("sha256"),
+                    Long.parseLong(expected("size")));
+        } finally {
+            System.setProperty("user.name", userName);
+        }
+
+        assertThat(Files.size(target)).isEqualTo(Long.parseLong(expected("size")));
+    }
+
+    @Test
+    void aCacheFolderOwnedBySomeoneElseIsRefused() throws Exception {
+        Path root = Files.createDirectory(temp.resolve("root"));
+        UserPrincipal owner = Files.getOwner(root);
+        // A uid with no passwd entry is looked up by its number; uid + 1 is someone other than the owner.
+        UserPrincipal someoneElse = root.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByName(Integer.toString((Integer) Files.getAttribute(root, "unix:uid") + 1));
+        assertThat(someoneElse).isNotEqualTo(owner);
+        BundledLibraryCache cache = new BundledLibraryCache(root, someoneElse);
+
+        assertThatThrownBy(() -> cache.materialise(getClass().getClassLoader(), GOMP, "libgomp.so.1",
+                expected("sha256"), Long.parseLong(expected("size"))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("cache folder " + root.toAbsolutePath() + " belongs to " + owner.getName()
+                        + ", not to " + someoneElse.getName() + "; refusing to load native code from it");
+        try (Stream<Path> files = Files.list(root)) {
+            assertThat(files).as("nothing extracted into the refused folder").isEmpty();
+        }
     }
 
     @Test

@@ -30,6 +30,17 @@ class DnnlLibraryLoadingTest {
     }
 
     @Test
+    void bundledCopyLoadsWhenTheUserHasNoName() throws Exception {
+        // What the JDK reports for a uid that has no passwd entry (docker --user 1000, OpenShift).
+        Path cache = temp.resolve("cache");
+        ChildJvm.Outcome outcome = ChildJvm.run(ChildJvm.fullClassPath(),
+                List.of("-Duser.name=?", "-Dsoftmax.native.cache=" + cache), Map.of());
+
+        assertThat(outcome.exitCode()).as(outcome.output()).isZero();
+        assertThat(outcome.output()).contains("LOADED BUNDLED " + cache.toAbsolutePath());
+    }
+
+    @Test
     void userChosenWaitPolicyIsLeftAlone() throws Exception {
         ChildJvm.Outcome outcome = ChildJvm.run(ChildJvm.fullClassPath(),
                 List.of("-Dsoftmax.native.cache=" + temp.resolve("cache")), Map.of("OMP_WAIT_POLICY", "ACTIVE"));
