@@ -37,11 +37,11 @@ public final class CallValidator {
         requireUsable(src, "src");
         requireUsable(dst, "dst");
         requireWritable(dst, "dst");
-        boolean inPlace = checkAliasing(src, "src", dst, "dst");
+        checkAliasing(src, "src", dst, "dst");
         requireDistinctElements(dst, "dst");
         RowLayout rows = RowLayout.of(src, dst, normalisedAxis);
         requireWorkableRowLength(dst, rows);
-        return new SoftmaxCall(operation, src, dst, normalisedAxis, temperature, policy, inPlace, rows);
+        return new SoftmaxCall(operation, src, dst, normalisedAxis, temperature, policy, rows);
     }
 
     /**

@@ -101,11 +101,6 @@ public final class EdgeContract {
                 column);
     }
 
-    /** Classifies every row by its maximum; see the class comment. */
-    public static RowsToRepair classify(SoftmaxCall call, RowKernel kernel) {
-        return classify(call, kernel, 0, call.rows().rowCount());
-    }
-
     /** Classifies rows {@code first .. first+count-1}. */
     public static RowsToRepair classify(SoftmaxCall call, RowKernel kernel, long first, long count) {
         RowLayout rows = call.rows();

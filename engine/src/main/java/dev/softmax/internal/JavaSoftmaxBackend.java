@@ -14,7 +14,6 @@ import java.lang.foreign.MemorySegment;
  */
 public final class JavaSoftmaxBackend implements SoftmaxBackend {
 
-    private final KernelProvider provider;
     private final RowKernel kernel;
     private final RowParallelism parallelism;
 
@@ -24,7 +23,6 @@ public final class JavaSoftmaxBackend implements SoftmaxBackend {
     private final RowParallelism.RangeTask<BackwardCall> backwardTask;
 
     public JavaSoftmaxBackend(KernelProvider provider, RowParallelism parallelism) {
-        this.provider = provider;
         this.kernel = provider.rowKernel();
         this.parallelism = parallelism;
         this.backwardComputation = new BackwardComputation(kernel);
@@ -34,10 +32,6 @@ public final class JavaSoftmaxBackend implements SoftmaxBackend {
     @Override
     public String name() {
         return "java";
-    }
-
-    public KernelProvider provider() {
-        return provider;
     }
 
     public RowKernel rowKernel() {

@@ -43,7 +43,6 @@ public final class RowLayout {
         // First pass without allocating: a plain (possibly padded) batch of rows, the common case, needs no arrays.
         int kept = 0;
         long rows = 1;
-        long lastSize = 1;
         long lastSrcStride = 0;
         long lastDstStride = 0;
         for (int d = 0; d < rank; d++) {
@@ -55,12 +54,10 @@ public final class RowLayout {
             if (size == 1) {
                 continue;
             }
-            if (kept > 0 && lastSrcStride == src.stride(d) * size && lastDstStride == dst.stride(d) * size) {
-                // The previous (outer) dimension steps exactly over this one: one dimension in disguise.
-                lastSize *= size;
-            } else {
+            // A dimension the previous (outer) one steps exactly over merges with it: one dimension in disguise.
+            boolean merges = kept > 0 && lastSrcStride == src.stride(d) * size && lastDstStride == dst.stride(d) * size;
+            if (!merges) {
                 kept++;
-                lastSize = size;
             }
             lastSrcStride = src.stride(d);
             lastDstStride = dst.stride(d);
@@ -133,11 +130,6 @@ public final class RowLayout {
     /** Elements from one row's start to the next in dst; meaningful when {@link #isUniformBatch()}. */
     public long dstRowStride() {
         return dstRowStride;
-    }
-
-    /** Element offset of row {@code row}'s first element in src. */
-    public long srcRowOffset(long row) {
-        return outerShape == null ? row * srcRowStride : offset(row, srcOuterStrides);
     }
 
     /** Element offset of row {@code row}'s first element in dst. */

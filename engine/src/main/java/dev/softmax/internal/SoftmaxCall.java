@@ -8,15 +8,14 @@ import dev.softmax.TensorView;
  *
  * @param operation   softmax or log-softmax
  * @param src         input logits
- * @param dst         output; the same object as {@code src} when {@code inPlace}
+ * @param dst         output; may be the same elements as {@code src} (in place)
  * @param axis        the softmax axis, normalised to {@code 0..rank-1}
  * @param temperature the divisor T of the logits (1 when none was given)
  * @param policy      edge-value policy of the engine
- * @param inPlace     src and dst address exactly the same elements with the same type and layout
  * @param rows        the row structure along {@code axis}
  */
 public record SoftmaxCall(Operation operation, TensorView src, TensorView dst, int axis, float temperature,
-        EdgePolicy policy, boolean inPlace, RowLayout rows) {
+        EdgePolicy policy, RowLayout rows) {
 
     public boolean hasTemperature() {
         return temperature != 1.0f;

@@ -106,11 +106,6 @@ public final class DnnlRuntime implements AutoCloseable {
         }
     }
 
-    /** Whether the OpenMP runtime is reachable for thread control (it is unless oneDNN came without it). */
-    public boolean threadControl() {
-        return threadControl;
-    }
-
     /** A memory descriptor with the view's shape, strides and type; the caller destroys it. */
     MemorySegment memoryDesc(TensorView view) {
         int rank = view.rank();

@@ -101,10 +101,6 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         return Set.copyOf(implementations);
     }
 
-    /** One operand of a call: its view, its row stride in elements, and its oneDNN argument id. */
-    private record Operand(TensorView view, long rowStride, int argument) {
-    }
-
     /** What a kind of call does around each block: classify before, repair after. */
     private interface BlockContract {
         Object before(long first, long count);
@@ -120,9 +116,9 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
             return declined;
         }
         int kind = call.operation().isLog() ? KIND_LOG_SOFTMAX : KIND_SOFTMAX;
-        Operand[] operands = {
-            new Operand(call.src(), rows.srcRowStride(), DNNL_ARG_SRC()),
-            new Operand(call.dst(), rows.dstRowStride(), DNNL_ARG_DST())};
+        BlockOperand[] operands = {
+            new BlockOperand(call.src(), rows.srcRowStride(), DNNL_ARG_SRC()),
+            new BlockOperand(call.dst(), rows.dstRowStride(), DNNL_ARG_DST())};
         boolean renormalise = !call.operation().isLog() && call.dst().dtype() == DType.F32
                 && rows.rowLength() >= RENORMALISE_FROM;
         BlockContract contract = new BlockContract() {
@@ -150,16 +146,16 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         RowLayout gradientRows = call.gradientRows();
         String declined = declineCheaply(rows, call.output(), call.result());
         if (declined == null) {
-            declined = declineCheaply(gradientRows, call.output(), call.gradient());
+            declined = declineCheaply(gradientRows, call.gradient());
         }
         if (declined != null) {
             return declined;
         }
         int kind = call.operation().isLog() ? KIND_LOG_SOFTMAX_BACKWARD : KIND_SOFTMAX_BACKWARD;
-        Operand[] operands = {
-            new Operand(call.output(), rows.srcRowStride(), DNNL_ARG_DST()),
-            new Operand(call.gradient(), gradientRows.dstRowStride(), DNNL_ARG_DIFF_DST()),
-            new Operand(call.result(), rows.dstRowStride(), DNNL_ARG_DIFF_SRC())};
+        BlockOperand[] operands = {
+            new BlockOperand(call.output(), rows.srcRowStride(), DNNL_ARG_DST()),
+            new BlockOperand(call.gradient(), gradientRows.dstRowStride(), DNNL_ARG_DIFF_DST()),
+            new BlockOperand(call.result(), rows.dstRowStride(), DNNL_ARG_DIFF_SRC())};
         BlockContract contract = new BlockContract() {
             @Override
             public Object before(long first, long count) {
@@ -195,15 +191,15 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
      *
      * @param temperature the divisor of the logits, or NaN for none
      */
-    private String inBlocks(int kind, float temperature, long rowCount, long n, Operand[] operands,
+    private String inBlocks(int kind, float temperature, long rowCount, long n, BlockOperand[] operands,
             BlockContract contract) {
         long widest = 1;
-        for (Operand operand : operands) {
+        for (BlockOperand operand : operands) {
             widest = Math.max(widest, operand.view().dtype().byteSize());
         }
         long blockRows = Math.max(1, Math.min(rowCount, BLOCK_BYTES / Math.max(1, n * widest)));
-        // The full-block primitive is looked up once per call and held until the end: describing a block (views,
-        // cache key) allocates, and a 256x128256 batch has hundreds of blocks. Only the tail of each worker's
+        // The full-block primitive is looked up once per call and held until the end: a lookup allocates its cache
+        // key, and a 256x128256 batch has hundreds of blocks. Only the tail of each worker's
         // range, at most one block per worker, is looked up on its own.
         DnnlPrimitiveCache.Lookup full = blockPrimitive(kind, temperature, blockRows, n, operands);
         if (full.declined() != null) {
@@ -211,7 +207,7 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         }
         try {
             boolean shareable = true;
-            for (Operand operand : operands) {
+            for (BlockOperand operand : operands) {
                 shareable &= parallelism.canShare(operand.view().segment());
             }
             CachedPrimitive fullPrimitive = full.primitive();
@@ -235,7 +231,7 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         return null;
     }
 
-    private void executeTail(int kind, float temperature, long blockRows, long size, long n, Operand[] operands,
+    private void executeTail(int kind, float temperature, long blockRows, long size, long n, BlockOperand[] operands,
             long start) {
         DnnlPrimitiveCache.Lookup lookup = blockPrimitive(kind, temperature, size, n, operands);
         if (lookup.declined() != null) {
@@ -253,19 +249,24 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
 
     /** A block primitive runs single-threaded; the calling thread's OpenMP setting must say so when it is built. */
     private DnnlPrimitiveCache.Lookup blockPrimitive(int kind, float temperature, long blockRows, long n,
-            Operand[] operands) {
+            BlockOperand[] operands) {
         runtime.limitThreads(1);
+        boolean scaled = !Float.isNaN(temperature);
+        // The key comes from scalars; the block views oneDNN is described with are built only on a miss.
+        PrimitiveKey key = PrimitiveKey.ofBlocks(kind, scaled, blockRows, n, operands);
+        return cache.acquire(key, () -> create(kind, blockViews(operands, blockRows, n), operands, scaled));
+    }
+
+    private static TensorView[] blockViews(BlockOperand[] operands, long rows, long n) {
         TensorView[] views = new TensorView[operands.length];
         for (int i = 0; i < operands.length; i++) {
-            views[i] = blockView(operands[i], blockRows, n);
+            views[i] = blockView(operands[i], rows, n);
         }
-        boolean scaled = !Float.isNaN(temperature);
-        PrimitiveKey key = PrimitiveKey.of(kind, 1, scaled, 1, views);
-        return cache.acquire(key, () -> create(kind, views, operands, scaled));
+        return views;
     }
 
     /** A 2-D [rows, n] view of the first rows of a batch, for describing a block to oneDNN. */
-    private static TensorView blockView(Operand operand, long rows, long n) {
+    private static TensorView blockView(BlockOperand operand, long rows, long n) {
         TensorView whole = operand.view();
         long span = ((rows - 1) * operand.rowStride() + n) * whole.dtype().byteSize();
         return TensorView.wrap(whole.segment().asSlice(0, span), whole.dtype(), new long[] {rows, n},
@@ -276,7 +277,7 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
      * Runs {@code primitive} on the block starting at row {@code firstRow}. The caller's whole segments are passed
      * along so that their arenas stay open for the duration (see {@link KeepAliveExecute}).
      */
-    private void execute(CachedPrimitive primitive, Operand[] operands, long firstRow, float temperature) {
+    private void execute(CachedPrimitive primitive, BlockOperand[] operands, long firstRow, float temperature) {
         CachedPrimitive.Binding binding = primitive.acquireBinding();
         MemorySegment stream = runtime.acquireStream();
         try {
@@ -340,7 +341,7 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
     }
 
     /** Builds the primitive for block views (forward: src, dst; backward: y, dy, dx). */
-    private DnnlPrimitiveCache.Creation create(int kind, TensorView[] views, Operand[] operands, boolean scaled) {
+    private DnnlPrimitiveCache.Creation create(int kind, TensorView[] views, BlockOperand[] operands, boolean scaled) {
         MemorySegment[] descs = new MemorySegment[views.length];
         java.util.Arrays.fill(descs, MemorySegment.NULL);
         MemorySegment attr = MemorySegment.NULL;

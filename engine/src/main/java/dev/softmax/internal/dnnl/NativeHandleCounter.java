@@ -1,7 +1,6 @@
 package dev.softmax.internal.dnnl;
 
 import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,12 +38,5 @@ public final class NativeHandleCounter {
             sum += count.get();
         }
         return sum;
-    }
-
-    /** A snapshot by kind (kinds with no live handle included, as 0). */
-    public Map<Kind, Long> snapshot() {
-        EnumMap<Kind, Long> copy = new EnumMap<>(Kind.class);
-        live.forEach((kind, count) -> copy.put(kind, count.get()));
-        return copy;
     }
 }

@@ -1,12 +1,11 @@
 package dev.softmax.internal.dnnl;
 
-import dev.softmax.TensorView;
 import java.util.Arrays;
 
 /**
  * What makes two oneDNN primitives interchangeable: the operation, each operand's type, shape and strides,
- * the axis, whether runtime scales are attached, and the OpenMP team size it was created for. Data pointers are not part of it: they are
- * rebound on every call.
+ * the axis, whether runtime scales are attached, and the OpenMP team size it was created for. Data pointers are
+ * not part of it: they are rebound on every call.
  */
 final class PrimitiveKey {
 
@@ -18,21 +17,25 @@ final class PrimitiveKey {
         this.hash = Arrays.hashCode(encoded);
     }
 
-    static PrimitiveKey of(int kind, int axis, boolean scaled, int threads, TensorView... operands) {
-        int rank = operands[0].rank();
-        long[] encoded = new long[5 + operands.length * (1 + 2 * rank)];
+    /**
+     * The key of a block primitive: each operand a 2-D {@code [rows, n]} tensor at its row stride and unit column
+     * stride, softmax along axis 1, one OpenMP thread (blocks run single-threaded). Built from scalars so that a
+     * lookup that hits allocates only the key.
+     */
+    static PrimitiveKey ofBlocks(int kind, boolean scaled, long rows, long n, BlockOperand... operands) {
+        long[] encoded = new long[5 + operands.length * 5];
         int at = 0;
         encoded[at++] = kind;
-        encoded[at++] = threads;
-        encoded[at++] = axis;
+        encoded[at++] = 1; // threads
+        encoded[at++] = 1; // axis
         encoded[at++] = scaled ? 1 : 0;
-        encoded[at++] = rank;
-        for (TensorView operand : operands) {
-            encoded[at++] = operand.dtype().ordinal();
-            for (int d = 0; d < rank; d++) {
-                encoded[at++] = operand.dim(d);
-                encoded[at++] = operand.stride(d);
-            }
+        encoded[at++] = 2; // rank
+        for (BlockOperand operand : operands) {
+            encoded[at++] = operand.view().dtype().ordinal();
+            encoded[at++] = rows;
+            encoded[at++] = operand.rowStride();
+            encoded[at++] = n;
+            encoded[at++] = 1;
         }
         return new PrimitiveKey(encoded);
     }
