@@ -40,8 +40,7 @@ public final class SoftmaxCommand implements Runnable {
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             PrintWriter stderr = line.getErr();
             if (exception instanceof BadInputException || exception instanceof IllegalArgumentException
-                    || exception instanceof NpyFormatException || exception instanceof NullPointerException npe
-                            && npe.getMessage() != null && npe.getMessage().contains(": must not be null")) {
+                    || exception instanceof NpyFormatException) {
                 stderr.println("softmax: " + exception.getMessage());
                 return 2;
             }
