@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Tests of ./softmax as a newcomer meets it: JDK discovery, native library errors, the demo.
+# Tests of ./softmax as a newcomer meets it: JDK discovery, native library errors, the demo, rebuilds.
 # Each check prints PASS or FAIL with what it saw; any FAIL makes the script exit non-zero.
 set -uo pipefail
 
@@ -67,6 +67,19 @@ if [[ $rc -ne 0 ]] && grep -q '/nonexistent' "$scratch/out" && ! grep -q '	at ' 
 else
   fail "SOFTMAX_DNNL_LIBRARY=/nonexistent should fail naming the path (rc=$rc)"
 fi
+
+# 5. After a build caused by a POM edit, the next run does not build again, although Maven left the jar as it was.
+touch -r "$ROOT/pom.xml" "$scratch/pom-time"
+touch "$ROOT/pom.xml"
+launch --version
+built=$(grep -c 'building the command line' "$scratch/out")
+launch --version
+if [[ $rc -eq 0 && $built -eq 1 ]] && ! grep -q 'building the command line' "$scratch/out"; then
+  pass "a POM edit rebuilds once, not on every run"
+else
+  fail "after the rebuild for a POM edit, the next run should not build again (rc=$rc, first run built: $built)"
+fi
+touch -r "$scratch/pom-time" "$ROOT/pom.xml"
 
 if (( failures > 0 )); then
   echo "launcher-test: $failures check(s) failed"
