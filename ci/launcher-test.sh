@@ -5,6 +5,8 @@ set -uo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 SOFTMAX="$ROOT/softmax"
+# shellcheck source=lib/jdk.sh
+source "$ROOT/ci/lib/jdk.sh" # _jdk_major, _jdk_is_new_enough
 failures=0
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -20,32 +22,36 @@ launch() {
   rc=$?
 }
 
-jdk17=""
-for candidate in /usr/lib/jvm/*17*; do
-  [[ -x "$candidate/bin/java" ]] && { jdk17=$candidate; break; }
-done
+# A fake JDK 17: a `java` that answers -version as JDK 17 does, and its `release` file.
+old="$scratch/old"
+mkdir -p "$old/bin"
+cat >"$old/bin/java" <<'FAKE'
+#!/bin/sh
+echo 'openjdk version "17.0.1" 2021-10-19' >&2
+echo 'OpenJDK Runtime Environment (build 17.0.1+12)' >&2
+echo 'OpenJDK 64-Bit Server VM (build 17.0.1+12, mixed mode, sharing)' >&2
+FAKE
+chmod +x "$old/bin/java"
+echo 'JAVA_VERSION="17.0.1"' >"$old/release"
 empty="$scratch/no-jdks"
 mkdir -p "$empty"
 
-# 1. JAVA_HOME at an old JDK: the launcher still finds JDK 25+ under the search folder.
-if [[ -n "$jdk17" ]]; then
-  launch JAVA_HOME="$jdk17" --launcher-java
-  found=$(cat "$scratch/out")
-  if [[ $rc -eq 0 && -x "$found/bin/java" ]] && grep -q 'JAVA_VERSION="2[5-9]\|JAVA_VERSION="[3-9][0-9]' "$found/release"; then
-    pass "JAVA_HOME=$jdk17 -> launcher picked $found"
-  else
-    fail "JAVA_HOME=$jdk17 should still lead to a JDK 25+ (rc=$rc)"
-  fi
+# 1. JAVA_HOME at an old JDK: the launcher still finds a JDK 25+ (java on PATH or under the search folder).
+launch JAVA_HOME="$old" --launcher-java
+found=$(cat "$scratch/out")
+if [[ $rc -eq 0 && "$found" != "$old" ]] && _jdk_is_new_enough "$found"; then
+  pass "JAVA_HOME=$old (JDK $(_jdk_major "$old")) -> launcher picked $found"
 else
-  echo "NOTE: no JDK 17 under /usr/lib/jvm; using a fake old JAVA_HOME instead"
+  fail "JAVA_HOME=$old should still lead to a JDK 25+ (rc=$rc)"
 fi
 
-# 2. No JDK 25+ anywhere: one clear sentence, no stack trace, non-zero exit.
-old_home=${jdk17:-$empty}
-launch JAVA_HOME="$old_home" PATH="/usr/bin:/bin" SOFTMAX_JDK_SEARCH="$empty" demo
+# 2. No JDK 25+ anywhere: one clear sentence, no stack trace, non-zero exit. The launcher looks only at the
+#    first `java` on PATH, the fake 17, so a JDK 25 behind it in /usr/bin does not count.
+launch JAVA_HOME="$old" PATH="$old/bin:/usr/bin:/bin" SOFTMAX_JDK_SEARCH="$empty" demo
 lines=$(grep -c . "$scratch/out")
 if [[ $rc -ne 0 && $lines -eq 1 ]] && grep -q '^softmax: no JDK 25 or newer was found' "$scratch/out" \
-   && grep -q "$empty" "$scratch/out" && ! grep -q 'Exception\|	at ' "$scratch/out"; then
+   && grep -q "java on PATH (17)" "$scratch/out" && grep -q "$empty" "$scratch/out" \
+   && ! grep -q 'Exception\|	at ' "$scratch/out"; then
   pass "no JDK 25+: '$(cat "$scratch/out")'"
 else
   fail "no JDK 25+ should print exactly one sentence and exit non-zero (rc=$rc, lines=$lines)"
