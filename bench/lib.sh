@@ -51,7 +51,7 @@ bench_build() {
 bench_dnnl_dir() {
   local lib
   lib=$(find "$BENCH_DIR/target/dnnl" -name libdnnl.so.3 -print -quit 2>/dev/null || true)
-  [[ -n "$lib" ]] && dirname "$lib"
+  [[ -z "$lib" ]] || dirname "$lib"
 }
 
 bench_build_c() {

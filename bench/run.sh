@@ -65,7 +65,8 @@ bench_java dev.softmax.bench.SuiteMain "${SUITE_ARGS[@]}"
 JMH_DONE=$(date +%s)
 
 GIT=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n "$(cd "$ROOT" && git status --porcelain 2>/dev/null | grep -v '^?? bench/results/' || true)" ]]; then
+# bench/results is what this script writes (REPORT.md and chart.png are tracked): changes there do not count.
+if [[ -n "$(cd "$ROOT" && git status --porcelain -- . ':(exclude)bench/results' 2>/dev/null || true)" ]]; then
   GIT="$GIT (with uncommitted changes)"
 fi
 {

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Tests of ./softmax as a newcomer meets it: JDK discovery, native library errors, the demo.
+# Tests of ./softmax as a newcomer meets it: JDK discovery, native library errors, the demo, rebuilds.
 # Each check prints PASS or FAIL with what it saw; any FAIL makes the script exit non-zero.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 SOFTMAX="$ROOT/softmax"
+# shellcheck source=lib/jdk.sh
+source "$ROOT/ci/lib/jdk.sh" # _jdk_major, _jdk_is_new_enough
 failures=0
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -20,32 +22,36 @@ launch() {
   rc=$?
 }
 
-jdk17=""
-for candidate in /usr/lib/jvm/*17*; do
-  [[ -x "$candidate/bin/java" ]] && { jdk17=$candidate; break; }
-done
+# A fake JDK 17: a `java` that answers -version as JDK 17 does, and its `release` file.
+old="$scratch/old"
+mkdir -p "$old/bin"
+cat >"$old/bin/java" <<'FAKE'
+#!/bin/sh
+echo 'openjdk version "17.0.1" 2021-10-19' >&2
+echo 'OpenJDK Runtime Environment (build 17.0.1+12)' >&2
+echo 'OpenJDK 64-Bit Server VM (build 17.0.1+12, mixed mode, sharing)' >&2
+FAKE
+chmod +x "$old/bin/java"
+echo 'JAVA_VERSION="17.0.1"' >"$old/release"
 empty="$scratch/no-jdks"
 mkdir -p "$empty"
 
-# 1. JAVA_HOME at an old JDK: the launcher still finds JDK 25+ under the search folder.
-if [[ -n "$jdk17" ]]; then
-  launch JAVA_HOME="$jdk17" --launcher-java
-  found=$(cat "$scratch/out")
-  if [[ $rc -eq 0 && -x "$found/bin/java" ]] && grep -q 'JAVA_VERSION="2[5-9]\|JAVA_VERSION="[3-9][0-9]' "$found/release"; then
-    pass "JAVA_HOME=$jdk17 -> launcher picked $found"
-  else
-    fail "JAVA_HOME=$jdk17 should still lead to a JDK 25+ (rc=$rc)"
-  fi
+# 1. JAVA_HOME at an old JDK: the launcher still finds a JDK 25+ (java on PATH or under the search folder).
+launch JAVA_HOME="$old" --launcher-java
+found=$(cat "$scratch/out")
+if [[ $rc -eq 0 && "$found" != "$old" ]] && _jdk_is_new_enough "$found"; then
+  pass "JAVA_HOME=$old (JDK $(_jdk_major "$old")) -> launcher picked $found"
 else
-  echo "NOTE: no JDK 17 under /usr/lib/jvm; using a fake old JAVA_HOME instead"
+  fail "JAVA_HOME=$old should still lead to a JDK 25+ (rc=$rc)"
 fi
 
-# 2. No JDK 25+ anywhere: one clear sentence, no stack trace, non-zero exit.
-old_home=${jdk17:-$empty}
-launch JAVA_HOME="$old_home" PATH="/usr/bin:/bin" SOFTMAX_JDK_SEARCH="$empty" demo
+# 2. No JDK 25+ anywhere: one clear sentence, no stack trace, non-zero exit. The launcher looks only at the
+#    first `java` on PATH, the fake 17, so a JDK 25 behind it in /usr/bin does not count.
+launch JAVA_HOME="$old" PATH="$old/bin:/usr/bin:/bin" SOFTMAX_JDK_SEARCH="$empty" demo
 lines=$(grep -c . "$scratch/out")
 if [[ $rc -ne 0 && $lines -eq 1 ]] && grep -q '^softmax: no JDK 25 or newer was found' "$scratch/out" \
-   && grep -q "$empty" "$scratch/out" && ! grep -q 'Exception\|	at ' "$scratch/out"; then
+   && grep -q "java on PATH (17)" "$scratch/out" && grep -q "$empty" "$scratch/out" \
+   && ! grep -q 'Exception\|	at ' "$scratch/out"; then
   pass "no JDK 25+: '$(cat "$scratch/out")'"
 else
   fail "no JDK 25+ should print exactly one sentence and exit non-zero (rc=$rc, lines=$lines)"
@@ -67,6 +73,19 @@ if [[ $rc -ne 0 ]] && grep -q '/nonexistent' "$scratch/out" && ! grep -q '	at ' 
 else
   fail "SOFTMAX_DNNL_LIBRARY=/nonexistent should fail naming the path (rc=$rc)"
 fi
+
+# 5. After a build caused by a POM edit, the next run does not build again, although Maven left the jar as it was.
+touch -r "$ROOT/pom.xml" "$scratch/pom-time"
+touch "$ROOT/pom.xml"
+launch --version
+built=$(grep -c 'building the command line' "$scratch/out")
+launch --version
+if [[ $rc -eq 0 && $built -eq 1 ]] && ! grep -q 'building the command line' "$scratch/out"; then
+  pass "a POM edit rebuilds once, not on every run"
+else
+  fail "after the rebuild for a POM edit, the next run should not build again (rc=$rc, first run built: $built)"
+fi
+touch -r "$scratch/pom-time" "$ROOT/pom.xml"
 
 if (( failures > 0 )); then
   echo "launcher-test: $failures check(s) failed"

@@ -1,10 +1,10 @@
 package dev.softmax.cli;
 
-import dev.softmax.EngineOptions;
 import dev.softmax.SoftmaxEngine;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -16,13 +16,17 @@ final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The options apply and loss take, so info describes the engine they would create. */
+    @Mixin
+    EngineChoice engineChoice;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         out.println("JDK: " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ", "
                 + System.getProperty("java.home") + ")");
         out.println("CPUs available: " + Runtime.getRuntime().availableProcessors());
-        try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.defaults())) {
+        try (SoftmaxEngine engine = SoftmaxEngine.create(engineChoice.options())) {
             out.print(engine.backend().describe());
         }
         return 0;

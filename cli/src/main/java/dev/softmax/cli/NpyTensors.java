@@ -9,7 +9,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /** Turns mapped .npy data into engine views: zero-copy for f32/f16/int, one conversion for f64. */
 final class NpyTensors {
@@ -67,9 +66,5 @@ final class NpyTensors {
                     (float) data.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, 8 * i));
         }
         return TensorView.wrap(converted, DType.F32, viewShape, viewStrides);
-    }
-
-    static String shapeText(long[] shape) {
-        return Arrays.toString(shape);
     }
 }

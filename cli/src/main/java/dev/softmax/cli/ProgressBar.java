@@ -38,10 +38,6 @@ final class ProgressBar {
         return new ProgressBar(err, total, bytesPerRow, enabled);
     }
 
-    boolean enabled() {
-        return enabled;
-    }
-
     /** Redraws the bar (at most every 100 ms, and always at the end). */
     void update(long done) {
         if (!enabled) {

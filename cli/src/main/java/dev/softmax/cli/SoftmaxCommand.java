@@ -3,6 +3,10 @@ package dev.softmax.cli;
 import dev.softmax.cli.npy.NpyFormatException;
 import dev.softmax.nativelib.NativeLibraryUnavailableException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,17 +40,13 @@ public final class SoftmaxCommand implements Runnable {
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             PrintWriter stderr = line.getErr();
             if (exception instanceof BadInputException || exception instanceof IllegalArgumentException
-                    || exception instanceof NpyFormatException || exception instanceof NullPointerException npe
-                            && npe.getMessage() != null && npe.getMessage().contains(": must not be null")) {
+                    || exception instanceof NpyFormatException) {
                 stderr.println("softmax: " + exception.getMessage());
                 return 2;
             }
-            if (exception instanceof java.nio.file.NoSuchFileException missing) {
-                stderr.println("softmax: " + missing.getFile() + ": no such file");
-                return 2;
-            }
-            if (exception instanceof java.nio.file.AccessDeniedException denied) {
-                stderr.println("softmax: " + denied.getFile() + ": permission denied");
+            if (exception instanceof FileSystemException problem) {
+                // A file the user named is missing, unreadable, a directory, on a read-only or full disk...
+                stderr.println("softmax: " + describe(problem));
                 return 2;
             }
             if (exception instanceof NativeLibraryUnavailableException) {
@@ -58,6 +58,20 @@ public final class SoftmaxCommand implements Runnable {
             return 1;
         });
         return commandLine.execute(args);
+    }
+
+    /** "file: reason", with the reason the JDK leaves out for its commonest file errors. */
+    static String describe(FileSystemException problem) {
+        String reason = problem.getReason();
+        if (reason == null) {
+            reason = switch (problem) {
+                case NoSuchFileException _ -> "no such file";
+                case AccessDeniedException _ -> "permission denied";
+                case FileAlreadyExistsException _ -> "already exists";
+                default -> "file system error (" + problem.getClass().getSimpleName() + ")";
+            };
+        }
+        return problem.getFile() == null ? reason : problem.getFile() + ": " + reason;
     }
 
     @Override

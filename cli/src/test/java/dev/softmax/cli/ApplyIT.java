@@ -145,6 +145,30 @@ class ApplyIT {
     }
 
     @Test
+    void anOutputPathTheFileSystemRefusesGetsOneLineNamingItAndExitCodeTwo() throws Exception {
+        NpyIO.write(dir.resolve("x.npy"), NpyDType.F4, new long[] {2, 2}, new float[] {1, 2, 3, 4});
+        Files.createDirectory(dir.resolve("adir"));
+        Files.writeString(dir.resolve("afile"), "a file, not a folder");
+
+        Launcher.Result directory = Launcher.run(dir, "apply", "--op", "softmax", "--in", "x.npy", "--out", "adir");
+        // The parent is a file: the error comes from creating the hidden temporary file, but names the path given.
+        Launcher.Result underAFile = Launcher.run(dir, "apply", "--op", "softmax", "--in", "x.npy", "--out",
+                "afile/y.npy");
+
+        assertThat(directory.exitCode()).as(directory.stderr()).isEqualTo(2);
+        assertThat(directory.stderr()).isEqualTo("softmax: adir: is a directory\n");
+        assertThat(underAFile.exitCode()).as(underAFile.stderr()).isEqualTo(2);
+        assertThat(underAFile.stderr()).startsWith("softmax: afile/y.npy: ").doesNotContain(".partial")
+                .endsWith("\n").hasLineCount(1);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("x.npy", "adir", "afile");
+        }
+        try (var files = Files.list(dir.resolve("adir"))) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
     void progressBarOnlyWhenAskedOrOnATerminal() throws Exception {
         NpyIO.write(dir.resolve("x.npy"), NpyDType.F4, new long[] {8, 4}, new float[32]);
 

@@ -6,10 +6,13 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileChannel.MapMode;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -97,7 +100,12 @@ public final class NpyOutput implements AutoCloseable {
         FileAttribute<?>[] attributes = posix
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(NEW_FILE_PERMISSIONS)}
                 : new FileAttribute<?>[0];
-        Path temporary = Files.createTempFile(directory, prefix, ".partial", attributes);
+        Path temporary;
+        try {
+            temporary = Files.createTempFile(directory, prefix, ".partial", attributes);
+        } catch (FileSystemException e) {
+            throw aboutTarget(e, target); // e names a random .partial file, not the target
+        }
         FileChannel channel = null;
         try {
             channel = FileChannel.open(temporary, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -116,8 +124,27 @@ public final class NpyOutput implements AutoCloseable {
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
+            if (e instanceof FileSystemException problem) {
+                throw aboutTarget(problem, target);
+            }
             throw e;
         }
+    }
+
+    /**
+     * The temporary file's name means nothing to the caller, who named the target: {@code problem} (about the
+     * temporary file) told about the target instead, with the same reason and type, and {@code problem} as cause.
+     */
+    private static FileSystemException aboutTarget(FileSystemException problem, Path target) {
+        String file = target.toString();
+        FileSystemException told = switch (problem) {
+            case NoSuchFileException _ -> new NoSuchFileException(file, null, problem.getReason());
+            case AccessDeniedException _ -> new AccessDeniedException(file, null, problem.getReason());
+            case FileAlreadyExistsException _ -> new FileAlreadyExistsException(file, null, problem.getReason());
+            default -> new FileSystemException(file, null, problem.getReason());
+        };
+        told.initCause(problem);
+        return told;
     }
 
     private static long usableSpace(Path directory) {
@@ -224,6 +251,8 @@ public final class NpyOutput implements AutoCloseable {
         } catch (AtomicMoveNotSupportedException e) {
             throw new FileSystemException(target.toString(), null,
                     "cannot replace the file atomically: " + e.getMessage());
+        } catch (FileSystemException e) {
+            throw aboutTarget(e, target); // e names the temporary file (and the target as the other file)
         }
         committed = true;
         mapped.clear();

@@ -218,6 +218,30 @@ class NpyOutputTest {
     }
 
     @Test
+    void errorsAboutTheTemporaryFileNameTheTargetInstead() throws IOException {
+        Files.writeString(dir.resolve("afile"), "not a folder");
+        Path underAFile = dir.resolve("afile").resolve("out.npy");
+        assertThatThrownBy(() -> NpyOutput.create(underAFile, NpyDType.F4, new long[] {1}))
+                .isInstanceOfSatisfying(FileSystemException.class, e -> {
+                    assertThat(e.getFile()).isEqualTo(underAFile.toString());
+                    assertThat(e.getOtherFile()).isNull();
+                    assertThat(e.getReason()).isNotBlank();
+                    assertThat(e.getCause()).isInstanceOf(FileSystemException.class);
+                }).message().doesNotContain(".partial");
+
+        // The target turns into a directory before the commit: the failed rename names the target.
+        Path target = dir.resolve("Y.npy");
+        try (NpyOutput out = NpyOutput.create(target, NpyDType.F4, new long[] {1})) {
+            Files.createDirectory(target);
+            assertThatThrownBy(out::commit).isInstanceOfSatisfying(FileSystemException.class, e -> {
+                assertThat(e.getFile()).isEqualTo(target.toString());
+                assertThat(e.getOtherFile()).isNull();
+            }).message().doesNotContain(".partial");
+        }
+        assertNoPartialFiles();
+    }
+
+    @Test
     void outputLargerThanTheFreeSpaceIsRejectedUpFront() throws IOException {
         long huge = Long.MAX_VALUE / 8; // far beyond any disk, but a valid shape
         assertThatThrownBy(() -> NpyOutput.create(dir.resolve("huge.npy"), NpyDType.F4, new long[] {huge}))

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Whole-array reads and writes through Java arrays, for small files (scalars, test fixtures, short outputs).
- * Large arrays should go through {@link NpyArray} and {@link NpyOutput}, which never copy the data onto the heap.
+ * Test helper: whole-array reads and writes through Java arrays, for small files (fixtures, short outputs). The
+ * CLI itself goes through {@link NpyArray} and {@link NpyOutput}, which never copy the data onto the heap.
  *
  * <p>Values are always in logical row-major order: element {@code (i, j)} of a 2-d array is at {@code i * cols + j}
  * whether the file is in C or Fortran order. Writes go through {@link NpyOutput} (so they are atomic too).
