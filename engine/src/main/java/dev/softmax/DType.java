@@ -1,5 +1,7 @@
 package dev.softmax;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Locale;
 
 /**
@@ -40,5 +42,45 @@ public enum DType {
     /** Lower-case name as used on the command line and in messages ("f32", "bf16", "f16", "i32", "i64"). */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    private static final ValueLayout.OfFloat F32_LAYOUT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ValueLayout.OfShort U16_LAYOUT = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final ValueLayout.OfInt I32_LAYOUT = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong I64_LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED;
+
+    /**
+     * The element at index {@code element} (in elements, not bytes) of {@code segment}, widened to f32. Every
+     * element read outside the row kernels goes through here, so rounding is the same everywhere. Unaligned
+     * layouts: a view may sit at any byte offset (a mapped file, a heap byte array).
+     */
+    public float getFloat(MemorySegment segment, long element) {
+        return switch (this) {
+            case F32 -> segment.get(F32_LAYOUT, 4 * element);
+            case BF16 -> FloatConversions.bf16ToFloat(segment.get(U16_LAYOUT, 2 * element));
+            case F16 -> Float.float16ToFloat(segment.get(U16_LAYOUT, 2 * element));
+            case I32 -> segment.get(I32_LAYOUT, 4 * element);
+            case I64 -> segment.get(I64_LAYOUT, 8 * element);
+        };
+    }
+
+    /** An integer element (labels, token ids); floating-point types are truncated toward zero. */
+    public long getLong(MemorySegment segment, long element) {
+        return switch (this) {
+            case I32 -> segment.get(I32_LAYOUT, 4 * element);
+            case I64 -> segment.get(I64_LAYOUT, 8 * element);
+            default -> (long) getFloat(segment, element);
+        };
+    }
+
+    /** Stores {@code value} at index {@code element}, rounded to nearest-even in 16-bit types. */
+    public void setFloat(MemorySegment segment, long element, float value) {
+        switch (this) {
+            case F32 -> segment.set(F32_LAYOUT, 4 * element, value);
+            case BF16 -> segment.set(U16_LAYOUT, 2 * element, FloatConversions.floatToBf16(value));
+            case F16 -> segment.set(U16_LAYOUT, 2 * element, Float.floatToFloat16(value));
+            case I32 -> segment.set(I32_LAYOUT, 4 * element, (int) value);
+            case I64 -> segment.set(I64_LAYOUT, 8 * element, (long) value);
+        }
     }
 }

@@ -1,20 +1,9 @@
 package dev.softmax;
 
-import dev.softmax.internal.BackendDispatcher;
-import dev.softmax.internal.BackwardCall;
-import dev.softmax.internal.CallValidator;
-import dev.softmax.internal.JavaSoftmaxBackend;
-import dev.softmax.internal.Operation;
-import dev.softmax.internal.RowParallelism;
-import dev.softmax.internal.RowReductions;
-import dev.softmax.internal.SoftmaxCall;
-import dev.softmax.internal.dnnl.DnnlRuntime;
-import dev.softmax.internal.dnnl.DnnlSoftmaxBackend;
-import dev.softmax.internal.kernel.KernelProvider;
+import dev.softmax.internal.EngineCore;
+import dev.softmax.internal.call.Operation;
+import dev.softmax.internal.reduce.RowReductions;
 import dev.softmax.nativelib.NativeLibraryUnavailableException;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Softmax and log-softmax over {@link TensorView}s, computed by oneDNN or by the Java kernel.
@@ -46,54 +35,11 @@ import java.util.concurrent.locks.LockSupport;
 public final class SoftmaxEngine implements AutoCloseable {
 
     private final EngineOptions options;
-    private final BackendDispatcher dispatcher;
-    private final RowParallelism parallelism;
-    private final BackendInfo info;
-    private final AtomicLong callsInProgress = new AtomicLong();
-    private final ThreadLocal<LastCall> lastCall = ThreadLocal.withInitial(LastCall::new);
-    private volatile boolean closed;
+    private final EngineCore core;
 
     private SoftmaxEngine(EngineOptions options) {
         this.options = options;
-        this.parallelism = new RowParallelism(options.threads());
-        KernelProvider kernels = KernelProvider.get();
-        JavaSoftmaxBackend java = new JavaSoftmaxBackend(kernels, parallelism);
-        DnnlRuntime runtime = null;
-        String onednnProblem = null;
-        if (options.backend() != Backend.JAVA) {
-            try {
-                runtime = DnnlRuntime.open();
-            } catch (NativeLibraryUnavailableException | IllegalStateException | SoftmaxNativeException e) {
-                if (options.backend() == Backend.ONEDNN) {
-                    parallelism.close();
-                    throw e;
-                }
-                onednnProblem = e.getMessage();
-            }
-        } else {
-            onednnProblem = "backend JAVA was requested";
-        }
-        DnnlSoftmaxBackend onednn = runtime == null ? null
-                : new DnnlSoftmaxBackend(runtime, options.primitiveCacheCapacity(), parallelism, java.rowKernel());
-        this.dispatcher = new BackendDispatcher(options.backend(), java, onednn);
-        this.info = new BackendInfo(options.backend(), runtime != null, Optional.ofNullable(onednnProblem),
-                Optional.ofNullable(runtime).map(DnnlRuntime::version),
-                Optional.ofNullable(runtime).map(DnnlRuntime::cpuIsa),
-                Optional.ofNullable(runtime).map(r -> r.library().describe()),
-                kernels.name(), kernels.fallbackReason(), options.threads(), dispatcher.rule());
-        if (options.warmUp()) {
-            try {
-                dispatcher.warmUp(options.edgePolicy());
-            } catch (RuntimeException | Error e) {
-                // The caller never gets an engine to close: free the workers and native handles here.
-                try {
-                    dispatcher.close();
-                } finally {
-                    parallelism.close();
-                }
-                throw e;
-            }
-        }
+        this.core = new EngineCore(options);
     }
 
     /** An engine with {@link EngineOptions#defaults()}. */
@@ -117,21 +63,21 @@ public final class SoftmaxEngine implements AutoCloseable {
 
     /** Which backend is in use and why, and what it runs on. */
     public BackendInfo backend() {
-        return info;
+        return core.info();
     }
 
     public EngineStatistics statistics() {
-        return dispatcher.statistics();
+        return core.statistics();
     }
 
     /** Softmax along the last axis. */
     public void softmax(TensorView src, TensorView dst) {
-        run(Operation.SOFTMAX, src, dst, -1, 1f);
+        run(Operation.SOFTMAX, src, dst, -1);
     }
 
     /** Softmax along {@code axis} (ONNX rule: {@code -rank <= axis < rank}). */
     public void softmax(TensorView src, TensorView dst, int axis) {
-        run(Operation.SOFTMAX, src, dst, axis, 1f);
+        run(Operation.SOFTMAX, src, dst, axis);
     }
 
     /** {@code softmax(src / temperature)} along {@code axis}; {@code src} is not modified (unless it is dst). */
@@ -141,11 +87,11 @@ public final class SoftmaxEngine implements AutoCloseable {
 
     /** Log-softmax along the last axis. */
     public void logSoftmax(TensorView src, TensorView dst) {
-        run(Operation.LOG_SOFTMAX, src, dst, -1, 1f);
+        run(Operation.LOG_SOFTMAX, src, dst, -1);
     }
 
     public void logSoftmax(TensorView src, TensorView dst, int axis) {
-        run(Operation.LOG_SOFTMAX, src, dst, axis, 1f);
+        run(Operation.LOG_SOFTMAX, src, dst, axis);
     }
 
     public void logSoftmax(TensorView src, TensorView dst, int axis, float temperature) {
@@ -189,29 +135,14 @@ public final class SoftmaxEngine implements AutoCloseable {
 
     /**
      * The explicit softmax Jacobian {@code J[i][j] = s[i] (δij - s[j])} of one row, as an n x n matrix, for
-     * teaching, testing and inspection. n is limited to {@value CallValidator#MAX_JACOBIAN_SIZE}: every
+     * teaching, testing and inspection. n is limited to 4096: every
      * computation that needs J applied uses {@link #softmaxBackward} or {@link #softmaxJvp}, which never form it.
      *
      * @param probabilities the softmax output of the row, shape {@code [n]}
      * @param out           receives J, shape {@code [n, n]}
      */
     public void softmaxJacobian(TensorView probabilities, TensorView out) {
-        enter();
-        try {
-            CallValidator.jacobian(probabilities, out);
-            long n = probabilities.dim(0);
-            double[] s = new double[(int) n];
-            for (int i = 0; i < n; i++) {
-                s[i] = probabilities.getFloat(i);
-            }
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    out.setFloat((float) ((i == j ? s[i] : 0) - s[i] * s[j]), i, j);
-                }
-            }
-        } finally {
-            callsInProgress.decrementAndGet();
-        }
+        core.jacobian(probabilities, out);
     }
 
     /**
@@ -232,27 +163,12 @@ public final class SoftmaxEngine implements AutoCloseable {
     }
 
     private void reduce(RowReductions.Kind kind, TensorView src, TensorView dst, int axis) {
-        enter();
-        try {
-            int normalised = CallValidator.reduction(src, dst, axis);
-            dispatcher.reduce(kind, src, dst, normalised, options.edgePolicy());
-        } finally {
-            callsInProgress.decrementAndGet();
-        }
+        core.reduce(kind, src, dst, axis);
     }
 
     private void backward(Operation operation, TensorView y, String yName, TensorView dy, String dyName,
             TensorView dx, String dxName, int axis) {
-        enter();
-        try {
-            LastCall last = lastCall.get();
-            BackwardCall call = CallValidator.backward(last.backward, operation, y, yName, dy, dyName, dx, dxName,
-                    axis, options.edgePolicy());
-            last.backward = call;
-            dispatcher.backward(call, yName, dyName);
-        } finally {
-            callsInProgress.decrementAndGet();
-        }
+        core.backward(operation, y, yName, dy, dyName, dx, dxName, axis);
     }
 
     /**
@@ -278,40 +194,15 @@ public final class SoftmaxEngine implements AutoCloseable {
      */
     public double softmaxCrossEntropy(TensorView scores, TensorView labels, CrossEntropyLoss loss, TensorView lossOut,
             TensorView logProbOut, TensorView gradientOut) {
-        enter();
-        try {
-            return dispatcher.crossEntropy(CallValidator.crossEntropy(scores, labels, loss, lossOut, logProbOut,
-                    gradientOut, options.edgePolicy()));
-        } finally {
-            callsInProgress.decrementAndGet();
-        }
+        return core.crossEntropy(scores, labels, loss, lossOut, logProbOut, gradientOut);
+    }
+
+    private void run(Operation operation, TensorView src, TensorView dst, int axis) {
+        core.forward(operation, src, dst, axis);
     }
 
     private void run(Operation operation, TensorView src, TensorView dst, int axis, float temperature) {
-        enter();
-        try {
-            LastCall last = lastCall.get();
-            SoftmaxCall call = CallValidator.forward(last.forward, operation, src, dst, axis, temperature,
-                    options.edgePolicy());
-            last.forward = call;
-            dispatcher.forward(call);
-        } finally {
-            callsInProgress.decrementAndGet();
-        }
-    }
-
-    /** The calling thread's previous forward and backward calls, whose structural validation a repeat can reuse. */
-    private static final class LastCall {
-        SoftmaxCall forward;
-        BackwardCall backward;
-    }
-
-    private void enter() {
-        callsInProgress.incrementAndGet();
-        if (closed) {
-            callsInProgress.decrementAndGet();
-            throw new IllegalStateException("this SoftmaxEngine is closed");
-        }
+        core.forward(operation, src, dst, axis, temperature);
     }
 
     /**
@@ -319,21 +210,6 @@ public final class SoftmaxEngine implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        while (callsInProgress.get() > 0) {
-            LockSupport.parkNanos(50_000);
-        }
-        // The closing thread's remembered call would keep its views' memory reachable until the thread ends.
-        lastCall.remove();
-        try {
-            dispatcher.close();
-        } finally {
-            parallelism.close();
-        }
+        core.close();
     }
 }

@@ -1,7 +1,5 @@
 package dev.softmax;
 
-import dev.softmax.internal.CallValidator;
-import dev.softmax.internal.ElementAccess;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -185,7 +183,11 @@ public final class TensorView {
      * @throws IllegalArgumentException naming the axis and the allowed range
      */
     public static int normaliseAxis(int axis, int rank) {
-        return CallValidator.normaliseAxis(axis, rank);
+        if (axis < -rank || axis >= rank) {
+            throw new IllegalArgumentException("axis: " + axis + " is out of range for rank " + rank
+                    + "; expected " + (-rank) + " to " + (rank - 1));
+        }
+        return axis < 0 ? axis + rank : axis;
     }
 
     /** Size of dimension {@code axis} (0-based, no negative indexing). */
@@ -240,12 +242,12 @@ public final class TensorView {
 
     /** The element at {@code index}, widened to float. For tests and small programs, not for bulk work. */
     public float getFloat(long... index) {
-        return ElementAccess.get(segment, dtype, offsetOf(index));
+        return dtype.getFloat(segment, offsetOf(index));
     }
 
     /** Stores {@code value} (rounded to the view's type) at {@code index}. For tests and small programs. */
     public void setFloat(float value, long... index) {
-        ElementAccess.set(segment, dtype, offsetOf(index), value);
+        dtype.setFloat(segment, offsetOf(index), value);
     }
 
     /** Copies {@code values}, in row-major order of the shape, into the view (converting to its type). */
@@ -256,7 +258,7 @@ public final class TensorView {
         }
         long[] index = new long[shape.length];
         for (int i = 0; i < values.length; i++) {
-            ElementAccess.set(segment, dtype, offsetOfUnchecked(index), values[i]);
+            dtype.setFloat(segment, offsetOfUnchecked(index), values[i]);
             increment(index);
         }
         return this;
@@ -270,7 +272,7 @@ public final class TensorView {
         float[] values = new float[(int) elementCount];
         long[] index = new long[shape.length];
         for (int i = 0; i < values.length; i++) {
-            values[i] = ElementAccess.get(segment, dtype, offsetOfUnchecked(index));
+            values[i] = dtype.getFloat(segment, offsetOfUnchecked(index));
             increment(index);
         }
         return values;

@@ -5,12 +5,23 @@ import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
 import dev.softmax.EngineStatistics;
 import dev.softmax.TensorView;
-import dev.softmax.internal.dnnl.DnnlPrimitiveCache;
-import dev.softmax.internal.dnnl.DnnlSoftmaxBackend;
+import dev.softmax.internal.backend.BackendCounters;
+import dev.softmax.internal.backend.Decline;
+import dev.softmax.internal.backend.SoftmaxBackend;
+import dev.softmax.internal.call.EdgeContract;
+import dev.softmax.internal.forward.SoftmaxCall;
+import dev.softmax.internal.grad.BackwardCall;
+import dev.softmax.internal.grad.BackwardValidation;
+import dev.softmax.internal.kernel.KernelProvider;
+import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.loss.CrossEntropyCall;
+import dev.softmax.internal.loss.CrossEntropyComputation;
+import dev.softmax.internal.reduce.ReductionCall;
+import dev.softmax.internal.reduce.RowReductions;
+import java.util.EnumMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -24,97 +35,104 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>any bf16/f16 operand: oneDNN (its kernel converts in registers; 0.71x to 0.92x of Java's time).</li>
  * </ul>
  * {@link Backend#ONEDNN} sends everything to oneDNN. Whatever oneDNN declines is computed by Java and counted
- * by reason.
+ * by reason. Operations oneDNN has no primitive for (reductions, cross-entropy) always run on Java.
  */
-public final class BackendDispatcher implements AutoCloseable {
+final class BackendDispatcher implements AutoCloseable {
 
     /** AUTO threshold: below this many elements the Java kernel wins (see the README's dispatch table). */
-    public static final long AUTO_JAVA_BELOW_ELEMENTS = 4096;
+    static final long AUTO_JAVA_BELOW_ELEMENTS = 4096;
 
     private final Backend mode;
-    private final JavaSoftmaxBackend javaBackend;
-    private final DnnlSoftmaxBackend onednn;
+    private final SoftmaxBackend javaBackend;
+    /** The native backend (oneDNN), or null when it is unavailable or not wanted. */
+    private final SoftmaxBackend nativeBackend;
+    private final RowKernel kernel;
     private final CrossEntropyComputation crossEntropy;
     private final RowReductions reductions;
     private final LongAdder javaCalls = new LongAdder();
-    private final LongAdder onednnCalls = new LongAdder();
+    private final LongAdder nativeCalls = new LongAdder();
     private final LongAdder declined = new LongAdder();
-    private final Map<String, LongAdder> declinedByReason = new ConcurrentHashMap<>();
+    private final Map<Decline, LongAdder> declinedByReason = new EnumMap<>(Decline.class);
 
     /**
-     * @param onednn the oneDNN backend, or {@code null} when it is unavailable (then only JAVA or AUTO)
+     * @param nativeBackend the oneDNN backend, or {@code null} when it is unavailable (then only JAVA or AUTO)
      */
-    public BackendDispatcher(Backend mode, JavaSoftmaxBackend javaBackend, DnnlSoftmaxBackend onednn) {
-        if (mode == Backend.ONEDNN && onednn == null) {
+    BackendDispatcher(Backend mode, SoftmaxBackend javaBackend, SoftmaxBackend nativeBackend,
+            KernelProvider kernels) {
+        if (mode == Backend.ONEDNN && nativeBackend == null) {
             throw new IllegalArgumentException("backend ONEDNN needs a oneDNN runtime");
         }
         this.mode = mode;
         this.javaBackend = javaBackend;
-        this.onednn = mode == Backend.JAVA ? null : onednn;
-        this.crossEntropy = new CrossEntropyComputation(javaBackend.rowKernel());
-        this.reductions = new RowReductions(javaBackend.rowKernel());
+        this.nativeBackend = mode == Backend.JAVA ? null : nativeBackend;
+        this.kernel = kernels.rowKernel();
+        this.crossEntropy = new CrossEntropyComputation(kernel);
+        this.reductions = new RowReductions(kernel);
+        for (Decline reason : Decline.values()) {
+            declinedByReason.put(reason, new LongAdder());
+        }
     }
 
     /** Compiles the hot paths now rather than during the first real calls; warm-up calls are not counted. */
-    public void warmUp(EdgePolicy policy) {
+    void warmUp(EdgePolicy policy) {
         WarmUp.run(this, policy);
         javaCalls.reset();
-        onednnCalls.reset();
+        nativeCalls.reset();
         declined.reset();
-        declinedByReason.clear();
-        if (onednn != null) {
-            onednn.cache().resetCounters();
+        declinedByReason.values().forEach(LongAdder::reset);
+        if (nativeBackend != null) {
+            nativeBackend.resetCounters();
         }
     }
 
     /** Computes a validated forward call. */
-    public void forward(SoftmaxCall call) {
+    void forward(SoftmaxCall call) {
         if (call.isEmpty()) {
             return;
         }
         if (call.policy() == EdgePolicy.REJECT) {
-            EdgeContract.rejectNonFinite(call, javaBackend.rowKernel());
+            EdgeContract.rejectNonFinite(call.src(), "src", call.rows(), SoftmaxCall.SRC, call.axis(), kernel);
         }
-        if (prefersOnednn(call)) {
-            String reason = onednn.forward(call);
-            if (reason == null) {
-                onednnCalls.increment();
-                return;
-            }
-            declined.increment();
-            declinedByReason.computeIfAbsent(reason, r -> new LongAdder()).increment();
+        if (prefersNative(call.src(), call.dst()) && computedNatively(nativeBackend.forward(call))) {
+            return;
         }
         javaBackend.forward(call);
         javaCalls.increment();
     }
 
-    /** Computes a validated backward call; {@code outputName}/{@code gradientName} name y and dy in errors. */
-    public void backward(BackwardCall call, String outputName, String gradientName) {
+    /** Computes a validated backward call. */
+    void backward(BackwardCall call) {
         if (call.isEmpty()) {
             return;
         }
         if (call.policy() == EdgePolicy.REJECT) {
-            EdgeContract.rejectNonFinite(call, outputName, gradientName);
+            BackwardValidation.rejectNonFinite(call);
         }
-        if (prefersOnednn(call.output(), call.gradient(), call.result())) {
-            String reason = onednn.backward(call);
-            if (reason == null) {
-                onednnCalls.increment();
-                return;
-            }
-            declined.increment();
-            declinedByReason.computeIfAbsent(reason, r -> new LongAdder()).increment();
+        if (prefersNative(call.output(), call.gradient(), call.result())
+                && computedNatively(nativeBackend.backward(call))) {
+            return;
         }
         javaBackend.backward(call);
         javaCalls.increment();
     }
 
-    /** A per-row log-sum-exp or entropy, on the Java kernel (oneDNN has no primitive for either). */
-    public void reduce(RowReductions.Kind kind, TensorView src, TensorView dst, int axis, EdgePolicy policy) {
-        if (policy == EdgePolicy.REJECT) {
-            EdgeContract.rejectNonFinite(src, "src", RowLayout.of(src, src, axis), axis, javaBackend.rowKernel());
+    /** Counts a native backend's answer; false when it declined (then Java computes the call). */
+    private boolean computedNatively(Optional<Decline> declinedFor) {
+        if (declinedFor.isEmpty()) {
+            nativeCalls.increment();
+            return true;
         }
-        reductions.compute(kind, src, dst, axis, policy);
+        declined.increment();
+        declinedByReason.get(declinedFor.get()).increment();
+        return false;
+    }
+
+    /** A per-row log-sum-exp or entropy, on the Java kernel (oneDNN has no primitive for either). */
+    void reduce(ReductionCall call) {
+        if (call.policy() == EdgePolicy.REJECT) {
+            EdgeContract.rejectNonFinite(call.src(), "src", call.rows(), 0, call.axis(), kernel);
+        }
+        reductions.compute(call);
         javaCalls.increment();
     }
 
@@ -122,21 +140,17 @@ public final class BackendDispatcher implements AutoCloseable {
      * Computes a validated cross-entropy on the Java kernel (its loss needs one element per row after the
      * row's log-sum-exp, which oneDNN has no primitive for) and returns the reduced loss.
      */
-    public double crossEntropy(CrossEntropyCall call) {
+    double crossEntropy(CrossEntropyCall call) {
         if (call.policy() == EdgePolicy.REJECT) {
-            EdgeContract.rejectNonFinite(call.scores(), "scores", call.rows(), 1, javaBackend.rowKernel());
+            EdgeContract.rejectNonFinite(call.scores(), "scores", call.rows(), CrossEntropyCall.SCORES, 1, kernel);
         }
         double loss = crossEntropy.compute(call);
         javaCalls.increment();
         return loss;
     }
 
-    private boolean prefersOnednn(SoftmaxCall call) {
-        return prefersOnednn(call.src(), call.dst());
-    }
-
-    private boolean prefersOnednn(TensorView... operands) {
-        if (onednn == null) {
+    private boolean prefersNative(TensorView... operands) {
+        if (nativeBackend == null) {
             return false;
         }
         if (mode == Backend.ONEDNN) {
@@ -153,31 +167,35 @@ public final class BackendDispatcher implements AutoCloseable {
     }
 
     /** One sentence describing the rule, for {@code backend()} and {@code softmax info}. */
-    public String rule() {
+    String rule() {
         return switch (mode) {
             case JAVA -> "every call on the Java kernel";
-            case ONEDNN -> onednn == null ? "oneDNN unavailable" : "every call on oneDNN; cases it declines on Java";
-            case AUTO -> onednn == null ? "every call on the Java kernel (oneDNN unavailable)"
+            case ONEDNN -> nativeBackend == null ? "oneDNN unavailable"
+                    : "every call on oneDNN; cases it declines on Java";
+            case AUTO -> nativeBackend == null ? "every call on the Java kernel (oneDNN unavailable)"
                     : "Java for f32, heap memory and calls under " + AUTO_JAVA_BELOW_ELEMENTS
                             + " elements; oneDNN for bf16/f16 operands; cases oneDNN declines on Java";
         };
     }
 
-    public EngineStatistics statistics() {
+    EngineStatistics statistics() {
         Map<String, Long> reasons = new TreeMap<>();
-        declinedByReason.forEach((reason, count) -> reasons.put(reason, count.sum()));
-        DnnlPrimitiveCache.Statistics cache = onednn == null ? null : onednn.cache().statistics();
-        return new EngineStatistics(javaCalls.sum(), onednnCalls.sum(), declined.sum(), reasons,
-                cache == null ? 0 : cache.size(), cache == null ? 0 : cache.hits(),
-                cache == null ? 0 : cache.misses(), cache == null ? 0 : cache.evictions(),
-                onednn == null ? 0 : onednn.runtime().handles().total(),
-                onednn == null ? Set.of() : onednn.implementations());
+        declinedByReason.forEach((reason, count) -> {
+            long sum = count.sum();
+            if (sum > 0) {
+                reasons.put(reason.label(), sum);
+            }
+        });
+        BackendCounters counters = nativeBackend == null ? BackendCounters.NONE : nativeBackend.counters();
+        return new EngineStatistics(javaCalls.sum(), nativeCalls.sum(), declined.sum(), reasons,
+                counters.cacheSize(), counters.cacheHits(), counters.cacheMisses(), counters.cacheEvictions(),
+                counters.liveNativeHandles(), counters.implementations());
     }
 
     @Override
     public void close() {
-        if (onednn != null) {
-            onednn.close();
+        if (nativeBackend != null) {
+            nativeBackend.close();
         }
         javaBackend.close();
     }

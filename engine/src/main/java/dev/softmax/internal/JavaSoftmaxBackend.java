@@ -1,32 +1,31 @@
 package dev.softmax.internal;
 
-import dev.softmax.DType;
-import dev.softmax.EdgePolicy;
-import dev.softmax.TensorView;
+import dev.softmax.internal.backend.Decline;
+import dev.softmax.internal.backend.SoftmaxBackend;
+import dev.softmax.internal.forward.ForwardComputation;
+import dev.softmax.internal.forward.SoftmaxCall;
+import dev.softmax.internal.grad.BackwardCall;
+import dev.softmax.internal.grad.BackwardComputation;
 import dev.softmax.internal.kernel.KernelProvider;
-import dev.softmax.internal.kernel.RowKernel;
-import java.lang.foreign.MemorySegment;
+import dev.softmax.internal.rows.RowLayout;
+import dev.softmax.internal.rows.RowParallelism;
+import java.util.Optional;
 
 /**
- * The pure-Java backend: never declines. Rows that are contiguous f32 in both tensors go straight to the row
- * kernel on the caller's memory; every other row (16-bit types, strided axes) is gathered into an f32
- * working row, computed there and scattered back with rounding, so one kernel serves every layout.
+ * The pure-Java backend: never declines. It spreads a call's rows over the engine's threads; the computations
+ * themselves live with their operations ({@link ForwardComputation}, {@link BackwardComputation}).
  */
-public final class JavaSoftmaxBackend implements SoftmaxBackend {
+final class JavaSoftmaxBackend implements SoftmaxBackend {
 
-    private final RowKernel kernel;
     private final RowParallelism parallelism;
-
-    private final BackwardComputation backwardComputation;
     /** Created once: a method reference bound at each call would be an allocation per call. */
-    private final RowParallelism.RangeTask<SoftmaxCall> forwardTask = this::computeRows;
+    private final RowParallelism.RangeTask<SoftmaxCall> forwardTask;
     private final RowParallelism.RangeTask<BackwardCall> backwardTask;
 
-    public JavaSoftmaxBackend(KernelProvider provider, RowParallelism parallelism) {
-        this.kernel = provider.rowKernel();
+    JavaSoftmaxBackend(KernelProvider kernels, RowParallelism parallelism) {
         this.parallelism = parallelism;
-        this.backwardComputation = new BackwardComputation(kernel);
-        this.backwardTask = backwardComputation::computeRows;
+        this.forwardTask = new ForwardComputation(kernels.rowKernel())::computeRows;
+        this.backwardTask = new BackwardComputation(kernels.rowKernel())::computeRows;
     }
 
     @Override
@@ -34,81 +33,21 @@ public final class JavaSoftmaxBackend implements SoftmaxBackend {
         return "java";
     }
 
-    public RowKernel rowKernel() {
-        return kernel;
-    }
-
     @Override
-    public String forward(SoftmaxCall call) {
+    public Optional<Decline> forward(SoftmaxCall call) {
         RowLayout rows = call.rows();
         boolean shareable = parallelism.canShare(call.src().segment()) && parallelism.canShare(call.dst().segment());
         parallelism.forEachRange(rows.rowCount(), rows.rowLength(), shareable, call, forwardTask);
-        return null;
+        return Optional.empty();
     }
 
     @Override
-    public String backward(BackwardCall call) {
-        RowLayout rows = call.outputRows();
+    public Optional<Decline> backward(BackwardCall call) {
+        RowLayout rows = call.rows();
         boolean shareable = parallelism.canShare(call.output().segment())
                 && parallelism.canShare(call.gradient().segment()) && parallelism.canShare(call.result().segment());
         parallelism.forEachRange(rows.rowCount(), rows.rowLength(), shareable, call, backwardTask);
-        return null;
-    }
-
-    /** Rows {@code first .. first+count-1} of the call; runs on any worker. */
-    void computeRows(SoftmaxCall call, long first, long count) {
-        RowLayout rows = call.rows();
-        TensorView src = call.src();
-        TensorView dst = call.dst();
-        long n = rows.rowLength();
-        boolean zeroMasked = call.policy() != EdgePolicy.NAN;
-        boolean log = call.operation().isLog();
-        float temperature = call.temperature();
-        boolean direct = src.dtype() == DType.F32 && dst.dtype() == DType.F32 && rows.rowsAreContiguous();
-        boolean dstIsWorkingRow = dst.dtype() == DType.F32 && (rows.dstAxisStride() == 1 || n == 1);
-        if (direct && rows.isUniformBatch()) {
-            // The common case without a cursor object: offsets step by one row stride.
-            long srcStep = 4 * rows.srcRowStride();
-            long dstStep = 4 * rows.dstRowStride();
-            long srcOffset = first * srcStep;
-            long dstOffset = first * dstStep;
-            if (!log && temperature == 1f) {
-                kernel.softmaxRows(src.segment(), srcOffset, srcStep, dst.segment(), dstOffset, dstStep, n, count,
-                        zeroMasked);
-                return;
-            }
-            for (long r = 0; r < count; r++, srcOffset += srcStep, dstOffset += dstStep) {
-                run(log, src.segment(), srcOffset, dst.segment(), dstOffset, n, temperature, zeroMasked);
-            }
-            return;
-        }
-        RowLayout.Cursor cursor = rows.cursor(first);
-        for (long r = 0; r < count; r++, cursor.advance()) {
-            if (direct) {
-                run(log, src.segment(), 4 * cursor.srcOffset(), dst.segment(), 4 * cursor.dstOffset(), n,
-                        temperature, zeroMasked);
-            } else if (dstIsWorkingRow) {
-                // Widen straight into the destination row and finish there: no extra copy.
-                MemorySegment out = dst.segment();
-                long outOffset = 4 * cursor.dstOffset();
-                RowCopy.gather(kernel, src, cursor.srcOffset(), rows.srcAxisStride(), n, out, outOffset);
-                run(log, out, outOffset, out, outOffset, n, temperature, zeroMasked);
-            } else {
-                MemorySegment work = WorkingRow.get(n);
-                RowCopy.gather(kernel, src, cursor.srcOffset(), rows.srcAxisStride(), n, work, 0);
-                run(log, work, 0, work, 0, n, temperature, zeroMasked);
-                RowCopy.scatter(kernel, work, 0, n, dst, cursor.dstOffset(), rows.dstAxisStride());
-            }
-        }
-    }
-
-    private void run(boolean log, MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            float temperature, boolean zeroMasked) {
-        if (log) {
-            kernel.logSoftmax(src, srcOffset, dst, dstOffset, n, temperature, zeroMasked);
-        } else {
-            kernel.softmax(src, srcOffset, dst, dstOffset, n, temperature, zeroMasked);
-        }
+        return Optional.empty();
     }
 
     @Override

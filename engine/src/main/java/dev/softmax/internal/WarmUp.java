@@ -1,5 +1,9 @@
 package dev.softmax.internal;
 
+import dev.softmax.internal.forward.ForwardValidation;
+import dev.softmax.internal.forward.SoftmaxCall;
+import dev.softmax.internal.grad.BackwardValidation;
+import dev.softmax.internal.call.Operation;
 import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
 import dev.softmax.TensorView;
@@ -55,9 +59,10 @@ final class WarmUp {
                         continue; // the long rows need fewer calls to be compiled
                     }
                     for (Operation operation : Operation.values()) {
-                        dispatcher.forward(CallValidator.forward(operation, x[k], y[k], -1, 1f, policy));
-                        dispatcher.backward(CallValidator.backward(operation, y[k], "y", x[k], "dy", dx[k], "dx",
-                                -1, policy), "y", "dy");
+                        dispatcher.forward(ForwardValidation.validate(operation, x[k], y[k], -1,
+                                SoftmaxCall.NO_TEMPERATURE, policy));
+                        dispatcher.backward(BackwardValidation.validate(operation, y[k], "y", x[k], "dy", dx[k], "dx",
+                                -1, policy));
                     }
                 }
             }

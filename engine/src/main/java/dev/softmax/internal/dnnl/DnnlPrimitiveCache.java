@@ -1,5 +1,6 @@
 package dev.softmax.internal.dnnl;
 
+import dev.softmax.internal.backend.Decline;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -16,16 +17,16 @@ import java.util.function.Supplier;
 public final class DnnlPrimitiveCache implements AutoCloseable {
 
     /** What a lookup found: a primitive the caller now holds (and must release), or a refusal. */
-    record Lookup(CachedPrimitive primitive, String declined) {
+    record Lookup(CachedPrimitive primitive, Decline declined) {
     }
 
     /** The outcome of trying to build a primitive. */
-    record Creation(CachedPrimitive primitive, String declined) {
+    record Creation(CachedPrimitive primitive, Decline declined) {
         static Creation of(CachedPrimitive primitive) {
             return new Creation(primitive, null);
         }
 
-        static Creation declined(String reason) {
+        static Creation declined(Decline reason) {
             return new Creation(null, reason);
         }
     }

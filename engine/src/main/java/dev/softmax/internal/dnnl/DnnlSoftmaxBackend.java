@@ -6,13 +6,14 @@ import dev.softmax.DType;
 import dev.softmax.SoftmaxNativeException;
 import dev.softmax.TensorView;
 import dev.softmax.bindings.dnnl.dnnl_exec_arg_t;
-import dev.softmax.internal.BackwardCall;
-import dev.softmax.internal.EdgeContract;
-import dev.softmax.internal.Operation;
-import dev.softmax.internal.RowLayout;
-import dev.softmax.internal.RowParallelism;
-import dev.softmax.internal.SoftmaxBackend;
-import dev.softmax.internal.SoftmaxCall;
+import dev.softmax.internal.grad.BackwardCall;
+import dev.softmax.internal.backend.BackendCounters;
+import dev.softmax.internal.backend.Decline;
+import dev.softmax.internal.call.Operation;
+import dev.softmax.internal.rows.RowLayout;
+import dev.softmax.internal.rows.RowParallelism;
+import dev.softmax.internal.backend.SoftmaxBackend;
+import dev.softmax.internal.forward.SoftmaxCall;
 import dev.softmax.internal.kernel.RowKernel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -20,6 +21,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * each call rebinds the caller's segments as data pointers (zero-copy), so any native segment works: arena
  * memory, mapped files, buffers owned by another runtime.
  *
- * <p>oneDNN does not follow the edge contract on its own (see {@link EdgeContract}), so rows are classified
+ * <p>oneDNN does not follow the edge contract on its own (see {@link DnnlEdgeRepair}), so rows are classified
  * before it runs and repaired after. The work is cut into blocks of rows of about {@value #BLOCK_BYTES} bytes,
  * each classified and then handed to oneDNN while it is still in the core's cache. Blocks are spread over the
  * engine's threads, each executing a single-threaded primitive: measured on 2 vCPUs, this gave 1.6-1.8x with 2
@@ -42,15 +44,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class DnnlSoftmaxBackend implements SoftmaxBackend {
 
-    public static final String DECLINED_HEAP = "heap memory (oneDNN needs native memory)";
-    public static final String DECLINED_MISALIGNED = "address not aligned to the element size";
-    public static final String DECLINED_UNIMPLEMENTED = "no oneDNN implementation (dnnl_unimplemented)";
-    public static final String DECLINED_LAYOUT = "layout rejected by oneDNN (dnnl_invalid_arguments)";
-    public static final String DECLINED_REFERENCE =
-            "only oneDNN's reference implementation (ref:any) offered: slower and less accurate than Java";
-    public static final String DECLINED_STRIDED_ROWS =
-            "rows not contiguous at one stride (oneDNN offers only its reference implementation)";
-
     /** Bytes of the largest operand per block: well inside a core's L2, large enough to amortise a call. */
     static final long BLOCK_BYTES = 256 * 1024;
 
@@ -61,10 +54,18 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
      */
     static final long RENORMALISE_FROM = 8192;
 
-    private static final int KIND_SOFTMAX = 1;
-    private static final int KIND_LOG_SOFTMAX = 2;
-    private static final int KIND_SOFTMAX_BACKWARD = 3;
-    private static final int KIND_LOG_SOFTMAX_BACKWARD = 4;
+    /** Which oneDNN primitive a block runs. */
+    enum PrimitiveKind {
+        SOFTMAX, LOG_SOFTMAX, SOFTMAX_BACKWARD, LOG_SOFTMAX_BACKWARD;
+
+        boolean isLog() {
+            return this == LOG_SOFTMAX || this == LOG_SOFTMAX_BACKWARD;
+        }
+
+        boolean isForward() {
+            return this == SOFTMAX || this == LOG_SOFTMAX;
+        }
+    }
 
     private final DnnlRuntime runtime;
     private final DnnlPrimitiveCache cache;
@@ -92,13 +93,17 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         return runtime;
     }
 
-    public DnnlPrimitiveCache cache() {
-        return cache;
+    /** The primitive cache, its live native handles, and oneDNN's names of the implementations chosen so far. */
+    @Override
+    public BackendCounters counters() {
+        DnnlPrimitiveCache.Statistics statistics = cache.statistics();
+        return new BackendCounters(statistics.size(), statistics.hits(), statistics.misses(), statistics.evictions(),
+                runtime.handles().total(), Set.copyOf(implementations));
     }
 
-    /** oneDNN's names of the implementations chosen so far, e.g. "jit:avx512_core". */
-    public Set<String> implementations() {
-        return Set.copyOf(implementations);
+    @Override
+    public void resetCounters() {
+        cache.resetCounters();
     }
 
     /** What a kind of call does around each block: classify before, repair after. */
@@ -109,78 +114,75 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
     }
 
     @Override
-    public String forward(SoftmaxCall call) {
+    public Optional<Decline> forward(SoftmaxCall call) {
         RowLayout rows = call.rows();
-        String declined = declineCheaply(rows, call.src(), call.dst());
+        Decline declined = declineCheaply(rows, call.src(), call.dst());
         if (declined != null) {
-            return declined;
+            return Optional.of(declined);
         }
-        int kind = call.operation().isLog() ? KIND_LOG_SOFTMAX : KIND_SOFTMAX;
+        PrimitiveKind kind = call.operation().isLog() ? PrimitiveKind.LOG_SOFTMAX : PrimitiveKind.SOFTMAX;
         BlockOperand[] operands = {
-            new BlockOperand(call.src(), rows.srcRowStride(), DNNL_ARG_SRC()),
-            new BlockOperand(call.dst(), rows.dstRowStride(), DNNL_ARG_DST())};
+            new BlockOperand(call.src(), rows.rowStride(SoftmaxCall.SRC), DNNL_ARG_SRC()),
+            new BlockOperand(call.dst(), rows.rowStride(SoftmaxCall.DST), DNNL_ARG_DST())};
         boolean renormalise = !call.operation().isLog() && call.dst().dtype() == DType.F32
                 && rows.rowLength() >= RENORMALISE_FROM;
         BlockContract contract = new BlockContract() {
             @Override
             public Object before(long first, long count) {
-                return EdgeContract.classify(call, classifier, first, count);
+                return DnnlEdgeRepair.classify(call, classifier, first, count);
             }
 
             @Override
             public void after(long first, long count, Object classification) {
-                EdgeContract.RowsToRepair repairs = (EdgeContract.RowsToRepair) classification;
-                EdgeContract.repair(call, repairs);
+                DnnlEdgeRepair.RowsToRepair repairs = (DnnlEdgeRepair.RowsToRepair) classification;
+                DnnlEdgeRepair.repair(call, repairs);
                 if (renormalise) {
                     renormalise(call, first, count, repairs);
                 }
             }
         };
-        return inBlocks(kind, call.hasTemperature() ? call.temperature() : Float.NaN, rows.rowCount(),
-                rows.rowLength(), operands, contract);
+        return inBlocks(kind, call.temperature(), rows.rowCount(), rows.rowLength(), operands, contract);
     }
 
     @Override
-    public String backward(BackwardCall call) {
-        RowLayout rows = call.outputRows();
-        RowLayout gradientRows = call.gradientRows();
-        String declined = declineCheaply(rows, call.output(), call.result());
-        if (declined == null) {
-            declined = declineCheaply(gradientRows, call.gradient());
-        }
+    public Optional<Decline> backward(BackwardCall call) {
+        RowLayout rows = call.rows();
+        Decline declined = declineCheaply(rows, call.output(), call.gradient(), call.result());
         if (declined != null) {
-            return declined;
+            return Optional.of(declined);
         }
-        int kind = call.operation().isLog() ? KIND_LOG_SOFTMAX_BACKWARD : KIND_SOFTMAX_BACKWARD;
+        PrimitiveKind kind = call.operation().isLog() ? PrimitiveKind.LOG_SOFTMAX_BACKWARD
+                : PrimitiveKind.SOFTMAX_BACKWARD;
         BlockOperand[] operands = {
-            new BlockOperand(call.output(), rows.srcRowStride(), DNNL_ARG_DST()),
-            new BlockOperand(call.gradient(), gradientRows.dstRowStride(), DNNL_ARG_DIFF_DST()),
-            new BlockOperand(call.result(), rows.dstRowStride(), DNNL_ARG_DIFF_SRC())};
+            new BlockOperand(call.output(), rows.rowStride(BackwardCall.Y), DNNL_ARG_DST()),
+            new BlockOperand(call.gradient(), rows.rowStride(BackwardCall.DY), DNNL_ARG_DIFF_DST()),
+            new BlockOperand(call.result(), rows.rowStride(BackwardCall.DX), DNNL_ARG_DIFF_SRC())};
         BlockContract contract = new BlockContract() {
             @Override
             public Object before(long first, long count) {
-                return EdgeContract.classifyBackward(call, classifier, first, count);
+                return DnnlEdgeRepair.classifyBackward(call, classifier, first, count);
             }
 
             @Override
             public void after(long first, long count, Object classification) {
-                EdgeContract.repair(call, (EdgeContract.RowsToRepair) classification);
+                DnnlEdgeRepair.repair(call, (DnnlEdgeRepair.RowsToRepair) classification);
             }
         };
-        return inBlocks(kind, Float.NaN, rows.rowCount(), rows.rowLength(), operands, contract);
+        return inBlocks(kind, SoftmaxCall.NO_TEMPERATURE, rows.rowCount(), rows.rowLength(), operands, contract);
     }
 
-    private static String declineCheaply(RowLayout rows, TensorView... views) {
+    /** Why oneDNN cannot take these operands, judged without building anything; null when it may. */
+    private static Decline declineCheaply(RowLayout rows, TensorView... views) {
         for (TensorView view : views) {
             if (!view.segment().isNative()) {
-                return DECLINED_HEAP;
+                return Decline.HEAP_MEMORY;
             }
             if (view.segment().address() % view.dtype().byteSize() != 0) {
-                return DECLINED_MISALIGNED;
+                return Decline.MISALIGNED;
             }
         }
         if (!rows.isUniformBatch() || !rows.rowsAreContiguous()) {
-            return DECLINED_STRIDED_ROWS;
+            return Decline.STRIDED_ROWS;
         }
         return null;
     }
@@ -189,9 +191,10 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
      * Runs a batch of rows block by block. The first block's primitive is built before anything is written, so
      * a refusal leaves the destination untouched.
      *
-     * @param temperature the divisor of the logits, or NaN for none
+     * @param temperature the divisor of the logits ({@link SoftmaxCall#NO_TEMPERATURE} for none)
+     * @return empty when computed, else why the first block's primitive was refused
      */
-    private String inBlocks(int kind, float temperature, long rowCount, long n, BlockOperand[] operands,
+    private Optional<Decline> inBlocks(PrimitiveKind kind, float temperature, long rowCount, long n, BlockOperand[] operands,
             BlockContract contract) {
         long widest = 1;
         for (BlockOperand operand : operands) {
@@ -203,7 +206,7 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         // range, at most one block per worker, is looked up on its own.
         DnnlPrimitiveCache.Lookup full = blockPrimitive(kind, temperature, blockRows, n, operands);
         if (full.declined() != null) {
-            return full.declined();
+            return Optional.of(full.declined());
         }
         try {
             boolean shareable = true;
@@ -228,17 +231,17 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         } finally {
             full.primitive().release();
         }
-        return null;
+        return Optional.empty();
     }
 
-    private void executeTail(int kind, float temperature, long blockRows, long size, long n, BlockOperand[] operands,
+    private void executeTail(PrimitiveKind kind, float temperature, long blockRows, long size, long n, BlockOperand[] operands,
             long start) {
         DnnlPrimitiveCache.Lookup lookup = blockPrimitive(kind, temperature, size, n, operands);
         if (lookup.declined() != null) {
             // The full block's shape was accepted, so a refused tail shape is a oneDNN limitation we cannot route
             // back to Java without breaking "nothing written"; it has never been seen.
             throw new IllegalStateException("oneDNN accepted " + blockRows + "-row blocks but refused a "
-                    + size + "-row block: " + lookup.declined());
+                    + size + "-row block: " + lookup.declined().label());
         }
         try {
             execute(lookup.primitive(), operands, start, temperature);
@@ -248,10 +251,10 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
     }
 
     /** A block primitive runs single-threaded; the calling thread's OpenMP setting must say so when it is built. */
-    private DnnlPrimitiveCache.Lookup blockPrimitive(int kind, float temperature, long blockRows, long n,
+    private DnnlPrimitiveCache.Lookup blockPrimitive(PrimitiveKind kind, float temperature, long blockRows, long n,
             BlockOperand[] operands) {
         runtime.limitThreads(1);
-        boolean scaled = !Float.isNaN(temperature);
+        boolean scaled = temperature != SoftmaxCall.NO_TEMPERATURE;
         // The key comes from scalars; the block views oneDNN is described with are built only on a miss.
         PrimitiveKey key = PrimitiveKey.ofBlocks(kind, scaled, blockRows, n, operands);
         return cache.acquire(key, () -> create(kind, blockViews(operands, blockRows, n), operands, scaled));
@@ -295,7 +298,7 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
                     DnnlStatus.check(status, "dnnl_memory_set_data_handle", "operand " + i);
                 }
             }
-            if (!Float.isNaN(temperature)) {
+            if (temperature != SoftmaxCall.NO_TEMPERATURE) {
                 binding.scale.set(ValueLayout.JAVA_FLOAT, 0, 1f / temperature);
             }
             int argCount = (int) (binding.args.byteSize() / dnnl_exec_arg_t.sizeof());
@@ -324,7 +327,7 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
      * Divides each row of the block by its sum, computed in double while the block is still in cache. Rows the
      * edge contract just overwrote (0, NaN) are left alone.
      */
-    private void renormalise(SoftmaxCall call, long first, long count, EdgeContract.RowsToRepair repairs) {
+    private void renormalise(SoftmaxCall call, long first, long count, DnnlEdgeRepair.RowsToRepair repairs) {
         RowLayout rows = call.rows();
         MemorySegment dst = call.dst().segment();
         long n = rows.rowLength();
@@ -332,7 +335,7 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
             if (!repairs.isEmpty() && repairs.contains(row)) {
                 continue;
             }
-            long offset = 4 * row * rows.dstRowStride();
+            long offset = 4 * row * rows.rowStride(SoftmaxCall.DST);
             double sum = classifier.sum(dst, offset, n);
             if (Math.abs(sum - 1) > 1e-7) {
                 classifier.scale(dst, offset, n, (float) (1 / sum));
@@ -341,7 +344,7 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
     }
 
     /** Builds the primitive for block views (forward: src, dst; backward: y, dy, dx). */
-    private DnnlPrimitiveCache.Creation create(int kind, TensorView[] views, BlockOperand[] operands, boolean scaled) {
+    private DnnlPrimitiveCache.Creation create(PrimitiveKind kind, TensorView[] views, BlockOperand[] operands, boolean scaled) {
         MemorySegment[] descs = new MemorySegment[views.length];
         java.util.Arrays.fill(descs, MemorySegment.NULL);
         MemorySegment attr = MemorySegment.NULL;
@@ -356,7 +359,7 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
                 }
             } catch (SoftmaxNativeException e) {
                 if (e.statusCode() == dnnl_invalid_arguments()) {
-                    return DnnlPrimitiveCache.Creation.declined(DECLINED_LAYOUT);
+                    return DnnlPrimitiveCache.Creation.declined(Decline.LAYOUT_REJECTED);
                 }
                 throw e;
             }
@@ -367,12 +370,11 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
                 DnnlStatus.check(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_SRC(), 0),
                         "dnnl_primitive_attr_set_scales_mask", "temperature as a source scale");
             }
-            boolean log = kind == KIND_LOG_SOFTMAX || kind == KIND_LOG_SOFTMAX_BACKWARD;
-            int algorithm = log ? dnnl_softmax_log() : dnnl_softmax_accurate();
+            int algorithm = kind.isLog() ? dnnl_softmax_log() : dnnl_softmax_accurate();
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
                 int status;
-                if (kind == KIND_SOFTMAX || kind == KIND_LOG_SOFTMAX) {
+                if (kind.isForward()) {
                     status = dnnl_softmax_forward_primitive_desc_create(out, runtime.engine(), dnnl_forward_inference(),
                             algorithm, descs[0], descs[1], 1, attr);
                 } else {
@@ -386,7 +388,7 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
                                 descs[1], descs[0], 1, hint, attr);
                     }
                 }
-                String declined = declineReason(status);
+                Decline declined = declineReason(status);
                 if (declined != null) {
                     return DnnlPrimitiveCache.Creation.declined(declined);
                 }
@@ -394,7 +396,7 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
                 primitiveDesc = out.get(ValueLayout.ADDRESS, 0);
                 runtime.adoptPrimitiveDesc();
                 if (CachedPrimitive.queryImplementation(primitiveDesc).startsWith("ref")) {
-                    return DnnlPrimitiveCache.Creation.declined(DECLINED_REFERENCE);
+                    return DnnlPrimitiveCache.Creation.declined(Decline.REFERENCE_ONLY);
                 }
             }
             scaleDesc = scaled ? runtime.scalarDesc() : MemorySegment.NULL;
@@ -425,12 +427,13 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         }
     }
 
-    private static String declineReason(int status) {
+    /** The decline a oneDNN status means, or null when the status is not a refusal. */
+    private static Decline declineReason(int status) {
         if (DnnlStatus.isUnimplemented(status)) {
-            return DECLINED_UNIMPLEMENTED;
+            return Decline.UNIMPLEMENTED;
         }
         if (status == dnnl_invalid_arguments()) {
-            return DECLINED_LAYOUT;
+            return Decline.LAYOUT_REJECTED;
         }
         return null;
     }

@@ -22,10 +22,10 @@ final class PrimitiveKey {
      * stride, softmax along axis 1, one OpenMP thread (blocks run single-threaded). Built from scalars so that a
      * lookup that hits allocates only the key.
      */
-    static PrimitiveKey ofBlocks(int kind, boolean scaled, long rows, long n, BlockOperand... operands) {
+    static PrimitiveKey ofBlocks(DnnlSoftmaxBackend.PrimitiveKind kind, boolean scaled, long rows, long n, BlockOperand... operands) {
         long[] encoded = new long[5 + operands.length * 5];
         int at = 0;
-        encoded[at++] = kind;
+        encoded[at++] = kind.ordinal();
         encoded[at++] = 1; // threads
         encoded[at++] = 1; // axis
         encoded[at++] = scaled ? 1 : 0;

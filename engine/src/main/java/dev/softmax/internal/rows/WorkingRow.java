@@ -1,4 +1,4 @@
-package dev.softmax.internal;
+package dev.softmax.internal.rows;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
  * in this role, and wrapping an array in a fresh segment on every call allocated. The memory belongs to an
  * automatic arena, so it is freed with the thread.
  */
-final class WorkingRow {
+public final class WorkingRow {
 
     private static final ThreadLocal<MemorySegment[]> ROWS = ThreadLocal.withInitial(() -> new MemorySegment[2]);
 
@@ -19,12 +19,12 @@ final class WorkingRow {
     }
 
     /** A segment of at least {@code n} floats, private to the calling thread. */
-    static MemorySegment get(long n) {
+    public static MemorySegment get(long n) {
         return get(0, n);
     }
 
     /** A second such segment, distinct from {@link #get}, for calls that need an input and an output row. */
-    static MemorySegment second(long n) {
+    public static MemorySegment second(long n) {
         return get(1, n);
     }
 

@@ -1,4 +1,4 @@
-package dev.softmax.internal;
+package dev.softmax.internal.rows;
 
 import dev.softmax.DType;
 import dev.softmax.TensorView;
@@ -10,7 +10,7 @@ import java.lang.foreign.ValueLayout;
  * Moves one row between a tensor of any type and layout and a contiguous f32 row. Contiguous bf16 goes through
  * the kernel's vector conversion; contiguous f16 through a tight loop over the intrinsified conversions.
  */
-final class RowCopy {
+public final class RowCopy {
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
@@ -19,7 +19,7 @@ final class RowCopy {
     }
 
     /** Widens {@code n} elements of {@code from}, starting at element {@code offset}, stepping {@code stride}. */
-    static void gather(RowKernel kernel, TensorView from, long offset, long stride, long n, MemorySegment to,
+    public static void gather(RowKernel kernel, TensorView from, long offset, long stride, long n, MemorySegment to,
             long toByteOffset) {
         MemorySegment segment = from.segment();
         DType type = from.dtype();
@@ -44,12 +44,12 @@ final class RowCopy {
             }
         }
         for (long i = 0; i < n; i++) {
-            to.set(F32, toByteOffset + 4 * i, ElementAccess.get(segment, type, offset + i * stride));
+            to.set(F32, toByteOffset + 4 * i, type.getFloat(segment, offset + i * stride));
         }
     }
 
     /** Rounds {@code n} f32 values into {@code to}'s type, starting at element {@code offset}, stepping {@code stride}. */
-    static void scatter(RowKernel kernel, MemorySegment from, long fromByteOffset, long n, TensorView to, long offset,
+    public static void scatter(RowKernel kernel, MemorySegment from, long fromByteOffset, long n, TensorView to, long offset,
             long stride) {
         MemorySegment segment = to.segment();
         DType type = to.dtype();
@@ -74,7 +74,7 @@ final class RowCopy {
             }
         }
         for (long i = 0; i < n; i++) {
-            ElementAccess.set(segment, type, offset + i * stride, from.get(F32, fromByteOffset + 4 * i));
+            type.setFloat(segment, offset + i * stride, from.get(F32, fromByteOffset + 4 * i));
         }
     }
 }

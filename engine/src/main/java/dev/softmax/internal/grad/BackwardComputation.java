@@ -1,5 +1,8 @@
-package dev.softmax.internal;
+package dev.softmax.internal.grad;
 
+import dev.softmax.internal.rows.RowCopy;
+import dev.softmax.internal.rows.RowLayout;
+import dev.softmax.internal.rows.WorkingRow;
 import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
 import dev.softmax.TensorView;
@@ -17,7 +20,7 @@ import java.lang.foreign.ValueLayout;
  * -inf) gives a zero gradient under ZERO and REJECT and NaN under NAN; otherwise a NaN or infinity in the row of
  * y or dy (a -inf log-probability is allowed) makes the whole row NaN.
  */
-final class BackwardComputation {
+public final class BackwardComputation {
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
@@ -33,38 +36,37 @@ final class BackwardComputation {
      */
     static final long PIPELINE_MAX_ROW = 1 << 16;
 
-    BackwardComputation(RowKernel kernel) {
+    public BackwardComputation(RowKernel kernel) {
         this.kernel = kernel;
     }
 
     /** Rows {@code first .. first+count-1}. */
-    void computeRows(BackwardCall call, long first, long count) {
-        RowLayout rows = call.outputRows();
-        RowLayout gradientRows = call.gradientRows();
+    public void computeRows(BackwardCall call, long first, long count) {
+        RowLayout rows = call.rows();
         TensorView y = call.output();
         TensorView g = call.gradient();
         TensorView dx = call.result();
         long n = rows.rowLength();
         boolean direct = y.dtype() == DType.F32 && g.dtype() == DType.F32 && dx.dtype() == DType.F32
-                && rows.rowsAreContiguous() && (gradientRows.dstAxisStride() == 1 || n == 1);
-        if (direct && !call.operation().isLog() && rows.isUniformBatch() && gradientRows.isUniformBatch()
-                && n <= PIPELINE_MAX_ROW) {
+                && rows.rowsAreContiguous();
+        if (direct && !call.operation().isLog() && rows.isUniformBatch() && n <= PIPELINE_MAX_ROW) {
             pipelinedSoftmax(call, first, count);
             return;
         }
         RowLayout.Cursor cursor = rows.cursor(first);
-        RowLayout.Cursor gradientCursor = gradientRows.cursor(first);
-        for (long r = 0; r < count; r++, cursor.advance(), gradientCursor.advance()) {
+        for (long r = 0; r < count; r++, cursor.advance()) {
+            long yAt = cursor.offset(BackwardCall.Y);
+            long gAt = cursor.offset(BackwardCall.DY);
+            long dxAt = cursor.offset(BackwardCall.DX);
             if (direct) {
-                row(call, y.segment(), 4 * cursor.srcOffset(), g.segment(), 4 * gradientCursor.dstOffset(),
-                        dx.segment(), 4 * cursor.dstOffset(), n);
+                row(call, y.segment(), 4 * yAt, g.segment(), 4 * gAt, dx.segment(), 4 * dxAt, n);
             } else {
                 MemorySegment yRow = WorkingRow.get(n);
                 MemorySegment gRow = WorkingRow.second(n);
-                RowCopy.gather(kernel, y, cursor.srcOffset(), rows.srcAxisStride(), n, yRow, 0);
-                RowCopy.gather(kernel, g, gradientCursor.dstOffset(), gradientRows.dstAxisStride(), n, gRow, 0);
+                RowCopy.gather(kernel, y, yAt, rows.axisStride(BackwardCall.Y), n, yRow, 0);
+                RowCopy.gather(kernel, g, gAt, rows.axisStride(BackwardCall.DY), n, gRow, 0);
                 row(call, yRow, 0, gRow, 0, gRow, 0, n);
-                RowCopy.scatter(kernel, gRow, 0, n, dx, cursor.dstOffset(), rows.dstAxisStride());
+                RowCopy.scatter(kernel, gRow, 0, n, dx, dxAt, rows.axisStride(BackwardCall.DX));
             }
         }
     }
@@ -117,15 +119,14 @@ final class BackwardComputation {
      * dot (an all-zero gradient) stays in the pipeline.
      */
     private void pipelinedSoftmax(BackwardCall call, long first, long count) {
-        RowLayout rows = call.outputRows();
-        RowLayout gradientRows = call.gradientRows();
+        RowLayout rows = call.rows();
         MemorySegment y = call.output().segment();
         MemorySegment g = call.gradient().segment();
         MemorySegment dx = call.result().segment();
         long n = rows.rowLength();
-        long yStep = 4 * rows.srcRowStride();
-        long gStep = 4 * gradientRows.dstRowStride();
-        long dxStep = 4 * rows.dstRowStride();
+        long yStep = 4 * rows.rowStride(BackwardCall.Y);
+        long gStep = 4 * rows.rowStride(BackwardCall.DY);
+        long dxStep = 4 * rows.rowStride(BackwardCall.DX);
         long yAt = first * yStep;
         long gAt = first * gStep;
         long dxAt = first * dxStep;

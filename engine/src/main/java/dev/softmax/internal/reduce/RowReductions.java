@@ -1,5 +1,8 @@
-package dev.softmax.internal;
+package dev.softmax.internal.reduce;
 
+import dev.softmax.internal.rows.RowCopy;
+import dev.softmax.internal.rows.RowLayout;
+import dev.softmax.internal.rows.WorkingRow;
 import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
 import dev.softmax.TensorView;
@@ -28,21 +31,25 @@ public final class RowReductions {
     }
 
     /** {@code dst[r]} for every row r of {@code src} along {@code axis}; dst is in row order (see validation). */
-    public void compute(Kind kind, TensorView src, TensorView dst, int axis, EdgePolicy policy) {
-        RowLayout rows = RowLayout.of(src, src, axis);
+    public void compute(ReductionCall call) {
+        Kind kind = call.kind();
+        TensorView src = call.src();
+        TensorView dst = call.dst();
+        EdgePolicy policy = call.policy();
+        RowLayout rows = call.rows();
         long n = rows.rowLength();
-        boolean direct = src.dtype() == DType.F32 && (rows.srcAxisStride() == 1 || n == 1);
+        boolean direct = src.dtype() == DType.F32 && (rows.axisStride(0) == 1 || n == 1);
         RowLayout.Cursor cursor = rows.cursor(0);
         for (long r = 0; r < rows.rowCount(); r++, cursor.advance()) {
             MemorySegment row = src.segment();
-            long offset = 4 * cursor.srcOffset();
+            long offset = 4 * cursor.offset(0);
             if (!direct) {
                 row = WorkingRow.get(n);
                 offset = 0;
-                RowCopy.gather(kernel, src, cursor.srcOffset(), rows.srcAxisStride(), n, row, 0);
+                RowCopy.gather(kernel, src, cursor.offset(0), rows.axisStride(0), n, row, 0);
             }
             float value = n == 0 ? emptyRow(kind) : reduce(kind, row, offset, n, policy);
-            ElementAccess.set(dst.segment(), dst.dtype(), CrossEntropyCall.targetOffset(dst, r), value);
+            dst.dtype().setFloat(dst.segment(), RowLayout.rowMajorOffset(dst, r), value);
         }
     }
 

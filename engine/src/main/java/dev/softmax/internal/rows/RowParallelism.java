@@ -1,4 +1,4 @@
-package dev.softmax.internal;
+package dev.softmax.internal.rows;
 
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,7 +33,7 @@ public final class RowParallelism implements AutoCloseable {
 
     private final int threads;
     private final Worker[] workers;
-    private final Thread sampleWorker;
+    private final Thread accessProbe;
     private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicInteger pending = new AtomicInteger();
     private volatile Thread waiting;
@@ -47,8 +47,9 @@ public final class RowParallelism implements AutoCloseable {
             workers[i] = new Worker("softmax-worker-" + (i + 1));
             workers[i].thread.start();
         }
-        // A thread object that is not the caller: confined segments report themselves inaccessible to it.
-        this.sampleWorker = workers.length > 0 ? workers[0].thread : null;
+        // Any thread that is not the caller answers "may other threads touch this segment?": a confined segment
+        // reports itself inaccessible to it.
+        this.accessProbe = workers.length > 0 ? workers[0].thread : null;
     }
 
     public int threads() {
@@ -57,7 +58,7 @@ public final class RowParallelism implements AutoCloseable {
 
     /** False when other threads may not touch the segment (it is confined to the caller). */
     public boolean canShare(MemorySegment segment) {
-        return sampleWorker != null && segment.isAccessibleBy(sampleWorker);
+        return accessProbe != null && segment.isAccessibleBy(accessProbe);
     }
 
     /** Runs {@code task} over all rows, in parallel when it pays, the memory may be shared and workers are free. */

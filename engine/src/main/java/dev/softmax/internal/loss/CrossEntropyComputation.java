@@ -1,5 +1,8 @@
-package dev.softmax.internal;
+package dev.softmax.internal.loss;
 
+import dev.softmax.internal.rows.RowCopy;
+import dev.softmax.internal.rows.RowLayout;
+import dev.softmax.internal.rows.WorkingRow;
 import dev.softmax.CrossEntropyLoss;
 import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
@@ -34,7 +37,7 @@ public final class CrossEntropyComputation {
         TensorView scores = call.scores();
         long n = rows.rowLength();
         double meanDivisor = call.loss().reduction() == CrossEntropyLoss.Reduction.MEAN ? call.weightTotal() : 1.0;
-        boolean direct = scores.dtype() == DType.F32 && (rows.srcAxisStride() == 1 || n == 1);
+        boolean direct = scores.dtype() == DType.F32 && (rows.axisStride(CrossEntropyCall.SCORES) == 1 || n == 1);
         double total = 0;
         RowLayout.Cursor cursor = rows.cursor(0);
         for (long r = 0; r < rows.rowCount(); r++, cursor.advance()) {
@@ -42,11 +45,11 @@ public final class CrossEntropyComputation {
             long rowOffset;
             if (direct) {
                 row = scores.segment();
-                rowOffset = 4 * cursor.srcOffset();
+                rowOffset = 4 * cursor.offset(CrossEntropyCall.SCORES);
             } else {
                 row = WorkingRow.get(n);
                 rowOffset = 0;
-                RowCopy.gather(kernel, scores, cursor.srcOffset(), rows.srcAxisStride(), n, row, 0);
+                RowCopy.gather(kernel, scores, cursor.offset(CrossEntropyCall.SCORES), rows.axisStride(CrossEntropyCall.SCORES), n, row, 0);
             }
             long label = call.label(r);
             boolean ignored = call.ignored(label);
@@ -78,7 +81,7 @@ public final class CrossEntropyComputation {
             total += loss;
             if (call.lossOut() != null) {
                 TensorView out = call.lossOut();
-                ElementAccess.set(out.segment(), out.dtype(), CrossEntropyCall.targetOffset(out, r), (float) loss);
+                out.dtype().setFloat(out.segment(), RowLayout.rowMajorOffset(out, r), (float) loss);
             }
             if (call.logProbOut() != null) {
                 writeLogProbabilities(call.logProbOut(), r, row, rowOffset, n, state, (float) logSumExp);

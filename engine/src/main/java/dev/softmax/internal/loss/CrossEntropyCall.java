@@ -1,5 +1,6 @@
-package dev.softmax.internal;
+package dev.softmax.internal.loss;
 
+import dev.softmax.internal.rows.RowLayout;
 import dev.softmax.CrossEntropyLoss;
 import dev.softmax.EdgePolicy;
 import dev.softmax.TensorView;
@@ -16,13 +17,16 @@ import dev.softmax.TensorView;
 public record CrossEntropyCall(TensorView scores, TensorView labels, CrossEntropyLoss loss, TensorView lossOut,
         TensorView logProbOut, TensorView gradientOut, EdgePolicy policy, RowLayout rows, double weightTotal) {
 
+    /** The one operand of {@link #rows()}: scores along the class axis. */
+    public static final int SCORES = 0;
+
     public long classes() {
         return scores.dim(1);
     }
 
     /** The label of target {@code row}. */
     public long label(long row) {
-        return ElementAccess.getLong(labels.segment(), labels.dtype(), targetOffset(labels, row));
+        return labels.dtype().getLong(labels.segment(), RowLayout.rowMajorOffset(labels, row));
     }
 
     /** Whether target {@code row} is ignored. */
@@ -34,18 +38,6 @@ public record CrossEntropyCall(TensorView scores, TensorView labels, CrossEntrop
     public double weight(long label) {
         TensorView weights = loss.weights();
         return weights == null ? 1.0
-                : ElementAccess.get(weights.segment(), weights.dtype(), label * weights.stride(0));
-    }
-
-    /** Element offset of target {@code row} in a view of shape {@code [N, d1, ..., dk]}. */
-    static long targetOffset(TensorView targets, long row) {
-        long rest = row;
-        long offset = 0;
-        for (int d = targets.rank() - 1; d >= 0; d--) {
-            long size = targets.dim(d);
-            offset += (rest % size) * targets.stride(d);
-            rest /= size;
-        }
-        return offset;
+                : weights.dtype().getFloat(weights.segment(), label * weights.stride(0));
     }
 }

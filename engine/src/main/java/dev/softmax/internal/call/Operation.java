@@ -1,4 +1,4 @@
-package dev.softmax.internal;
+package dev.softmax.internal.call;
 
 /** The forward operations; the backward ones have their own operand sets. */
 public enum Operation {

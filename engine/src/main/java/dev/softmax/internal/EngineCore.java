@@ -1,0 +1,201 @@
+package dev.softmax.internal;
+
+import dev.softmax.Backend;
+import dev.softmax.BackendInfo;
+import dev.softmax.CrossEntropyLoss;
+import dev.softmax.EngineOptions;
+import dev.softmax.EngineStatistics;
+import dev.softmax.SoftmaxNativeException;
+import dev.softmax.TensorView;
+import dev.softmax.internal.backend.SoftmaxBackend;
+import dev.softmax.internal.call.Operation;
+import dev.softmax.internal.dnnl.DnnlRuntime;
+import dev.softmax.internal.dnnl.DnnlSoftmaxBackend;
+import dev.softmax.internal.forward.ForwardValidation;
+import dev.softmax.internal.forward.SoftmaxCall;
+import dev.softmax.internal.grad.BackwardCall;
+import dev.softmax.internal.grad.BackwardValidation;
+import dev.softmax.internal.grad.Jacobian;
+import dev.softmax.internal.kernel.KernelProvider;
+import dev.softmax.internal.loss.CrossEntropyValidation;
+import dev.softmax.internal.reduce.ReductionValidation;
+import dev.softmax.internal.reduce.RowReductions;
+import dev.softmax.internal.rows.RowParallelism;
+import dev.softmax.nativelib.NativeLibraryUnavailableException;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The engine behind {@link dev.softmax.SoftmaxEngine}: wires the kernels, the backends and the dispatcher, and
+ * runs every public call as validate, then dispatch, inside the engine's lifetime guard.
+ *
+ * <p>Adding an operation: its package ({@code internal.<family>}) holds its call record, its validation (built
+ * from {@link dev.softmax.internal.call.OperandChecks}) and its Java computation; this class gains one method that
+ * validates and hands the call to the dispatcher, and the dispatcher one method that routes it (see
+ * {@code engine/README.md}).
+ *
+ * <p>Thread-safe: calls may come from any number of threads; {@link #close()} waits for calls in progress.
+ */
+public final class EngineCore implements AutoCloseable {
+
+    private final EngineOptions options;
+    private final BackendDispatcher dispatcher;
+    private final RowParallelism parallelism;
+    private final BackendInfo info;
+    private final AtomicLong callsInProgress = new AtomicLong();
+    private final ThreadLocal<LastCall> lastCall = ThreadLocal.withInitial(LastCall::new);
+    private volatile boolean closed;
+
+    public EngineCore(EngineOptions options) {
+        this.options = options;
+        this.parallelism = new RowParallelism(options.threads());
+        KernelProvider kernels = KernelProvider.get();
+        SoftmaxBackend javaBackend = new JavaSoftmaxBackend(kernels, parallelism);
+        DnnlRuntime runtime = null;
+        String onednnProblem = null;
+        if (options.backend() != Backend.JAVA) {
+            try {
+                runtime = DnnlRuntime.open();
+            } catch (NativeLibraryUnavailableException | IllegalStateException | SoftmaxNativeException e) {
+                if (options.backend() == Backend.ONEDNN) {
+                    parallelism.close();
+                    throw e;
+                }
+                onednnProblem = e.getMessage();
+            }
+        } else {
+            onednnProblem = "backend JAVA was requested";
+        }
+        SoftmaxBackend onednn = runtime == null ? null
+                : new DnnlSoftmaxBackend(runtime, options.primitiveCacheCapacity(), parallelism, kernels.rowKernel());
+        this.dispatcher = new BackendDispatcher(options.backend(), javaBackend, onednn, kernels);
+        this.info = new BackendInfo(options.backend(), runtime != null, Optional.ofNullable(onednnProblem),
+                Optional.ofNullable(runtime).map(DnnlRuntime::version),
+                Optional.ofNullable(runtime).map(DnnlRuntime::cpuIsa),
+                Optional.ofNullable(runtime).map(r -> r.library().describe()),
+                kernels.name(), kernels.fallbackReason(), options.threads(), dispatcher.rule());
+        if (options.warmUp()) {
+            try {
+                dispatcher.warmUp(options.edgePolicy());
+            } catch (RuntimeException | Error e) {
+                // The caller never gets an engine to close: free the workers and native handles here.
+                try {
+                    dispatcher.close();
+                } finally {
+                    parallelism.close();
+                }
+                throw e;
+            }
+        }
+    }
+
+    public BackendInfo info() {
+        return info;
+    }
+
+    public EngineStatistics statistics() {
+        return dispatcher.statistics();
+    }
+
+    /** Softmax or log-softmax along {@code axis}, without a temperature. */
+    public void forward(Operation operation, TensorView src, TensorView dst, int axis) {
+        forward(operation, src, dst, axis, SoftmaxCall.NO_TEMPERATURE);
+    }
+
+    /** Softmax or log-softmax of {@code src / temperature} along {@code axis}. */
+    public void forward(Operation operation, TensorView src, TensorView dst, int axis, float temperature) {
+        enter();
+        try {
+            LastCall last = lastCall.get();
+            SoftmaxCall call = ForwardValidation.reuseOrValidate(last.forward, operation, src, dst, axis,
+                    temperature, options.edgePolicy());
+            last.forward = call;
+            dispatcher.forward(call);
+        } finally {
+            callsInProgress.decrementAndGet();
+        }
+    }
+
+    /** A backward pass or JVP; the names are the public method's argument names, used in messages. */
+    public void backward(Operation operation, TensorView y, String yName, TensorView dy, String dyName,
+            TensorView dx, String dxName, int axis) {
+        enter();
+        try {
+            LastCall last = lastCall.get();
+            BackwardCall call = BackwardValidation.reuseOrValidate(last.backward, operation, y, yName, dy, dyName,
+                    dx, dxName, axis, options.edgePolicy());
+            last.backward = call;
+            dispatcher.backward(call);
+        } finally {
+            callsInProgress.decrementAndGet();
+        }
+    }
+
+    /** A per-row reduction along {@code axis}. */
+    public void reduce(RowReductions.Kind kind, TensorView src, TensorView dst, int axis) {
+        enter();
+        try {
+            dispatcher.reduce(ReductionValidation.validate(kind, src, dst, axis, options.edgePolicy()));
+        } finally {
+            callsInProgress.decrementAndGet();
+        }
+    }
+
+    /** Softmax cross-entropy; returns the reduced loss. */
+    public double crossEntropy(TensorView scores, TensorView labels, CrossEntropyLoss loss, TensorView lossOut,
+            TensorView logProbOut, TensorView gradientOut) {
+        enter();
+        try {
+            return dispatcher.crossEntropy(CrossEntropyValidation.validate(scores, labels, loss, lossOut, logProbOut,
+                    gradientOut, options.edgePolicy()));
+        } finally {
+            callsInProgress.decrementAndGet();
+        }
+    }
+
+    /** The explicit Jacobian of one row. */
+    public void jacobian(TensorView probabilities, TensorView out) {
+        enter();
+        try {
+            Jacobian.compute(probabilities, out);
+        } finally {
+            callsInProgress.decrementAndGet();
+        }
+    }
+
+    /** The calling thread's previous forward and backward calls, whose structural validation a repeat can reuse. */
+    private static final class LastCall {
+        SoftmaxCall forward;
+        BackwardCall backward;
+    }
+
+    private void enter() {
+        callsInProgress.incrementAndGet();
+        if (closed) {
+            callsInProgress.decrementAndGet();
+            throw new IllegalStateException("this SoftmaxEngine is closed");
+        }
+    }
+
+    /** Waits for calls in progress on other threads, then frees every native resource. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        while (callsInProgress.get() > 0) {
+            LockSupport.parkNanos(50_000);
+        }
+        // The closing thread's remembered call would keep its views' memory reachable until the thread ends.
+        lastCall.remove();
+        try {
+            dispatcher.close();
+        } finally {
+            parallelism.close();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.softmax.internal.backend;
+
+/**
+ * Why a backend declined a call (writing nothing), so that another computes it. The labels are the keys of
+ * {@link dev.softmax.EngineStatistics#declinedByReason()}; each case is measured on oneDNN 3.13 (see the README's
+ * table of declined cases).
+ */
+public enum Decline {
+    HEAP_MEMORY("heap memory (oneDNN needs native memory)"),
+    MISALIGNED("address not aligned to the element size"),
+    UNIMPLEMENTED("no oneDNN implementation (dnnl_unimplemented)"),
+    LAYOUT_REJECTED("layout rejected by oneDNN (dnnl_invalid_arguments)"),
+    REFERENCE_ONLY("only oneDNN's reference implementation (ref:any) offered: slower and less accurate than Java"),
+    STRIDED_ROWS("rows not contiguous at one stride (oneDNN offers only its reference implementation)");
+
+    private final String label;
+
+    Decline(String label) {
+        this.label = label;
+    }
+
+    /** The sentence counted in the engine's statistics. */
+    public String label() {
+        return label;
+    }
+}

@@ -1,0 +1,170 @@
+package dev.softmax.internal.dnnl;
+
+import dev.softmax.DType;
+import dev.softmax.EdgePolicy;
+import dev.softmax.TensorView;
+import dev.softmax.internal.call.EdgeContract;
+import dev.softmax.internal.forward.SoftmaxCall;
+import dev.softmax.internal.grad.BackwardCall;
+import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.rows.RowCopy;
+import dev.softmax.internal.rows.RowLayout;
+import dev.softmax.internal.rows.WorkingRow;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * The edge-value contract around oneDNN, which does not apply it itself.
+ *
+ * <p>oneDNN returns NaN for a fully masked row, and for a row holding a NaN or +inf it returns mostly zeros
+ * with one or a few NaNs (measured on 3.13: its maximum and exponential ignore NaN lanes), where the contract
+ * asks for a whole row of NaN. So before oneDNN runs, every row is classified by its maximum (one read pass,
+ * vectorised for contiguous f32 rows; -inf means masked, NaN or +inf means non-finite), and afterwards the rows
+ * that need it are overwritten. Classifying before the call is what makes in-place calls repairable: afterwards
+ * the input is gone.
+ */
+final class DnnlEdgeRepair {
+
+    private static final long[] NONE = new long[0];
+
+    /** Rows that need a fixed result after oneDNN. */
+    record RowsToRepair(long[] masked, long[] nonFinite) {
+        static final RowsToRepair NOTHING = new RowsToRepair(NONE, NONE);
+
+        boolean isEmpty() {
+            return masked.length == 0 && nonFinite.length == 0;
+        }
+
+        /** Whether {@code row} is one of the rows to repair (the arrays are ascending). */
+        boolean contains(long row) {
+            return Arrays.binarySearch(masked, row) >= 0 || Arrays.binarySearch(nonFinite, row) >= 0;
+        }
+    }
+
+    private DnnlEdgeRepair() {
+    }
+
+    /** Classifies rows {@code first .. first+count-1} of a forward call. */
+    static RowsToRepair classify(SoftmaxCall call, RowKernel kernel, long first, long count) {
+        RowLayout rows = call.rows();
+        long[] masked = NONE;
+        long[] nonFinite = NONE;
+        int maskedCount = 0;
+        int nonFiniteCount = 0;
+        RowLayout.Cursor cursor = rows.cursor(first);
+        long stride = rows.axisStride(SoftmaxCall.SRC);
+        for (long r = first; r < first + count; r++, cursor.advance()) {
+            float max = EdgeContract.rowMax(call.src(), cursor.offset(SoftmaxCall.SRC), stride, rows.rowLength(),
+                    kernel);
+            if (max == Float.NEGATIVE_INFINITY) {
+                masked = append(masked, maskedCount++, r);
+            } else if (Float.isNaN(max) || max == Float.POSITIVE_INFINITY) {
+                nonFinite = append(nonFinite, nonFiniteCount++, r);
+            }
+        }
+        if (maskedCount == 0 && nonFiniteCount == 0) {
+            return RowsToRepair.NOTHING;
+        }
+        return new RowsToRepair(Arrays.copyOf(masked, maskedCount), Arrays.copyOf(nonFinite, nonFiniteCount));
+    }
+
+    /**
+     * Classifies rows of a backward call the way {@code BackwardComputation} decides them: for softmax, a NaN or
+     * infinity in y or dy makes the row non-finite, else an all-zero y is a masked row; for log-softmax, an
+     * all -inf y is a masked row, else a NaN or +inf in y or a NaN or infinity in dy makes it non-finite.
+     */
+    static RowsToRepair classifyBackward(BackwardCall call, RowKernel kernel, long first, long count) {
+        RowLayout rows = call.rows();
+        boolean log = call.operation().isLog();
+        long[] masked = NONE;
+        long[] nonFinite = NONE;
+        int maskedCount = 0;
+        int nonFiniteCount = 0;
+        long n = rows.rowLength();
+        long yStride = rows.axisStride(BackwardCall.Y);
+        RowLayout.Cursor cursor = rows.cursor(first);
+        for (long r = first; r < first + count; r++, cursor.advance()) {
+            long yOffset = cursor.offset(BackwardCall.Y);
+            double sumY = rowSum(call.output(), yOffset, yStride, n, kernel);
+            double sumG = rowSum(call.gradient(), cursor.offset(BackwardCall.DY), rows.axisStride(BackwardCall.DY),
+                    n, kernel);
+            boolean yNonFinite = log ? Double.isNaN(sumY) || sumY == Double.POSITIVE_INFINITY : !Double.isFinite(sumY);
+            boolean bad = yNonFinite || !Double.isFinite(sumG);
+            boolean isMasked = log
+                    ? allEqual(call.output(), yOffset, yStride, n, Float.NEGATIVE_INFINITY)
+                    : !bad && sumY == 0 && allEqual(call.output(), yOffset, yStride, n, 0f);
+            if (isMasked) {
+                masked = append(masked, maskedCount++, r);
+            } else if (bad) {
+                nonFinite = append(nonFinite, nonFiniteCount++, r);
+            }
+        }
+        if (maskedCount == 0 && nonFiniteCount == 0) {
+            return RowsToRepair.NOTHING;
+        }
+        return new RowsToRepair(Arrays.copyOf(masked, maskedCount), Arrays.copyOf(nonFinite, nonFiniteCount));
+    }
+
+    /** Writes the contract's values over dx for the classified rows of a backward call. */
+    static void repair(BackwardCall call, RowsToRepair rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        float maskedValue = call.policy() == EdgePolicy.NAN ? Float.NaN : 0f;
+        fill(call.result(), call.rows(), BackwardCall.DX, rows.masked(), maskedValue);
+        fill(call.result(), call.rows(), BackwardCall.DX, rows.nonFinite(), Float.NaN);
+    }
+
+    /** Writes the contract's values over what oneDNN produced for the classified rows of a forward call. */
+    static void repair(SoftmaxCall call, RowsToRepair rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        float maskedValue = call.policy() == EdgePolicy.NAN ? Float.NaN
+                : call.operation().isLog() ? Float.NEGATIVE_INFINITY : 0f;
+        fill(call.dst(), call.rows(), SoftmaxCall.DST, rows.masked(), maskedValue);
+        fill(call.dst(), call.rows(), SoftmaxCall.DST, rows.nonFinite(), Float.NaN);
+    }
+
+    private static double rowSum(TensorView view, long offset, long stride, long n, RowKernel kernel) {
+        if (stride == 1 || n == 1) {
+            if (view.dtype() == DType.F32) {
+                return kernel.sum(view.segment(), 4 * offset, n);
+            }
+            MemorySegment row = WorkingRow.get(n);
+            RowCopy.gather(kernel, view, offset, 1, n, row, 0);
+            return kernel.sum(row, 0, n);
+        }
+        double sum = 0;
+        for (long i = 0; i < n; i++) {
+            sum += view.dtype().getFloat(view.segment(), offset + i * stride);
+        }
+        return sum;
+    }
+
+    /** Whether every element equals {@code value}; stops at the first that does not. */
+    private static boolean allEqual(TensorView view, long offset, long stride, long n, float value) {
+        for (long i = 0; i < n; i++) {
+            if (view.dtype().getFloat(view.segment(), offset + i * stride) != value) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void fill(TensorView dst, RowLayout rows, int operand, long[] which, float value) {
+        long stride = rows.axisStride(operand);
+        for (long row : which) {
+            long base = rows.rowOffset(operand, row);
+            for (long i = 0; i < rows.rowLength(); i++) {
+                dst.dtype().setFloat(dst.segment(), base + i * stride, value);
+            }
+        }
+    }
+
+    private static long[] append(long[] array, int count, long value) {
+        long[] target = count == array.length ? Arrays.copyOf(array, Math.max(8, 2 * count)) : array;
+        target[count] = value;
+        return target;
+    }
+}

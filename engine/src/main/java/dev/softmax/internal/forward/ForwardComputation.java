@@ -1,0 +1,82 @@
+package dev.softmax.internal.forward;
+
+import dev.softmax.DType;
+import dev.softmax.EdgePolicy;
+import dev.softmax.TensorView;
+import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.rows.RowCopy;
+import dev.softmax.internal.rows.RowLayout;
+import dev.softmax.internal.rows.WorkingRow;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Forward softmax and log-softmax on the Java kernels. Rows that are contiguous f32 in both tensors go straight to
+ * the row kernel on the caller's memory; every other row (16-bit types, strided axes) is gathered into an f32
+ * working row, computed there and scattered back with rounding, so one kernel serves every layout.
+ */
+public final class ForwardComputation {
+
+    private final RowKernel kernel;
+
+    public ForwardComputation(RowKernel kernel) {
+        this.kernel = kernel;
+    }
+
+    /** Rows {@code first .. first+count-1} of the call; runs on any worker. */
+    public void computeRows(SoftmaxCall call, long first, long count) {
+        RowLayout rows = call.rows();
+        TensorView src = call.src();
+        TensorView dst = call.dst();
+        long n = rows.rowLength();
+        boolean zeroMasked = call.policy() != EdgePolicy.NAN;
+        boolean log = call.operation().isLog();
+        float temperature = call.temperature();
+        boolean direct = src.dtype() == DType.F32 && dst.dtype() == DType.F32 && rows.rowsAreContiguous();
+        boolean dstIsWorkingRow = dst.dtype() == DType.F32 && rows.isContiguous(SoftmaxCall.DST);
+        if (direct && rows.isUniformBatch()) {
+            // The common case without a cursor object: offsets step by one row stride.
+            long srcStep = 4 * rows.rowStride(SoftmaxCall.SRC);
+            long dstStep = 4 * rows.rowStride(SoftmaxCall.DST);
+            long srcOffset = first * srcStep;
+            long dstOffset = first * dstStep;
+            if (!log && !call.hasTemperature()) {
+                kernel.softmaxRows(src.segment(), srcOffset, srcStep, dst.segment(), dstOffset, dstStep, n, count,
+                        zeroMasked);
+                return;
+            }
+            for (long r = 0; r < count; r++, srcOffset += srcStep, dstOffset += dstStep) {
+                run(log, src.segment(), srcOffset, dst.segment(), dstOffset, n, temperature, zeroMasked);
+            }
+            return;
+        }
+        RowLayout.Cursor cursor = rows.cursor(first);
+        long srcStride = rows.axisStride(SoftmaxCall.SRC);
+        for (long r = 0; r < count; r++, cursor.advance()) {
+            long srcAt = cursor.offset(SoftmaxCall.SRC);
+            long dstAt = cursor.offset(SoftmaxCall.DST);
+            if (direct) {
+                run(log, src.segment(), 4 * srcAt, dst.segment(), 4 * dstAt, n, temperature, zeroMasked);
+            } else if (dstIsWorkingRow) {
+                // Widen straight into the destination row and finish there: no extra copy.
+                MemorySegment out = dst.segment();
+                long outOffset = 4 * dstAt;
+                RowCopy.gather(kernel, src, srcAt, srcStride, n, out, outOffset);
+                run(log, out, outOffset, out, outOffset, n, temperature, zeroMasked);
+            } else {
+                MemorySegment work = WorkingRow.get(n);
+                RowCopy.gather(kernel, src, srcAt, srcStride, n, work, 0);
+                run(log, work, 0, work, 0, n, temperature, zeroMasked);
+                RowCopy.scatter(kernel, work, 0, n, dst, dstAt, rows.axisStride(SoftmaxCall.DST));
+            }
+        }
+    }
+
+    private void run(boolean log, MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
+            float temperature, boolean zeroMasked) {
+        if (log) {
+            kernel.logSoftmax(src, srcOffset, dst, dstOffset, n, temperature, zeroMasked);
+        } else {
+            kernel.softmax(src, srcOffset, dst, dstOffset, n, temperature, zeroMasked);
+        }
+    }
+}
