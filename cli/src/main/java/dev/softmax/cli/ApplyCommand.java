@@ -63,9 +63,10 @@ final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        boolean log = switch (op.toLowerCase(Locale.ROOT)) {
+        // Exactly the two documented spellings: a third accepted silently would become a contract nobody wrote down.
+        boolean log = switch (op) {
             case "softmax" -> false;
-            case "log-softmax", "logsoftmax", "log_softmax" -> true;
+            case "log-softmax" -> true;
             default -> throw new BadInputException("--op: '" + op + "' is not an operation; expected softmax or log-softmax");
         };
         NpyDType outType = switch (dtype.toLowerCase(Locale.ROOT)) {

@@ -145,6 +145,18 @@ class ApplyIT {
     }
 
     @Test
+    void onlyTheDocumentedOperationSpellingsAreAccepted() throws Exception {
+        NpyIO.write(dir.resolve("x.npy"), NpyDType.F4, new long[] {2, 2}, new float[] {1, 2, 3, 4});
+        for (String spelling : new String[] {"log_softmax", "logsoftmax", "Softmax", "LOG-SOFTMAX"}) {
+            Launcher.Result op = Launcher.run(dir, "apply", "--op", spelling, "--in", "x.npy", "--out", "y.npy");
+            assertThat(op.exitCode()).as(spelling).isEqualTo(2);
+            assertThat(op.stderr()).as(spelling).isEqualTo("softmax: --op: '" + spelling
+                    + "' is not an operation; expected softmax or log-softmax\n");
+            assertThat(dir.resolve("y.npy")).as(spelling).doesNotExist();
+        }
+    }
+
+    @Test
     void anOutputPathTheFileSystemRefusesGetsOneLineNamingItAndExitCodeTwo() throws Exception {
         NpyIO.write(dir.resolve("x.npy"), NpyDType.F4, new long[] {2, 2}, new float[] {1, 2, 3, 4});
         Files.createDirectory(dir.resolve("adir"));

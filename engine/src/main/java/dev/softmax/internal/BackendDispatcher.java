@@ -9,20 +9,18 @@ import dev.softmax.internal.backend.BackendCounters;
 import dev.softmax.internal.backend.Decline;
 import dev.softmax.internal.backend.SoftmaxBackend;
 import dev.softmax.internal.call.EdgeContract;
+import dev.softmax.internal.call.JavaOnlyCall;
 import dev.softmax.internal.forward.SoftmaxCall;
 import dev.softmax.internal.grad.BackwardCall;
 import dev.softmax.internal.grad.BackwardValidation;
 import dev.softmax.internal.kernel.KernelProvider;
 import dev.softmax.internal.kernel.RowKernel;
-import dev.softmax.internal.loss.CrossEntropyCall;
-import dev.softmax.internal.loss.CrossEntropyComputation;
-import dev.softmax.internal.reduce.ReductionCall;
-import dev.softmax.internal.reduce.RowReductions;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The one place that decides which backend computes a validated call, and keeps the counts.
@@ -35,7 +33,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>any bf16/f16 operand: oneDNN (its kernel converts in registers; 0.71x to 0.92x of Java's time).</li>
  * </ul>
  * {@link Backend#ONEDNN} sends everything to oneDNN. Whatever oneDNN declines is computed by Java and counted
- * by reason. Operations oneDNN has no primitive for (reductions, cross-entropy) always run on Java.
+ * by reason. Operations oneDNN has no primitive for (reductions, cross-entropy) run on Java through
+ * {@link #computeOnJava}.
  */
 final class BackendDispatcher implements AutoCloseable {
 
@@ -47,8 +46,6 @@ final class BackendDispatcher implements AutoCloseable {
     /** The native backend (oneDNN), or null when it is unavailable or not wanted. */
     private final SoftmaxBackend nativeBackend;
     private final RowKernel kernel;
-    private final CrossEntropyComputation crossEntropy;
-    private final RowReductions reductions;
     private final LongAdder javaCalls = new LongAdder();
     private final LongAdder nativeCalls = new LongAdder();
     private final LongAdder declined = new LongAdder();
@@ -66,8 +63,6 @@ final class BackendDispatcher implements AutoCloseable {
         this.javaBackend = javaBackend;
         this.nativeBackend = mode == Backend.JAVA ? null : nativeBackend;
         this.kernel = kernels.rowKernel();
-        this.crossEntropy = new CrossEntropyComputation(kernel);
-        this.reductions = new RowReductions(kernel);
         for (Decline reason : Decline.values()) {
             declinedByReason.put(reason, new LongAdder());
         }
@@ -127,26 +122,19 @@ final class BackendDispatcher implements AutoCloseable {
         return false;
     }
 
-    /** A per-row log-sum-exp or entropy, on the Java kernel (oneDNN has no primitive for either). */
-    void reduce(ReductionCall call) {
-        if (call.policy() == EdgePolicy.REJECT) {
-            EdgeContract.rejectNonFinite(call.src(), "src", call.rows(), 0, call.axis(), kernel);
-        }
-        reductions.compute(call);
-        javaCalls.increment();
-    }
-
     /**
-     * Computes a validated cross-entropy on the Java kernel (its loss needs one element per row after the
-     * row's log-sum-exp, which oneDNN has no primitive for) and returns the reduced loss.
+     * Computes a validated call of an operation only the Java kernels compute (reductions, cross-entropy: oneDNN
+     * has no primitive for them): the REJECT scan of its input, then {@code computation}, counted as a Java call.
+     * {@code computation} should be created once (a method reference held in a field), not per call.
      */
-    double crossEntropy(CrossEntropyCall call) {
+    <C extends JavaOnlyCall> double computeOnJava(C call, ToDoubleFunction<C> computation) {
         if (call.policy() == EdgePolicy.REJECT) {
-            EdgeContract.rejectNonFinite(call.scores(), "scores", call.rows(), CrossEntropyCall.SCORES, 1, kernel);
+            EdgeContract.rejectNonFinite(call.input(), call.inputName(), call.rows(), call.inputOperand(), call.axis(),
+                    kernel);
         }
-        double loss = crossEntropy.compute(call);
+        double result = computation.applyAsDouble(call);
         javaCalls.increment();
-        return loss;
+        return result;
     }
 
     private boolean prefersNative(TensorView... operands) {

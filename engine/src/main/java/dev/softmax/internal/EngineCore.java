@@ -17,7 +17,10 @@ import dev.softmax.internal.grad.BackwardCall;
 import dev.softmax.internal.grad.BackwardValidation;
 import dev.softmax.internal.grad.Jacobian;
 import dev.softmax.internal.kernel.KernelProvider;
+import dev.softmax.internal.loss.CrossEntropyCall;
+import dev.softmax.internal.loss.CrossEntropyComputation;
 import dev.softmax.internal.loss.CrossEntropyValidation;
+import dev.softmax.internal.reduce.ReductionCall;
 import dev.softmax.internal.reduce.ReductionValidation;
 import dev.softmax.internal.reduce.RowReductions;
 import dev.softmax.internal.rows.RowParallelism;
@@ -25,15 +28,17 @@ import dev.softmax.nativelib.NativeLibraryUnavailableException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The engine behind {@link dev.softmax.SoftmaxEngine}: wires the kernels, the backends and the dispatcher, and
  * runs every public call as validate, then dispatch, inside the engine's lifetime guard.
  *
  * <p>Adding an operation: its package ({@code internal.<family>}) holds its call record, its validation (built
- * from {@link dev.softmax.internal.call.OperandChecks}) and its Java computation; this class gains one method that
- * validates and hands the call to the dispatcher, and the dispatcher one method that routes it (see
- * {@code engine/README.md}).
+ * from {@link dev.softmax.internal.call.OperandChecks}) and its Java computation; this class is the one registration
+ * point: a method that validates and hands the call to the dispatcher (for a Java-only operation,
+ * {@code dispatcher.computeOnJava(call, computation)} with the computation held in a field). See
+ * {@code engine/README.md}.
  *
  * <p>Thread-safe: calls may come from any number of threads; {@link #close()} waits for calls in progress.
  */
@@ -43,6 +48,9 @@ public final class EngineCore implements AutoCloseable {
     private final BackendDispatcher dispatcher;
     private final RowParallelism parallelism;
     private final BackendInfo info;
+    /** The Java-only operations' computations, created once (a method reference per call would allocate). */
+    private final ToDoubleFunction<ReductionCall> reductions;
+    private final ToDoubleFunction<CrossEntropyCall> crossEntropy;
     private final AtomicLong callsInProgress = new AtomicLong();
     private final ThreadLocal<LastCall> lastCall = ThreadLocal.withInitial(LastCall::new);
     private volatile boolean closed;
@@ -70,6 +78,8 @@ public final class EngineCore implements AutoCloseable {
         SoftmaxBackend onednn = runtime == null ? null
                 : new DnnlSoftmaxBackend(runtime, options.primitiveCacheCapacity(), parallelism, kernels.rowKernel());
         this.dispatcher = new BackendDispatcher(options.backend(), javaBackend, onednn, kernels);
+        this.reductions = new RowReductions(kernels.rowKernel())::compute;
+        this.crossEntropy = new CrossEntropyComputation(kernels.rowKernel())::compute;
         this.info = new BackendInfo(options.backend(), runtime != null, Optional.ofNullable(onednnProblem),
                 Optional.ofNullable(runtime).map(DnnlRuntime::version),
                 Optional.ofNullable(runtime).map(DnnlRuntime::cpuIsa),
@@ -136,7 +146,8 @@ public final class EngineCore implements AutoCloseable {
     public void reduce(RowReductions.Kind kind, TensorView src, TensorView dst, int axis) {
         enter();
         try {
-            dispatcher.reduce(ReductionValidation.validate(kind, src, dst, axis, options.edgePolicy()));
+            dispatcher.computeOnJava(ReductionValidation.validate(kind, src, dst, axis, options.edgePolicy()),
+                    reductions);
         } finally {
             callsInProgress.decrementAndGet();
         }
@@ -147,8 +158,8 @@ public final class EngineCore implements AutoCloseable {
             TensorView logProbOut, TensorView gradientOut) {
         enter();
         try {
-            return dispatcher.crossEntropy(CrossEntropyValidation.validate(scores, labels, loss, lossOut, logProbOut,
-                    gradientOut, options.edgePolicy()));
+            return dispatcher.computeOnJava(CrossEntropyValidation.validate(scores, labels, loss, lossOut,
+                    logProbOut, gradientOut, options.edgePolicy()), crossEntropy);
         } finally {
             callsInProgress.decrementAndGet();
         }

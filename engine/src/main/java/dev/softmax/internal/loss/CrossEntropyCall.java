@@ -4,6 +4,7 @@ import dev.softmax.internal.rows.RowLayout;
 import dev.softmax.CrossEntropyLoss;
 import dev.softmax.EdgePolicy;
 import dev.softmax.TensorView;
+import dev.softmax.internal.call.JavaOnlyCall;
 
 /**
  * A validated softmax cross-entropy call. Rows run along the class axis 1 of {@code scores}; row {@code r}
@@ -15,10 +16,32 @@ import dev.softmax.TensorView;
  * @param weightTotal  the sum of the weights of the targets that are not ignored (the MEAN divisor)
  */
 public record CrossEntropyCall(TensorView scores, TensorView labels, CrossEntropyLoss loss, TensorView lossOut,
-        TensorView logProbOut, TensorView gradientOut, EdgePolicy policy, RowLayout rows, double weightTotal) {
+        TensorView logProbOut, TensorView gradientOut, EdgePolicy policy, RowLayout rows, double weightTotal)
+        implements JavaOnlyCall {
 
     /** The one operand of {@link #rows()}: scores along the class axis. */
     public static final int SCORES = 0;
+
+    @Override
+    public TensorView input() {
+        return scores;
+    }
+
+    @Override
+    public String inputName() {
+        return "scores";
+    }
+
+    @Override
+    public int inputOperand() {
+        return SCORES;
+    }
+
+    /** Rows run along the class axis 1. */
+    @Override
+    public int axis() {
+        return 1;
+    }
 
     public long classes() {
         return scores.dim(1);

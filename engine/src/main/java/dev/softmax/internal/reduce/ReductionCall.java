@@ -2,6 +2,7 @@ package dev.softmax.internal.reduce;
 
 import dev.softmax.EdgePolicy;
 import dev.softmax.TensorView;
+import dev.softmax.internal.call.JavaOnlyCall;
 import dev.softmax.internal.rows.RowLayout;
 
 /**
@@ -11,5 +12,20 @@ import dev.softmax.internal.rows.RowLayout;
  * @param rows the rows of src (its only operand)
  */
 public record ReductionCall(RowReductions.Kind kind, TensorView src, TensorView dst, int axis, EdgePolicy policy,
-        RowLayout rows) {
+        RowLayout rows) implements JavaOnlyCall {
+
+    @Override
+    public TensorView input() {
+        return src;
+    }
+
+    @Override
+    public String inputName() {
+        return "src";
+    }
+
+    @Override
+    public int inputOperand() {
+        return 0;
+    }
 }

@@ -30,8 +30,8 @@ public final class RowReductions {
         this.kernel = kernel;
     }
 
-    /** {@code dst[r]} for every row r of {@code src} along {@code axis}; dst is in row order (see validation). */
-    public void compute(ReductionCall call) {
+    /** Writes every row's value into dst; returns the number of rows (the results are in dst). */
+    public double compute(ReductionCall call) {
         Kind kind = call.kind();
         TensorView src = call.src();
         TensorView dst = call.dst();
@@ -51,6 +51,7 @@ public final class RowReductions {
             float value = n == 0 ? emptyRow(kind) : reduce(kind, row, offset, n, policy);
             dst.dtype().setFloat(dst.segment(), RowLayout.rowMajorOffset(dst, r), value);
         }
+        return rows.rowCount();
     }
 
     private static float emptyRow(Kind kind) {
