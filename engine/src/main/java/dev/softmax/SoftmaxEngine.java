@@ -3,6 +3,7 @@ package dev.softmax;
 import dev.softmax.internal.EngineCore;
 import dev.softmax.internal.call.Operation;
 import dev.softmax.internal.reduce.RowReductions;
+import dev.softmax.internal.sampling.SamplingPieceCall;
 import dev.softmax.nativelib.NativeLibraryUnavailableException;
 
 /**
@@ -195,6 +196,83 @@ public final class SoftmaxEngine implements AutoCloseable {
     public double softmaxCrossEntropy(TensorView scores, TensorView labels, CrossEntropyLoss loss, TensorView lossOut,
             TensorView logProbOut, TensorView gradientOut) {
         return core.crossEntropy(scores, labels, loss, lossOut, logProbOut, gradientOut);
+    }
+
+    /**
+     * The decode step: for each row of {@code logits} (one request), applies the row's penalties, logit bias and
+     * allowed-token bitmask, temperature, top-k, top-p and min-p (in that order, each on the renormalised result of
+     * the one before; see {@link SamplingParameters}), draws one token with the row's own Philox stream
+     * {@code (seed, step)}, and writes what {@code outputs} asks for. No vocabulary sort: exact selection by radix
+     * search. A row's token depends only on its logits and settings, never on the other rows, the thread count or
+     * the backend. The logits are not modified unless {@link DecodeOutputs#withLogitsProcessedInPlace}.
+     *
+     * @param logits     f32/bf16/f16 {@code [rows, vocab]} (any strides); -inf marks a masked token
+     * @param parameters one row of settings per row of logits
+     * @throws NonFiniteInputException  if a row holds NaN or +inf (nothing is written)
+     * @throws IllegalArgumentException for bad settings, ids, bitmasks, shapes or types, naming the argument, the
+     *                                  row and the value (nothing is written)
+     */
+    public void sample(TensorView logits, SamplingParameters parameters, DecodeOutputs outputs) {
+        core.sample(logits, parameters, outputs);
+    }
+
+    /**
+     * The argmax of each row of {@code logits} {@code [rows, vocab]}, lowest id on ties, into {@code tokens}
+     * (i32/i64 {@code [rows]}). Rows holding NaN or +inf, or only -inf, are rejected.
+     */
+    public void argmax(TensorView logits, TensorView tokens) {
+        core.samplingPiece(SamplingPieceCall.Kind.ARGMAX, logits, null, tokens);
+    }
+
+    /**
+     * Top-k masking of logits: each row keeps its {@code topK} largest logits (ties by lower id; topK 0 keeps
+     * all), every other entry becomes -inf. {@code dst} has the shape of logits and may be the same view.
+     */
+    public void topKMaskLogits(TensorView logits, SamplingParameters parameters, TensorView dst) {
+        core.samplingPiece(SamplingPieceCall.Kind.TOP_K_MASK, logits, parameters, dst);
+    }
+
+    /**
+     * Top-k renormalised probabilities: each row keeps its {@code topK} largest probabilities (ties by lower id),
+     * divided by their sum; others 0. Probabilities must be finite and >= 0 with a positive sum (they need not
+     * sum to 1). {@code dst} may be the same view.
+     */
+    public void topKRenormProbabilities(TensorView probabilities, SamplingParameters parameters, TensorView dst) {
+        core.samplingPiece(SamplingPieceCall.Kind.TOP_K_RENORM, probabilities, parameters, dst);
+    }
+
+    /**
+     * Top-p renormalised probabilities: each row keeps the shortest prefix, by probability descending (ties by
+     * lower id), whose cumulative probability reaches {@code topP} times the row's sum, divided by its sum.
+     */
+    public void topPRenormProbabilities(TensorView probabilities, SamplingParameters parameters, TensorView dst) {
+        core.samplingPiece(SamplingPieceCall.Kind.TOP_P_RENORM, probabilities, parameters, dst);
+    }
+
+    /**
+     * Draws one token per row from the given (possibly unnormalised) probabilities with the row's Philox stream
+     * {@code (seed, step)}; the filters of the parameters are not applied.
+     */
+    public void sampleFromProbabilities(TensorView probabilities, SamplingParameters parameters, TensorView tokens) {
+        core.samplingPiece(SamplingPieceCall.Kind.SAMPLE, probabilities, parameters, tokens);
+    }
+
+    /**
+     * Chain speculative verification (Leviathan et al. 2023): accepts draft token {@code t} at position j with
+     * probability {@code min(1, p_j(t) / q_j(t))}; at the first rejection draws from
+     * {@code normalise(max(0, p_j - q_j))}; if all k are accepted draws a bonus token from {@code p_k}. Emitted
+     * tokens are the accepted drafts followed by the drawn token, then -1.
+     *
+     * @param target      target probabilities {@code [rows, k + 1, vocab]}
+     * @param draft       draft probabilities {@code [rows, k, vocab]}
+     * @param draftTokens i32/i64 {@code [rows, k]}
+     * @param parameters  the rows' seeds and steps
+     * @param accepted    i32/i64 {@code [rows]}: how many drafts each row accepted
+     * @param emitted     i32/i64 {@code [rows, k + 1]}: {@code accepted + 1} tokens, then -1
+     */
+    public void verifySpeculative(TensorView target, TensorView draft, TensorView draftTokens,
+            SamplingParameters parameters, TensorView accepted, TensorView emitted) {
+        core.verifySpeculative(target, draft, draftTokens, parameters, accepted, emitted);
     }
 
     private void run(Operation operation, TensorView src, TensorView dst, int axis) {

@@ -24,6 +24,14 @@ import dev.softmax.internal.reduce.ReductionCall;
 import dev.softmax.internal.reduce.ReductionValidation;
 import dev.softmax.internal.reduce.RowReductions;
 import dev.softmax.internal.rows.RowParallelism;
+import dev.softmax.internal.sampling.SamplingCall;
+import dev.softmax.internal.sampling.SamplingComputation;
+import dev.softmax.internal.sampling.SamplingPieceCall;
+import dev.softmax.internal.sampling.SamplingValidation;
+import dev.softmax.internal.sampling.SpeculativeCall;
+import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.DecodeOutputs;
+import dev.softmax.SamplingParameters;
 import dev.softmax.nativelib.NativeLibraryUnavailableException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,6 +59,11 @@ public final class EngineCore implements AutoCloseable {
     /** The Java-only operations' computations, created once (a method reference per call would allocate). */
     private final ToDoubleFunction<ReductionCall> reductions;
     private final ToDoubleFunction<CrossEntropyCall> crossEntropy;
+    /** The sampling operations (decode step, pieces, speculative verification) and the kernel their checks use. */
+    private final RowKernel samplingKernel;
+    private final ToDoubleFunction<SamplingCall> sampling;
+    private final ToDoubleFunction<SamplingPieceCall> samplingPieces;
+    private final ToDoubleFunction<SpeculativeCall> speculative;
     private final AtomicLong callsInProgress = new AtomicLong();
     private final ThreadLocal<LastCall> lastCall = ThreadLocal.withInitial(LastCall::new);
     private volatile boolean closed;
@@ -80,6 +93,11 @@ public final class EngineCore implements AutoCloseable {
         this.dispatcher = new BackendDispatcher(options.backend(), javaBackend, onednn, kernels);
         this.reductions = new RowReductions(kernels.rowKernel())::compute;
         this.crossEntropy = new CrossEntropyComputation(kernels.rowKernel())::compute;
+        this.samplingKernel = kernels.rowKernel();
+        SamplingComputation samplingComputation = new SamplingComputation(samplingKernel);
+        this.sampling = samplingComputation::sample;
+        this.samplingPieces = samplingComputation::piece;
+        this.speculative = samplingComputation::verify;
         this.info = new BackendInfo(options.backend(), runtime != null, Optional.ofNullable(onednnProblem),
                 Optional.ofNullable(runtime).map(DnnlRuntime::version),
                 Optional.ofNullable(runtime).map(DnnlRuntime::cpuIsa),
@@ -160,6 +178,41 @@ public final class EngineCore implements AutoCloseable {
         try {
             return dispatcher.computeOnJava(CrossEntropyValidation.validate(scores, labels, loss, lossOut,
                     logProbOut, gradientOut, options.edgePolicy()), crossEntropy);
+        } finally {
+            callsInProgress.decrementAndGet();
+        }
+    }
+
+    /** The fused decode step: processors, temperature, filters and the draw, per row. */
+    public void sample(TensorView logits, SamplingParameters parameters, DecodeOutputs outputs) {
+        enter();
+        try {
+            dispatcher.computeOnJava(SamplingValidation.validateSample(logits, parameters, outputs, samplingKernel),
+                    sampling);
+        } finally {
+            callsInProgress.decrementAndGet();
+        }
+    }
+
+    /** One standalone sampling piece (argmax, top-k mask, top-k/top-p renormalisation, sampling from probabilities). */
+    public void samplingPiece(SamplingPieceCall.Kind kind, TensorView input, SamplingParameters parameters,
+            TensorView output) {
+        enter();
+        try {
+            dispatcher.computeOnJava(SamplingValidation.validatePiece(kind, input, parameters, output,
+                    samplingKernel), samplingPieces);
+        } finally {
+            callsInProgress.decrementAndGet();
+        }
+    }
+
+    /** Chain speculative verification. */
+    public void verifySpeculative(TensorView target, TensorView draft, TensorView draftTokens,
+            SamplingParameters parameters, TensorView accepted, TensorView emitted) {
+        enter();
+        try {
+            dispatcher.computeOnJava(SamplingValidation.validateSpeculative(target, draft, draftTokens, parameters,
+                    accepted, emitted, samplingKernel), speculative);
         } finally {
             callsInProgress.decrementAndGet();
         }

@@ -1,0 +1,46 @@
+package dev.softmax.internal.sampling;
+
+import dev.softmax.DecodeOutputs;
+import dev.softmax.EdgePolicy;
+import dev.softmax.SamplingParameters;
+import dev.softmax.TensorView;
+import dev.softmax.internal.call.JavaOnlyCall;
+import dev.softmax.internal.rows.RowLayout;
+
+/**
+ * A validated fused decode step: logits {@code [rows, vocab]}, one request per row.
+ *
+ * @param topN the N of the top-N outputs, 0 without them
+ */
+public record SamplingCall(TensorView logits, SamplingParameters parameters, DecodeOutputs outputs, RowLayout rows,
+        int vocab, int topN) implements JavaOnlyCall {
+
+    /** The one operand of {@link #rows()}. */
+    public static final int LOGITS = 0;
+
+    @Override
+    public TensorView input() {
+        return logits;
+    }
+
+    @Override
+    public String inputName() {
+        return "logits";
+    }
+
+    @Override
+    public int inputOperand() {
+        return LOGITS;
+    }
+
+    @Override
+    public int axis() {
+        return 1;
+    }
+
+    /** NaN and +inf rows were rejected by {@link SamplingValidation} under every policy: nothing left to scan. */
+    @Override
+    public EdgePolicy policy() {
+        return EdgePolicy.ZERO;
+    }
+}

@@ -1,0 +1,488 @@
+package dev.softmax.internal.sampling;
+
+import dev.softmax.DType;
+import dev.softmax.DecodeOutputs;
+import dev.softmax.SamplingParameters;
+import dev.softmax.TensorView;
+import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.rows.RowCopy;
+import dev.softmax.internal.rows.WorkingRow;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The decode step and its pieces, one row (one request) at a time, on the calling thread. A row's result depends
+ * only on that row's logits, its settings and its own {@code (seed, step)}: never on the other rows, the thread
+ * count, the backend or the kernel variant (the kernels are used only where they are exact: the maximum and the
+ * temperature's f32 multiplication; every sum and exponential that decides a token is sequential scalar double
+ * arithmetic in token-id order).
+ *
+ * <h2>The fused step, per row</h2>
+ * <ol>
+ *   <li>The row is widened to f32 (a private copy: the logits are not modified unless the caller asks for
+ *       in-place processing). Penalties, bias and bitmask as {@link SamplingParameters} specifies, in f32:
+ *       {@code v = v > 0 ? v / rep : v * rep}, then {@code v = v - (freq * (float) count + presence)};
+ *       {@code v = v + bias}; disallowed tokens -inf.</li>
+ *   <li>Temperature 0: the token is the lowest id holding the maximum. Otherwise (temperature first) every logit
+ *       is multiplied by the f32 {@code 1f / temperature}.</li>
+ *   <li>The candidates are the tokens whose logit is above -inf, in increasing id order; {@code M} is their
+ *       maximum. Top-k keeps the k largest (ties by lower id). For top-p and min-p each candidate weighs
+ *       {@code w = exp((double) v - M)}; top-p keeps the shortest prefix, by value descending then id, whose
+ *       weight reaches {@code p * S} (S the sequential double sum of the candidates' weights); min-p keeps
+ *       {@code w >= minP * max w}. With temperature last, the kept values are multiplied by {@code 1f / T} (and M
+ *       with them) only now.</li>
+ *   <li><b>The draw</b> (also {@code sampleFromProbabilities}, and the residual and bonus draws of speculative
+ *       verification): over the kept candidates in increasing id order with weights {@code w_j} (as above, or the
+ *       given probabilities), {@code W = 0, T = 0}; for each {@code j} with {@code w_j > 0}: {@code W += w_j}; if
+ *       {@code W > T}, the candidate j becomes the choice, the next uniform {@code u} is drawn and
+ *       {@code T = W / (1 - u)}. The last choice is the token. This is the weighted reservoir with exponential
+ *       jumps (equivalent to an exponential race): one pass, P(token j) = w_j / sum w, and only about
+ *       {@code ln(sum w / w_first)} uniforms.</li>
+ *   <li>The processed log-probability of the token is {@code ((double) v - M) - ln(S')}, S' the sequential sum of
+ *       the final weights; raw ones are {@code x - (max + ln(sumExp))} over the given logits.</li>
+ * </ol>
+ *
+ * <h2>Speculative verification (chain), per row</h2>
+ * For draft position {@code j = 0..k-1} with draft token t: draw u; accept when {@code u * q_j(t) < p_j(t)}
+ * (double), i.e. with probability {@code min(1, p/q)}. At the first rejection, draw a token from the weights
+ * {@code max(0, p_j - q_j)} (computed in double; if all are 0, from p_j) and stop; if all k are accepted, draw the
+ * bonus token from p_k. Uniforms are consumed in exactly this order from the row's stream.
+ *
+ * <p>Thread-safe: buffers are per thread ({@link SamplingScratch}, {@link WorkingRow}).
+ */
+public final class SamplingComputation {
+
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
+
+    private final RowKernel kernel;
+
+    public SamplingComputation(RowKernel kernel) {
+        this.kernel = kernel;
+    }
+
+    // ---------------------------------------------------------------- the fused step
+
+    /** Computes every row of a validated fused call; returns 0 (the dispatcher's result slot). */
+    public double sample(SamplingCall call) {
+        int rows = call.parameters().rows();
+        for (int r = 0; r < rows; r++) {
+            sampleRow(call, r);
+        }
+        return 0;
+    }
+
+    private void sampleRow(SamplingCall call, int r) {
+        TensorView logits = call.logits();
+        SamplingParameters params = call.parameters();
+        DecodeOutputs out = call.outputs();
+        int n = call.vocab();
+        long rowOffset = r * logits.stride(0);
+        long axisStride = logits.stride(1);
+        SamplingScratch s = SamplingScratch.get(n);
+        MemorySegment x = WorkingRow.get(n);
+        RowCopy.gather(kernel, logits, rowOffset, axisStride, n, x, 0);
+
+        boolean raw = out.rawLogprobs() != null
+                || (out.topIds() != null && out.topSource() == DecodeOutputs.LogprobSource.RAW);
+        double rawLogSumExp = 0;
+        if (raw) {
+            float rawMax = kernel.max(x, 0, n);
+            rawLogSumExp = rawMax + Math.log(kernel.sumExp(x, 0, n, rawMax));
+            if (out.topIds() != null && out.topSource() == DecodeOutputs.LogprobSource.RAW) {
+                int m = compact(x, n, s);
+                int found = Selection.topN(s, s.values, s.ids, m, call.topN());
+                writeTop(out, r, s, found, call.topN(), 0, rawLogSumExp);
+            }
+        }
+
+        applyProcessors(x, n, params, r, s);
+
+        float temperature = params.temperature(r);
+        int token;
+        double logprob;
+        int m;
+        double maxValue;
+        double logTotal;
+        if (temperature == 0f) {
+            float max = kernel.max(x, 0, n);
+            token = firstIndexOf(x, n, max);
+            s.values[0] = max;
+            s.ids[0] = token;
+            m = 1;
+            maxValue = max;
+            logTotal = 0;
+            logprob = 0;
+        } else {
+            float inverse = 1f / temperature;
+            boolean last = params.temperatureLast(r);
+            if (!last && inverse != 1f) {
+                kernel.scale(x, 0, n, inverse);
+            }
+            float max = kernel.max(x, 0, n);
+            m = compact(x, n, s);
+            float[] values = s.values;
+            int[] ids = s.ids;
+            double[] w = s.weights;
+            int k = params.topK(r);
+            if (k > 0 && k < m) {
+                m = Selection.keepTopK(s, values, ids, null, m, k);
+            }
+            float topP = params.topP(r);
+            float minP = params.minP(r);
+            if (topP < 1f || minP > 0f) {
+                weigh(values, w, m, max);
+                if (topP < 1f) {
+                    m = Selection.keepTopMass(s, values, ids, w, m, topP * sequentialSum(w, m));
+                }
+                if (minP > 0f) {
+                    m = keepMinP(values, ids, w, m, minP);
+                }
+            }
+            if (last && inverse != 1f) {
+                for (int i = 0; i < m; i++) {
+                    values[i] *= inverse;
+                }
+                max *= inverse;
+            }
+            maxValue = max;
+            weigh(values, w, m, max);
+            int chosen = draw(w, m, s.stream.reset(params.seed(r), params.step(r)));
+            token = ids[chosen];
+            logTotal = Math.log(sequentialSum(w, m));
+            logprob = ((double) values[chosen] - maxValue) - logTotal;
+        }
+
+        writeId(out.tokens(), r * out.tokens().stride(0), token);
+        if (out.logprobs() != null) {
+            TensorView lp = out.logprobs();
+            lp.dtype().setFloat(lp.segment(), r * lp.stride(0), (float) logprob);
+        }
+        if (out.rawLogprobs() != null) {
+            TensorView lp = out.rawLogprobs();
+            double value = logits.dtype().getFloat(logits.segment(), rowOffset + token * axisStride) - rawLogSumExp;
+            lp.dtype().setFloat(lp.segment(), r * lp.stride(0), (float) value);
+        }
+        if (out.topIds() != null && out.topSource() == DecodeOutputs.LogprobSource.PROCESSED) {
+            int found = Selection.topN(s, s.values, s.ids, m, call.topN());
+            writeTop(out, r, s, found, call.topN(), maxValue, logTotal);
+        }
+        if (out.logitsProcessedInPlace()) {
+            fill(x, n, Float.NEGATIVE_INFINITY);
+            for (int i = 0; i < m; i++) {
+                x.set(F32, 4L * s.ids[i], s.values[i]);
+            }
+            RowCopy.scatter(kernel, x, 0, n, logits, rowOffset, axisStride);
+        }
+    }
+
+    /** Penalties over the history, then the logit bias, then the bitmask, on the f32 row. */
+    private static void applyProcessors(MemorySegment x, int n, SamplingParameters params, int r, SamplingScratch s) {
+        int length = params.historyLength(r);
+        if (length > 0) {
+            float repetition = params.repetitionPenalty(r);
+            float presence = params.presencePenalty(r);
+            float frequency = params.frequencyPenalty(r);
+            TensorView history = params.history();
+            long base = r * history.stride(0);
+            long step = history.stride(1);
+            int[] counts = s.counts;
+            for (int j = 0; j < length; j++) {
+                counts[(int) history.dtype().getLong(history.segment(), base + j * step)]++;
+            }
+            for (int j = 0; j < length; j++) {
+                int t = (int) history.dtype().getLong(history.segment(), base + j * step);
+                int c = counts[t];
+                if (c == 0) {
+                    continue; // already penalised (a repeated token)
+                }
+                counts[t] = 0;
+                float v = x.get(F32, 4L * t);
+                if (repetition != 1f) {
+                    v = v > 0 ? v / repetition : v * repetition;
+                }
+                v = v - (frequency * (float) c + presence);
+                x.set(F32, 4L * t, v);
+            }
+        }
+        int biases = params.biasCount(r);
+        if (biases > 0) {
+            TensorView ids = params.biasIds();
+            TensorView values = params.biasValues();
+            for (int j = 0; j < biases; j++) {
+                int t = (int) ids.dtype().getLong(ids.segment(), r * ids.stride(0) + j * ids.stride(1));
+                float bias = values.dtype().getFloat(values.segment(), r * values.stride(0) + j * values.stride(1));
+                x.set(F32, 4L * t, x.get(F32, 4L * t) + bias);
+            }
+        }
+        TensorView mask = params.allowedTokens();
+        if (mask != null) {
+            long base = r * mask.stride(0);
+            long step = mask.stride(1);
+            int words = (n + 31) >>> 5;
+            for (int wd = 0; wd < words; wd++) {
+                int word = mask.segment().get(I32, 4 * (base + wd * step));
+                if (word == -1) {
+                    continue;
+                }
+                int end = Math.min(32, n - 32 * wd);
+                for (int b = 0; b < end; b++) {
+                    if ((word & (1 << b)) == 0) {
+                        x.set(F32, 4L * (32 * wd + b), Float.NEGATIVE_INFINITY);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The candidates: tokens above -inf, in id order, into {@code s.values / s.ids}. */
+    private static int compact(MemorySegment x, int n, SamplingScratch s) {
+        float[] values = s.values;
+        int[] ids = s.ids;
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            float v = x.get(F32, 4L * i);
+            if (v != Float.NEGATIVE_INFINITY) {
+                values[m] = v;
+                ids[m] = i;
+                m++;
+            }
+        }
+        return m;
+    }
+
+    private static void weigh(float[] values, double[] w, int m, double max) {
+        for (int i = 0; i < m; i++) {
+            w[i] = Math.exp((double) values[i] - max);
+        }
+    }
+
+    private static double sequentialSum(double[] w, int m) {
+        double sum = 0;
+        for (int i = 0; i < m; i++) {
+            sum += w[i];
+        }
+        return sum;
+    }
+
+    /** Keeps the candidates whose weight is at least {@code minP} times the largest weight. */
+    private static int keepMinP(float[] values, int[] ids, double[] w, int m, float minP) {
+        double largest = 0;
+        for (int i = 0; i < m; i++) {
+            largest = Math.max(largest, w[i]);
+        }
+        double bound = minP * largest;
+        int kept = 0;
+        for (int i = 0; i < m; i++) {
+            if (w[i] >= bound) {
+                values[kept] = values[i];
+                ids[kept] = ids[i];
+                w[kept] = w[i];
+                kept++;
+            }
+        }
+        return kept;
+    }
+
+    /** The weighted draw of the class documentation: the position (not the id) of the chosen candidate. */
+    static int draw(double[] w, int m, Philox.Stream stream) {
+        double total = 0;
+        double threshold = 0;
+        int chosen = -1;
+        for (int j = 0; j < m; j++) {
+            double wj = w[j];
+            if (!(wj > 0)) {
+                continue;
+            }
+            total += wj;
+            if (total > threshold) {
+                chosen = j;
+                threshold = total / (1.0 - stream.nextUniform());
+            }
+        }
+        return chosen;
+    }
+
+    private static int firstIndexOf(MemorySegment x, int n, float value) {
+        for (int i = 0; i < n; i++) {
+            if (x.get(F32, 4L * i) == value) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    private static void writeTop(DecodeOutputs out, int r, SamplingScratch s, int found, int n, double shift,
+            double logTotal) {
+        TensorView ids = out.topIds();
+        TensorView lps = out.topLogprobs();
+        for (int j = 0; j < n; j++) {
+            long idAt = r * ids.stride(0) + j * ids.stride(1);
+            long lpAt = r * lps.stride(0) + j * lps.stride(1);
+            if (j < found) {
+                writeId(ids, idAt, s.topIds[j]);
+                lps.dtype().setFloat(lps.segment(), lpAt, (float) (((double) s.topValues[j] - shift) - logTotal));
+            } else {
+                writeId(ids, idAt, -1);
+                lps.dtype().setFloat(lps.segment(), lpAt, Float.NEGATIVE_INFINITY);
+            }
+        }
+    }
+
+    static void writeId(TensorView view, long element, long id) {
+        if (view.dtype() == DType.I32) {
+            view.segment().set(I32, 4 * element, (int) id);
+        } else {
+            view.segment().set(I64, 8 * element, id);
+        }
+    }
+
+    private static void fill(MemorySegment x, int n, float value) {
+        for (int i = 0; i < n; i++) {
+            x.set(F32, 4L * i, value);
+        }
+    }
+
+    // ---------------------------------------------------------------- the pieces
+
+    /** Computes a validated piece call; returns 0. */
+    public double piece(SamplingPieceCall call) {
+        TensorView in = call.input();
+        TensorView out = call.output();
+        int n = call.vocab();
+        int rows = (int) in.dim(0);
+        SamplingParameters params = call.parameters();
+        for (int r = 0; r < rows; r++) {
+            SamplingScratch s = SamplingScratch.get(n);
+            MemorySegment x = WorkingRow.get(n);
+            long rowOffset = r * in.stride(0);
+            RowCopy.gather(kernel, in, rowOffset, in.stride(1), n, x, 0);
+            switch (call.kind()) {
+                case ARGMAX -> writeId(out, r * out.stride(0), firstIndexOf(x, n, kernel.max(x, 0, n)));
+                case SAMPLE -> {
+                    double[] w = s.weights;
+                    for (int i = 0; i < n; i++) {
+                        w[i] = x.get(F32, 4L * i);
+                    }
+                    int chosen = draw(w, n, s.stream.reset(params.seed(r), params.step(r)));
+                    writeId(out, r * out.stride(0), chosen);
+                }
+                case TOP_K_MASK -> {
+                    int k = params.topK(r);
+                    int m = compact(x, n, s);
+                    if (k > 0 && k < m) {
+                        m = Selection.keepTopK(s, s.values, s.ids, null, m, k);
+                        fill(x, n, Float.NEGATIVE_INFINITY);
+                        for (int i = 0; i < m; i++) {
+                            x.set(F32, 4L * s.ids[i], s.values[i]);
+                        }
+                    }
+                    RowCopy.scatter(kernel, x, 0, n, out, r * out.stride(0), out.stride(1));
+                }
+                case TOP_K_RENORM, TOP_P_RENORM -> {
+                    int m = compactPositive(x, n, s);
+                    double[] w = s.weights;
+                    for (int i = 0; i < m; i++) {
+                        w[i] = s.values[i];
+                    }
+                    if (call.kind() == SamplingPieceCall.Kind.TOP_K_RENORM) {
+                        int k = params.topK(r);
+                        if (k > 0 && k < m) {
+                            m = Selection.keepTopK(s, s.values, s.ids, w, m, k);
+                        }
+                    } else if (params.topP(r) < 1f) {
+                        m = Selection.keepTopMass(s, s.values, s.ids, w, m, params.topP(r) * sequentialSum(w, m));
+                    }
+                    double total = sequentialSum(w, m);
+                    fill(x, n, 0f);
+                    for (int i = 0; i < m; i++) {
+                        x.set(F32, 4L * s.ids[i], (float) (w[i] / total));
+                    }
+                    RowCopy.scatter(kernel, x, 0, n, out, r * out.stride(0), out.stride(1));
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** The tokens with a positive probability, in id order. */
+    private static int compactPositive(MemorySegment x, int n, SamplingScratch s) {
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            float v = x.get(F32, 4L * i);
+            if (v > 0) {
+                s.values[m] = v;
+                s.ids[m] = i;
+                m++;
+            }
+        }
+        return m;
+    }
+
+    // ---------------------------------------------------------------- speculative verification
+
+    /** Computes a validated chain verification; returns 0. */
+    public double verify(SpeculativeCall call) {
+        TensorView target = call.target();
+        TensorView draft = call.draft();
+        TensorView draftTokens = call.draftTokens();
+        int n = call.vocab();
+        int k = call.draftLength();
+        int rows = (int) target.dim(0);
+        SamplingParameters params = call.parameters();
+        for (int r = 0; r < rows; r++) {
+            SamplingScratch s = SamplingScratch.get(n);
+            Philox.Stream stream = s.stream.reset(params.seed(r), params.step(r));
+            MemorySegment p = WorkingRow.get(n);
+            MemorySegment q = WorkingRow.second(n);
+            int accepted = 0;
+            int emittedToken = -1;
+            for (int j = 0; j < k; j++) {
+                long t = draftTokens.dtype().getLong(draftTokens.segment(),
+                        r * draftTokens.stride(0) + j * draftTokens.stride(1));
+                double pt = target.dtype().getFloat(target.segment(),
+                        r * target.stride(0) + j * target.stride(1) + t * target.stride(2));
+                double qt = draft.dtype().getFloat(draft.segment(),
+                        r * draft.stride(0) + j * draft.stride(1) + t * draft.stride(2));
+                double u = stream.nextUniform();
+                if (u * qt < pt) {
+                    writeId(call.emitted(), r * call.emitted().stride(0) + j * call.emitted().stride(1), t);
+                    accepted++;
+                    continue;
+                }
+                RowCopy.gather(kernel, target, r * target.stride(0) + j * target.stride(1), target.stride(2), n, p, 0);
+                RowCopy.gather(kernel, draft, r * draft.stride(0) + j * draft.stride(1), draft.stride(2), n, q, 0);
+                double[] w = s.weights;
+                boolean any = false;
+                for (int i = 0; i < n; i++) {
+                    double residual = Math.max(0.0, (double) p.get(F32, 4L * i) - q.get(F32, 4L * i));
+                    w[i] = residual;
+                    any |= residual > 0;
+                }
+                if (!any) {
+                    for (int i = 0; i < n; i++) {
+                        w[i] = p.get(F32, 4L * i);
+                    }
+                }
+                emittedToken = draw(w, n, stream);
+                break;
+            }
+            if (accepted == k) {
+                RowCopy.gather(kernel, target, r * target.stride(0) + k * target.stride(1), target.stride(2), n, p, 0);
+                double[] w = s.weights;
+                for (int i = 0; i < n; i++) {
+                    w[i] = p.get(F32, 4L * i);
+                }
+                emittedToken = draw(w, n, stream);
+            }
+            TensorView emitted = call.emitted();
+            writeId(emitted, r * emitted.stride(0) + accepted * emitted.stride(1), emittedToken);
+            for (int j = accepted + 1; j <= k; j++) {
+                writeId(emitted, r * emitted.stride(0) + j * emitted.stride(1), -1);
+            }
+            writeId(call.accepted(), r * call.accepted().stride(0), accepted);
+        }
+        return 0;
+    }
+}

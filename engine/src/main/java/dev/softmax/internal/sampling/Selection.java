@@ -1,0 +1,170 @@
+package dev.softmax.internal.sampling;
+
+/**
+ * Exact selection without sorting: a most-significant-digit radix search over order-preserving 32-bit keys of the
+ * candidates' values (11, 11 and 10 bits), each level a histogram over the candidates still in play, so a row is
+ * read once in full and then only the elements of one bucket. The same search serves top-k (amount = 1 per token,
+ * target k) and top-p (amount = the token's weight, target p times the total): it finds the largest key K such
+ * that the amount of tokens with key >= K reaches the target, and the amount strictly above K. The caller keeps
+ * every token above K and, among the tokens equal to K, the lowest ids until the target is met.
+ *
+ * <p>Candidates are kept in increasing token-id order throughout (compaction preserves order), which is what makes
+ * "ties by lower id" a left-to-right scan.
+ */
+final class Selection {
+
+    private static final int[] SHIFTS = {21, 10, 0};
+    private static final int[] MASKS = {0x7FF, 0x7FF, 0x3FF};
+
+    private Selection() {
+    }
+
+    /** An unsigned-comparable key with the order of the float values (-0 and +0 are the same key; no NaN here). */
+    static int key(float value) {
+        int bits = Float.floatToRawIntBits(value + 0.0f);
+        return bits >= 0 ? bits ^ 0x80000000 : ~bits;
+    }
+
+    /**
+     * Keeps the {@code k} largest of {@code values[0, m)} (ties: lower position, i.e. lower id), compacting
+     * values, ids (and weights when non-null) in place in order. Returns the new count. Requires {@code 0 < k < m}.
+     */
+    static int keepTopK(SamplingScratch s, float[] values, int[] ids, double[] weights, int m, int k) {
+        int threshold = thresholdKey(s, values, null, m, k);
+        double above = s.above;
+        long equalQuota = k - (long) above;
+        int kept = 0;
+        for (int i = 0; i < m; i++) {
+            int c = Integer.compareUnsigned(key(values[i]), threshold);
+            if (c > 0 || (c == 0 && equalQuota-- > 0)) {
+                values[kept] = values[i];
+                ids[kept] = ids[i];
+                if (weights != null) {
+                    weights[kept] = weights[i];
+                }
+                kept++;
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * Keeps the shortest prefix, in order of value (descending, ties by lower position), whose weight reaches
+     * {@code target}; compacts in place. Returns the new count (at least 1 when m >= 1).
+     */
+    static int keepTopMass(SamplingScratch s, float[] values, int[] ids, double[] weights, int m, double target) {
+        int threshold = thresholdKey(s, values, weights, m, target);
+        double cumulative = s.above;
+        int kept = 0;
+        for (int i = 0; i < m; i++) {
+            int c = Integer.compareUnsigned(key(values[i]), threshold);
+            boolean keep = c > 0;
+            if (c == 0 && cumulative < target) {
+                keep = true;
+                cumulative += weights[i];
+            }
+            if (keep) {
+                values[kept] = values[i];
+                ids[kept] = ids[i];
+                weights[kept] = weights[i];
+                kept++;
+            }
+        }
+        if (kept == 0 && m > 0) {
+            // Only reachable through rounding of the bucket sums: keep the largest, lowest id.
+            int best = 0;
+            for (int i = 1; i < m; i++) {
+                if (values[i] > values[best]) {
+                    best = i;
+                }
+            }
+            values[0] = values[best];
+            ids[0] = ids[best];
+            weights[0] = weights[best];
+            kept = 1;
+        }
+        return kept;
+    }
+
+    /**
+     * The largest key K with amount(key >= K) >= target (amount = 1 per element when {@code weights} is null),
+     * and in {@code s.above} the amount of keys strictly greater than K. When rounding keeps the target out of
+     * reach, the smallest key present (everything is kept).
+     */
+    private static int thresholdKey(SamplingScratch s, float[] values, double[] weights, int m, double target) {
+        double[] amount = s.bucketAmount;
+        int[] count = s.bucketCount;
+        int[] in = s.indices;
+        double above = 0;
+        int prefix = 0;
+        int candidates = m;
+        for (int level = 0; level < 3; level++) {
+            int shift = SHIFTS[level];
+            int mask = MASKS[level];
+            java.util.Arrays.fill(amount, 0, mask + 1, 0.0);
+            java.util.Arrays.fill(count, 0, mask + 1, 0);
+            for (int c = 0; c < candidates; c++) {
+                int i = level == 0 ? c : in[c];
+                int digit = (key(values[i]) >>> shift) & mask;
+                amount[digit] += weights == null ? 1.0 : weights[i];
+                count[digit]++;
+            }
+            int chosen = -1;
+            boolean reached = false;
+            double before = above;
+            for (int d = mask; d >= 0; d--) {
+                if (count[d] == 0) {
+                    continue;
+                }
+                chosen = d;
+                if (above + amount[d] >= target) {
+                    reached = true;
+                    break;
+                }
+                before = above;
+                above += amount[d];
+            }
+            if (!reached) {
+                // The target is out of reach (rounding): step back into the lowest non-empty digit.
+                above = before;
+            }
+            prefix |= chosen << shift;
+            int next = 0;
+            for (int c = 0; c < candidates; c++) {
+                int i = level == 0 ? c : in[c];
+                if (((key(values[i]) >>> shift) & mask) == chosen) {
+                    in[next++] = i;
+                }
+            }
+            candidates = next;
+        }
+        s.above = above;
+        return prefix;
+    }
+
+    /**
+     * The {@code n} largest of {@code values[0, m)} in descending order (ties: lower position first), into
+     * {@code s.topValues} / {@code s.topIds} (positions mapped through {@code ids}, or the positions themselves
+     * when ids is null). Returns how many were found (min(n, m)).
+     */
+    static int topN(SamplingScratch s, float[] values, int[] ids, int m, int n) {
+        float[] topV = s.topValues;
+        int[] topI = s.topIds;
+        int size = 0;
+        for (int i = 0; i < m; i++) {
+            float v = values[i];
+            if (size == n && !(v > topV[size - 1])) {
+                continue;
+            }
+            int j = size < n ? size++ : size - 1;
+            while (j > 0 && topV[j - 1] < v) {
+                topV[j] = topV[j - 1];
+                topI[j] = topI[j - 1];
+                j--;
+            }
+            topV[j] = v;
+            topI[j] = ids == null ? i : ids[i];
+        }
+        return size;
+    }
+}
