@@ -94,7 +94,7 @@ public final class EngineCore implements AutoCloseable {
         this.reductions = new RowReductions(kernels.rowKernel())::compute;
         this.crossEntropy = new CrossEntropyComputation(kernels.rowKernel())::compute;
         this.samplingKernel = kernels.rowKernel();
-        SamplingComputation samplingComputation = new SamplingComputation(samplingKernel);
+        SamplingComputation samplingComputation = new SamplingComputation(samplingKernel, parallelism);
         this.sampling = samplingComputation::sample;
         this.samplingPieces = samplingComputation::piece;
         this.speculative = samplingComputation::verify;

@@ -6,6 +6,7 @@ import dev.softmax.SamplingParameters;
 import dev.softmax.TensorView;
 import dev.softmax.internal.kernel.RowKernel;
 import dev.softmax.internal.rows.RowCopy;
+import dev.softmax.internal.rows.RowParallelism;
 import dev.softmax.internal.rows.WorkingRow;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -48,6 +49,9 @@ import java.lang.foreign.ValueLayout;
  * {@code max(0, p_j - q_j)} (computed in double; if all are 0, from p_j) and stop; if all k are accepted, draw the
  * bonus token from p_k. Uniforms are consumed in exactly this order from the row's stream.
  *
+ * <p>Rows are split across the engine's threads ({@link RowParallelism}) when every segment of the call may be
+ * shared; since a row's result depends only on the row, the split never changes a token.
+ *
  * <p>Thread-safe: buffers are per thread ({@link SamplingScratch}, {@link WorkingRow}).
  */
 public final class SamplingComputation {
@@ -57,19 +61,52 @@ public final class SamplingComputation {
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private final RowKernel kernel;
+    private final RowParallelism parallelism;
+    /** The range tasks, created once (a lambda per call would allocate). */
+    private final RowParallelism.RangeTask<SamplingCall> sampleRange;
+    private final RowParallelism.RangeTask<SamplingPieceCall> pieceRange;
+    private final RowParallelism.RangeTask<SpeculativeCall> verifyRange;
 
-    public SamplingComputation(RowKernel kernel) {
+    public SamplingComputation(RowKernel kernel, RowParallelism parallelism) {
         this.kernel = kernel;
+        this.parallelism = parallelism;
+        this.sampleRange = (call, first, count) -> {
+            for (long r = first; r < first + count; r++) {
+                sampleRow(call, (int) r);
+            }
+        };
+        this.pieceRange = (call, first, count) -> {
+            for (long r = first; r < first + count; r++) {
+                pieceRow(call, (int) r);
+            }
+        };
+        this.verifyRange = (call, first, count) -> {
+            for (long r = first; r < first + count; r++) {
+                verifyRow(call, (int) r);
+            }
+        };
+    }
+
+    /** Whether every segment of a call may be touched by the engine's worker threads. */
+    private boolean shareable(TensorView view) {
+        return view == null || parallelism.canShare(view.segment());
+    }
+
+    private boolean shareable(SamplingParameters p) {
+        return parallelism.canShare(p.segment())
+                && shareable(p.history()) && shareable(p.biasIds()) && shareable(p.biasValues())
+                && shareable(p.allowedTokens());
     }
 
     // ---------------------------------------------------------------- the fused step
 
     /** Computes every row of a validated fused call; returns 0 (the dispatcher's result slot). */
     public double sample(SamplingCall call) {
-        int rows = call.parameters().rows();
-        for (int r = 0; r < rows; r++) {
-            sampleRow(call, r);
-        }
+        DecodeOutputs out = call.outputs();
+        boolean shareable = parallelism.threads() > 1 && shareable(call.parameters())
+                && shareable(call.logits()) && shareable(out.tokens()) && shareable(out.logprobs())
+                && shareable(out.rawLogprobs()) && shareable(out.topIds()) && shareable(out.topLogprobs());
+        parallelism.forEachRange(call.parameters().rows(), call.vocab(), shareable, call, sampleRange);
         return 0;
     }
 
@@ -348,12 +385,18 @@ public final class SamplingComputation {
 
     /** Computes a validated piece call; returns 0. */
     public double piece(SamplingPieceCall call) {
+        boolean shareable = parallelism.threads() > 1 && shareable(call.input()) && shareable(call.output())
+                && (call.parameters() == null || shareable(call.parameters()));
+        parallelism.forEachRange(call.input().dim(0), call.vocab(), shareable, call, pieceRange);
+        return 0;
+    }
+
+    private void pieceRow(SamplingPieceCall call, int r) {
         TensorView in = call.input();
         TensorView out = call.output();
         int n = call.vocab();
-        int rows = (int) in.dim(0);
         SamplingParameters params = call.parameters();
-        for (int r = 0; r < rows; r++) {
+        {
             SamplingScratch s = SamplingScratch.get(n);
             MemorySegment x = WorkingRow.get(n);
             long rowOffset = r * in.stride(0);
@@ -403,7 +446,6 @@ public final class SamplingComputation {
                 }
             }
         }
-        return 0;
     }
 
     /** The tokens with a positive probability, in id order. */
@@ -424,14 +466,22 @@ public final class SamplingComputation {
 
     /** Computes a validated chain verification; returns 0. */
     public double verify(SpeculativeCall call) {
+        boolean shareable = parallelism.threads() > 1 && shareable(call.parameters())
+                && shareable(call.target()) && shareable(call.draft()) && shareable(call.draftTokens())
+                && shareable(call.accepted()) && shareable(call.emitted());
+        parallelism.forEachRange(call.target().dim(0), (long) call.vocab() * (call.draftLength() + 1), shareable,
+                call, verifyRange);
+        return 0;
+    }
+
+    private void verifyRow(SpeculativeCall call, int r) {
         TensorView target = call.target();
         TensorView draft = call.draft();
         TensorView draftTokens = call.draftTokens();
         int n = call.vocab();
         int k = call.draftLength();
-        int rows = (int) target.dim(0);
         SamplingParameters params = call.parameters();
-        for (int r = 0; r < rows; r++) {
+        {
             SamplingScratch s = SamplingScratch.get(n);
             Philox.Stream stream = s.stream.reset(params.seed(r), params.step(r));
             MemorySegment p = WorkingRow.get(n);
@@ -483,6 +533,5 @@ public final class SamplingComputation {
             }
             writeId(call.accepted(), r * call.accepted().stride(0), accepted);
         }
-        return 0;
     }
 }
