@@ -12,11 +12,17 @@ import dev.softmax.internal.rows.RowLayout;
  *
  * @param topN the N of the top-N outputs, 0 without them
  */
-public record SamplingCall(TensorView logits, SamplingParameters parameters, DecodeOutputs outputs, RowLayout rows,
-        int vocab, int topN) implements JavaOnlyCall {
+public record SamplingCall(TensorView logits, SamplingParameters parameters, DecodeOutputs outputs, int vocab,
+        int topN) implements JavaOnlyCall {
 
     /** The one operand of {@link #rows()}. */
     public static final int LOGITS = 0;
+
+    /** Built on demand: only the REJECT scan would need it, and validation has already rejected such rows. */
+    @Override
+    public RowLayout rows() {
+        return RowLayout.of(1, logits);
+    }
 
     @Override
     public TensorView input() {

@@ -28,25 +28,28 @@ import java.lang.foreign.ValueLayout;
  *       is multiplied by the f32 {@code 1f / temperature}.</li>
  *   <li>The candidates are the tokens whose logit is above -inf, in increasing id order; {@code M} is their
  *       maximum. Top-k keeps the k largest (ties by lower id). For top-p and min-p each candidate weighs
- *       {@code w = exp((double) v - M)}; top-p keeps the shortest prefix, by value descending then id, whose
- *       weight reaches {@code p * S} (S the sequential double sum of the candidates' weights); min-p keeps
- *       {@code w >= minP * max w}. With temperature last, the kept values are multiplied by {@code 1f / T} (and M
- *       with them) only now.</li>
+ *       {@code w = SamplingExp.exp(v - M)} (f32 subtraction, then the f32 exponential specified in
+ *       {@link SamplingExp}); top-p keeps the shortest prefix, by value descending then id, whose weight reaches
+ *       {@code p * S} (S the sequential double sum of the candidates' weights in id order; the prefix's weight is
+ *       summed in double too); min-p keeps {@code w >= minP * max w} (f32). With temperature last, the kept values
+ *       are multiplied by {@code 1f / T} (and M with them) only now. The final weights are
+ *       {@code SamplingExp.exp(v - M)} over the kept candidates.</li>
  *   <li><b>The draw</b> (also {@code sampleFromProbabilities}, and the residual and bonus draws of speculative
- *       verification): over the kept candidates in increasing id order with weights {@code w_j} (as above, or the
- *       given probabilities), {@code W = 0, T = 0}; for each {@code j} with {@code w_j > 0}: {@code W += w_j}; if
+ *       verification): over the kept candidates in increasing id order with f32 weights {@code w_j} (as above, or
+ *       the given probabilities), in double {@code W = 0, T = 0}; for each {@code j} with {@code w_j > 0}:
+ *       {@code W += w_j}; if
  *       {@code W > T}, the candidate j becomes the choice, the next uniform {@code u} is drawn and
  *       {@code T = W / (1 - u)}. The last choice is the token. This is the weighted reservoir with exponential
  *       jumps (equivalent to an exponential race): one pass, P(token j) = w_j / sum w, and only about
  *       {@code ln(sum w / w_first)} uniforms.</li>
- *   <li>The processed log-probability of the token is {@code ((double) v - M) - ln(S')}, S' the sequential sum of
- *       the final weights; raw ones are {@code x - (max + ln(sumExp))} over the given logits.</li>
+ *   <li>The processed log-probability of the token is {@code ((double) v - M) - ln(S')}, S' the sequential double
+ *       sum of the final weights; raw ones are {@code x - (max + ln(sumExp))} over the given logits.</li>
  * </ol>
  *
  * <h2>Speculative verification (chain), per row</h2>
  * For draft position {@code j = 0..k-1} with draft token t: draw u; accept when {@code u * q_j(t) < p_j(t)}
  * (double), i.e. with probability {@code min(1, p/q)}. At the first rejection, draw a token from the weights
- * {@code max(0, p_j - q_j)} (computed in double; if all are 0, from p_j) and stop; if all k are accepted, draw the
+ * {@code max(0, p_j - q_j)} (f32 subtraction; if all are 0, from p_j) and stop; if all k are accepted, draw the
  * bonus token from p_k. Uniforms are consumed in exactly this order from the row's stream.
  *
  * <p>Rows are split across the engine's threads ({@link RowParallelism}) when every segment of the call may be
@@ -128,7 +131,8 @@ public final class SamplingComputation {
             float rawMax = kernel.max(x, 0, n);
             rawLogSumExp = rawMax + Math.log(kernel.sumExp(x, 0, n, rawMax));
             if (out.topIds() != null && out.topSource() == DecodeOutputs.LogprobSource.RAW) {
-                int m = compact(x, n, s);
+                MemorySegment.copy(x, F32, 0, s.row, 0, n);
+                int m = compact(s.row, n, s);
                 int found = Selection.topN(s, s.values, s.ids, m, call.topN());
                 writeTop(out, r, s, found, call.topN(), 0, rawLogSumExp);
             }
@@ -158,20 +162,22 @@ public final class SamplingComputation {
                 kernel.scale(x, 0, n, inverse);
             }
             float max = kernel.max(x, 0, n);
-            m = compact(x, n, s);
+            float[] row = s.row;
+            MemorySegment.copy(x, F32, 0, row, 0, n);
+            int k = params.topK(r);
+            m = k > 0 && k < n ? Selection.topKCandidates(s, row, n, k) : compact(row, n, s);
             float[] values = s.values;
             int[] ids = s.ids;
-            double[] w = s.weights;
-            int k = params.topK(r);
+            float[] w = s.weights;
             if (k > 0 && k < m) {
                 m = Selection.keepTopK(s, values, ids, null, m, k);
             }
             float topP = params.topP(r);
             float minP = params.minP(r);
             if (topP < 1f || minP > 0f) {
-                weigh(values, w, m, max);
+                double total = SamplingExp.weigh(values, w, m, max);
                 if (topP < 1f) {
-                    m = Selection.keepTopMass(s, values, ids, w, m, topP * sequentialSum(w, m));
+                    m = Selection.keepTopMass(s, values, ids, w, m, topP * total);
                 }
                 if (minP > 0f) {
                     m = keepMinP(values, ids, w, m, minP);
@@ -184,10 +190,10 @@ public final class SamplingComputation {
                 max *= inverse;
             }
             maxValue = max;
-            weigh(values, w, m, max);
+            double total = SamplingExp.weigh(values, w, m, max);
             int chosen = draw(w, m, s.stream.reset(params.seed(r), params.step(r)));
             token = ids[chosen];
-            logTotal = Math.log(sequentialSum(w, m));
+            logTotal = Math.log(total);
             logprob = ((double) values[chosen] - maxValue) - logTotal;
         }
 
@@ -274,12 +280,12 @@ public final class SamplingComputation {
     }
 
     /** The candidates: tokens above -inf, in id order, into {@code s.values / s.ids}. */
-    private static int compact(MemorySegment x, int n, SamplingScratch s) {
+    private static int compact(float[] x, int n, SamplingScratch s) {
         float[] values = s.values;
         int[] ids = s.ids;
         int m = 0;
         for (int i = 0; i < n; i++) {
-            float v = x.get(F32, 4L * i);
+            float v = x[i];
             if (v != Float.NEGATIVE_INFINITY) {
                 values[m] = v;
                 ids[m] = i;
@@ -289,13 +295,7 @@ public final class SamplingComputation {
         return m;
     }
 
-    private static void weigh(float[] values, double[] w, int m, double max) {
-        for (int i = 0; i < m; i++) {
-            w[i] = Math.exp((double) values[i] - max);
-        }
-    }
-
-    private static double sequentialSum(double[] w, int m) {
+    private static double sequentialSum(float[] w, int m) {
         double sum = 0;
         for (int i = 0; i < m; i++) {
             sum += w[i];
@@ -304,12 +304,12 @@ public final class SamplingComputation {
     }
 
     /** Keeps the candidates whose weight is at least {@code minP} times the largest weight. */
-    private static int keepMinP(float[] values, int[] ids, double[] w, int m, float minP) {
-        double largest = 0;
+    private static int keepMinP(float[] values, int[] ids, float[] w, int m, float minP) {
+        float largest = 0;
         for (int i = 0; i < m; i++) {
             largest = Math.max(largest, w[i]);
         }
-        double bound = minP * largest;
+        float bound = minP * largest;
         int kept = 0;
         for (int i = 0; i < m; i++) {
             if (w[i] >= bound) {
@@ -323,7 +323,7 @@ public final class SamplingComputation {
     }
 
     /** The weighted draw of the class documentation: the position (not the id) of the chosen candidate. */
-    static int draw(double[] w, int m, Philox.Stream stream) {
+    static int draw(float[] w, int m, Philox.Stream stream) {
         double total = 0;
         double threshold = 0;
         int chosen = -1;
@@ -404,18 +404,19 @@ public final class SamplingComputation {
             switch (call.kind()) {
                 case ARGMAX -> writeId(out, r * out.stride(0), firstIndexOf(x, n, kernel.max(x, 0, n)));
                 case SAMPLE -> {
-                    double[] w = s.weights;
-                    for (int i = 0; i < n; i++) {
-                        w[i] = x.get(F32, 4L * i);
-                    }
+                    float[] w = s.weights;
+                    MemorySegment.copy(x, F32, 0, w, 0, n);
                     int chosen = draw(w, n, s.stream.reset(params.seed(r), params.step(r)));
                     writeId(out, r * out.stride(0), chosen);
                 }
                 case TOP_K_MASK -> {
                     int k = params.topK(r);
-                    int m = compact(x, n, s);
-                    if (k > 0 && k < m) {
-                        m = Selection.keepTopK(s, s.values, s.ids, null, m, k);
+                    MemorySegment.copy(x, F32, 0, s.row, 0, n);
+                    int m = k > 0 && k < n ? Selection.topKCandidates(s, s.row, n, k) : compact(s.row, n, s);
+                    if (k > 0 && k < n) {
+                        if (k < m) {
+                            m = Selection.keepTopK(s, s.values, s.ids, null, m, k);
+                        }
                         fill(x, n, Float.NEGATIVE_INFINITY);
                         for (int i = 0; i < m; i++) {
                             x.set(F32, 4L * s.ids[i], s.values[i]);
@@ -425,10 +426,8 @@ public final class SamplingComputation {
                 }
                 case TOP_K_RENORM, TOP_P_RENORM -> {
                     int m = compactPositive(x, n, s);
-                    double[] w = s.weights;
-                    for (int i = 0; i < m; i++) {
-                        w[i] = s.values[i];
-                    }
+                    float[] w = s.weights;
+                    System.arraycopy(s.values, 0, w, 0, m);
                     if (call.kind() == SamplingPieceCall.Kind.TOP_K_RENORM) {
                         int k = params.topK(r);
                         if (k > 0 && k < m) {
@@ -503,27 +502,23 @@ public final class SamplingComputation {
                 }
                 RowCopy.gather(kernel, target, r * target.stride(0) + j * target.stride(1), target.stride(2), n, p, 0);
                 RowCopy.gather(kernel, draft, r * draft.stride(0) + j * draft.stride(1), draft.stride(2), n, q, 0);
-                double[] w = s.weights;
+                float[] w = s.weights;
                 boolean any = false;
                 for (int i = 0; i < n; i++) {
-                    double residual = Math.max(0.0, (double) p.get(F32, 4L * i) - q.get(F32, 4L * i));
+                    float residual = Math.max(0f, p.get(F32, 4L * i) - q.get(F32, 4L * i));
                     w[i] = residual;
                     any |= residual > 0;
                 }
                 if (!any) {
-                    for (int i = 0; i < n; i++) {
-                        w[i] = p.get(F32, 4L * i);
-                    }
+                    MemorySegment.copy(p, F32, 0, w, 0, n);
                 }
                 emittedToken = draw(w, n, stream);
                 break;
             }
             if (accepted == k) {
                 RowCopy.gather(kernel, target, r * target.stride(0) + k * target.stride(1), target.stride(2), n, p, 0);
-                double[] w = s.weights;
-                for (int i = 0; i < n; i++) {
-                    w[i] = p.get(F32, 4L * i);
-                }
+                float[] w = s.weights;
+                MemorySegment.copy(p, F32, 0, w, 0, n);
                 emittedToken = draw(w, n, stream);
             }
             TensorView emitted = call.emitted();

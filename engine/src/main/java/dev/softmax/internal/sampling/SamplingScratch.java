@@ -14,12 +14,15 @@ final class SamplingScratch {
 
     float[] values = new float[0];
     int[] ids = new int[0];
-    double[] weights = new double[0];
+    float[] weights = new float[0];
+    /** The processed row on the heap: scalar loops over an array run without a segment's per-access checks. */
+    float[] row = new float[0];
     int[] indices = new int[0];
     /** Token counts for the penalties, all zero between rows. */
     int[] counts = new int[0];
     final double[] bucketAmount = new double[BUCKETS];
     final int[] bucketCount = new int[BUCKETS];
+    final int[] bucketCountOdd = new int[BUCKETS];
     final float[] topValues = new float[dev.softmax.DecodeOutputs.MAX_TOP];
     final int[] topIds = new int[dev.softmax.DecodeOutputs.MAX_TOP];
     /** Set by the selection: the amount strictly above the threshold key. */
@@ -37,7 +40,8 @@ final class SamplingScratch {
             int capacity = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(n, 2L * values.length));
             values = new float[capacity];
             ids = new int[capacity];
-            weights = new double[capacity];
+            weights = new float[capacity];
+            row = new float[capacity];
             indices = new int[capacity];
             counts = new int[capacity];
         }

@@ -39,14 +39,13 @@ public final class SamplingValidation {
         int vocab = requireBatch(logits, "logits", parameters);
         int rows = parameters.rows();
         requireTokenView(outputs.tokens(), "tokens", rows);
-        TensorView[] writes = {outputs.tokens(), outputs.logprobs(), outputs.rawLogprobs(), outputs.topIds(),
-                outputs.topLogprobs(), outputs.logitsProcessedInPlace() ? logits : null};
-        String[] names = {"tokens", "logprobs", "rawLogprobs", "topIds", "topLogprobs", "logits"};
-        for (int i = 1; i <= 2; i++) {
-            if (writes[i] != null) {
-                requireFloatingPoint(writes[i], names[i]);
-                requireShape(writes[i], names[i], rows);
-            }
+        if (outputs.logprobs() != null) {
+            requireFloatingPoint(outputs.logprobs(), "logprobs");
+            requireShape(outputs.logprobs(), "logprobs", rows);
+        }
+        if (outputs.rawLogprobs() != null) {
+            requireFloatingPoint(outputs.rawLogprobs(), "rawLogprobs");
+            requireShape(outputs.rawLogprobs(), "rawLogprobs", rows);
         }
         int topN = 0;
         if ((outputs.topIds() == null) != (outputs.topLogprobs() == null)) {
@@ -65,10 +64,26 @@ public final class SamplingValidation {
             requireShape(outputs.topLogprobs(), "topLogprobs", rows, topN);
         }
         requireUsable(logits, "logits");
-        requireWritableOutputs(writes, names, logits);
+        TensorView inPlace = outputs.logitsProcessedInPlace() ? logits : null;
+        requireOutput(outputs.tokens(), "tokens", logits);
+        requireOutput(outputs.logprobs(), "logprobs", logits);
+        requireOutput(outputs.rawLogprobs(), "rawLogprobs", logits);
+        requireOutput(outputs.topIds(), "topIds", logits);
+        requireOutput(outputs.topLogprobs(), "topLogprobs", logits);
+        requireOutput(inPlace, "logits", null);
+        requireDisjointOutputs(outputs.tokens(), "tokens", outputs.logprobs(), "logprobs");
+        requireDisjointOutputs(outputs.tokens(), "tokens", outputs.rawLogprobs(), "rawLogprobs");
+        requireDisjointOutputs(outputs.tokens(), "tokens", outputs.topIds(), "topIds");
+        requireDisjointOutputs(outputs.tokens(), "tokens", outputs.topLogprobs(), "topLogprobs");
+        requireDisjointOutputs(outputs.logprobs(), "logprobs", outputs.rawLogprobs(), "rawLogprobs");
+        requireDisjointOutputs(outputs.logprobs(), "logprobs", outputs.topIds(), "topIds");
+        requireDisjointOutputs(outputs.logprobs(), "logprobs", outputs.topLogprobs(), "topLogprobs");
+        requireDisjointOutputs(outputs.rawLogprobs(), "rawLogprobs", outputs.topIds(), "topIds");
+        requireDisjointOutputs(outputs.rawLogprobs(), "rawLogprobs", outputs.topLogprobs(), "topLogprobs");
+        requireDisjointOutputs(outputs.topIds(), "topIds", outputs.topLogprobs(), "topLogprobs");
         checkSettings(parameters, vocab);
         checkRows(logits, "logits", parameters, vocab, kernel);
-        return new SamplingCall(logits, parameters, outputs, RowLayout.of(1, logits), vocab, topN);
+        return new SamplingCall(logits, parameters, outputs, vocab, topN);
     }
 
     /** A standalone piece. */
@@ -213,10 +228,43 @@ public final class SamplingValidation {
         requireShape(view, name, rows);
     }
 
+    /** {@code [d0]}, without allocating on success (this runs on every decode step). */
+    private static void requireShape(TensorView view, String name, long d0) {
+        if (view.rank() != 1 || view.dim(0) != d0) {
+            requireShape(view, name, new long[] {d0});
+        }
+    }
+
+    /** {@code [d0, d1]}, without allocating on success. */
+    private static void requireShape(TensorView view, String name, long d0, long d1) {
+        if (view.rank() != 2 || view.dim(0) != d0 || view.dim(1) != d1) {
+            requireShape(view, name, new long[] {d0, d1});
+        }
+    }
+
     private static void requireShape(TensorView view, String name, long... shape) {
         if (!Arrays.equals(view.shape(), shape)) {
             throw new IllegalArgumentException(name + ": shape " + Arrays.toString(view.shape())
                     + " does not match; expected " + Arrays.toString(shape));
+        }
+    }
+
+    /** An optional output (null: absent): usable, writable, distinct elements, disjoint from the input. */
+    private static void requireOutput(TensorView out, String name, TensorView input) {
+        if (out == null) {
+            return;
+        }
+        requireUsable(out, name);
+        requireWritable(out, name);
+        requireDistinctElements(out, name);
+        if (input != null) {
+            requireDisjoint(input, "logits", out, name);
+        }
+    }
+
+    private static void requireDisjointOutputs(TensorView a, String aName, TensorView b, String bName) {
+        if (a != null && b != null) {
+            requireDisjoint(a, aName, b, bName);
         }
     }
 

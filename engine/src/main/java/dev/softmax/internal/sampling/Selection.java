@@ -22,14 +22,74 @@ final class Selection {
     /** An unsigned-comparable key with the order of the float values (-0 and +0 are the same key; no NaN here). */
     static int key(float value) {
         int bits = Float.floatToRawIntBits(value + 0.0f);
-        return bits >= 0 ? bits ^ 0x80000000 : ~bits;
+        // branch-free (signs are random in a row of logits): positive flips the sign bit, negative flips all bits
+        return bits ^ ((bits >> 31) | 0x80000000);
+    }
+
+    /**
+     * The candidates of a top-k over a whole f32 row, before the exact selection: one pass builds a histogram of the
+     * keys' top 11 bits over the tokens above -inf, a second collects (in id order, into {@code s.values / s.ids})
+     * the tokens whose digit is at or above the digit holding the k-th largest. That is every token of the top k
+     * plus the rest of its bucket, usually a few hundred tokens of a 128k row; {@link #keepTopK} then finishes on
+     * them. Returns how many were collected (all tokens above -inf when there are at most k).
+     */
+    static int topKCandidates(SamplingScratch s, float[] x, int n, int k) {
+        int[] even = s.bucketCount;
+        int[] odd = s.bucketCountOdd;
+        java.util.Arrays.fill(even, 0);
+        java.util.Arrays.fill(odd, 0);
+        int finite = 0;
+        int i = 0;
+        // two histograms, alternating, so that runs of equal digits do not serialise on one counter
+        for (; i + 1 < n; i += 2) {
+            float a = x[i];
+            float b = x[i + 1];
+            if (a != Float.NEGATIVE_INFINITY) {
+                even[key(a) >>> 21]++;
+                finite++;
+            }
+            if (b != Float.NEGATIVE_INFINITY) {
+                odd[key(b) >>> 21]++;
+                finite++;
+            }
+        }
+        if (i < n) {
+            float a = x[i];
+            if (a != Float.NEGATIVE_INFINITY) {
+                even[key(a) >>> 21]++;
+                finite++;
+            }
+        }
+        int lowest = 0;
+        if (finite > k) {
+            long cumulative = 0;
+            for (int d = SamplingScratch.BUCKETS - 1; d >= 0; d--) {
+                cumulative += even[d] + odd[d];
+                if (cumulative >= k) {
+                    lowest = d;
+                    break;
+                }
+            }
+        }
+        float[] values = s.values;
+        int[] ids = s.ids;
+        int m = 0;
+        for (int j = 0; j < n; j++) {
+            float v = x[j];
+            if (v != Float.NEGATIVE_INFINITY && (key(v) >>> 21) >= lowest) {
+                values[m] = v;
+                ids[m] = j;
+                m++;
+            }
+        }
+        return m;
     }
 
     /**
      * Keeps the {@code k} largest of {@code values[0, m)} (ties: lower position, i.e. lower id), compacting
      * values, ids (and weights when non-null) in place in order. Returns the new count. Requires {@code 0 < k < m}.
      */
-    static int keepTopK(SamplingScratch s, float[] values, int[] ids, double[] weights, int m, int k) {
+    static int keepTopK(SamplingScratch s, float[] values, int[] ids, float[] weights, int m, int k) {
         int threshold = thresholdKey(s, values, null, m, k);
         double above = s.above;
         long equalQuota = k - (long) above;
@@ -52,7 +112,7 @@ final class Selection {
      * Keeps the shortest prefix, in order of value (descending, ties by lower position), whose weight reaches
      * {@code target}; compacts in place. Returns the new count (at least 1 when m >= 1).
      */
-    static int keepTopMass(SamplingScratch s, float[] values, int[] ids, double[] weights, int m, double target) {
+    static int keepTopMass(SamplingScratch s, float[] values, int[] ids, float[] weights, int m, double target) {
         int threshold = thresholdKey(s, values, weights, m, target);
         double cumulative = s.above;
         int kept = 0;
@@ -91,7 +151,7 @@ final class Selection {
      * and in {@code s.above} the amount of keys strictly greater than K. When rounding keeps the target out of
      * reach, the smallest key present (everything is kept).
      */
-    private static int thresholdKey(SamplingScratch s, float[] values, double[] weights, int m, double target) {
+    private static int thresholdKey(SamplingScratch s, float[] values, float[] weights, int m, double target) {
         double[] amount = s.bucketAmount;
         int[] count = s.bucketCount;
         int[] in = s.indices;
