@@ -81,7 +81,16 @@ class SamplingReproducibilityTest {
         }
     }
 
+    /** Whatever computes a decode step: an engine, or the computation over a chosen kernel. */
+    interface Sampler {
+        void sample(TensorView logits, SamplingParameters parameters, DecodeOutputs outputs);
+    }
+
     static Result run(SoftmaxEngine engine, List<Request> batch) {
+        return run((Sampler) engine::sample, batch);
+    }
+
+    static Result run(Sampler engine, List<Request> batch) {
         int rows = batch.size();
         try (Arena arena = Arena.ofShared()) {
             TensorView logits = TensorView.allocate(arena, DType.F32, rows, VOCAB);
@@ -153,6 +162,26 @@ class SamplingReproducibilityTest {
         for (int r = 0; r < batch.size(); r++) {
             int at = mixed.indexOf(batch.get(r));
             assertThat(inMixed.row(at)).as("row " + r + " at " + at + " of a mixed batch").containsExactly(together.row(r));
+        }
+    }
+
+    /** The kernels serve only exact steps (maximum, f32 scaling): the scalar kernel gives the same tokens. */
+    @Test
+    void sameTokensOnTheScalarKernelAsOnTheActiveKernel() {
+        List<Request> batch = requests(14, 5);
+        dev.softmax.internal.kernel.RowKernel active = dev.softmax.internal.kernel.KernelProvider.get().rowKernel();
+        dev.softmax.internal.kernel.RowKernel scalar = new dev.softmax.internal.kernel.ScalarRowKernel();
+        try (dev.softmax.internal.rows.RowParallelism one = new dev.softmax.internal.rows.RowParallelism(1)) {
+            Result[] results = new Result[2];
+            int i = 0;
+            for (dev.softmax.internal.kernel.RowKernel kernel : List.of(active, scalar)) {
+                var computation = new dev.softmax.internal.sampling.SamplingComputation(kernel, one);
+                results[i++] = run((logits, params, outputs) -> computation.sample(
+                        dev.softmax.internal.sampling.SamplingValidation.validateSample(logits, params, outputs, kernel)),
+                        batch);
+            }
+            assertThat(results[1].tokens()).as(active + " vs scalar").containsExactly(results[0].tokens());
+            assertThat(results[1].topIds()).containsExactly(results[0].topIds());
         }
     }
 
