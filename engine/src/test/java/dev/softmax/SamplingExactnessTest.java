@@ -225,6 +225,27 @@ class SamplingExactnessTest {
         }
     }
 
+    /** A temperature whose scaled maximum overflows is the greedy limit; a bias overflowing f32 is clamped. */
+    @Test
+    void extremeTemperaturesAndOverflowingBiasesStillGiveAToken() {
+        try (Arena arena = Arena.ofConfined()) {
+            TensorView logits = TensorView.allocate(arena, DType.F32, 3, 5).copyFrom(new float[] {1f, 7f, -2f, 7f, 0.5f,
+                    1f, 2f, -2f, 3f, 0.5f, 1f, 3e38f, -2f, 3e38f, 0.5f});
+            TensorView biasIds = TensorView.allocate(arena, DType.I32, 3, 1);
+            biasIds.segment().setAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, 2, 3);
+            TensorView biasValues = TensorView.allocate(arena, DType.F32, 3, 1).copyFrom(new float[] {0f, 0f, 3e38f});
+            SamplingParameters params = SamplingParameters.allocate(arena, 3).logitBias(biasIds, biasValues);
+            params.row(0).temperature(1e-39f);
+            params.row(1).temperature(1e-39f).temperatureLast(true).topK(2);
+            params.row(2).biasCount(1);
+            TensorView tokens = TensorView.allocate(arena, DType.I32, 3);
+            TensorView lp = TensorView.allocate(arena, DType.F32, 3);
+            engine.sample(logits, params, DecodeOutputs.of(tokens).withLogprobs(lp));
+            assertThat(tokens.toFloatArray()).containsExactly(1f, 3f, 3f);
+            assertThat(lp.toFloatArray()).containsExactly(0f, 0f, 0f);
+        }
+    }
+
     @Test
     void sixteenBitAndStridedLogitsMatchTheReferenceOnTheirValues() {
         Random random = new Random(8);

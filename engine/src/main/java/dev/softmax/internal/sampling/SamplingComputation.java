@@ -23,9 +23,11 @@ import java.lang.foreign.ValueLayout;
  *   <li>The row is widened to f32 (a private copy: the logits are not modified unless the caller asks for
  *       in-place processing). Penalties, bias and bitmask as {@link SamplingParameters} specifies, in f32:
  *       {@code v = v > 0 ? v / rep : v * rep}, then {@code v = v - (freq * (float) count + presence)};
- *       {@code v = v + bias}; disallowed tokens -inf.</li>
- *   <li>Temperature 0: the token is the lowest id holding the maximum. Otherwise (temperature first) every logit
- *       is multiplied by the f32 {@code 1f / temperature}.</li>
+ *       {@code v = v + bias}; disallowed tokens -inf. A processed logit that overflows to +inf becomes
+ *       {@code Float.MAX_VALUE}.</li>
+ *   <li>Temperature 0 (or one so small that the largest processed logit times {@code 1f / temperature} overflows
+ *       f32): the token is the lowest id holding the maximum. Otherwise (temperature first) every logit is
+ *       multiplied by the f32 {@code 1f / temperature}; a logit that overflows to -inf counts as masked.</li>
  *   <li>The candidates are the tokens whose logit is above -inf, in increasing id order; {@code M} is their
  *       maximum. Top-k keeps the k largest (ties by lower id). For top-p and min-p each candidate weighs
  *       {@code w = SamplingExp.exp(v - M)} (f32 subtraction, then the f32 exponential specified in
@@ -146,8 +148,11 @@ public final class SamplingComputation {
         int m;
         double maxValue;
         double logTotal;
-        if (temperature == 0f) {
-            float max = kernel.max(x, 0, n);
+        float processedMax = kernel.max(x, 0, n);
+        float inverse = temperature == 0f ? 0f : 1f / temperature;
+        // A temperature so small that the scaled maximum overflows f32 is the greedy limit.
+        if (temperature == 0f || Float.isInfinite(processedMax * inverse)) {
+            float max = processedMax;
             token = firstIndexOf(x, n, max);
             s.values[0] = max;
             s.ids[0] = token;
@@ -156,12 +161,12 @@ public final class SamplingComputation {
             logTotal = 0;
             logprob = 0;
         } else {
-            float inverse = 1f / temperature;
             boolean last = params.temperatureLast(r);
+            float max = processedMax;
             if (!last && inverse != 1f) {
                 kernel.scale(x, 0, n, inverse);
+                max = processedMax * inverse; // the same rounding as the scaled maximum's own
             }
-            float max = kernel.max(x, 0, n);
             float[] row = s.row;
             MemorySegment.copy(x, F32, 0, row, 0, n);
             int k = params.topK(r);
@@ -246,7 +251,7 @@ public final class SamplingComputation {
                     v = v > 0 ? v / repetition : v * repetition;
                 }
                 v = v - (frequency * (float) c + presence);
-                x.set(F32, 4L * t, v);
+                x.set(F32, 4L * t, clamp(v));
             }
         }
         int biases = params.biasCount(r);
@@ -256,7 +261,7 @@ public final class SamplingComputation {
             for (int j = 0; j < biases; j++) {
                 int t = (int) ids.dtype().getLong(ids.segment(), r * ids.stride(0) + j * ids.stride(1));
                 float bias = values.dtype().getFloat(values.segment(), r * values.stride(0) + j * values.stride(1));
-                x.set(F32, 4L * t, x.get(F32, 4L * t) + bias);
+                x.set(F32, 4L * t, clamp(x.get(F32, 4L * t) + bias));
             }
         }
         TensorView mask = params.allowedTokens();
@@ -277,6 +282,14 @@ public final class SamplingComputation {
                 }
             }
         }
+    }
+
+    /**
+     * A processed logit that overflowed to +inf (a huge logit plus a bias, say) is the largest finite float, so that
+     * the row keeps a distribution; -inf stays -inf (a masked token).
+     */
+    private static float clamp(float v) {
+        return v == Float.POSITIVE_INFINITY ? Float.MAX_VALUE : v;
     }
 
     /** The candidates: tokens above -inf, in id order, into {@code s.values / s.ids}. */
