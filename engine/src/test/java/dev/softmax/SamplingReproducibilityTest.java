@@ -185,6 +185,37 @@ class SamplingReproducibilityTest {
         }
     }
 
+    /** Without filters the step draws in one pass; asking for top-N takes the general path: the same tokens. */
+    @Test
+    void theSinglePassDrawAgreesWithTheGeneralPath() {
+        int rows = 64;
+        try (Arena arena = Arena.ofShared()) {
+            float[] flat = TestTensors.normal(new Random(12), rows * 3000, 3);
+            for (int i = 0; i < flat.length; i += 7) {
+                flat[i] = Float.NEGATIVE_INFINITY;
+            }
+            TensorView logits = TensorView.allocate(arena, DType.F32, rows, 3000).copyFrom(flat);
+            SamplingParameters params = SamplingParameters.allocate(arena, rows);
+            for (int r = 0; r < rows; r++) {
+                params.row(r).seed(r).step(r * 3L).temperature(r % 2 == 0 ? 1f : 0.6f).temperatureLast(r % 4 == 1)
+                        .topK(r % 3 == 0 ? 0 : 3000);
+            }
+            TensorView single = TensorView.allocate(arena, DType.I64, rows);
+            TensorView singleLp = TensorView.allocate(arena, DType.F32, rows);
+            TensorView general = TensorView.allocate(arena, DType.I64, rows);
+            TensorView generalLp = TensorView.allocate(arena, DType.F32, rows);
+            TensorView ids = TensorView.allocate(arena, DType.I64, rows, 2);
+            TensorView lps = TensorView.allocate(arena, DType.F32, rows, 2);
+            SoftmaxEngine engine = ENGINES.get(0);
+            engine.sample(logits, params, DecodeOutputs.of(single).withLogprobs(singleLp));
+            engine.sample(logits, params, DecodeOutputs.of(general).withLogprobs(generalLp)
+                    .withTopLogprobs(ids, lps, DecodeOutputs.LogprobSource.PROCESSED));
+            assertThat(single.segment().toArray(ValueLayout.JAVA_LONG))
+                    .containsExactly(general.segment().toArray(ValueLayout.JAVA_LONG));
+            assertThat(singleLp.toFloatArray()).containsExactly(generalLp.toFloatArray());
+        }
+    }
+
     @Test
     void aNewStepOrSeedGivesNewDraws() {
         Request base = requests(1, 4).get(0);

@@ -161,7 +161,10 @@ public final class SamplingComputation {
             logTotal = 0;
             logprob = 0;
         } else {
-            boolean last = params.temperatureLast(r);
+            int k = params.topK(r);
+            boolean filtered = (k > 0 && k < n) || params.topP(r) < 1f || params.minP(r) > 0f;
+            // Without a filter, temperature last is temperature first: the same f32 products of the same logits.
+            boolean last = params.temperatureLast(r) && filtered;
             float max = processedMax;
             if (!last && inverse != 1f) {
                 kernel.scale(x, 0, n, inverse);
@@ -169,7 +172,14 @@ public final class SamplingComputation {
             }
             float[] row = s.row;
             MemorySegment.copy(x, F32, 0, row, 0, n);
-            int k = params.topK(r);
+            if (!filtered && out.topIds() == null && !out.logitsProcessedInPlace()) {
+                // No filter needs probabilities: one pass over the row, weights and draw together.
+                long drawn = singlePassDraw(row, n, max, s.stream.reset(params.seed(r), params.step(r)), s);
+                token = (int) drawn;
+                logprob = ((double) row[token] - max) - Math.log(s.total);
+                writeResults(call, r, rowOffset, axisStride, token, logprob, raw ? rawLogSumExp : 0);
+                return;
+            }
             m = k > 0 && k < n ? Selection.topKCandidates(s, row, n, k) : compact(row, n, s);
             float[] values = s.values;
             int[] ids = s.ids;
@@ -202,16 +212,7 @@ public final class SamplingComputation {
             logprob = ((double) values[chosen] - maxValue) - logTotal;
         }
 
-        writeId(out.tokens(), r * out.tokens().stride(0), token);
-        if (out.logprobs() != null) {
-            TensorView lp = out.logprobs();
-            lp.dtype().setFloat(lp.segment(), r * lp.stride(0), (float) logprob);
-        }
-        if (out.rawLogprobs() != null) {
-            TensorView lp = out.rawLogprobs();
-            double value = logits.dtype().getFloat(logits.segment(), rowOffset + token * axisStride) - rawLogSumExp;
-            lp.dtype().setFloat(lp.segment(), r * lp.stride(0), (float) value);
-        }
+        writeResults(call, r, rowOffset, axisStride, token, logprob, rawLogSumExp);
         if (out.topIds() != null && out.topSource() == DecodeOutputs.LogprobSource.PROCESSED) {
             int found = Selection.topN(s, s.values, s.ids, m, call.topN());
             writeTop(out, r, s, found, call.topN(), maxValue, logTotal);
@@ -223,6 +224,47 @@ public final class SamplingComputation {
             }
             RowCopy.scatter(kernel, x, 0, n, logits, rowOffset, axisStride);
         }
+    }
+
+    /** The token, its processed log-probability and its raw one, as the outputs ask. */
+    private static void writeResults(SamplingCall call, int r, long rowOffset, long axisStride, int token,
+            double logprob, double rawLogSumExp) {
+        DecodeOutputs out = call.outputs();
+        writeId(out.tokens(), r * out.tokens().stride(0), token);
+        if (out.logprobs() != null) {
+            TensorView lp = out.logprobs();
+            lp.dtype().setFloat(lp.segment(), r * lp.stride(0), (float) logprob);
+        }
+        if (out.rawLogprobs() != null) {
+            TensorView lp = out.rawLogprobs();
+            TensorView logits = call.logits();
+            double value = logits.dtype().getFloat(logits.segment(), rowOffset + token * axisStride) - rawLogSumExp;
+            lp.dtype().setFloat(lp.segment(), r * lp.stride(0), (float) value);
+        }
+    }
+
+    /**
+     * The draw of the class documentation over every token of the row at once (no candidate list): weights
+     * {@code SamplingExp.exp(v - max)} (0 for -inf), in id order, so the same positive weights in the same order as
+     * the general path, and the same token. Leaves the weights' sequential sum in {@code s.total}.
+     */
+    private static long singlePassDraw(float[] row, int n, float max, Philox.Stream stream, SamplingScratch s) {
+        double total = 0;
+        double threshold = 0;
+        int chosen = -1;
+        for (int i = 0; i < n; i++) {
+            float wi = SamplingExp.exp(row[i] - max);
+            if (!(wi > 0)) {
+                continue;
+            }
+            total += wi;
+            if (total > threshold) {
+                chosen = i;
+                threshold = total / (1.0 - stream.nextUniform());
+            }
+        }
+        s.total = total;
+        return chosen;
     }
 
     /** Penalties over the history, then the logit bias, then the bitmask, on the f32 row. */

@@ -27,6 +27,8 @@ final class SamplingScratch {
     final int[] topIds = new int[dev.softmax.DecodeOutputs.MAX_TOP];
     /** Set by the selection: the amount strictly above the threshold key. */
     double above;
+    /** Set by the single-pass draw: the sum of the weights. */
+    double total;
     final Philox.Stream stream = new Philox.Stream();
 
     static SamplingScratch get(int n) {
