@@ -222,6 +222,11 @@ class SamplingExactnessTest {
             TensorView tokens = TensorView.allocate(arena, DType.I32, 2);
             engine.argmax(logits, tokens);
             assertThat(tokens.toFloatArray()).containsExactly(1f, 0f);
+            // plain greedy rows (no processors, tokens only) take the in-place argmax path
+            TensorView greedy = TensorView.allocate(arena, DType.I64, 2);
+            engine.sample(logits, SamplingParameters.allocate(arena, 2).forEachRow(r -> r.temperature(0f)),
+                    DecodeOutputs.of(greedy));
+            assertThat(greedy.toFloatArray()).containsExactly(1f, 0f);
         }
     }
 

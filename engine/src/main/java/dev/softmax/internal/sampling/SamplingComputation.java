@@ -35,7 +35,9 @@ import java.lang.foreign.ValueLayout;
  *       {@code p * S} (S the sequential double sum of the candidates' weights in id order; the prefix's weight is
  *       summed in double too); min-p keeps {@code w >= minP * max w} (f32). With temperature last, the kept values
  *       are multiplied by {@code 1f / T} (and M with them) only now. The final weights are
- *       {@code SamplingExp.exp(v - M)} over the kept candidates.</li>
+ *       {@code SamplingExp.exp(v - M)} over the kept candidates. (The top-p prefix mass is accumulated per radix
+ *       bucket, so another implementation summing in another order can disagree on the kept set only when that
+ *       mass equals {@code p * S} to within double rounding, about 1e-16 relative.)</li>
  *   <li><b>The draw</b> (also {@code sampleFromProbabilities}, and the residual and bonus draws of speculative
  *       verification): over the kept candidates in increasing id order with f32 weights {@code w_j} (as above, or
  *       the given probabilities), in double {@code W = 0, T = 0}; for each {@code j} with {@code w_j > 0}:
@@ -123,6 +125,16 @@ public final class SamplingComputation {
         long rowOffset = r * logits.stride(0);
         long axisStride = logits.stride(1);
         SamplingScratch s = SamplingScratch.get(n);
+        if (params.temperature(r) == 0f && logits.dtype() == DType.F32 && (axisStride == 1 || n == 1)
+                && params.historyLength(r) == 0 && params.biasCount(r) == 0 && params.allowedTokens() == null
+                && out.rawLogprobs() == null && out.topIds() == null && !out.logitsProcessedInPlace()) {
+            // Plain greedy on a dense f32 row: the argmax in place, no copy.
+            MemorySegment src = logits.segment();
+            long at = 4 * rowOffset;
+            float max = kernel.max(src, at, n);
+            writeResults(call, r, rowOffset, axisStride, firstIndexOf(src, at, n, max), 0, 0);
+            return;
+        }
         MemorySegment x = WorkingRow.get(n);
         RowCopy.gather(kernel, logits, rowOffset, axisStride, n, x, 0);
 
@@ -397,8 +409,12 @@ public final class SamplingComputation {
     }
 
     private static int firstIndexOf(MemorySegment x, int n, float value) {
+        return firstIndexOf(x, 0, n, value);
+    }
+
+    private static int firstIndexOf(MemorySegment x, long offset, int n, float value) {
         for (int i = 0; i < n; i++) {
-            if (x.get(F32, 4L * i) == value) {
+            if (x.get(F32, offset + 4L * i) == value) {
                 return i;
             }
         }

@@ -427,20 +427,30 @@ public final class SamplingValidation {
     private static void checkRows(TensorView input, String name, SamplingParameters p, int vocab, RowKernel kernel) {
         TensorView mask = p == null ? null : p.allowedTokens();
         long rows = input.dim(0);
+        boolean direct = input.dtype() == DType.F32 && (input.stride(1) == 1 || vocab == 1);
         for (long r = 0; r < rows; r++) {
-            MemorySegment x = WorkingRow.get(vocab);
-            RowCopy.gather(kernel, input, r * input.stride(0), input.stride(1), vocab, x, 0);
-            float max = kernel.max(x, 0, vocab);
+            MemorySegment x;
+            long base;
+            if (direct) {
+                // read in place: no copy of a dense f32 row just to scan it
+                x = input.segment();
+                base = 4 * r * input.stride(0);
+            } else {
+                x = WorkingRow.get(vocab);
+                base = 0;
+                RowCopy.gather(kernel, input, r * input.stride(0), input.stride(1), vocab, x, 0);
+            }
+            float max = kernel.max(x, base, vocab);
             if (Float.isNaN(max) || max == Float.POSITIVE_INFINITY) {
                 long column = 0;
                 while (column < vocab) {
-                    float v = x.get(F32, 4 * column);
+                    float v = x.get(F32, base + 4 * column);
                     if (Float.isNaN(v) || v == Float.POSITIVE_INFINITY) {
                         break;
                     }
                     column++;
                 }
-                throw new NonFiniteInputException(name + ": row " + r + " holds " + x.get(F32, 4 * column)
+                throw new NonFiniteInputException(name + ": row " + r + " holds " + x.get(F32, base + 4 * column)
                         + " at token " + column + "; expected finite logits or -inf (there is no distribution to "
                         + "sample from)", r, column);
             }
@@ -451,7 +461,7 @@ public final class SamplingValidation {
                 any = false;
                 for (int i = 0; i < vocab && !any; i++) {
                     int word = mask.segment().get(I32, 4 * (r * mask.stride(0) + (i >>> 5) * mask.stride(1)));
-                    any = (word & (1 << (i & 31))) != 0 && x.get(F32, 4L * i) != Float.NEGATIVE_INFINITY;
+                    any = (word & (1 << (i & 31))) != 0 && x.get(F32, base + 4L * i) != Float.NEGATIVE_INFINITY;
                 }
             }
             if (!any) {
