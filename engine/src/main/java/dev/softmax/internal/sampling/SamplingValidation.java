@@ -26,6 +26,13 @@ public final class SamplingValidation {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
 
+    /**
+     * Each thread's previous decode step, returned again when the next step names the same operands (every check
+     * still runs), so that a decode loop allocates nothing per step. It keeps those views reachable until the
+     * thread's next step with other operands.
+     */
+    private static final ThreadLocal<SamplingCall[]> LAST_CALL = ThreadLocal.withInitial(() -> new SamplingCall[1]);
+
     private SamplingValidation() {
     }
 
@@ -83,7 +90,15 @@ public final class SamplingValidation {
         requireDisjointOutputs(outputs.topIds(), "topIds", outputs.topLogprobs(), "topLogprobs");
         checkSettings(parameters, vocab);
         checkRows(logits, "logits", parameters, vocab, kernel);
-        return new SamplingCall(logits, parameters, outputs, vocab, topN);
+        SamplingCall[] last = LAST_CALL.get();
+        SamplingCall previous = last[0];
+        if (previous != null && previous.logits() == logits && previous.parameters() == parameters
+                && previous.outputs() == outputs && previous.vocab() == vocab && previous.topN() == topN) {
+            return previous; // the same operands as this thread's previous step: no new call object
+        }
+        SamplingCall call = new SamplingCall(logits, parameters, outputs, vocab, topN);
+        last[0] = call;
+        return call;
     }
 
     /** A standalone piece. */
