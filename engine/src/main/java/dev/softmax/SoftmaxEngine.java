@@ -204,7 +204,10 @@ public final class SoftmaxEngine implements AutoCloseable {
      * the one before; see {@link SamplingParameters}), draws one token with the row's own Philox stream
      * {@code (seed, step)}, and writes what {@code outputs} asks for. No vocabulary sort: exact selection by radix
      * search. A row's token depends only on its logits and settings, never on the other rows, the thread count or
-     * the backend. The logits are not modified unless {@link DecodeOutputs#withLogitsProcessedInPlace}.
+     * the backend. The logits are not modified unless {@link DecodeOutputs#withLogitsProcessedInPlace}. Every
+     * argument is checked on every call; a call naming the same views, parameters and outputs as the calling
+     * thread's previous one reuses its call record (so a decode loop allocates nothing), which keeps those objects
+     * reachable until that thread's next call with others.
      *
      * @param logits     f32/bf16/f16 {@code [rows, vocab]} (any strides); -inf marks a masked token
      * @param parameters one row of settings per row of logits

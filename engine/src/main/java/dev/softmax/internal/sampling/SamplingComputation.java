@@ -467,53 +467,51 @@ public final class SamplingComputation {
         TensorView out = call.output();
         int n = call.vocab();
         SamplingParameters params = call.parameters();
-        {
-            SamplingScratch s = SamplingScratch.get(n);
-            MemorySegment x = WorkingRow.get(n);
-            long rowOffset = r * in.stride(0);
-            RowCopy.gather(kernel, in, rowOffset, in.stride(1), n, x, 0);
-            switch (call.kind()) {
-                case ARGMAX -> writeId(out, r * out.stride(0), firstIndexOf(x, n, kernel.max(x, 0, n)));
-                case SAMPLE -> {
-                    float[] w = s.weights;
-                    MemorySegment.copy(x, F32, 0, w, 0, n);
-                    int chosen = draw(w, n, s.stream.reset(params.seed(r), params.step(r)));
-                    writeId(out, r * out.stride(0), chosen);
-                }
-                case TOP_K_MASK -> {
-                    int k = params.topK(r);
-                    MemorySegment.copy(x, F32, 0, s.row, 0, n);
-                    int m = k > 0 && k < n ? Selection.topKCandidates(s, s.row, n, k) : compact(s.row, n, s);
-                    if (k > 0 && k < n) {
-                        if (k < m) {
-                            m = Selection.keepTopK(s, s.values, s.ids, null, m, k);
-                        }
-                        fill(x, n, Float.NEGATIVE_INFINITY);
-                        for (int i = 0; i < m; i++) {
-                            x.set(F32, 4L * s.ids[i], s.values[i]);
-                        }
+        SamplingScratch s = SamplingScratch.get(n);
+        MemorySegment x = WorkingRow.get(n);
+        long rowOffset = r * in.stride(0);
+        RowCopy.gather(kernel, in, rowOffset, in.stride(1), n, x, 0);
+        switch (call.kind()) {
+            case ARGMAX -> writeId(out, r * out.stride(0), firstIndexOf(x, n, kernel.max(x, 0, n)));
+            case SAMPLE -> {
+                float[] w = s.weights;
+                MemorySegment.copy(x, F32, 0, w, 0, n);
+                int chosen = draw(w, n, s.stream.reset(params.seed(r), params.step(r)));
+                writeId(out, r * out.stride(0), chosen);
+            }
+            case TOP_K_MASK -> {
+                int k = params.topK(r);
+                MemorySegment.copy(x, F32, 0, s.row, 0, n);
+                int m = k > 0 && k < n ? Selection.topKCandidates(s, s.row, n, k) : compact(s.row, n, s);
+                if (k > 0 && k < n) {
+                    if (k < m) {
+                        m = Selection.keepTopK(s, s.values, s.ids, null, m, k);
                     }
-                    RowCopy.scatter(kernel, x, 0, n, out, r * out.stride(0), out.stride(1));
-                }
-                case TOP_K_RENORM, TOP_P_RENORM -> {
-                    int m = compactPositive(x, n, s);
-                    float[] w = s.weights;
-                    System.arraycopy(s.values, 0, w, 0, m);
-                    if (call.kind() == SamplingPieceCall.Kind.TOP_K_RENORM) {
-                        int k = params.topK(r);
-                        if (k > 0 && k < m) {
-                            m = Selection.keepTopK(s, s.values, s.ids, w, m, k);
-                        }
-                    } else if (params.topP(r) < 1f) {
-                        m = Selection.keepTopMass(s, s.values, s.ids, w, m, params.topP(r) * sequentialSum(w, m));
-                    }
-                    double total = sequentialSum(w, m);
-                    fill(x, n, 0f);
+                    fill(x, n, Float.NEGATIVE_INFINITY);
                     for (int i = 0; i < m; i++) {
-                        x.set(F32, 4L * s.ids[i], (float) (w[i] / total));
+                        x.set(F32, 4L * s.ids[i], s.values[i]);
                     }
-                    RowCopy.scatter(kernel, x, 0, n, out, r * out.stride(0), out.stride(1));
                 }
+                RowCopy.scatter(kernel, x, 0, n, out, r * out.stride(0), out.stride(1));
+            }
+            case TOP_K_RENORM, TOP_P_RENORM -> {
+                int m = compactPositive(x, n, s);
+                float[] w = s.weights;
+                System.arraycopy(s.values, 0, w, 0, m);
+                if (call.kind() == SamplingPieceCall.Kind.TOP_K_RENORM) {
+                    int k = params.topK(r);
+                    if (k > 0 && k < m) {
+                        m = Selection.keepTopK(s, s.values, s.ids, w, m, k);
+                    }
+                } else if (params.topP(r) < 1f) {
+                    m = Selection.keepTopMass(s, s.values, s.ids, w, m, params.topP(r) * sequentialSum(w, m));
+                }
+                double total = sequentialSum(w, m);
+                fill(x, n, 0f);
+                for (int i = 0; i < m; i++) {
+                    x.set(F32, 4L * s.ids[i], (float) (w[i] / total));
+                }
+                RowCopy.scatter(kernel, x, 0, n, out, r * out.stride(0), out.stride(1));
             }
         }
     }
@@ -551,53 +549,51 @@ public final class SamplingComputation {
         int n = call.vocab();
         int k = call.draftLength();
         SamplingParameters params = call.parameters();
-        {
-            SamplingScratch s = SamplingScratch.get(n);
-            Philox.Stream stream = s.stream.reset(params.seed(r), params.step(r));
-            MemorySegment p = WorkingRow.get(n);
-            MemorySegment q = WorkingRow.second(n);
-            int accepted = 0;
-            int emittedToken = -1;
-            for (int j = 0; j < k; j++) {
-                long t = draftTokens.dtype().getLong(draftTokens.segment(),
-                        r * draftTokens.stride(0) + j * draftTokens.stride(1));
-                double pt = target.dtype().getFloat(target.segment(),
-                        r * target.stride(0) + j * target.stride(1) + t * target.stride(2));
-                double qt = draft.dtype().getFloat(draft.segment(),
-                        r * draft.stride(0) + j * draft.stride(1) + t * draft.stride(2));
-                double u = stream.nextUniform();
-                if (u * qt < pt) {
-                    writeId(call.emitted(), r * call.emitted().stride(0) + j * call.emitted().stride(1), t);
-                    accepted++;
-                    continue;
-                }
-                RowCopy.gather(kernel, target, r * target.stride(0) + j * target.stride(1), target.stride(2), n, p, 0);
-                RowCopy.gather(kernel, draft, r * draft.stride(0) + j * draft.stride(1), draft.stride(2), n, q, 0);
-                float[] w = s.weights;
-                boolean any = false;
-                for (int i = 0; i < n; i++) {
-                    float residual = Math.max(0f, p.get(F32, 4L * i) - q.get(F32, 4L * i));
-                    w[i] = residual;
-                    any |= residual > 0;
-                }
-                if (!any) {
-                    MemorySegment.copy(p, F32, 0, w, 0, n);
-                }
-                emittedToken = draw(w, n, stream);
-                break;
+        SamplingScratch s = SamplingScratch.get(n);
+        Philox.Stream stream = s.stream.reset(params.seed(r), params.step(r));
+        MemorySegment p = WorkingRow.get(n);
+        MemorySegment q = WorkingRow.second(n);
+        int accepted = 0;
+        int emittedToken = -1;
+        for (int j = 0; j < k; j++) {
+            long t = draftTokens.dtype().getLong(draftTokens.segment(),
+                    r * draftTokens.stride(0) + j * draftTokens.stride(1));
+            double pt = target.dtype().getFloat(target.segment(),
+                    r * target.stride(0) + j * target.stride(1) + t * target.stride(2));
+            double qt = draft.dtype().getFloat(draft.segment(),
+                    r * draft.stride(0) + j * draft.stride(1) + t * draft.stride(2));
+            double u = stream.nextUniform();
+            if (u * qt < pt) {
+                writeId(call.emitted(), r * call.emitted().stride(0) + j * call.emitted().stride(1), t);
+                accepted++;
+                continue;
             }
-            if (accepted == k) {
-                RowCopy.gather(kernel, target, r * target.stride(0) + k * target.stride(1), target.stride(2), n, p, 0);
-                float[] w = s.weights;
+            RowCopy.gather(kernel, target, r * target.stride(0) + j * target.stride(1), target.stride(2), n, p, 0);
+            RowCopy.gather(kernel, draft, r * draft.stride(0) + j * draft.stride(1), draft.stride(2), n, q, 0);
+            float[] w = s.weights;
+            boolean any = false;
+            for (int i = 0; i < n; i++) {
+                float residual = Math.max(0f, p.get(F32, 4L * i) - q.get(F32, 4L * i));
+                w[i] = residual;
+                any |= residual > 0;
+            }
+            if (!any) {
                 MemorySegment.copy(p, F32, 0, w, 0, n);
-                emittedToken = draw(w, n, stream);
             }
-            TensorView emitted = call.emitted();
-            writeId(emitted, r * emitted.stride(0) + accepted * emitted.stride(1), emittedToken);
-            for (int j = accepted + 1; j <= k; j++) {
-                writeId(emitted, r * emitted.stride(0) + j * emitted.stride(1), -1);
-            }
-            writeId(call.accepted(), r * call.accepted().stride(0), accepted);
+            emittedToken = draw(w, n, stream);
+            break;
         }
+        if (accepted == k) {
+            RowCopy.gather(kernel, target, r * target.stride(0) + k * target.stride(1), target.stride(2), n, p, 0);
+            float[] w = s.weights;
+            MemorySegment.copy(p, F32, 0, w, 0, n);
+            emittedToken = draw(w, n, stream);
+        }
+        TensorView emitted = call.emitted();
+        writeId(emitted, r * emitted.stride(0) + accepted * emitted.stride(1), emittedToken);
+        for (int j = accepted + 1; j <= k; j++) {
+            writeId(emitted, r * emitted.stride(0) + j * emitted.stride(1), -1);
+        }
+        writeId(call.accepted(), r * call.accepted().stride(0), accepted);
     }
 }
