@@ -173,7 +173,7 @@ public final class ReportMain {
         if (!timing.isEmpty()) {
             md.append("- Wall time: ");
             List<String> parts = new ArrayList<>();
-            for (String key : List.of("build", "c", "jmh", "report", "total")) {
+            for (String key : List.of("build", "c", "jmh", "torch", "report", "total")) {
                 if (timing.getProperty(key) != null) {
                     parts.add(key + " " + seconds(Long.parseLong(timing.getProperty(key))));
                 }
