@@ -89,13 +89,13 @@ def apply_bitmask(logits, bitmask, vocab):
 def step(logits, scenario, temperature, k, p, history, bitmask, generator):
     t, top_k, top_p, penalties, logprobs = SCENARIOS[scenario]
     vocab = logits.size(1)
-    x = logits.clone()  # the sampler must not modify the caller's logits (vLLM works on its own copy as well)
+    x = logits  # every step below that changes values makes a new tensor: the caller's logits stay unchanged
     if penalties:
         x = apply_penalties(x, history, vocab)
         x = apply_bitmask(x, bitmask, vocab)
     if t == 0:
         return x.argmax(dim=-1), None
-    x.div_(temperature.unsqueeze(dim=1))
+    x = x.div(temperature.unsqueeze(dim=1))
     x = apply_top_k_top_p(x, k if top_k else None, p if top_p < 1 else None)
     out = None
     if logprobs:
