@@ -2,7 +2,7 @@
 # Runs the benchmark suite and writes bench/results/REPORT.md and bench/results/chart.png.
 #
 #   bench/run.sh            full run: every combination, 2 forks (takes well over an hour)
-#   bench/run.sh --quick    the shapes and combinations the report's ratios need, 1 fork (under 10 minutes)
+#   bench/run.sh --quick    the shapes and combinations the report's ratios need, 1 fork (about 10 minutes)
 #   bench/run.sh --quick --shapes 64x32000,1024x1024    fewer shapes (any mode)
 #
 # Raw results (JMH JSON and logs, trial records, the C program's output) go to bench/results/raw/, which is
