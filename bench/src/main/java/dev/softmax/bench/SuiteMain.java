@@ -45,7 +45,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *       small shapes and every parameter, each with its self-check; for CI.</li>
  *   <li><b>quick</b>: all eight shapes for the summary's ratios (engine per backend, ORT, copy, naive; f32 softmax,
  *       1 thread), four shapes ({@link #QUICK_SECONDARY}) for log-softmax, in place, bf16, 2 threads and backward;
- *       1 fork, 3 x 200 ms warm-up, 5 x 200 ms measurement, {@code -prof gc}: about 6 minutes on 2 cores, plus a few for the decode step.</li>
+ *       1 fork, 3 x 200 ms warm-up, 5 x 200 ms measurement, {@code -prof gc}: about 6 minutes on 2 cores, plus a
+ *       few for the decode step.</li>
  *   <li><b>full</b>: every combination, 2 forks, 4 x 300 ms warm-up, 8 x 300 ms measurement, {@code -prof gc}.</li>
  * </ul>
  * Any benchmark error (a self-check that fails, an exception) stops the run with a non-zero exit status.

@@ -184,16 +184,18 @@ final class DemoCommand implements Callable<Integer> {
                 keptSet.append(keptSet.isEmpty() ? "" : ", ").append(TOKENS[i]);
             }
         }
-        out.printf(Locale.ROOT, "3. Sampling the next token (the decode step): %,d draws at T = 1 with top-p %.1f, each its "
-                + "own%n   request (seed %d, step 0..%d). Top-p keeps the most probable tokens until their mass reaches "
-                + "%.0f%%:%n   the kept set is {%s}; the draws follow the kept probabilities renormalised to sum to 1.%n%n",
+        out.printf(Locale.ROOT, "3. Sampling the next token (the decode step): %,d draws at T = 1 with top-p %.1f, "
+                + "each its own%n   request (seed %d, step 0..%d). Top-p keeps the most probable tokens until their "
+                + "mass reaches %.0f%%:%n   the kept set is {%s}; the draws follow the kept probabilities renormalised "
+                + "to sum to 1.%n%n",
                 SAMPLES, SAMPLING_TOP_P, SAMPLING_SEED, SAMPLES - 1, 100 * SAMPLING_TOP_P, keptSet);
         out.printf(Locale.ROOT, "   %-6s %7s  %-5s %12s %10s  %s%n", "token", "p", "kept", "renormalised", "drawn", "");
         float[] p = probabilities.toFloatArray();
         double worst = 0;
         for (int i = 0; i < n; i++) {
             if (kept[i] > 0) {
-                worst = Math.max(worst, Math.abs(frequency[i] - kept[i]) / Math.sqrt(kept[i] * (1 - kept[i]) / SAMPLES));
+                double standardError = Math.sqrt(kept[i] * (1 - kept[i]) / SAMPLES);
+                worst = Math.max(worst, Math.abs(frequency[i] - kept[i]) / standardError);
             }
             out.printf(Locale.ROOT, "   %-6s %6.1f%%  %-5s %11.2f%% %9.2f%%  %s%n", TOKENS[i], 100 * p[i],
                     kept[i] > 0 ? "yes" : "no", 100 * kept[i], 100 * frequency[i],

@@ -169,6 +169,20 @@ final class SampleCommand implements Callable<Integer> {
             throw new BadInputException((topIdsOut != null ? "--top-ids-out" : "--top-logprobs-out")
                     + ": needs --top N");
         }
+        // Two outputs at one path would replace each other: the last committed would win.
+        java.util.Map<Path, String> seen = new java.util.LinkedHashMap<>();
+        String[] names = {"--out", "--logprobs-out", "--top-ids-out", "--top-logprobs-out"};
+        Path[] paths = {out, logprobsOut, topIdsOut, topLogprobsOut};
+        for (int i = 0; i < paths.length; i++) {
+            if (paths[i] == null) {
+                continue;
+            }
+            String earlier = seen.putIfAbsent(paths[i].toAbsolutePath().normalize(), names[i]);
+            if (earlier != null) {
+                throw new BadInputException(names[i] + ": " + paths[i] + " is also " + earlier
+                        + "; every output needs its own file");
+            }
+        }
     }
 
     private void run(SoftmaxEngine engine, NpyHeader header, NpyOutput tokens, NpyOutput logprobs,

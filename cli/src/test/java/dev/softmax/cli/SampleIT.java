@@ -180,10 +180,12 @@ class SampleIT {
                 {"--temperature", "-1"}, {"--temperature", "NaN"}, {"--top-k", "-2"}, {"--top-p", "0"},
                 {"--top-p", "1.5"}, {"--min-p", "-0.1"}, {"--min-p", "2"}, {"--top", "21", "--top-ids-out", "i.npy",
                 "--top-logprobs-out", "l.npy"}, {"--top", "3", "--top-ids-out", "i.npy"}, {"--top-ids-out", "i.npy"},
-                {"--backend", "gpu"}, {"--threads", "0"},
+                {"--backend", "gpu"}, {"--threads", "0"}, {"--top", "2", "--top-ids-out", "i.npy",
+                "--top-logprobs-out", "./lp.npy"},
         };
         String[] named = {"--temperature", "--temperature", "--top-k", "--top-p", "--top-p", "--min-p", "--min-p",
-                "--top", "--top", "--top-ids-out", "--backend", "--threads"};
+                "--top", "--top", "--top-ids-out", "--backend", "--threads",
+                "--top-logprobs-out: ./lp.npy is also --logprobs-out"};
         for (int c = 0; c < cases.length; c++) {
             List<String> arguments = new ArrayList<>(List.of("sample", "--in", "x.npy", "--out", "t.npy",
                     "--logprobs-out", "lp.npy"));
