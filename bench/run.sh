@@ -2,7 +2,7 @@
 # Runs the benchmark suite and writes bench/results/REPORT.md and bench/results/chart.png.
 #
 #   bench/run.sh            full run: every combination, 2 forks (takes well over an hour)
-#   bench/run.sh --quick    the shapes and combinations the report's ratios need, 1 fork (under 10 minutes)
+#   bench/run.sh --quick    the shapes and combinations the report's ratios need, 1 fork (about 10 minutes)
 #   bench/run.sh --quick --shapes 64x32000,1024x1024    fewer shapes (any mode)
 #
 # Raw results (JMH JSON and logs, trial records, the C program's output) go to bench/results/raw/, which is
@@ -64,6 +64,21 @@ SUITE_ARGS=(--mode "$MODE" --raw "$RAW")
 bench_java dev.softmax.bench.SuiteMain "${SUITE_ARGS[@]}"
 JMH_DONE=$(date +%s)
 
+# vLLM's CPU sampling algorithm on Debian's PyTorch, beside the decode-step benchmarks (same shapes, 1 thread).
+if /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then
+  TORCH_ARGS=(--out "$RAW/torch/sampling.json" --shapes "${SHAPES:-1x128256,64x128256,256x32000}")
+  if [[ $MODE == quick ]]; then
+    TORCH_ARGS+=(--warmup-ms 600 --samples 5 --sample-ms 200)
+  else
+    TORCH_ARGS+=(--warmup-ms 1200 --samples 16 --sample-ms 300)
+  fi
+  bench_log "PyTorch: vLLM's sampling algorithm (bench/torch_sampling.py), 1 thread"
+  /usr/bin/python3 "$BENCH_DIR/torch_sampling.py" "${TORCH_ARGS[@]}"
+else
+  bench_log "PyTorch: /usr/bin/python3 cannot import torch (apt-get install python3-torch); the report says not measured"
+fi
+TORCH_DONE=$(date +%s)
+
 GIT=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # bench/results is what this script writes (REPORT.md and chart.png are tracked): changes there do not count.
 if [[ -n "$(cd "$ROOT" && git status --porcelain -- . ':(exclude)bench/results' 2>/dev/null || true)" ]]; then
@@ -73,7 +88,8 @@ fi
   echo "build=$((BUILT - START))"
   echo "c=$((C_DONE - BUILT))"
   echo "jmh=$((JMH_DONE - C_DONE))"
-  echo "total=$((JMH_DONE - START))"
+  echo "torch=$((TORCH_DONE - JMH_DONE))"
+  echo "total=$((TORCH_DONE - START))"
   echo "git=$GIT"
 } >"$RAW/timing.properties"
 bench_java dev.softmax.bench.report.ReportMain --raw "$RAW" --out "$RESULTS/REPORT.md" --chart "$RESULTS/chart.png"

@@ -38,11 +38,15 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * </pre>
  *
  * <ul>
+ *   <li>Every mode also runs the decode step ({@link SamplingBenchmark}: four scenarios, with the engine's
+ *       softmax of the same batch) and {@link NaiveSamplerBenchmark}, on 1x128256, 64x128256 and 256x32000
+ *       (smoke: on 8x16 and 1x32000; {@code --shapes}: on those).</li>
  *   <li><b>smoke</b>: every benchmark method once (single shot, no warm-up, in this JVM: {@code -f 0}) over three
  *       small shapes and every parameter, each with its self-check; for CI.</li>
  *   <li><b>quick</b>: all eight shapes for the summary's ratios (engine per backend, ORT, copy, naive; f32 softmax,
  *       1 thread), four shapes ({@link #QUICK_SECONDARY}) for log-softmax, in place, bf16, 2 threads and backward;
- *       1 fork, 3 x 200 ms warm-up, 5 x 200 ms measurement, {@code -prof gc}: under 10 minutes on 2 cores.</li>
+ *       1 fork, 3 x 200 ms warm-up, 5 x 200 ms measurement, {@code -prof gc}: about 6 minutes on 2 cores, plus a
+ *       few for the decode step.</li>
  *   <li><b>full</b>: every combination, 2 forks, 4 x 300 ms warm-up, 8 x 300 ms measurement, {@code -prof gc}.</li>
  * </ul>
  * Any benchmark error (a self-check that fails, an exception) stops the run with a non-zero exit status.
@@ -58,6 +62,8 @@ public final class SuiteMain {
     }
 
     private static final String[] SMOKE_SHAPES = {"8x16", "4096x128", "1x32000"};
+    /** Smoke's decode-step shapes: a tiny batch and one long row (every scenario of each keeps smoke short). */
+    private static final String[] SMOKE_SAMPLING_SHAPES = {"8x16", "1x32000"};
     private static final String[] BACKENDS = {"ONEDNN", "JAVA", "AUTO"};
     private static final String[] DTYPES = {"F32", "BF16"};
     private static final String[] THREADS = {"1", "2"};
@@ -90,10 +96,12 @@ public final class SuiteMain {
             case "full" -> new Settings(Mode.AverageTime, 2, 4, 300, 8, 300, true);
             default -> throw usage("--mode must be smoke, quick or full");
         };
+        String[] samplingShapes = shapes != null ? shapes
+                : mode.equals("smoke") ? SMOKE_SAMPLING_SHAPES : SamplingBenchmark.SHAPES;
         if (shapes == null) {
             shapes = mode.equals("smoke") ? SMOKE_SHAPES : Shape.ALL;
         }
-        List<Step> steps = plan(mode, shapes);
+        List<Step> steps = plan(mode, shapes, samplingShapes);
         List<String> notes = new ArrayList<>();
         if (stepFilter != null) {
             Pattern filter = stepFilter;
@@ -138,8 +146,13 @@ public final class SuiteMain {
         System.out.println("suite: JMH finished in " + format(Duration.between(start, Instant.now())));
     }
 
-    /** The steps of a mode. Quick runs what the report's ratios need; full and smoke run every combination. */
-    static List<Step> plan(String mode, String[] shapes) {
+    /**
+     * The steps of a mode. Quick runs what the report's ratios need; full and smoke run every combination. The
+     * decode-step benchmarks ({@link SamplingBenchmark}, {@link NaiveSamplerBenchmark}) run on
+     * {@code samplingShapes} (by default their own three shapes, or the smoke shapes), with every scenario; the
+     * engine's softmax of the same batch, the floor, with one scenario value (it ignores the scenario).
+     */
+    static List<Step> plan(String mode, String[] shapes, String[] samplingShapes) {
         List<Step> steps = new ArrayList<>();
         String engine = "dev\\.softmax\\.bench\\.EngineBenchmark\\.";
         if (mode.equals("quick")) {
@@ -168,6 +181,7 @@ public final class SuiteMain {
                     "shape", some, "backend", of("ONEDNN", "JAVA"), "dtype", of("F32"), "threads", of("1")));
             steps.add(step("backward-log", "dev\\.softmax\\.bench\\.BackwardBenchmark\\.logSoftmaxBackward$",
                     "shape", some, "backend", of("ONEDNN", "JAVA"), "dtype", of("F32"), "threads", of("1")));
+            samplingSteps(steps, samplingShapes);
         } else {
             steps.add(step("engine", engine, "shape", shapes, "backend", BACKENDS, "dtype", DTYPES,
                     "threads", THREADS));
@@ -176,8 +190,22 @@ public final class SuiteMain {
             steps.add(step("ort", "dev\\.softmax\\.bench\\.OrtBenchmark\\.", "shape", shapes, "threads", THREADS));
             steps.add(step("backward", "dev\\.softmax\\.bench\\.BackwardBenchmark\\.", "shape", shapes,
                     "backend", BACKENDS, "dtype", DTYPES, "threads", THREADS));
+            samplingSteps(steps, samplingShapes);
         }
         return steps;
+    }
+
+    private static final String[] SCENARIOS = Arrays.stream(SamplingWorkload.Scenario.values()).map(Enum::name)
+            .toArray(String[]::new);
+
+    /** The decode step (every scenario), the engine's softmax of the same batch, and the naive sampler. */
+    private static void samplingSteps(List<Step> steps, String[] shapes) {
+        steps.add(step("sampling", "dev\\.softmax\\.bench\\.SamplingBenchmark\\.sample$", "shape", shapes,
+                "scenario", SCENARIOS));
+        steps.add(step("sampling-softmax", "dev\\.softmax\\.bench\\.SamplingBenchmark\\.softmax$", "shape", shapes,
+                "scenario", of(SCENARIOS[0])));
+        steps.add(step("naive-sampler", "dev\\.softmax\\.bench\\.NaiveSamplerBenchmark\\.sample$", "shape", shapes,
+                "scenario", SCENARIOS));
     }
 
     /** Shapes of the quick mode's secondary steps: tiny, many short rows, an LLM batch, DRAM-sized. */

@@ -20,7 +20,7 @@ import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.data.category.DefaultCategoryDataset;
 
-/** The demo's two charts, rendered headless with JFreeChart and written atomically as PNG. */
+/** The demo's charts, rendered headless with JFreeChart and written atomically as PNG. */
 final class DemoCharts {
 
     private static final Color LOGIT = new Color(0x4C72B0);
@@ -77,6 +77,31 @@ final class DemoCharts {
                 java.text.NumberFormat.getPercentInstance(java.util.Locale.ROOT));
         BufferedImage image = chart.createBufferedImage(1200, 600);
         write(image, file);
+    }
+
+    /**
+     * Sampling with top-p: per token, the renormalised probability of the kept set (0 outside it) beside the
+     * empirical frequency of {@code draws} draws.
+     */
+    static void sampling(Path file, String[] tokens, float topP, int draws, float[] renormalised, double[] frequency)
+            throws IOException {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        String expected = "renormalised probability (top-p " + topP + ")";
+        String drawn = "frequency in " + String.format(java.util.Locale.ROOT, "%,d", draws) + " draws";
+        for (int i = 0; i < tokens.length; i++) {
+            data.addValue(renormalised[i], expected, tokens[i]);
+            data.addValue(frequency[i], drawn, tokens[i]);
+        }
+        JFreeChart chart = ChartFactory.createBarChart("Sampling \"the cat sat on a ...\" at T = 1, top-p " + topP
+                + ": draws follow the kept set", "token", "probability", data, PlotOrientation.VERTICAL, true, false,
+                false);
+        style(chart);
+        BarRenderer renderer = (BarRenderer) chart.getCategoryPlot().getRenderer();
+        renderer.setSeriesPaint(0, PROBABILITY);
+        renderer.setSeriesPaint(1, LOGIT);
+        ((NumberAxis) chart.getCategoryPlot().getRangeAxis()).setNumberFormatOverride(
+                java.text.NumberFormat.getPercentInstance(java.util.Locale.ROOT));
+        write(chart.createBufferedImage(1200, 600), file);
     }
 
     private static JFreeChart bars(String title, String valueLabel, DefaultCategoryDataset data, Color color) {

@@ -3,12 +3,15 @@ package dev.softmax.cli;
 import dev.softmax.Backend;
 import dev.softmax.BackendInfo;
 import dev.softmax.DType;
+import dev.softmax.DecodeOutputs;
 import dev.softmax.EngineOptions;
+import dev.softmax.SamplingParameters;
 import dev.softmax.SoftmaxEngine;
 import dev.softmax.TensorView;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.foreign.Arena;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,13 +28,21 @@ import picocli.CommandLine.Spec;
  * candidates after "the cat sat on a"), computed on this machine's oneDNN and Java kernel.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Show what softmax does to next-token logits, computed through oneDNN on this machine, and write charts.")
+        description = "Show what softmax and sampling do to next-token logits, computed through oneDNN on this machine, and write charts.")
 final class DemoCommand implements Callable<Integer> {
 
     /** Next-token candidates after "the cat sat on a" and their logits; "mat" ends up near 48%. */
     static final String[] TOKENS = {"mat", "rug", "chair", "floor", "sofa", "bed", "table", "car"};
     static final float[] LOGITS = {3.2f, 2.3f, 1.8f, 1.5f, 1.0f, 0.5f, 0.1f, -1.0f};
     static final float[] TEMPERATURES = {0.5f, 1f, 2f};
+    /** The sampling section: this many draws at T = 1 with this top-p, seed {@value #SAMPLING_SEED}. */
+    static final int SAMPLES = 10_000;
+    static final float SAMPLING_TOP_P = 0.9f;
+    static final long SAMPLING_SEED = 2024;
+
+    /** Per token: the top-p renormalised probability (0 outside the kept set) and the empirical frequency. */
+    record Sampled(float[] renormalised, double[] frequency) {
+    }
 
     @Spec
     CommandSpec spec;
@@ -55,13 +66,16 @@ final class DemoCommand implements Callable<Integer> {
             out.println();
             float[] probabilities = distributionShift(onednn, arena);
             float[][] sweep = temperatureSweep(java, arena);
+            Sampled sampled = sampling(java, arena);
             randomBatch(onednn, arena);
             jacobian(java, onednn, arena);
             Path shift = outDir.resolve("distribution-shift.png");
             Path temperatures = outDir.resolve("temperature-sweep.png");
+            Path sampling = outDir.resolve("sampling.png");
             DemoCharts.distributionShift(shift, TOKENS, LOGITS, probabilities);
             DemoCharts.temperatureSweep(temperatures, TOKENS, TEMPERATURES, sweep);
-            out.println("Charts: " + shift + ", " + temperatures);
+            DemoCharts.sampling(sampling, TOKENS, SAMPLING_TOP_P, SAMPLES, sampled.renormalised(), sampled.frequency());
+            out.println("Charts: " + shift + ", " + temperatures + ", " + sampling);
             out.println();
             backends(onednn, java, arena);
             BackendInfo info = onednn.backend();
@@ -128,6 +142,79 @@ final class DemoCommand implements Callable<Integer> {
         return sweep;
     }
 
+    /**
+     * The decode step: the example row sampled {@value #SAMPLES} times at T = 1 with top-p 0.9, as that many
+     * requests (one batch, seed {@value #SAMPLING_SEED}, steps 0..9999), beside the renormalised probabilities of
+     * the kept set (the engine's top-p renormalisation of the softmax).
+     */
+    private Sampled sampling(SoftmaxEngine engine, Arena arena) {
+        int n = TOKENS.length;
+        TensorView row = TensorView.allocate(arena, DType.F32, 1, n).copyFrom(LOGITS);
+        TensorView probabilities = TensorView.allocate(arena, DType.F32, 1, n);
+        engine.softmax(row, probabilities);
+        TensorView renormalised = TensorView.allocate(arena, DType.F32, 1, n);
+        SamplingParameters one = SamplingParameters.allocate(arena, 1);
+        one.row(0).topP(SAMPLING_TOP_P);
+        engine.topPRenormProbabilities(probabilities, one, renormalised);
+        float[] kept = renormalised.toFloatArray();
+
+        float[] copies = new float[SAMPLES * n];
+        for (int r = 0; r < SAMPLES; r++) {
+            System.arraycopy(LOGITS, 0, copies, r * n, n);
+        }
+        TensorView logits = TensorView.allocate(arena, DType.F32, SAMPLES, n).copyFrom(copies);
+        TensorView tokens = TensorView.allocate(arena, DType.I32, SAMPLES);
+        SamplingParameters requests = SamplingParameters.allocate(arena, SAMPLES);
+        for (int r = 0; r < SAMPLES; r++) {
+            requests.row(r).temperature(1f).topP(SAMPLING_TOP_P).seed(SAMPLING_SEED).step(r);
+        }
+        engine.sample(logits, requests, DecodeOutputs.of(tokens));
+        int[] counts = new int[n];
+        for (int r = 0; r < SAMPLES; r++) {
+            counts[tokens.segment().getAtIndex(ValueLayout.JAVA_INT, r)]++;
+        }
+        double[] frequency = new double[n];
+        for (int i = 0; i < n; i++) {
+            frequency[i] = (double) counts[i] / SAMPLES;
+        }
+
+        StringBuilder keptSet = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            if (kept[i] > 0) {
+                keptSet.append(keptSet.isEmpty() ? "" : ", ").append(TOKENS[i]);
+            }
+        }
+        out.printf(Locale.ROOT, "3. Sampling the next token (the decode step): %,d draws at T = 1 with top-p %.1f, "
+                + "each its own%n   request (seed %d, step 0..%d). Top-p keeps the most probable tokens until their "
+                + "mass reaches %.0f%%:%n   the kept set is {%s}; the draws follow the kept probabilities renormalised "
+                + "to sum to 1.%n%n",
+                SAMPLES, SAMPLING_TOP_P, SAMPLING_SEED, SAMPLES - 1, 100 * SAMPLING_TOP_P, keptSet);
+        out.printf(Locale.ROOT, "   %-6s %7s  %-5s %12s %10s  %s%n", "token", "p", "kept", "renormalised", "drawn", "");
+        float[] p = probabilities.toFloatArray();
+        double worst = 0;
+        for (int i = 0; i < n; i++) {
+            if (kept[i] > 0) {
+                double standardError = Math.sqrt(kept[i] * (1 - kept[i]) / SAMPLES);
+                worst = Math.max(worst, Math.abs(frequency[i] - kept[i]) / standardError);
+            }
+            out.printf(Locale.ROOT, "   %-6s %6.1f%%  %-5s %11.2f%% %9.2f%%  %s%n", TOKENS[i], 100 * p[i],
+                    kept[i] > 0 ? "yes" : "no", 100 * kept[i], 100 * frequency[i],
+                    String.valueOf(bar).repeat((int) Math.round(frequency[i] * 50)));
+        }
+        out.printf(Locale.ROOT, "   Largest gap between a kept token's frequency and its probability: %.1f standard "
+                + "errors;%n   tokens outside the kept set drawn: %d.%n%n", worst,
+                SAMPLES - keptDraws(counts, kept));
+        return new Sampled(kept, frequency);
+    }
+
+    private static int keptDraws(int[] counts, float[] kept) {
+        int total = 0;
+        for (int i = 0; i < counts.length; i++) {
+            total += kept[i] > 0 ? counts[i] : 0;
+        }
+        return total;
+    }
+
     /** How often the largest logit takes more than half the mass, over a batch of random rows. */
     private void randomBatch(SoftmaxEngine engine, Arena arena) {
         int rows = 10_000;
@@ -155,7 +242,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         Arrays.sort(topShare);
-        out.printf(Locale.ROOT, "3. A batch of %d rows of %d random logits, N(0, %.0f^2): the largest logit took more "
+        out.printf(Locale.ROOT, "4. A batch of %d rows of %d random logits, N(0, %.0f^2): the largest logit took more "
                 + "than half%n   of the probability in %.1f%% of rows (median share of the top token: %.1f%%, "
                 + "a uniform row would give %.1f%%).%n%n", rows, candidates, sigma, 100.0 * majority / rows,
                 100 * topShare[rows / 2], 100.0 / candidates);
@@ -179,7 +266,7 @@ final class DemoCommand implements Callable<Integer> {
         onednn.softmaxBackward(s, g, dx);
         float[] p = s.toFloatArray();
         float[] backward = dx.toFloatArray();
-        out.printf(Locale.ROOT, "4. The Jacobian of softmax is J = diag(s) - s s^T. For logits (2.0, 1.0, 0.1), "
+        out.printf(Locale.ROOT, "5. The Jacobian of softmax is J = diag(s) - s s^T. For logits (2.0, 1.0, 0.1), "
                 + "s = (%.4f, %.4f, %.4f):%n", p[0], p[1], p[2]);
         double maxDifference = 0;
         for (int i = 0; i < 3; i++) {
@@ -219,7 +306,7 @@ final class DemoCommand implements Callable<Integer> {
                 maxRelative = Math.max(maxRelative, Math.abs(a[i] - b[i]) / larger);
             }
         }
-        out.println("5. The two backends on a 64x32000 batch (a timed loop on this machine, not a benchmark;");
+        out.println("6. The two backends on a 64x32000 batch (a timed loop on this machine, not a benchmark;");
         out.println("   see bench/ for measurements):");
         for (SoftmaxEngine engine : new SoftmaxEngine[] {onednn, java}) {
             String name = engine.options().backend().name().toLowerCase(Locale.ROOT);

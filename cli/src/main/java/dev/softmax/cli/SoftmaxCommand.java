@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "softmax", mixinStandardHelpOptions = true, versionProvider = SoftmaxCommand.Version.class,
         description = "Softmax and log-softmax on oneDNN or the pure-Java kernel, from the command line.",
-        subcommands = {DemoCommand.class, ApplyCommand.class, LossCommand.class, InfoCommand.class,
+        subcommands = {DemoCommand.class, ApplyCommand.class, SampleCommand.class, LossCommand.class, InfoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SoftmaxCommand implements Runnable {
 

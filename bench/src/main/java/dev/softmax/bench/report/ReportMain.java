@@ -83,7 +83,7 @@ public final class ReportMain {
             System.exit(64);
         }
         Results results = Results.load(raw);
-        if (results.all().isEmpty()) {
+        if (results.all().isEmpty() && results.sampling().isEmpty()) {
             System.err.println("ReportMain: no results in " + raw);
             System.exit(1);
         }
@@ -124,6 +124,7 @@ public final class ReportMain {
         bf16();
         inPlace();
         backward();
+        decodeStep();
         if (chartName != null) {
             md.append("\n## Chart\n\n![ns per element, f32 softmax, 1 thread, out of place](")
                     .append(chartName).append(")\n\n")
@@ -172,7 +173,7 @@ public final class ReportMain {
         if (!timing.isEmpty()) {
             md.append("- Wall time: ");
             List<String> parts = new ArrayList<>();
-            for (String key : List.of("build", "c", "jmh", "report", "total")) {
+            for (String key : List.of("build", "c", "jmh", "torch", "report", "total")) {
                 if (timing.getProperty(key) != null) {
                     parts.add(key + " " + seconds(Long.parseLong(timing.getProperty(key))));
                 }
@@ -411,6 +412,63 @@ public final class ReportMain {
                         .append(ratio(e, find(Result.ENGINE_ONEDNN, forward, "f32", "out", 1, shape))).append(" | ")
                         .append(ratio(j, find(Result.ENGINE_JAVA, forward, "f32", "out", 1, shape))).append(" |\n");
             }
+        }
+    }
+
+    /**
+     * The decode step of issue 12: per shape and scenario, the engine's {@code sample}, the engine's softmax of
+     * the same batch (the floor), the full-sort Java sampler and vLLM's algorithm on PyTorch, with the ratios.
+     */
+    private void decodeStep() {
+        List<Result> all = results.sampling();
+        if (all.isEmpty()) {
+            return;
+        }
+        md.append("\n## Decode step (sampling)\n\n");
+        md.append("`SoftmaxEngine.sample` on f32 `[rows, vocab]` logits, 1 thread, backend AUTO, per-row parameters")
+                .append(" (each row its own seed; workload in `SamplingWorkload`: 2·N(0,1) logits with 8 raised")
+                .append(" tokens per row). *softmax* is the engine's softmax of the same batch (f32 out): the floor.")
+                .append(" *naive sampler*: `NaiveSamplerBenchmark` (softmax, full sort of (probability, id),")
+                .append(" cumulative sum, inverse CDF). *PyTorch*: `bench/torch_sampling.py`, vLLM's CPU algorithm")
+                .append(" (sort-based top-k/top-p masking, softmax, exponential-race draw), 1 thread. Ratios are")
+                .append(" medians (best in brackets) of this run.\n\n");
+        String torch = results.torchVersion();
+        md.append("PyTorch: ").append(torch != null ? "PyTorch " + torch + " (Debian python3-torch), 1 thread"
+                : "not measured (python3-torch absent)").append(".\n\n");
+        md.append("| shape | scenario | engine | softmax | engine / softmax | naive sampler | naive / engine |")
+                .append(" PyTorch | PyTorch / engine | engine B/call |\n");
+        md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        Set<Shape> samplingShapes = new LinkedHashSet<>();
+        all.stream().map(Result::shape).forEach(samplingShapes::add);
+        List<String> targets = new ArrayList<>();
+        for (Shape shape : samplingShapes) {
+            Optional<Result> floor = results.findSampling(Result.SAMPLER_FLOOR, "softmax", shape);
+            for (dev.softmax.bench.SamplingWorkload.Scenario scenario
+                    : dev.softmax.bench.SamplingWorkload.Scenario.values()) {
+                Optional<Result> engine = results.findSampling(Result.SAMPLER_ENGINE, scenario.name(), shape);
+                Optional<Result> naive = results.findSampling(Result.SAMPLER_NAIVE, scenario.name(), shape);
+                Optional<Result> pytorch = results.findSampling(Result.SAMPLER_TORCH, scenario.name(), shape);
+                if (engine.isEmpty() && naive.isEmpty() && pytorch.isEmpty()) {
+                    continue;
+                }
+                md.append("| ").append(shape).append(" | ").append(scenario.description()).append(" | ")
+                        .append(perCall(engine)).append(" | ").append(perCall(floor)).append(" | ")
+                        .append(ratio(engine, floor)).append(" | ").append(perCall(naive)).append(" | ")
+                        .append(ratio(naive, engine)).append(" | ")
+                        .append(torch != null ? perCall(pytorch) : "not measured").append(" | ")
+                        .append(torch != null ? ratio(pytorch, engine) : "n/a").append(" | ")
+                        .append(engine.map(r -> alloc(r.allocBytesPerOp())).orElse("n/a")).append(" |\n");
+                if (scenario == dev.softmax.bench.SamplingWorkload.Scenario.TOPK_TOPP && engine.isPresent()) {
+                    targets.add(shape + ": " + ratio(engine, floor) + " x softmax, naive "
+                            + ratio(naive, engine) + " x, PyTorch " + (torch != null ? ratio(pytorch, engine) + " x"
+                            : "not measured"));
+                }
+            }
+        }
+        if (!targets.isEmpty()) {
+            md.append("\nIssue 12's targets for (b): at most 1.5x the engine's softmax of the same batch (stretch 1.2x),")
+                    .append(" at least 10x faster than the naive sampler, faster than PyTorch on every shape, 0 bytes")
+                    .append(" per call. Measured: ").append(String.join("; ", targets)).append(".\n");
         }
     }
 

@@ -28,6 +28,14 @@ public record Result(String impl, String op, String dtype, String placement, int
     public static final String ENGINE_ONEDNN = "engine-ONEDNN";
     public static final String ENGINE_JAVA = "engine-JAVA";
     public static final String ENGINE_AUTO = "engine-AUTO";
+    /** Decode step: {@code SoftmaxEngine.sample}. */
+    public static final String SAMPLER_ENGINE = "sampler-engine";
+    /** Decode step's floor: the engine's softmax of the same batch. */
+    public static final String SAMPLER_FLOOR = "sampler-softmax";
+    /** The full-sort Java sampler. */
+    public static final String SAMPLER_NAIVE = "sampler-naive";
+    /** vLLM's CPU algorithm on PyTorch ({@code bench/torch_sampling.py}). */
+    public static final String SAMPLER_TORCH = "sampler-torch";
 
     /** Report order of implementations. */
     static final String[] ORDER = {ONEDNN_C, ENGINE_ONEDNN, ENGINE_JAVA, ENGINE_AUTO, ORT, NAIVE, COPY};

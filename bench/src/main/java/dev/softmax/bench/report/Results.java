@@ -21,6 +21,9 @@ import java.util.stream.Stream;
 public final class Results {
 
     private final Map<String, Result> byKey = new LinkedHashMap<>();
+    /** The decode-step results, apart: their shapes and "ops" (scenarios) are not the softmax tables'. */
+    private final Map<String, Result> sampling = new LinkedHashMap<>();
+    private String torchVersion;
     private final List<String> cHeader = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
 
@@ -40,6 +43,9 @@ public final class Results {
             for (Object entry : Json.array(Json.parse(text))) {
                 results.addJmh(Json.object(entry), trials);
             }
+        }
+        for (Path json : list(raw.resolve("torch"), ".json")) {
+            results.addTorch(Json.object(Json.parse(Files.readString(json))));
         }
         for (Path txt : list(raw.resolve("c"), ".txt")) {
             for (String line : Files.readAllLines(txt)) {
@@ -108,6 +114,18 @@ public final class Results {
             }
         }
         Shape shape = Shape.parse(params.get("shape"));
+        if (type.equals("SamplingBenchmark") || type.equals("NaiveSamplerBenchmark")) {
+            String impl = type.equals("NaiveSamplerBenchmark") ? Result.SAMPLER_NAIVE
+                    : method.equals("softmax") ? Result.SAMPLER_FLOOR : Result.SAMPLER_ENGINE;
+            String scenario = method.equals("softmax") ? "softmax" : params.get("scenario");
+            Map<String, String> info = new HashMap<>(trials.getOrDefault(TrialLog.key(benchmark, params), Map.of()));
+            if (!samples.isEmpty()) {
+                Result result = new Result(impl, scenario, "f32", "out", 1, shape,
+                        samples.stream().mapToDouble(Double::doubleValue).toArray(), alloc, info);
+                sampling.put(result.key(), result);
+            }
+            return;
+        }
         String dtype = params.getOrDefault("dtype", "F32").toLowerCase(Locale.ROOT);
         int threads = Integer.parseInt(params.getOrDefault("threads", "1"));
         String placement = method.endsWith("InPlace") ? "in" : "out";
@@ -137,6 +155,39 @@ public final class Results {
         Result result = new Result(impl, op, dtype, placement, threads, shape,
                 samples.stream().mapToDouble(Double::doubleValue).toArray(), alloc, info);
         byKey.put(result.key(), result);
+    }
+
+    /**
+     * {@code bench/torch_sampling.py}'s output: {@code {"torch": version, "threads": 1, "results": [{"shape",
+     * "scenario", "samples_ns": [...]}, ...]}}.
+     */
+    private void addTorch(Map<String, Object> file) {
+        torchVersion = String.valueOf(file.get("torch"));
+        for (Object entry : Json.array(file.get("results"))) {
+            Map<String, Object> r = Json.object(entry);
+            double[] samples = Json.array(r.get("samples_ns")).stream().mapToDouble(Json::number).toArray();
+            if (samples.length == 0) {
+                continue;
+            }
+            Result result = new Result(Result.SAMPLER_TORCH, String.valueOf(r.get("scenario")), "f32", "out",
+                    (int) Json.number(file.getOrDefault("threads", 1.0)), Shape.parse(String.valueOf(r.get("shape"))),
+                    samples, Double.NaN, Map.of("torch", torchVersion));
+            sampling.put(result.key(), result);
+        }
+    }
+
+    /** A decode-step result: impl one of the {@code SAMPLER_*} names, op the scenario (or "softmax"). */
+    public Optional<Result> findSampling(String impl, String scenario, Shape shape) {
+        return Optional.ofNullable(sampling.get(Result.key(impl, scenario, "f32", "out", 1, shape)));
+    }
+
+    public List<Result> sampling() {
+        return List.copyOf(sampling.values());
+    }
+
+    /** The PyTorch version of the merged torch figures, or null when there are none. */
+    public String torchVersion() {
+        return torchVersion;
     }
 
     private void addC(String line) {

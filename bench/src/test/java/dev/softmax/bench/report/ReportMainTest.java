@@ -65,6 +65,46 @@ class ReportMainTest {
     }
 
     @Test
+    void decodeStepSectionDividesByTheSoftmaxOfTheSameBatchAndMergesTorch() throws Exception {
+        Files.createDirectories(raw.resolve("jmh"));
+        Files.createDirectories(raw.resolve("torch"));
+        Files.writeString(raw.resolve("jmh/01.json"), "[" + String.join(",",
+                jmh("SamplingBenchmark.sample", "\"scenario\":\"TOPK_TOPP\",", 1200, 1100, 1300),
+                jmh("SamplingBenchmark.softmax", "\"scenario\":\"GREEDY\",", 1000, 900, 1100),
+                jmh("NaiveSamplerBenchmark.sample", "\"scenario\":\"TOPK_TOPP\",", 24000, 22000, 26000))
+                + "]");
+        Files.writeString(raw.resolve("torch/sampling.json"), """
+                {"torch": "1.13.0", "threads": 1, "results": [
+                  {"shape": "64x32000", "scenario": "TOPK_TOPP", "samples_ns": [60000, 66000, 72000]}]}
+                """);
+
+        ReportMain.main(new String[] {"--raw", raw.toString(), "--out", raw.resolve("REPORT.md").toString()});
+
+        String report = Files.readString(raw.resolve("REPORT.md"));
+        // engine / softmax = 1200 / 1000 (best 1100 / 900); naive / engine = 24000 / 1200; torch / engine = 66000 / 1200
+        assertThat(report).contains("## Decode step (sampling)")
+                .contains("PyTorch: PyTorch 1.13.0 (Debian python3-torch), 1 thread.")
+                .contains("| 64x32000 | (b) T 0.8 + top-k 50 + top-p 0.9 | 1.20 µs | 1.00 µs | 1.20 (1.22) | 24.0 µs |"
+                        + " 20.0 (20.0) | 66.0 µs | 55.0 (54.5) | 0 |");
+        Results results = Results.load(raw);
+        assertThat(results.all()).as("decode-step results stay out of the softmax tables").isEmpty();
+        assertThat(results.sampling()).hasSize(4);
+    }
+
+    @Test
+    void withoutTorchTheDecodeStepSaysItWasNotMeasured() throws Exception {
+        Files.createDirectories(raw.resolve("jmh"));
+        Files.writeString(raw.resolve("jmh/01.json"), "[" + jmh("SamplingBenchmark.sample",
+                "\"scenario\":\"GREEDY\",", 1200) + "]");
+
+        ReportMain.main(new String[] {"--raw", raw.toString(), "--out", raw.resolve("REPORT.md").toString()});
+
+        assertThat(Files.readString(raw.resolve("REPORT.md")))
+                .contains("PyTorch: not measured (python3-torch absent).")
+                .contains("| 64x32000 | (a) greedy | 1.20 µs | n/a | n/a | n/a | n/a | not measured | n/a | 0 |");
+    }
+
+    @Test
     void jsonReaderHandlesJmhOutput() {
         Object parsed = Json.parse("{\"a\": [1, 2.5e3, \"NaN\"], \"b\": {\"c\": true, \"d\": null}, \"e\": \"x\\\"y\"}");
         var map = Json.object(parsed);
