@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.softmax.testing.ReferenceSoftmax;
+import dev.softmax.testing.TestTensors;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.softmax;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softmax.testing.KernelProbeMain;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -2,6 +2,9 @@ package dev.softmax;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softmax.testing.ReferenceSoftmax;
+import dev.softmax.testing.SoftmaxCheck;
+import dev.softmax.testing.TestTensors;
 import java.lang.foreign.Arena;
 import java.util.Arrays;
 import java.util.EnumMap;
