@@ -1,5 +1,6 @@
 package dev.softmax;
 
+import dev.softmax.internal.kernel.FloatConversions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

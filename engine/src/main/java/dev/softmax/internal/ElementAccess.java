@@ -1,7 +1,7 @@
 package dev.softmax.internal;
 
 import dev.softmax.DType;
-import dev.softmax.FloatConversions;
+import dev.softmax.internal.kernel.FloatConversions;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 

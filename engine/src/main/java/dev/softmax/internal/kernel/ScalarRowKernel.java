@@ -156,7 +156,7 @@ public final class ScalarRowKernel implements RowKernel {
     public void widenBf16(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n) {
         for (long i = 0; i < n; i++) {
             short bits = src.get(ValueLayout.JAVA_SHORT_UNALIGNED, srcOffset + 2 * i);
-            dst.set(F32, dstOffset + 4 * i, dev.softmax.FloatConversions.bf16ToFloat(bits));
+            dst.set(F32, dstOffset + 4 * i, FloatConversions.bf16ToFloat(bits));
         }
     }
 
@@ -164,7 +164,7 @@ public final class ScalarRowKernel implements RowKernel {
     public void narrowBf16(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n) {
         for (long i = 0; i < n; i++) {
             dst.set(ValueLayout.JAVA_SHORT_UNALIGNED, dstOffset + 2 * i,
-                    dev.softmax.FloatConversions.floatToBf16(src.get(F32, srcOffset + 4 * i)));
+                    FloatConversions.floatToBf16(src.get(F32, srcOffset + 4 * i)));
         }
     }
 

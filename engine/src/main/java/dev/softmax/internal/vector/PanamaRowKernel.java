@@ -1,6 +1,6 @@
 package dev.softmax.internal.vector;
 
-import dev.softmax.FloatConversions;
+import dev.softmax.internal.kernel.FloatConversions;
 import dev.softmax.internal.kernel.RowKernel;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -98,7 +98,7 @@ class VectorExpAccuracyTest {
                 kernel.widenBf16(halves, 0, back, 0, count);
                 for (int i = 0; i < count; i++) {
                     float value = floats.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i);
-                    short expected = dev.softmax.FloatConversions.floatToBf16(value);
+                    short expected = dev.softmax.internal.kernel.FloatConversions.floatToBf16(value);
                     assertThat(halves.getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, i)).as("bf16(%s)", value)
                             .isEqualTo(expected);
                     assertThat(Float.floatToRawIntBits(back.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i)))
