@@ -74,7 +74,7 @@ public final class SoftmaxEngine implements AutoCloseable {
             onednnProblem = "backend JAVA was requested";
         }
         DnnlSoftmaxBackend onednn = runtime == null ? null
-                : new DnnlSoftmaxBackend(runtime, options.primitiveCacheCapacity(), parallelism, java.rowKernel());
+                : new DnnlSoftmaxBackend(runtime, options.primitiveCacheCapacity(), parallelism, kernels);
         this.dispatcher = new BackendDispatcher(options.backend(), java, onednn);
         this.info = new BackendInfo(options.backend(), runtime != null, Optional.ofNullable(onednnProblem),
                 Optional.ofNullable(runtime).map(DnnlRuntime::version),

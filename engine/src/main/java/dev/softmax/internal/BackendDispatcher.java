@@ -51,8 +51,8 @@ public final class BackendDispatcher implements AutoCloseable {
         this.mode = mode;
         this.javaBackend = javaBackend;
         this.onednn = mode == Backend.JAVA ? null : onednn;
-        this.crossEntropy = new CrossEntropyComputation(javaBackend.rowKernel());
-        this.reductions = new RowReductions(javaBackend.rowKernel());
+        this.crossEntropy = new CrossEntropyComputation(javaBackend.kernels());
+        this.reductions = new RowReductions(javaBackend.kernels());
     }
 
     /** Compiles the hot paths now rather than during the first real calls; warm-up calls are not counted. */
@@ -73,7 +73,7 @@ public final class BackendDispatcher implements AutoCloseable {
             return;
         }
         if (call.policy() == EdgePolicy.REJECT) {
-            EdgeContract.rejectNonFinite(call, javaBackend.rowKernel());
+            EdgeContract.rejectNonFinite(call, javaBackend.kernels());
         }
         if (prefersOnednn(call)) {
             String reason = onednn.forward(call);
@@ -112,7 +112,7 @@ public final class BackendDispatcher implements AutoCloseable {
     /** A per-row log-sum-exp or entropy, on the Java kernel (oneDNN has no primitive for either). */
     public void reduce(RowReductions.Kind kind, TensorView src, TensorView dst, int axis, EdgePolicy policy) {
         if (policy == EdgePolicy.REJECT) {
-            EdgeContract.rejectNonFinite(src, "src", RowLayout.of(src, src, axis), axis, javaBackend.rowKernel());
+            EdgeContract.rejectNonFinite(src, "src", RowLayout.of(src, src, axis), axis, javaBackend.kernels());
         }
         reductions.compute(kind, src, dst, axis, policy);
         javaCalls.increment();
@@ -124,7 +124,7 @@ public final class BackendDispatcher implements AutoCloseable {
      */
     public double crossEntropy(CrossEntropyCall call) {
         if (call.policy() == EdgePolicy.REJECT) {
-            EdgeContract.rejectNonFinite(call.scores(), "scores", call.rows(), 1, javaBackend.rowKernel());
+            EdgeContract.rejectNonFinite(call.scores(), "scores", call.rows(), 1, javaBackend.kernels());
         }
         double loss = crossEntropy.compute(call);
         javaCalls.increment();

@@ -4,7 +4,9 @@ import dev.softmax.CrossEntropyLoss;
 import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
 import dev.softmax.TensorView;
-import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.kernel.Bf16Codec;
+import dev.softmax.internal.kernel.KernelProvider;
+import dev.softmax.internal.kernel.RowMath;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -22,10 +24,12 @@ public final class CrossEntropyComputation {
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-    private final RowKernel kernel;
+    private final RowMath kernel;
+    private final Bf16Codec codec;
 
-    public CrossEntropyComputation(RowKernel kernel) {
-        this.kernel = kernel;
+    public CrossEntropyComputation(KernelProvider kernels) {
+        this.kernel = kernels.math();
+        this.codec = kernels.codec();
     }
 
     /** Computes the call; returns the reduced loss (for NONE, the sum of the per-target losses). */
@@ -46,7 +50,7 @@ public final class CrossEntropyComputation {
             } else {
                 row = WorkingRow.get(n);
                 rowOffset = 0;
-                RowCopy.gather(kernel, scores, cursor.srcOffset(), rows.srcAxisStride(), n, row, 0);
+                RowCopy.gather(codec, scores, cursor.srcOffset(), rows.srcAxisStride(), n, row, 0);
             }
             long label = call.label(r);
             boolean ignored = call.ignored(label);
@@ -107,7 +111,7 @@ public final class CrossEntropyComputation {
         } else {
             fillRow(target.segment, target.offset, n, fill);
         }
-        target.flush(kernel, out, r);
+        target.flush(codec, out, r);
     }
 
     private void writeGradient(TensorView out, long r, MemorySegment row, long rowOffset, long n, RowState state,
@@ -124,15 +128,15 @@ public final class CrossEntropyComputation {
             float value = target.segment.get(F32, at);
             target.segment.set(F32, at, (float) (value - factor));
         }
-        target.flush(kernel, out, r);
+        target.flush(codec, out, r);
     }
 
     /** Where an output row is computed: in place in an f32 contiguous output, else in a working row. */
     private record Target(MemorySegment segment, long offset, boolean scatter) {
         /** Copies a working row into the output (with rounding to its type); nothing for in-place targets. */
-        void flush(RowKernel kernel, TensorView out, long r) {
+        void flush(Bf16Codec codec, TensorView out, long r) {
             if (scatter) {
-                RowCopy.scatter(kernel, segment, 0, out.dim(1), out, rowStart(out, r), out.stride(1));
+                RowCopy.scatter(codec, segment, 0, out.dim(1), out, rowStart(out, r), out.stride(1));
             }
         }
     }

@@ -4,7 +4,7 @@ import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
 import dev.softmax.NonFiniteInputException;
 import dev.softmax.TensorView;
-import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.kernel.KernelProvider;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
@@ -42,12 +42,12 @@ public final class EdgeContract {
     /**
      * Under {@link EdgePolicy#REJECT}, throws for the first NaN or +inf in the input, before anything is written.
      */
-    public static void rejectNonFinite(SoftmaxCall call, RowKernel kernel) {
+    public static void rejectNonFinite(SoftmaxCall call, KernelProvider kernel) {
         rejectNonFinite(call.src(), "src", call.rows(), call.axis(), kernel);
     }
 
     /** The same check over the rows of {@code src} along {@code axis}; {@code name} is the argument's name. */
-    public static void rejectNonFinite(TensorView src, String name, RowLayout rows, int axis, RowKernel kernel) {
+    public static void rejectNonFinite(TensorView src, String name, RowLayout rows, int axis, KernelProvider kernel) {
         RowLayout.Cursor cursor = rows.cursor(0);
         for (long r = 0; r < rows.rowCount(); r++, cursor.advance()) {
             float max = rowMax(src, rows, kernel, cursor.srcOffset());
@@ -102,7 +102,7 @@ public final class EdgeContract {
     }
 
     /** Classifies rows {@code first .. first+count-1}. */
-    public static RowsToRepair classify(SoftmaxCall call, RowKernel kernel, long first, long count) {
+    public static RowsToRepair classify(SoftmaxCall call, KernelProvider kernel, long first, long count) {
         RowLayout rows = call.rows();
         long[] masked = NONE;
         long[] nonFinite = NONE;
@@ -128,7 +128,7 @@ public final class EdgeContract {
      * infinity in y or dy makes the row non-finite, else an all-zero y is a masked row; for log-softmax, an
      * all -inf y is a masked row, else a NaN or +inf in y or a NaN or infinity in dy makes it non-finite.
      */
-    public static RowsToRepair classifyBackward(BackwardCall call, RowKernel kernel, long first, long count) {
+    public static RowsToRepair classifyBackward(BackwardCall call, KernelProvider kernel, long first, long count) {
         RowLayout rows = call.outputRows();
         RowLayout gradientRows = call.gradientRows();
         boolean log = call.operation().isLog();
@@ -172,14 +172,14 @@ public final class EdgeContract {
         fill(call.result(), layout, rows.nonFinite(), Float.NaN);
     }
 
-    private static double rowSum(TensorView view, long offset, long stride, long n, RowKernel kernel) {
+    private static double rowSum(TensorView view, long offset, long stride, long n, KernelProvider kernel) {
         if (stride == 1 || n == 1) {
             if (view.dtype() == DType.F32) {
-                return kernel.sum(view.segment(), 4 * offset, n);
+                return kernel.math().sum(view.segment(), 4 * offset, n);
             }
             MemorySegment row = WorkingRow.get(n);
-            RowCopy.gather(kernel, view, offset, 1, n, row, 0);
-            return kernel.sum(row, 0, n);
+            RowCopy.gather(kernel.codec(), view, offset, 1, n, row, 0);
+            return kernel.math().sum(row, 0, n);
         }
         double sum = 0;
         for (long i = 0; i < n; i++) {
@@ -218,16 +218,16 @@ public final class EdgeContract {
         }
     }
 
-    private static float rowMax(TensorView src, RowLayout rows, RowKernel kernel, long srcOffset) {
+    private static float rowMax(TensorView src, RowLayout rows, KernelProvider kernel, long srcOffset) {
         long n = rows.rowLength();
         if (rows.srcAxisStride() == 1 || n == 1) {
             if (src.dtype() == DType.F32) {
-                return kernel.max(src.segment(), 4 * srcOffset, n);
+                return kernel.math().max(src.segment(), 4 * srcOffset, n);
             }
             // 16-bit rows: widen with the vector conversion, then the vector maximum.
             MemorySegment row = WorkingRow.get(n);
-            RowCopy.gather(kernel, src, srcOffset, 1, n, row, 0);
-            return kernel.max(row, 0, n);
+            RowCopy.gather(kernel.codec(), src, srcOffset, 1, n, row, 0);
+            return kernel.math().max(row, 0, n);
         }
         float max = Float.NEGATIVE_INFINITY;
         for (long i = 0; i < n; i++) {

@@ -4,7 +4,7 @@ import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
 import dev.softmax.TensorView;
 import dev.softmax.internal.kernel.KernelProvider;
-import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.kernel.ForwardKernel;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -14,7 +14,8 @@ import java.lang.foreign.MemorySegment;
  */
 public final class JavaSoftmaxBackend implements SoftmaxBackend {
 
-    private final RowKernel kernel;
+    private final KernelProvider kernels;
+    private final ForwardKernel kernel;
     private final RowParallelism parallelism;
 
     private final BackwardComputation backwardComputation;
@@ -23,9 +24,10 @@ public final class JavaSoftmaxBackend implements SoftmaxBackend {
     private final RowParallelism.RangeTask<BackwardCall> backwardTask;
 
     public JavaSoftmaxBackend(KernelProvider provider, RowParallelism parallelism) {
-        this.kernel = provider.rowKernel();
+        this.kernels = provider;
+        this.kernel = provider.forward();
         this.parallelism = parallelism;
-        this.backwardComputation = new BackwardComputation(kernel);
+        this.backwardComputation = new BackwardComputation(provider);
         this.backwardTask = backwardComputation::computeRows;
     }
 
@@ -34,8 +36,8 @@ public final class JavaSoftmaxBackend implements SoftmaxBackend {
         return "java";
     }
 
-    public RowKernel rowKernel() {
-        return kernel;
+    public KernelProvider kernels() {
+        return kernels;
     }
 
     @Override
@@ -91,13 +93,13 @@ public final class JavaSoftmaxBackend implements SoftmaxBackend {
                 // Widen straight into the destination row and finish there: no extra copy.
                 MemorySegment out = dst.segment();
                 long outOffset = 4 * cursor.dstOffset();
-                RowCopy.gather(kernel, src, cursor.srcOffset(), rows.srcAxisStride(), n, out, outOffset);
+                RowCopy.gather(kernels.codec(), src, cursor.srcOffset(), rows.srcAxisStride(), n, out, outOffset);
                 run(log, out, outOffset, out, outOffset, n, temperature, zeroMasked);
             } else {
                 MemorySegment work = WorkingRow.get(n);
-                RowCopy.gather(kernel, src, cursor.srcOffset(), rows.srcAxisStride(), n, work, 0);
+                RowCopy.gather(kernels.codec(), src, cursor.srcOffset(), rows.srcAxisStride(), n, work, 0);
                 run(log, work, 0, work, 0, n, temperature, zeroMasked);
-                RowCopy.scatter(kernel, work, 0, n, dst, cursor.dstOffset(), rows.dstAxisStride());
+                RowCopy.scatter(kernels.codec(), work, 0, n, dst, cursor.dstOffset(), rows.dstAxisStride());
             }
         }
     }

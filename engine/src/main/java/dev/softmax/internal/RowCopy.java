@@ -2,7 +2,7 @@ package dev.softmax.internal;
 
 import dev.softmax.DType;
 import dev.softmax.TensorView;
-import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.kernel.Bf16Codec;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -19,7 +19,7 @@ final class RowCopy {
     }
 
     /** Widens {@code n} elements of {@code from}, starting at element {@code offset}, stepping {@code stride}. */
-    static void gather(RowKernel kernel, TensorView from, long offset, long stride, long n, MemorySegment to,
+    static void gather(Bf16Codec kernel, TensorView from, long offset, long stride, long n, MemorySegment to,
             long toByteOffset) {
         MemorySegment segment = from.segment();
         DType type = from.dtype();
@@ -49,7 +49,7 @@ final class RowCopy {
     }
 
     /** Rounds {@code n} f32 values into {@code to}'s type, starting at element {@code offset}, stepping {@code stride}. */
-    static void scatter(RowKernel kernel, MemorySegment from, long fromByteOffset, long n, TensorView to, long offset,
+    static void scatter(Bf16Codec kernel, MemorySegment from, long fromByteOffset, long n, TensorView to, long offset,
             long stride) {
         MemorySegment segment = to.segment();
         DType type = to.dtype();

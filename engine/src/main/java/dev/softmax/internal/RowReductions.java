@@ -3,7 +3,9 @@ package dev.softmax.internal;
 import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
 import dev.softmax.TensorView;
-import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.kernel.Bf16Codec;
+import dev.softmax.internal.kernel.KernelProvider;
+import dev.softmax.internal.kernel.RowMath;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -21,10 +23,12 @@ public final class RowReductions {
     /** Which reduction. */
     public enum Kind { LOG_SUM_EXP, ENTROPY }
 
-    private final RowKernel kernel;
+    private final RowMath kernel;
+    private final Bf16Codec codec;
 
-    public RowReductions(RowKernel kernel) {
-        this.kernel = kernel;
+    public RowReductions(KernelProvider kernels) {
+        this.kernel = kernels.math();
+        this.codec = kernels.codec();
     }
 
     /** {@code dst[r]} for every row r of {@code src} along {@code axis}; dst is in row order (see validation). */
@@ -39,7 +43,7 @@ public final class RowReductions {
             if (!direct) {
                 row = WorkingRow.get(n);
                 offset = 0;
-                RowCopy.gather(kernel, src, cursor.srcOffset(), rows.srcAxisStride(), n, row, 0);
+                RowCopy.gather(codec, src, cursor.srcOffset(), rows.srcAxisStride(), n, row, 0);
             }
             float value = n == 0 ? emptyRow(kind) : reduce(kind, row, offset, n, policy);
             ElementAccess.set(dst.segment(), dst.dtype(), CrossEntropyCall.targetOffset(dst, r), value);

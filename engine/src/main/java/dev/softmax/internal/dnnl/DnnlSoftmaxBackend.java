@@ -13,7 +13,7 @@ import dev.softmax.internal.RowLayout;
 import dev.softmax.internal.RowParallelism;
 import dev.softmax.internal.SoftmaxBackend;
 import dev.softmax.internal.SoftmaxCall;
-import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.kernel.KernelProvider;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -69,14 +69,14 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
     private final DnnlRuntime runtime;
     private final DnnlPrimitiveCache cache;
     private final RowParallelism parallelism;
-    private final RowKernel classifier;
+    private final KernelProvider classifier;
     private final Set<String> implementations = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param classifier the Java row kernel used to classify rows for the edge contract and re-normalise
+     * @param classifier the Java kernels used to classify rows for the edge contract and re-normalise
      */
     public DnnlSoftmaxBackend(DnnlRuntime runtime, int cacheCapacity, RowParallelism parallelism,
-            RowKernel classifier) {
+            KernelProvider classifier) {
         this.runtime = runtime;
         this.cache = new DnnlPrimitiveCache(cacheCapacity);
         this.parallelism = parallelism;
@@ -333,9 +333,9 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
                 continue;
             }
             long offset = 4 * row * rows.dstRowStride();
-            double sum = classifier.sum(dst, offset, n);
+            double sum = classifier.math().sum(dst, offset, n);
             if (Math.abs(sum - 1) > 1e-7) {
-                classifier.scale(dst, offset, n, (float) (1 / sum));
+                classifier.math().scale(dst, offset, n, (float) (1 / sum));
             }
         }
     }

@@ -80,7 +80,7 @@ class VectorExpAccuracyTest {
 
     @Test
     void vectorBf16RoundingMatchesTheScalarConversionOnEveryPattern() {
-        PanamaRowKernel kernel = new PanamaRowKernel();
+        PanamaBf16Codec kernel = new PanamaBf16Codec();
         int count = 1 << 16;
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
             java.lang.foreign.MemorySegment floats = arena.allocate(4L * count, 64);
