@@ -9,19 +9,13 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
-import com.tngtech.archunit.junit.ArchTag;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The package structure of the engine's main classes: which package may use the Vector API, which packages may
  * depend on which. Only main classes are imported (test classes are free to reach anywhere).
- *
- * <p>The tag (ArchUnit's own: its test engine does not read JUnit's {@code @Tag}) lets engine/pom.xml leave these
- * rules out of the default test execution while the internal packages are being reshaped; see the property
- * {@code architecture.tests.excluded} there.
  */
-@ArchTag("architecture")
 @AnalyzeClasses(packages = "dev.softmax", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 

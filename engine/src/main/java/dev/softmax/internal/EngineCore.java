@@ -76,10 +76,10 @@ public final class EngineCore implements AutoCloseable {
             onednnProblem = "backend JAVA was requested";
         }
         SoftmaxBackend onednn = runtime == null ? null
-                : new DnnlSoftmaxBackend(runtime, options.primitiveCacheCapacity(), parallelism, kernels.rowKernel());
+                : new DnnlSoftmaxBackend(runtime, options.primitiveCacheCapacity(), parallelism, kernels);
         this.dispatcher = new BackendDispatcher(options.backend(), javaBackend, onednn, kernels);
-        this.reductions = new RowReductions(kernels.rowKernel())::compute;
-        this.crossEntropy = new CrossEntropyComputation(kernels.rowKernel())::compute;
+        this.reductions = new RowReductions(kernels)::compute;
+        this.crossEntropy = new CrossEntropyComputation(kernels)::compute;
         this.info = new BackendInfo(options.backend(), runtime != null, Optional.ofNullable(onednnProblem),
                 Optional.ofNullable(runtime).map(DnnlRuntime::version),
                 Optional.ofNullable(runtime).map(DnnlRuntime::cpuIsa),

@@ -2,7 +2,7 @@ package dev.softmax.testing;
 
 import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
-import dev.softmax.FloatConversions;
+import dev.softmax.internal.kernel.FloatConversions;
 import dev.softmax.TensorView;
 import java.util.ArrayList;
 import java.util.List;
