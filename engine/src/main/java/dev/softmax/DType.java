@@ -1,5 +1,6 @@
 package dev.softmax;
 
+import dev.softmax.internal.kernel.FloatConversions;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Locale;

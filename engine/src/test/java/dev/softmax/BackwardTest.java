@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.softmax.testing.ReferenceSoftmax;
+import dev.softmax.testing.TestTensors;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Bound (documented in the README): softmax {@code |dx - ref| <= 1e-5 (|ref| + y (|dy| + |<y, dy>|))},
  * log-softmax {@code |dx - ref| <= 1e-5 (|ref| + |dy| + exp(y) sum |dy|)}, plus one ulp of a 16-bit output.
  */
+@Tag("kernel-variants")
 class BackwardTest {
 
     private static final Map<Backend, SoftmaxEngine> ENGINES = Map.of(

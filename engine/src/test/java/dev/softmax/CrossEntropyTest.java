@@ -8,11 +8,13 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** ONNX SoftmaxCrossEntropyLoss semantics, against hand-computed values and a double reference. */
+@Tag("kernel-variants")
 class CrossEntropyTest {
 
     private static final SoftmaxEngine ENGINE = SoftmaxEngine.create();

@@ -3,6 +3,9 @@ package dev.softmax;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.softmax.testing.ReferenceSoftmax;
+import dev.softmax.testing.SoftmaxCheck;
+import dev.softmax.testing.TestTensors;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -14,6 +17,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -24,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Differential tests: every backend against the double-precision reference of {@link ReferenceSoftmax}, over
  * row sizes, ranks and axes, layouts, type combinations, temperatures and edge values.
  */
+@Tag("kernel-variants")
 class ForwardDifferentialTest {
 
     static final long[] ROW_SIZES = {1, 2, 3, 7, 15, 16, 17, 31, 33, 100, 1000, 1003, 32000, 128256};

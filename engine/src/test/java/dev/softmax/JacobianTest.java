@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.softmax.testing.TestTensors;
 import java.lang.foreign.Arena;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;

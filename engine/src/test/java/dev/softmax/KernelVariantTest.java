@@ -2,18 +2,21 @@ package dev.softmax;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softmax.testing.KernelProbeMain;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Proves which kernel variant a surefire execution really runs (so the differential suites run on each one):
  * {@code -Dsoftmax.kernel=scalar} gives the scalar kernel, {@code -Dsoftmax.vector.bits=N} an N-bit vector kernel.
  */
+@Tag("kernel-variants")
 class KernelVariantTest {
 
     @Test

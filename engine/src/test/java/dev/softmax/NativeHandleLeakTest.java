@@ -2,6 +2,8 @@ package dev.softmax;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softmax.testing.SoftmaxCheck;
+import dev.softmax.testing.TestTensors;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;

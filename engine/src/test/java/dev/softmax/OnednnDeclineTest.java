@@ -3,6 +3,9 @@ package dev.softmax;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.softmax.testing.ReferenceSoftmax;
+import dev.softmax.testing.SoftmaxCheck;
+import dev.softmax.testing.TestTensors;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -3,6 +3,7 @@ package dev.softmax;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.softmax.testing.ReferenceSoftmax;
 import org.junit.jupiter.api.Test;
 
 /** The reference and the bound checker are themselves checked, so that a passing differential test means something. */

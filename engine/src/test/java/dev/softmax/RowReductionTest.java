@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.softmax.testing.TestTensors;
 import java.lang.foreign.Arena;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Per-row log-sum-exp and entropy against double references, and their edge rows. */
+@Tag("kernel-variants")
 class RowReductionTest {
 
     @ParameterizedTest

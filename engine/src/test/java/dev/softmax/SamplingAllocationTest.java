@@ -1,5 +1,6 @@
 package dev.softmax;
 
+import dev.softmax.testing.TestTensors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.Arena;

@@ -1,5 +1,6 @@
 package dev.softmax;
 
+import dev.softmax.testing.TestTensors;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,8 +1,10 @@
 package dev.softmax;
 
+import dev.softmax.testing.ReferenceSampler;
+import dev.softmax.testing.TestTensors;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.softmax.ReferenceSampler.Settings;
+import dev.softmax.testing.ReferenceSampler.Settings;
 import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;

@@ -1,9 +1,11 @@
 package dev.softmax;
 
+import dev.softmax.testing.ReferenceSampler;
+import dev.softmax.testing.TestTensors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.softmax.ReferenceSampler.Settings;
+import dev.softmax.testing.ReferenceSampler.Settings;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,8 +1,9 @@
 package dev.softmax;
 
+import dev.softmax.testing.TestTensors;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.softmax.ReferenceSampler.Settings;
+import dev.softmax.testing.ReferenceSampler.Settings;
 import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -169,12 +170,12 @@ class SamplingReproducibilityTest {
     @Test
     void sameTokensOnTheScalarKernelAsOnTheActiveKernel() {
         List<Request> batch = requests(14, 5);
-        dev.softmax.internal.kernel.RowKernel active = dev.softmax.internal.kernel.KernelProvider.get().rowKernel();
-        dev.softmax.internal.kernel.RowKernel scalar = new dev.softmax.internal.kernel.ScalarRowKernel();
+        dev.softmax.internal.kernel.KernelProvider active = dev.softmax.internal.kernel.KernelProvider.get();
+        dev.softmax.internal.kernel.KernelProvider scalar = dev.softmax.internal.kernel.KernelProvider.lookup("scalar");
         try (dev.softmax.internal.rows.RowParallelism one = new dev.softmax.internal.rows.RowParallelism(1)) {
             Result[] results = new Result[2];
             int i = 0;
-            for (dev.softmax.internal.kernel.RowKernel kernel : List.of(active, scalar)) {
+            for (dev.softmax.internal.kernel.KernelProvider kernel : List.of(active, scalar)) {
                 var computation = new dev.softmax.internal.sampling.SamplingComputation(kernel, one);
                 results[i++] = run((logits, params, outputs) -> computation.sample(
                         dev.softmax.internal.sampling.SamplingValidation.validateSample(logits, params, outputs, kernel)),

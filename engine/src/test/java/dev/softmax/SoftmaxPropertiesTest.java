@@ -2,6 +2,9 @@ package dev.softmax;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softmax.testing.ReferenceSoftmax;
+import dev.softmax.testing.SoftmaxCheck;
+import dev.softmax.testing.TestTensors;
 import java.lang.foreign.Arena;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -13,6 +16,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
@@ -24,6 +28,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  *
  * <p>Seeds are fixed so that a run is reproducible; jqwik still mixes in its edge cases.
  */
+@Tag("kernel-variants")
 class SoftmaxPropertiesTest {
 
     private static final List<Backend> BACKENDS = List.of(Backend.ONEDNN, Backend.JAVA);

@@ -1,7 +1,7 @@
 package dev.softmax.bench;
 
 import dev.softmax.DType;
-import dev.softmax.FloatConversions;
+import dev.softmax.internal.kernel.FloatConversions;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;

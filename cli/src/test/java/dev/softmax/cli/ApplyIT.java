@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.softmax.cli.npy.NpyDType;
 import dev.softmax.cli.npy.NpyIO;
+import dev.softmax.cli.testing.Launcher;
+import dev.softmax.cli.testing.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

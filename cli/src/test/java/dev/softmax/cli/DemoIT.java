@@ -2,6 +2,7 @@ package dev.softmax.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softmax.cli.testing.Launcher;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

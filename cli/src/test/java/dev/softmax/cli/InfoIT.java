@@ -2,6 +2,7 @@ package dev.softmax.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softmax.cli.testing.Launcher;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

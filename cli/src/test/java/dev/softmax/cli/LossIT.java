@@ -7,6 +7,7 @@ import dev.softmax.cli.npy.NpyArray;
 import dev.softmax.cli.npy.NpyDType;
 import dev.softmax.cli.npy.NpyHeader;
 import dev.softmax.cli.npy.NpyIO;
+import dev.softmax.cli.testing.Launcher;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package dev.softmax.cli;
 
+import dev.softmax.cli.testing.Launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -14,7 +14,6 @@ import dev.softmax.internal.forward.SoftmaxCall;
 import dev.softmax.internal.grad.BackwardCall;
 import dev.softmax.internal.grad.BackwardValidation;
 import dev.softmax.internal.kernel.KernelProvider;
-import dev.softmax.internal.kernel.RowKernel;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +44,7 @@ final class BackendDispatcher implements AutoCloseable {
     private final SoftmaxBackend javaBackend;
     /** The native backend (oneDNN), or null when it is unavailable or not wanted. */
     private final SoftmaxBackend nativeBackend;
-    private final RowKernel kernel;
+    private final KernelProvider kernels;
     private final LongAdder javaCalls = new LongAdder();
     private final LongAdder nativeCalls = new LongAdder();
     private final LongAdder declined = new LongAdder();
@@ -62,7 +61,7 @@ final class BackendDispatcher implements AutoCloseable {
         this.mode = mode;
         this.javaBackend = javaBackend;
         this.nativeBackend = mode == Backend.JAVA ? null : nativeBackend;
-        this.kernel = kernels.rowKernel();
+        this.kernels = kernels;
         for (Decline reason : Decline.values()) {
             declinedByReason.put(reason, new LongAdder());
         }
@@ -86,7 +85,7 @@ final class BackendDispatcher implements AutoCloseable {
             return;
         }
         if (call.policy() == EdgePolicy.REJECT) {
-            EdgeContract.rejectNonFinite(call.src(), "src", call.rows(), SoftmaxCall.SRC, call.axis(), kernel);
+            EdgeContract.rejectNonFinite(call.src(), "src", call.rows(), SoftmaxCall.SRC, call.axis(), kernels);
         }
         if (prefersNative(call.src(), call.dst()) && computedNatively(nativeBackend.forward(call))) {
             return;
@@ -130,7 +129,7 @@ final class BackendDispatcher implements AutoCloseable {
     <C extends JavaOnlyCall> double computeOnJava(C call, ToDoubleFunction<C> computation) {
         if (call.policy() == EdgePolicy.REJECT) {
             EdgeContract.rejectNonFinite(call.input(), call.inputName(), call.rows(), call.inputOperand(), call.axis(),
-                    kernel);
+                    kernels);
         }
         double result = computation.applyAsDouble(call);
         javaCalls.increment();

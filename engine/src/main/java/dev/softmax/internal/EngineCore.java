@@ -29,7 +29,6 @@ import dev.softmax.internal.sampling.SamplingComputation;
 import dev.softmax.internal.sampling.SamplingPieceCall;
 import dev.softmax.internal.sampling.SamplingValidation;
 import dev.softmax.internal.sampling.SpeculativeCall;
-import dev.softmax.internal.kernel.RowKernel;
 import dev.softmax.DecodeOutputs;
 import dev.softmax.SamplingParameters;
 import dev.softmax.nativelib.NativeLibraryUnavailableException;
@@ -60,7 +59,7 @@ public final class EngineCore implements AutoCloseable {
     private final ToDoubleFunction<ReductionCall> reductions;
     private final ToDoubleFunction<CrossEntropyCall> crossEntropy;
     /** The sampling operations (decode step, pieces, speculative verification) and the kernel their checks use. */
-    private final RowKernel samplingKernel;
+    private final KernelProvider samplingKernels;
     private final ToDoubleFunction<SamplingCall> sampling;
     private final ToDoubleFunction<SamplingPieceCall> samplingPieces;
     private final ToDoubleFunction<SpeculativeCall> speculative;
@@ -89,12 +88,12 @@ public final class EngineCore implements AutoCloseable {
             onednnProblem = "backend JAVA was requested";
         }
         SoftmaxBackend onednn = runtime == null ? null
-                : new DnnlSoftmaxBackend(runtime, options.primitiveCacheCapacity(), parallelism, kernels.rowKernel());
+                : new DnnlSoftmaxBackend(runtime, options.primitiveCacheCapacity(), parallelism, kernels);
         this.dispatcher = new BackendDispatcher(options.backend(), javaBackend, onednn, kernels);
-        this.reductions = new RowReductions(kernels.rowKernel())::compute;
-        this.crossEntropy = new CrossEntropyComputation(kernels.rowKernel())::compute;
-        this.samplingKernel = kernels.rowKernel();
-        SamplingComputation samplingComputation = new SamplingComputation(samplingKernel, parallelism);
+        this.reductions = new RowReductions(kernels)::compute;
+        this.crossEntropy = new CrossEntropyComputation(kernels)::compute;
+        this.samplingKernels = kernels;
+        SamplingComputation samplingComputation = new SamplingComputation(kernels, parallelism);
         this.sampling = samplingComputation::sample;
         this.samplingPieces = samplingComputation::piece;
         this.speculative = samplingComputation::verify;
@@ -187,7 +186,7 @@ public final class EngineCore implements AutoCloseable {
     public void sample(TensorView logits, SamplingParameters parameters, DecodeOutputs outputs) {
         enter();
         try {
-            dispatcher.computeOnJava(SamplingValidation.validateSample(logits, parameters, outputs, samplingKernel),
+            dispatcher.computeOnJava(SamplingValidation.validateSample(logits, parameters, outputs, samplingKernels),
                     sampling);
         } finally {
             callsInProgress.decrementAndGet();
@@ -200,7 +199,7 @@ public final class EngineCore implements AutoCloseable {
         enter();
         try {
             dispatcher.computeOnJava(SamplingValidation.validatePiece(kind, input, parameters, output,
-                    samplingKernel), samplingPieces);
+                    samplingKernels), samplingPieces);
         } finally {
             callsInProgress.decrementAndGet();
         }
@@ -212,7 +211,7 @@ public final class EngineCore implements AutoCloseable {
         enter();
         try {
             dispatcher.computeOnJava(SamplingValidation.validateSpeculative(target, draft, draftTokens, parameters,
-                    accepted, emitted, samplingKernel), speculative);
+                    accepted, emitted, samplingKernels), speculative);
         } finally {
             callsInProgress.decrementAndGet();
         }

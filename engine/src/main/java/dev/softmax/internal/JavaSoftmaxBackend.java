@@ -24,8 +24,8 @@ final class JavaSoftmaxBackend implements SoftmaxBackend {
 
     JavaSoftmaxBackend(KernelProvider kernels, RowParallelism parallelism) {
         this.parallelism = parallelism;
-        this.forwardTask = new ForwardComputation(kernels.rowKernel())::computeRows;
-        this.backwardTask = new BackwardComputation(kernels.rowKernel())::computeRows;
+        this.forwardTask = new ForwardComputation(kernels)::computeRows;
+        this.backwardTask = new BackwardComputation(kernels)::computeRows;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.softmax.cli.npy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.softmax.cli.testing.NpyBytes;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
 import dev.softmax.NonFiniteInputException;
 import dev.softmax.TensorView;
-import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.kernel.KernelProvider;
 import dev.softmax.internal.rows.RowCopy;
 import dev.softmax.internal.rows.RowLayout;
 import dev.softmax.internal.rows.WorkingRow;
@@ -27,12 +27,12 @@ public final class EdgeContract {
      * of {@code rows} (the view {@code src}, named {@code name}), before anything is written.
      */
     public static void rejectNonFinite(TensorView src, String name, RowLayout rows, int operand, int axis,
-            RowKernel kernel) {
+            KernelProvider kernels) {
         RowLayout.Cursor cursor = rows.cursor(0);
         long stride = rows.axisStride(operand);
         for (long r = 0; r < rows.rowCount(); r++, cursor.advance()) {
             long offset = cursor.offset(operand);
-            float max = rowMax(src, offset, stride, rows.rowLength(), kernel);
+            float max = rowMax(src, offset, stride, rows.rowLength(), kernels);
             if (Float.isNaN(max) || max == Float.POSITIVE_INFINITY) {
                 long column = firstNonFinite(src, offset, stride, rows.rowLength());
                 float value = src.dtype().getFloat(src.segment(), offset + column * stride);
@@ -49,14 +49,14 @@ public final class EdgeContract {
      * The maximum of the row of {@code n} elements at element {@code offset}, {@code stride} apart, NaN if any is
      * NaN. Contiguous rows use the vector maximum (16-bit ones after the vector conversion).
      */
-    public static float rowMax(TensorView src, long offset, long stride, long n, RowKernel kernel) {
+    public static float rowMax(TensorView src, long offset, long stride, long n, KernelProvider kernels) {
         if (stride == 1 || n == 1) {
             if (src.dtype() == DType.F32) {
-                return kernel.max(src.segment(), 4 * offset, n);
+                return kernels.math().max(src.segment(), 4 * offset, n);
             }
             MemorySegment row = WorkingRow.get(n);
-            RowCopy.gather(kernel, src, offset, 1, n, row, 0);
-            return kernel.max(row, 0, n);
+            RowCopy.gather(kernels.codec(), src, offset, 1, n, row, 0);
+            return kernels.math().max(row, 0, n);
         }
         float max = Float.NEGATIVE_INFINITY;
         for (long i = 0; i < n; i++) {

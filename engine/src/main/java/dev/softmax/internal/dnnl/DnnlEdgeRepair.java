@@ -6,7 +6,7 @@ import dev.softmax.TensorView;
 import dev.softmax.internal.call.EdgeContract;
 import dev.softmax.internal.forward.SoftmaxCall;
 import dev.softmax.internal.grad.BackwardCall;
-import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.kernel.KernelProvider;
 import dev.softmax.internal.rows.RowCopy;
 import dev.softmax.internal.rows.RowLayout;
 import dev.softmax.internal.rows.WorkingRow;
@@ -45,7 +45,7 @@ final class DnnlEdgeRepair {
     }
 
     /** Classifies rows {@code first .. first+count-1} of a forward call. */
-    static RowsToRepair classify(SoftmaxCall call, RowKernel kernel, long first, long count) {
+    static RowsToRepair classify(SoftmaxCall call, KernelProvider kernels, long first, long count) {
         RowLayout rows = call.rows();
         long[] masked = NONE;
         long[] nonFinite = NONE;
@@ -55,7 +55,7 @@ final class DnnlEdgeRepair {
         long stride = rows.axisStride(SoftmaxCall.SRC);
         for (long r = first; r < first + count; r++, cursor.advance()) {
             float max = EdgeContract.rowMax(call.src(), cursor.offset(SoftmaxCall.SRC), stride, rows.rowLength(),
-                    kernel);
+                    kernels);
             if (max == Float.NEGATIVE_INFINITY) {
                 masked = append(masked, maskedCount++, r);
             } else if (Float.isNaN(max) || max == Float.POSITIVE_INFINITY) {
@@ -73,7 +73,7 @@ final class DnnlEdgeRepair {
      * infinity in y or dy makes the row non-finite, else an all-zero y is a masked row; for log-softmax, an
      * all -inf y is a masked row, else a NaN or +inf in y or a NaN or infinity in dy makes it non-finite.
      */
-    static RowsToRepair classifyBackward(BackwardCall call, RowKernel kernel, long first, long count) {
+    static RowsToRepair classifyBackward(BackwardCall call, KernelProvider kernels, long first, long count) {
         RowLayout rows = call.rows();
         boolean log = call.operation().isLog();
         long[] masked = NONE;
@@ -85,9 +85,9 @@ final class DnnlEdgeRepair {
         RowLayout.Cursor cursor = rows.cursor(first);
         for (long r = first; r < first + count; r++, cursor.advance()) {
             long yOffset = cursor.offset(BackwardCall.Y);
-            double sumY = rowSum(call.output(), yOffset, yStride, n, kernel);
+            double sumY = rowSum(call.output(), yOffset, yStride, n, kernels);
             double sumG = rowSum(call.gradient(), cursor.offset(BackwardCall.DY), rows.axisStride(BackwardCall.DY),
-                    n, kernel);
+                    n, kernels);
             boolean yNonFinite = log ? Double.isNaN(sumY) || sumY == Double.POSITIVE_INFINITY : !Double.isFinite(sumY);
             boolean bad = yNonFinite || !Double.isFinite(sumG);
             boolean isMasked = log
@@ -126,14 +126,14 @@ final class DnnlEdgeRepair {
         fill(call.dst(), call.rows(), SoftmaxCall.DST, rows.nonFinite(), Float.NaN);
     }
 
-    private static double rowSum(TensorView view, long offset, long stride, long n, RowKernel kernel) {
+    private static double rowSum(TensorView view, long offset, long stride, long n, KernelProvider kernels) {
         if (stride == 1 || n == 1) {
             if (view.dtype() == DType.F32) {
-                return kernel.sum(view.segment(), 4 * offset, n);
+                return kernels.math().sum(view.segment(), 4 * offset, n);
             }
             MemorySegment row = WorkingRow.get(n);
-            RowCopy.gather(kernel, view, offset, 1, n, row, 0);
-            return kernel.sum(row, 0, n);
+            RowCopy.gather(kernels.codec(), view, offset, 1, n, row, 0);
+            return kernels.math().sum(row, 0, n);
         }
         double sum = 0;
         for (long i = 0; i < n; i++) {

@@ -14,7 +14,8 @@ import dev.softmax.internal.rows.RowLayout;
 import dev.softmax.internal.rows.RowParallelism;
 import dev.softmax.internal.backend.SoftmaxBackend;
 import dev.softmax.internal.forward.SoftmaxCall;
-import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.kernel.KernelProvider;
+import dev.softmax.internal.kernel.RowMath;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -70,18 +71,20 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
     private final DnnlRuntime runtime;
     private final DnnlPrimitiveCache cache;
     private final RowParallelism parallelism;
-    private final RowKernel classifier;
+    private final KernelProvider kernels;
+    private final RowMath math;
     private final Set<String> implementations = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param classifier the Java row kernel used to classify rows for the edge contract and re-normalise
+     * @param kernels the Java row kernels, used to classify rows for the edge contract and re-normalise
      */
     public DnnlSoftmaxBackend(DnnlRuntime runtime, int cacheCapacity, RowParallelism parallelism,
-            RowKernel classifier) {
+            KernelProvider kernels) {
         this.runtime = runtime;
         this.cache = new DnnlPrimitiveCache(cacheCapacity);
         this.parallelism = parallelism;
-        this.classifier = classifier;
+        this.kernels = kernels;
+        this.math = kernels.math();
     }
 
     @Override
@@ -129,7 +132,7 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         BlockContract contract = new BlockContract() {
             @Override
             public Object before(long first, long count) {
-                return DnnlEdgeRepair.classify(call, classifier, first, count);
+                return DnnlEdgeRepair.classify(call, kernels, first, count);
             }
 
             @Override
@@ -160,7 +163,7 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         BlockContract contract = new BlockContract() {
             @Override
             public Object before(long first, long count) {
-                return DnnlEdgeRepair.classifyBackward(call, classifier, first, count);
+                return DnnlEdgeRepair.classifyBackward(call, kernels, first, count);
             }
 
             @Override
@@ -336,9 +339,9 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
                 continue;
             }
             long offset = 4 * row * rows.rowStride(SoftmaxCall.DST);
-            double sum = classifier.sum(dst, offset, n);
+            double sum = math.sum(dst, offset, n);
             if (Math.abs(sum - 1) > 1e-7) {
-                classifier.scale(dst, offset, n, (float) (1 / sum));
+                math.scale(dst, offset, n, (float) (1 / sum));
             }
         }
     }

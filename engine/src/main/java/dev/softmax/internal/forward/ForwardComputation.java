@@ -3,7 +3,9 @@ package dev.softmax.internal.forward;
 import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
 import dev.softmax.TensorView;
-import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.kernel.Bf16Codec;
+import dev.softmax.internal.kernel.ForwardKernel;
+import dev.softmax.internal.kernel.KernelProvider;
 import dev.softmax.internal.rows.RowCopy;
 import dev.softmax.internal.rows.RowLayout;
 import dev.softmax.internal.rows.WorkingRow;
@@ -16,10 +18,12 @@ import java.lang.foreign.MemorySegment;
  */
 public final class ForwardComputation {
 
-    private final RowKernel kernel;
+    private final ForwardKernel kernel;
+    private final Bf16Codec codec;
 
-    public ForwardComputation(RowKernel kernel) {
-        this.kernel = kernel;
+    public ForwardComputation(KernelProvider kernels) {
+        this.kernel = kernels.forward();
+        this.codec = kernels.codec();
     }
 
     /** Rows {@code first .. first+count-1} of the call; runs on any worker. */
@@ -60,13 +64,13 @@ public final class ForwardComputation {
                 // Widen straight into the destination row and finish there: no extra copy.
                 MemorySegment out = dst.segment();
                 long outOffset = 4 * dstAt;
-                RowCopy.gather(kernel, src, srcAt, srcStride, n, out, outOffset);
+                RowCopy.gather(codec, src, srcAt, srcStride, n, out, outOffset);
                 run(log, out, outOffset, out, outOffset, n, temperature, zeroMasked);
             } else {
                 MemorySegment work = WorkingRow.get(n);
-                RowCopy.gather(kernel, src, srcAt, srcStride, n, work, 0);
+                RowCopy.gather(codec, src, srcAt, srcStride, n, work, 0);
                 run(log, work, 0, work, 0, n, temperature, zeroMasked);
-                RowCopy.scatter(kernel, work, 0, n, dst, dstAt, rows.axisStride(SoftmaxCall.DST));
+                RowCopy.scatter(codec, work, 0, n, dst, dstAt, rows.axisStride(SoftmaxCall.DST));
             }
         }
     }

@@ -6,7 +6,10 @@ import dev.softmax.internal.rows.WorkingRow;
 import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
 import dev.softmax.TensorView;
-import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.kernel.BackwardKernel;
+import dev.softmax.internal.kernel.Bf16Codec;
+import dev.softmax.internal.kernel.KernelProvider;
+import dev.softmax.internal.kernel.RowMath;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -24,7 +27,9 @@ public final class BackwardComputation {
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-    private final RowKernel kernel;
+    private final BackwardKernel kernel;
+    private final RowMath math;
+    private final Bf16Codec codec;
 
     /**
      * Rows longer than this are not pipelined. A pipelined step touches five rows' worth of lines (y, dy and dx of
@@ -36,8 +41,10 @@ public final class BackwardComputation {
      */
     static final long PIPELINE_MAX_ROW = 1 << 16;
 
-    public BackwardComputation(RowKernel kernel) {
-        this.kernel = kernel;
+    public BackwardComputation(KernelProvider kernels) {
+        this.kernel = kernels.backward();
+        this.math = kernels.math();
+        this.codec = kernels.codec();
     }
 
     /** Rows {@code first .. first+count-1}. */
@@ -63,10 +70,10 @@ public final class BackwardComputation {
             } else {
                 MemorySegment yRow = WorkingRow.get(n);
                 MemorySegment gRow = WorkingRow.second(n);
-                RowCopy.gather(kernel, y, yAt, rows.axisStride(BackwardCall.Y), n, yRow, 0);
-                RowCopy.gather(kernel, g, gAt, rows.axisStride(BackwardCall.DY), n, gRow, 0);
+                RowCopy.gather(codec, y, yAt, rows.axisStride(BackwardCall.Y), n, yRow, 0);
+                RowCopy.gather(codec, g, gAt, rows.axisStride(BackwardCall.DY), n, gRow, 0);
                 row(call, yRow, 0, gRow, 0, gRow, 0, n);
-                RowCopy.scatter(kernel, gRow, 0, n, dx, dxAt, rows.axisStride(BackwardCall.DX));
+                RowCopy.scatter(codec, gRow, 0, n, dx, dxAt, rows.axisStride(BackwardCall.DX));
             }
         }
     }
@@ -79,7 +86,7 @@ public final class BackwardComputation {
                 fill(dx, dxOffset, n, maskedValue);
                 return;
             }
-            double sumG = kernel.sum(g, gOffset, n);
+            double sumG = math.sum(g, gOffset, n);
             if (!Double.isFinite(sumG)) {
                 fill(dx, dxOffset, n, Float.NaN);
                 return;

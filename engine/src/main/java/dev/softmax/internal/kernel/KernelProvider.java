@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Chooses the Java row kernel for this JVM, once (modelled on Lucene's {@code VectorizationProvider}).
+ * Chooses the Java row kernels for this JVM, once (modelled on Lucene's {@code VectorizationProvider}).
  *
  * <p>The Vector API implementation lives in {@code dev.softmax.internal.vector}, the only package allowed to
  * touch {@code jdk.incubator.vector}. It is loaded by name, so none of its classes link unless every
@@ -23,7 +23,17 @@ public abstract class KernelProvider {
     /** Short name for reports, e.g. "vector (AVX-512, 16 float lanes)" or "scalar". */
     public abstract String name();
 
-    public abstract RowKernel rowKernel();
+    /** Softmax and log-softmax of whole rows. */
+    public abstract ForwardKernel forward();
+
+    /** The per-row passes of softmax and log-softmax backward. */
+    public abstract BackwardKernel backward();
+
+    /** Single passes over a row: maximum, sums, scaling, shifted exponentials. */
+    public abstract RowMath math();
+
+    /** bf16 to f32 and back. */
+    public abstract Bf16Codec codec();
 
     /** Why the Vector API kernel is not in use, if it is not. */
     public Optional<String> fallbackReason() {

@@ -5,7 +5,10 @@ import java.util.Optional;
 /** Plain-Java kernels; always available. */
 final class ScalarKernelProvider extends KernelProvider {
 
-    private final RowKernel kernel = new ScalarRowKernel();
+    private final ForwardKernel forward = new ScalarForwardKernel();
+    private final BackwardKernel backward = new ScalarBackwardKernel();
+    private final RowMath math = new ScalarRowMath();
+    private final Bf16Codec codec = new ScalarBf16Codec();
     private final String fallbackReason;
 
     ScalarKernelProvider(String fallbackReason) {
@@ -18,8 +21,23 @@ final class ScalarKernelProvider extends KernelProvider {
     }
 
     @Override
-    public RowKernel rowKernel() {
-        return kernel;
+    public ForwardKernel forward() {
+        return forward;
+    }
+
+    @Override
+    public BackwardKernel backward() {
+        return backward;
+    }
+
+    @Override
+    public RowMath math() {
+        return math;
+    }
+
+    @Override
+    public Bf16Codec codec() {
+        return codec;
     }
 
     @Override

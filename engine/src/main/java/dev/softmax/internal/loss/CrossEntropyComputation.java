@@ -7,7 +7,9 @@ import dev.softmax.CrossEntropyLoss;
 import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
 import dev.softmax.TensorView;
-import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.kernel.Bf16Codec;
+import dev.softmax.internal.kernel.KernelProvider;
+import dev.softmax.internal.kernel.RowMath;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -25,10 +27,12 @@ public final class CrossEntropyComputation {
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-    private final RowKernel kernel;
+    private final RowMath math;
+    private final Bf16Codec codec;
 
-    public CrossEntropyComputation(RowKernel kernel) {
-        this.kernel = kernel;
+    public CrossEntropyComputation(KernelProvider kernels) {
+        this.math = kernels.math();
+        this.codec = kernels.codec();
     }
 
     /** Computes the call; returns the reduced loss (for NONE, the sum of the per-target losses). */
@@ -49,12 +53,12 @@ public final class CrossEntropyComputation {
             } else {
                 row = WorkingRow.get(n);
                 rowOffset = 0;
-                RowCopy.gather(kernel, scores, cursor.offset(CrossEntropyCall.SCORES), rows.axisStride(CrossEntropyCall.SCORES), n, row, 0);
+                RowCopy.gather(codec, scores, cursor.offset(CrossEntropyCall.SCORES), rows.axisStride(CrossEntropyCall.SCORES), n, row, 0);
             }
             long label = call.label(r);
             boolean ignored = call.ignored(label);
             double weight = ignored ? 0.0 : call.weight(label);
-            float max = kernel.max(row, rowOffset, n);
+            float max = math.max(row, rowOffset, n);
             double logSumExp;
             RowState state;
             if (max == Float.NEGATIVE_INFINITY) {
@@ -65,7 +69,7 @@ public final class CrossEntropyComputation {
                 logSumExp = Double.NaN;
             } else {
                 state = RowState.FINITE;
-                logSumExp = max + Math.log(kernel.sumExp(row, rowOffset, n, max));
+                logSumExp = max + Math.log(math.sumExp(row, rowOffset, n, max));
             }
             double loss;
             if (ignored) {
@@ -106,11 +110,11 @@ public final class CrossEntropyComputation {
         };
         Target target = target(out, r, n);
         if (state == RowState.FINITE) {
-            kernel.subtract(row, rowOffset, target.segment, target.offset, n, logSumExp);
+            math.subtract(row, rowOffset, target.segment, target.offset, n, logSumExp);
         } else {
             fillRow(target.segment, target.offset, n, fill);
         }
-        target.flush(kernel, out, r);
+        target.flush(codec, out, r);
     }
 
     private void writeGradient(TensorView out, long r, MemorySegment row, long rowOffset, long n, RowState state,
@@ -122,20 +126,20 @@ public final class CrossEntropyComputation {
             fillRow(target.segment, target.offset, n, Float.NaN);
         } else {
             // softmax * factor, then the one-hot term at the label
-            kernel.expShiftScale(row, rowOffset, target.segment, target.offset, n, logSumExp, (float) factor);
+            math.expShiftScale(row, rowOffset, target.segment, target.offset, n, logSumExp, (float) factor);
             long at = target.offset + 4 * label;
             float value = target.segment.get(F32, at);
             target.segment.set(F32, at, (float) (value - factor));
         }
-        target.flush(kernel, out, r);
+        target.flush(codec, out, r);
     }
 
     /** Where an output row is computed: in place in an f32 contiguous output, else in a working row. */
     private record Target(MemorySegment segment, long offset, boolean scatter) {
         /** Copies a working row into the output (with rounding to its type); nothing for in-place targets. */
-        void flush(RowKernel kernel, TensorView out, long r) {
+        void flush(Bf16Codec codec, TensorView out, long r) {
             if (scatter) {
-                RowCopy.scatter(kernel, segment, 0, out.dim(1), out, rowStart(out, r), out.stride(1));
+                RowCopy.scatter(codec, segment, 0, out.dim(1), out, rowStart(out, r), out.stride(1));
             }
         }
     }

@@ -6,7 +6,9 @@ import dev.softmax.internal.rows.WorkingRow;
 import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
 import dev.softmax.TensorView;
-import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.kernel.Bf16Codec;
+import dev.softmax.internal.kernel.KernelProvider;
+import dev.softmax.internal.kernel.RowMath;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -24,10 +26,12 @@ public final class RowReductions {
     /** Which reduction. */
     public enum Kind { LOG_SUM_EXP, ENTROPY }
 
-    private final RowKernel kernel;
+    private final RowMath math;
+    private final Bf16Codec codec;
 
-    public RowReductions(RowKernel kernel) {
-        this.kernel = kernel;
+    public RowReductions(KernelProvider kernels) {
+        this.math = kernels.math();
+        this.codec = kernels.codec();
     }
 
     /** Writes every row's value into dst; returns the number of rows (the results are in dst). */
@@ -46,7 +50,7 @@ public final class RowReductions {
             if (!direct) {
                 row = WorkingRow.get(n);
                 offset = 0;
-                RowCopy.gather(kernel, src, cursor.offset(0), rows.axisStride(0), n, row, 0);
+                RowCopy.gather(codec, src, cursor.offset(0), rows.axisStride(0), n, row, 0);
             }
             float value = n == 0 ? emptyRow(kind) : reduce(kind, row, offset, n, policy);
             dst.dtype().setFloat(dst.segment(), RowLayout.rowMajorOffset(dst, r), value);
@@ -59,7 +63,7 @@ public final class RowReductions {
     }
 
     private float reduce(Kind kind, MemorySegment row, long offset, long n, EdgePolicy policy) {
-        float max = kernel.max(row, offset, n);
+        float max = math.max(row, offset, n);
         if (Float.isNaN(max)) {
             return Float.NaN;
         }
@@ -69,11 +73,11 @@ public final class RowReductions {
         if (max == Float.POSITIVE_INFINITY) {
             return kind == Kind.LOG_SUM_EXP ? Float.POSITIVE_INFINITY : Float.NaN;
         }
-        double sum = kernel.sumExp(row, offset, n, max);
+        double sum = math.sumExp(row, offset, n, max);
         if (kind == Kind.LOG_SUM_EXP) {
             return (float) (max + Math.log(sum));
         }
-        double cross = kernel.expWeightedShift(row, offset, n, max);
+        double cross = math.expWeightedShift(row, offset, n, max);
         return (float) (Math.log(sum) - cross / sum);
     }
 }

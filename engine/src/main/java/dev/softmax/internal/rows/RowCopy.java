@@ -2,7 +2,7 @@ package dev.softmax.internal.rows;
 
 import dev.softmax.DType;
 import dev.softmax.TensorView;
-import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.kernel.Bf16Codec;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -19,7 +19,7 @@ public final class RowCopy {
     }
 
     /** Widens {@code n} elements of {@code from}, starting at element {@code offset}, stepping {@code stride}. */
-    public static void gather(RowKernel kernel, TensorView from, long offset, long stride, long n, MemorySegment to,
+    public static void gather(Bf16Codec codec, TensorView from, long offset, long stride, long n, MemorySegment to,
             long toByteOffset) {
         MemorySegment segment = from.segment();
         DType type = from.dtype();
@@ -30,7 +30,7 @@ public final class RowCopy {
                     return;
                 }
                 case BF16 -> {
-                    kernel.widenBf16(segment, 2 * offset, to, toByteOffset, n);
+                    codec.widenBf16(segment, 2 * offset, to, toByteOffset, n);
                     return;
                 }
                 case F16 -> {
@@ -49,7 +49,7 @@ public final class RowCopy {
     }
 
     /** Rounds {@code n} f32 values into {@code to}'s type, starting at element {@code offset}, stepping {@code stride}. */
-    public static void scatter(RowKernel kernel, MemorySegment from, long fromByteOffset, long n, TensorView to, long offset,
+    public static void scatter(Bf16Codec codec, MemorySegment from, long fromByteOffset, long n, TensorView to, long offset,
             long stride) {
         MemorySegment segment = to.segment();
         DType type = to.dtype();
@@ -60,7 +60,7 @@ public final class RowCopy {
                     return;
                 }
                 case BF16 -> {
-                    kernel.narrowBf16(from, fromByteOffset, segment, 2 * offset, n);
+                    codec.narrowBf16(from, fromByteOffset, segment, 2 * offset, n);
                     return;
                 }
                 case F16 -> {

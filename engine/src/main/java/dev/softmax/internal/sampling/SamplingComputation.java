@@ -4,7 +4,9 @@ import dev.softmax.DType;
 import dev.softmax.DecodeOutputs;
 import dev.softmax.SamplingParameters;
 import dev.softmax.TensorView;
-import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.kernel.Bf16Codec;
+import dev.softmax.internal.kernel.KernelProvider;
+import dev.softmax.internal.kernel.RowMath;
 import dev.softmax.internal.rows.RowCopy;
 import dev.softmax.internal.rows.RowParallelism;
 import dev.softmax.internal.rows.WorkingRow;
@@ -67,15 +69,17 @@ public final class SamplingComputation {
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
 
-    private final RowKernel kernel;
+    private final RowMath kernel;
+    private final Bf16Codec codec;
     private final RowParallelism parallelism;
     /** The range tasks, created once (a lambda per call would allocate). */
     private final RowParallelism.RangeTask<SamplingCall> sampleRange;
     private final RowParallelism.RangeTask<SamplingPieceCall> pieceRange;
     private final RowParallelism.RangeTask<SpeculativeCall> verifyRange;
 
-    public SamplingComputation(RowKernel kernel, RowParallelism parallelism) {
-        this.kernel = kernel;
+    public SamplingComputation(KernelProvider kernels, RowParallelism parallelism) {
+        this.kernel = kernels.math();
+        this.codec = kernels.codec();
         this.parallelism = parallelism;
         this.sampleRange = (call, first, count) -> {
             for (long r = first; r < first + count; r++) {
@@ -136,7 +140,7 @@ public final class SamplingComputation {
             return;
         }
         MemorySegment x = WorkingRow.get(n);
-        RowCopy.gather(kernel, logits, rowOffset, axisStride, n, x, 0);
+        RowCopy.gather(codec, logits, rowOffset, axisStride, n, x, 0);
 
         boolean raw = out.rawLogprobs() != null
                 || (out.topIds() != null && out.topSource() == DecodeOutputs.LogprobSource.RAW);
@@ -234,7 +238,7 @@ public final class SamplingComputation {
             for (int i = 0; i < m; i++) {
                 x.set(F32, 4L * s.ids[i], s.values[i]);
             }
-            RowCopy.scatter(kernel, x, 0, n, logits, rowOffset, axisStride);
+            RowCopy.scatter(codec, x, 0, n, logits, rowOffset, axisStride);
         }
     }
 
@@ -470,7 +474,7 @@ public final class SamplingComputation {
         SamplingScratch s = SamplingScratch.get(n);
         MemorySegment x = WorkingRow.get(n);
         long rowOffset = r * in.stride(0);
-        RowCopy.gather(kernel, in, rowOffset, in.stride(1), n, x, 0);
+        RowCopy.gather(codec, in, rowOffset, in.stride(1), n, x, 0);
         switch (call.kind()) {
             case ARGMAX -> writeId(out, r * out.stride(0), firstIndexOf(x, n, kernel.max(x, 0, n)));
             case SAMPLE -> {
@@ -492,7 +496,7 @@ public final class SamplingComputation {
                         x.set(F32, 4L * s.ids[i], s.values[i]);
                     }
                 }
-                RowCopy.scatter(kernel, x, 0, n, out, r * out.stride(0), out.stride(1));
+                RowCopy.scatter(codec, x, 0, n, out, r * out.stride(0), out.stride(1));
             }
             case TOP_K_RENORM, TOP_P_RENORM -> {
                 int m = compactPositive(x, n, s);
@@ -511,7 +515,7 @@ public final class SamplingComputation {
                 for (int i = 0; i < m; i++) {
                     x.set(F32, 4L * s.ids[i], (float) (w[i] / total));
                 }
-                RowCopy.scatter(kernel, x, 0, n, out, r * out.stride(0), out.stride(1));
+                RowCopy.scatter(codec, x, 0, n, out, r * out.stride(0), out.stride(1));
             }
         }
     }
@@ -568,8 +572,8 @@ public final class SamplingComputation {
                 accepted++;
                 continue;
             }
-            RowCopy.gather(kernel, target, r * target.stride(0) + j * target.stride(1), target.stride(2), n, p, 0);
-            RowCopy.gather(kernel, draft, r * draft.stride(0) + j * draft.stride(1), draft.stride(2), n, q, 0);
+            RowCopy.gather(codec, target, r * target.stride(0) + j * target.stride(1), target.stride(2), n, p, 0);
+            RowCopy.gather(codec, draft, r * draft.stride(0) + j * draft.stride(1), draft.stride(2), n, q, 0);
             float[] w = s.weights;
             boolean any = false;
             for (int i = 0; i < n; i++) {
@@ -584,7 +588,7 @@ public final class SamplingComputation {
             break;
         }
         if (accepted == k) {
-            RowCopy.gather(kernel, target, r * target.stride(0) + k * target.stride(1), target.stride(2), n, p, 0);
+            RowCopy.gather(codec, target, r * target.stride(0) + k * target.stride(1), target.stride(2), n, p, 0);
             float[] w = s.weights;
             MemorySegment.copy(p, F32, 0, w, 0, n);
             emittedToken = draw(w, n, stream);

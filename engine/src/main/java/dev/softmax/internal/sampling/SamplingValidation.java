@@ -7,7 +7,7 @@ import dev.softmax.DecodeOutputs;
 import dev.softmax.NonFiniteInputException;
 import dev.softmax.SamplingParameters;
 import dev.softmax.TensorView;
-import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.kernel.KernelProvider;
 import dev.softmax.internal.rows.RowCopy;
 import dev.softmax.internal.rows.RowLayout;
 import dev.softmax.internal.rows.WorkingRow;
@@ -38,7 +38,7 @@ public final class SamplingValidation {
 
     /** The fused decode step. */
     public static SamplingCall validateSample(TensorView logits, SamplingParameters parameters, DecodeOutputs outputs,
-            RowKernel kernel) {
+            KernelProvider kernels) {
         requireNonNull(logits, "logits");
         requireNonNull(parameters, "parameters");
         requireNonNull(outputs, "outputs");
@@ -89,7 +89,7 @@ public final class SamplingValidation {
         requireDisjointOutputs(outputs.rawLogprobs(), "rawLogprobs", outputs.topLogprobs(), "topLogprobs");
         requireDisjointOutputs(outputs.topIds(), "topIds", outputs.topLogprobs(), "topLogprobs");
         checkSettings(parameters, vocab);
-        checkRows(logits, "logits", parameters, vocab, kernel);
+        checkRows(logits, "logits", parameters, vocab, kernels);
         SamplingCall[] last = LAST_CALL.get();
         SamplingCall previous = last[0];
         if (previous != null && previous.logits() == logits && previous.parameters() == parameters
@@ -103,7 +103,7 @@ public final class SamplingValidation {
 
     /** A standalone piece. */
     public static SamplingPieceCall validatePiece(SamplingPieceCall.Kind kind, TensorView input,
-            SamplingParameters parameters, TensorView output, RowKernel kernel) {
+            SamplingParameters parameters, TensorView output, KernelProvider kernels) {
         String inName = kind.probabilities() ? "probabilities" : "logits";
         String outName = kind.tokens() ? "tokens" : "dst";
         requireNonNull(input, inName);
@@ -133,17 +133,17 @@ public final class SamplingValidation {
         }
         if (kind.probabilities()) {
             for (int r = 0; r < rows; r++) {
-                checkProbabilities(input, inName, r, r * input.stride(0), input.stride(1), vocab, kernel);
+                checkProbabilities(input, inName, r, r * input.stride(0), input.stride(1), vocab, kernels);
             }
         } else {
-            checkRows(input, inName, null, vocab, kernel);
+            checkRows(input, inName, null, vocab, kernels);
         }
         return new SamplingPieceCall(kind, input, parameters, output, RowLayout.of(1, input), vocab);
     }
 
     /** Chain speculative verification. */
     public static SpeculativeCall validateSpeculative(TensorView target, TensorView draft, TensorView draftTokens,
-            SamplingParameters parameters, TensorView accepted, TensorView emitted, RowKernel kernel) {
+            SamplingParameters parameters, TensorView accepted, TensorView emitted, KernelProvider kernels) {
         requireNonNull(target, "targetProbabilities");
         requireNonNull(draft, "draftProbabilities");
         requireNonNull(draftTokens, "draftTokens");
@@ -194,10 +194,10 @@ public final class SamplingValidation {
             }
             for (int j = 0; j <= k; j++) {
                 checkProbabilities(target, "targetProbabilities", r, r * target.stride(0) + j * target.stride(1),
-                        target.stride(2), vocab, kernel);
+                        target.stride(2), vocab, kernels);
                 if (j < k) {
                     checkProbabilities(draft, "draftProbabilities", r, r * draft.stride(0) + j * draft.stride(1),
-                            draft.stride(2), vocab, kernel);
+                            draft.stride(2), vocab, kernels);
                 }
             }
         }
@@ -439,7 +439,7 @@ public final class SamplingValidation {
     /**
      * Every row: no NaN or +inf, and some token both finite and allowed (by the parameters' bitmask, when given).
      */
-    private static void checkRows(TensorView input, String name, SamplingParameters p, int vocab, RowKernel kernel) {
+    private static void checkRows(TensorView input, String name, SamplingParameters p, int vocab, KernelProvider kernels) {
         TensorView mask = p == null ? null : p.allowedTokens();
         long rows = input.dim(0);
         boolean direct = input.dtype() == DType.F32 && (input.stride(1) == 1 || vocab == 1);
@@ -453,9 +453,9 @@ public final class SamplingValidation {
             } else {
                 x = WorkingRow.get(vocab);
                 base = 0;
-                RowCopy.gather(kernel, input, r * input.stride(0), input.stride(1), vocab, x, 0);
+                RowCopy.gather(kernels.codec(), input, r * input.stride(0), input.stride(1), vocab, x, 0);
             }
-            float max = kernel.max(x, base, vocab);
+            float max = kernels.math().max(x, base, vocab);
             if (Float.isNaN(max) || max == Float.POSITIVE_INFINITY) {
                 long column = 0;
                 while (column < vocab) {
@@ -488,9 +488,9 @@ public final class SamplingValidation {
 
     /** A probability row: every value finite and >= 0, and some positive. */
     private static void checkProbabilities(TensorView input, String name, long r, long offset, long stride, int vocab,
-            RowKernel kernel) {
+            KernelProvider kernels) {
         MemorySegment x = WorkingRow.get(vocab);
-        RowCopy.gather(kernel, input, offset, stride, vocab, x, 0);
+        RowCopy.gather(kernels.codec(), input, offset, stride, vocab, x, 0);
         boolean positive = false;
         for (int i = 0; i < vocab; i++) {
             float v = x.get(F32, 4L * i);

@@ -1,7 +1,10 @@
 package dev.softmax.internal.vector;
 
+import dev.softmax.internal.kernel.BackwardKernel;
+import dev.softmax.internal.kernel.Bf16Codec;
+import dev.softmax.internal.kernel.ForwardKernel;
 import dev.softmax.internal.kernel.KernelProvider;
-import dev.softmax.internal.kernel.RowKernel;
+import dev.softmax.internal.kernel.RowMath;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,12 +14,18 @@ import jdk.incubator.vector.VectorSpecies;
 public final class PanamaKernelProvider extends KernelProvider {
 
     private final VectorSpecies<Float> species;
-    private final RowKernel kernel;
+    private final ForwardKernel forward;
+    private final BackwardKernel backward;
+    private final RowMath math;
+    private final Bf16Codec codec;
 
     public PanamaKernelProvider() {
-        // PanamaRowKernel's initialisation refuses widths it cannot serve, with the reason as its message.
-        this.species = PanamaRowKernel.SPECIES;
-        this.kernel = new PanamaRowKernel();
+        // PanamaVectorConstants' initialisation refuses widths it cannot serve, with the reason as its message.
+        this.species = PanamaVectorConstants.SPECIES;
+        this.forward = new PanamaForwardKernel();
+        this.backward = new PanamaBackwardKernel();
+        this.math = new PanamaRowMath();
+        this.codec = new PanamaBf16Codec();
     }
 
     @Override
@@ -25,7 +34,22 @@ public final class PanamaKernelProvider extends KernelProvider {
     }
 
     @Override
-    public RowKernel rowKernel() {
-        return kernel;
+    public ForwardKernel forward() {
+        return forward;
+    }
+
+    @Override
+    public BackwardKernel backward() {
+        return backward;
+    }
+
+    @Override
+    public RowMath math() {
+        return math;
+    }
+
+    @Override
+    public Bf16Codec codec() {
+        return codec;
     }
 }

@@ -80,7 +80,7 @@ class VectorExpAccuracyTest {
 
     @Test
     void vectorBf16RoundingMatchesTheScalarConversionOnEveryPattern() {
-        PanamaRowKernel kernel = new PanamaRowKernel();
+        PanamaBf16Codec kernel = new PanamaBf16Codec();
         int count = 1 << 16;
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
             java.lang.foreign.MemorySegment floats = arena.allocate(4L * count, 64);
@@ -98,7 +98,7 @@ class VectorExpAccuracyTest {
                 kernel.widenBf16(halves, 0, back, 0, count);
                 for (int i = 0; i < count; i++) {
                     float value = floats.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i);
-                    short expected = dev.softmax.FloatConversions.floatToBf16(value);
+                    short expected = dev.softmax.internal.kernel.FloatConversions.floatToBf16(value);
                     assertThat(halves.getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, i)).as("bf16(%s)", value)
                             .isEqualTo(expected);
                     assertThat(Float.floatToRawIntBits(back.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i)))

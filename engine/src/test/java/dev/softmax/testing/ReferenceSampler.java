@@ -1,5 +1,6 @@
-package dev.softmax;
+package dev.softmax.testing;
 
+import dev.softmax.SamplingParameters;
 import java.util.Arrays;
 import java.util.Comparator;
 
@@ -8,18 +9,18 @@ import java.util.Comparator;
  * temperature, top-k, top-p and min-p over a full sort of (value descending, id ascending), and the resulting
  * distribution. Deliberately the straightforward algorithm the engine avoids, written from the specification.
  */
-final class ReferenceSampler {
+public final class ReferenceSampler {
 
     private ReferenceSampler() {
     }
 
     /** One request's settings, as the tests build them. */
-    record Settings(float temperature, int topK, float topP, float minP, boolean temperatureLast) {
-        static Settings of(float temperature, int topK, float topP, float minP) {
+    public record Settings(float temperature, int topK, float topP, float minP, boolean temperatureLast) {
+        public static Settings of(float temperature, int topK, float topP, float minP) {
             return new Settings(temperature, topK, topP, minP, false);
         }
 
-        void applyTo(SamplingParameters.Row row) {
+        public void applyTo(SamplingParameters.Row row) {
             row.temperature(temperature).topK(topK).topP(topP).minP(minP).temperatureLast(temperatureLast);
         }
     }
@@ -28,7 +29,7 @@ final class ReferenceSampler {
      * Penalties over the distinct history tokens (repetition, then frequency and presence), biases, bitmask: the
      * formulas of {@link SamplingParameters}, in f32.
      */
-    static float[] process(float[] logits, int[] history, float repetition, float presence, float frequency,
+    public static float[] process(float[] logits, int[] history, float repetition, float presence, float frequency,
             int[] biasIds, float[] biasValues, int[] bitmask) {
         float[] x = logits.clone();
         if (history != null) {
@@ -63,14 +64,14 @@ final class ReferenceSampler {
     }
 
     /** Token ids sorted by value descending, ties by lower id, -inf left out. */
-    static Integer[] sortedCandidates(float[] z) {
+    public static Integer[] sortedCandidates(float[] z) {
         return java.util.stream.IntStream.range(0, z.length).filter(i -> z[i] != Float.NEGATIVE_INFINITY).boxed()
                 .sorted(Comparator.<Integer>comparingDouble(i -> -z[i]).thenComparingInt(i -> i))
                 .toArray(Integer[]::new);
     }
 
     /** The distribution the token is drawn from (0 for every dropped token), given processed logits. */
-    static double[] distribution(float[] processed, Settings s) {
+    public static double[] distribution(float[] processed, Settings s) {
         int n = processed.length;
         double[] p = new double[n];
         if (s.temperature() == 0f) {
@@ -131,17 +132,17 @@ final class ReferenceSampler {
     }
 
     /** The ids with positive probability. */
-    static int[] support(double[] p) {
+    public static int[] support(double[] p) {
         return java.util.stream.IntStream.range(0, p.length).filter(i -> p[i] > 0).toArray();
     }
 
-    static int[] support(float[] processedLogits) {
+    public static int[] support(float[] processedLogits) {
         return java.util.stream.IntStream.range(0, processedLogits.length)
                 .filter(i -> processedLogits[i] != Float.NEGATIVE_INFINITY).toArray();
     }
 
     /** log-softmax in double. */
-    static double[] logSoftmax(float[] x) {
+    public static double[] logSoftmax(float[] x) {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : x) {
             max = Math.max(max, v);
@@ -165,7 +166,7 @@ final class ReferenceSampler {
      * (summing to 1 over the support). Cells with expected count below 5 are pooled into one. Fails (returns 0)
      * when any count falls where the probability is 0.
      */
-    static double chiSquarePValue(long[] observed, double[] expected) {
+    public static double chiSquarePValue(long[] observed, double[] expected) {
         long draws = Arrays.stream(observed).sum();
         double stat = 0;
         int cells = 0;
@@ -199,7 +200,7 @@ final class ReferenceSampler {
     }
 
     /** Q(a, x) = Gamma(a, x) / Gamma(a) (Numerical Recipes: series below a + 1, continued fraction above). */
-    static double upperRegularizedGamma(double a, double x) {
+    public static double upperRegularizedGamma(double a, double x) {
         if (x <= 0) {
             return 1;
         }
@@ -242,7 +243,7 @@ final class ReferenceSampler {
     }
 
     /** Lanczos approximation (g = 7, n = 9), accurate to ~1e-15. */
-    static double logGamma(double x) {
+    public static double logGamma(double x) {
         double[] g = {0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
                 -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
                 1.5056327351493116e-7};

@@ -1,13 +1,13 @@
-package dev.softmax.cli;
+package dev.softmax.cli.testing;
 
 /** Softmax and log-softmax in double, written independently of the engine, for the end-to-end tests. */
-final class Reference {
+public final class Reference {
 
     private Reference() {
     }
 
     /** Row-major {@code [rows, n]}, along the last axis. */
-    static double[] softmax(double[] x, int n, boolean log) {
+    public static double[] softmax(double[] x, int n, boolean log) {
         double[] y = new double[x.length];
         for (int row = 0; row < x.length / n; row++) {
             double max = Double.NEGATIVE_INFINITY;

@@ -1,4 +1,4 @@
-package dev.softmax;
+package dev.softmax.internal.kernel;
 
 /** Conversions between f32 and the 16-bit types, shared by every kernel so that rounding is identical. */
 public final class FloatConversions {

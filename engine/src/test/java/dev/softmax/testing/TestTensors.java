@@ -1,7 +1,9 @@
-package dev.softmax;
+package dev.softmax.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softmax.DType;
+import dev.softmax.TensorView;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -10,19 +12,19 @@ import java.util.BitSet;
 import java.util.Random;
 
 /** Building views with any layout, filling them, and proving what a call did and did not touch. */
-final class TestTensors {
+public final class TestTensors {
 
     /** The element types softmax reads and writes (DType also has integer label types). */
-    static final java.util.List<DType> FLOAT_TYPES = java.util.List.of(DType.F32, DType.BF16, DType.F16);
+    public static final java.util.List<DType> FLOAT_TYPES = java.util.List.of(DType.F32, DType.BF16, DType.F16);
 
     /** Byte every fresh test segment is filled with, so unwritten or stray writes are visible. */
-    static final byte PATTERN = (byte) 0x5A;
+    public static final byte PATTERN = (byte) 0x5A;
 
     private TestTensors() {
     }
 
     /** Normal(0, sigma^2) logits. */
-    static float[] normal(Random random, int count, double sigma) {
+    public static float[] normal(Random random, int count, double sigma) {
         float[] values = new float[count];
         for (int i = 0; i < count; i++) {
             values[i] = (float) (random.nextGaussian() * sigma);
@@ -30,7 +32,7 @@ final class TestTensors {
         return values;
     }
 
-    static long product(long... shape) {
+    public static long product(long... shape) {
         long count = 1;
         for (long d : shape) {
             count *= d;
@@ -42,7 +44,7 @@ final class TestTensors {
      * Strides for {@code shape} where {@code physicalOrder} lists the dimensions from outermost to innermost in
      * memory, and the innermost physical dimension's rows are padded by {@code pad} elements.
      */
-    static long[] layout(long[] shape, int[] physicalOrder, long pad) {
+    public static long[] layout(long[] shape, int[] physicalOrder, long pad) {
         long[] strides = new long[shape.length];
         long stride = 1;
         for (int k = physicalOrder.length - 1; k >= 0; k--) {
@@ -53,7 +55,7 @@ final class TestTensors {
         return strides;
     }
 
-    static int[] identityOrder(int rank) {
+    public static int[] identityOrder(int rank) {
         int[] order = new int[rank];
         for (int i = 0; i < rank; i++) {
             order[i] = i;
@@ -62,7 +64,7 @@ final class TestTensors {
     }
 
     /** Bytes a view with this shape and these strides needs. */
-    static long spanBytes(DType type, long[] shape, long[] strides) {
+    public static long spanBytes(DType type, long[] shape, long[] strides) {
         if (product(shape) == 0) {
             return 0;
         }
@@ -77,7 +79,7 @@ final class TestTensors {
      * A view with the given layout in a fresh native segment (filled with {@link #PATTERN}), starting
      * {@code byteOffset} bytes after a 64-byte boundary, with {@code slackBytes} more bytes after its span.
      */
-    static TensorView allocate(Arena arena, DType type, long[] shape, long[] strides, long byteOffset,
+    public static TensorView allocate(Arena arena, DType type, long[] shape, long[] strides, long byteOffset,
             long slackBytes) {
         long span = spanBytes(type, shape, strides);
         MemorySegment whole = arena.allocate(Math.max(1, byteOffset + span + slackBytes), 64);
@@ -86,16 +88,16 @@ final class TestTensors {
         return TensorView.wrap(segment, type, shape, strides);
     }
 
-    static TensorView allocate(Arena arena, DType type, long[] shape, long[] strides) {
+    public static TensorView allocate(Arena arena, DType type, long[] shape, long[] strides) {
         return allocate(arena, type, shape, strides, 0, 16);
     }
 
-    static TensorView dense(Arena arena, DType type, long... shape) {
+    public static TensorView dense(Arena arena, DType type, long... shape) {
         return allocate(arena, type, shape, TensorView.rowMajorStrides(shape));
     }
 
     /** A view over a fresh heap {@code float[]} (F32) or {@code short[]} (16-bit) holding the same layout. */
-    static TensorView heap(DType type, long[] shape, long[] strides) {
+    public static TensorView heap(DType type, long[] shape, long[] strides) {
         long span = spanBytes(type, shape, strides) + 16;
         MemorySegment segment = type == DType.F32 ? MemorySegment.ofArray(new float[(int) (span / 4) + 1])
                 : MemorySegment.ofArray(new short[(int) (span / 2) + 1]);
@@ -103,12 +105,12 @@ final class TestTensors {
         return TensorView.wrap(segment, type, shape, strides);
     }
 
-    static byte[] snapshot(MemorySegment segment) {
+    public static byte[] snapshot(MemorySegment segment) {
         return segment.toArray(ValueLayout.JAVA_BYTE);
     }
 
     /** Raw bit patterns of a float array (so NaN payloads and -0 count). */
-    static int[] bits(float[] values) {
+    public static int[] bits(float[] values) {
         int[] bits = new int[values.length];
         for (int i = 0; i < values.length; i++) {
             bits[i] = Float.floatToRawIntBits(values[i]);
@@ -116,14 +118,14 @@ final class TestTensors {
         return bits;
     }
 
-    static void assertBytesUnchanged(String what, byte[] before, MemorySegment segment) {
+    public static void assertBytesUnchanged(String what, byte[] before, MemorySegment segment) {
         byte[] after = snapshot(segment);
         int first = Arrays.mismatch(before, after);
         assertThat(first).as("%s: first changed byte (-1 = unchanged)", what).isEqualTo(-1);
     }
 
     /** Every byte of {@code view.segment()} that is not an element of the view is as it was. */
-    static void assertOutsideViewUnchanged(String what, byte[] before, TensorView view) {
+    public static void assertOutsideViewUnchanged(String what, byte[] before, TensorView view) {
         MemorySegment segment = view.segment();
         if (segment.byteSize() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("test segment too large");

@@ -1,7 +1,11 @@
-package dev.softmax;
+package dev.softmax.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softmax.Backend;
+import dev.softmax.EngineStatistics;
+import dev.softmax.SoftmaxEngine;
+import dev.softmax.TensorView;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -9,13 +13,13 @@ import java.lang.foreign.MemorySegment;
  * reference, the source unchanged (out-of-place), nothing written outside the destination's elements, and
  * exactly one call counted by the engine.
  */
-final class SoftmaxCheck {
+public final class SoftmaxCheck {
 
     private SoftmaxCheck() {
     }
 
     /** Calls the overload that matches the arguments (2-, 3- or 4-argument form). */
-    static void invoke(SoftmaxEngine engine, boolean log, TensorView src, TensorView dst, int axis,
+    public static void invoke(SoftmaxEngine engine, boolean log, TensorView src, TensorView dst, int axis,
             float temperature) {
         if (temperature != 1f) {
             if (log) {
@@ -37,13 +41,13 @@ final class SoftmaxCheck {
     }
 
     /** Runs {@code op(src) -> dst} along {@code axis} and checks it; returns the observed worst error ratio. */
-    static ReferenceSoftmax.Report run(SoftmaxEngine engine, String context, TensorView src, TensorView dst,
+    public static ReferenceSoftmax.Report run(SoftmaxEngine engine, String context, TensorView src, TensorView dst,
             int axis, boolean log, float temperature) {
         return run(engine, context, src, dst, axis, log, temperature, true);
     }
 
     /** As above; {@code countCalls = false} when other threads use the engine at the same time. */
-    static ReferenceSoftmax.Report run(SoftmaxEngine engine, String context, TensorView src, TensorView dst,
+    public static ReferenceSoftmax.Report run(SoftmaxEngine engine, String context, TensorView src, TensorView dst,
             int axis, boolean log, float temperature, boolean countCalls) {
         ReferenceSoftmax.Spec spec = new ReferenceSoftmax.Spec(src.shape(), axis, log, temperature,
                 engine.options().edgePolicy());
@@ -80,7 +84,7 @@ final class SoftmaxCheck {
         return ReferenceSoftmax.assertMatches(where, input, dst.toFloatArray(), reference, dst.dtype(), spec);
     }
 
-    static boolean overlaps(MemorySegment a, MemorySegment b) {
+    public static boolean overlaps(MemorySegment a, MemorySegment b) {
         return a.asOverlappingSlice(b).isPresent();
     }
 }

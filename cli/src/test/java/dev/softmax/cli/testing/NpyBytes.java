@@ -1,4 +1,4 @@
-package dev.softmax.cli.npy;
+package dev.softmax.cli.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,9 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Hand-assembled .npy bytes for tests: nothing here uses the code under test. */
-final class NpyBytes {
+public final class NpyBytes {
 
-    static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    public static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
 
     private NpyBytes() {
     }
@@ -20,12 +20,12 @@ final class NpyBytes {
      * Magic, version, the header length field (2 bytes for major 1, else 4), the header text exactly as given
      * (latin-1 for versions 1 and 2, UTF-8 otherwise), then the data.
      */
-    static byte[] npy(int major, int minor, String headerText, byte[] data) {
+    public static byte[] npy(int major, int minor, String headerText, byte[] data) {
         byte[] text = headerText.getBytes(major >= 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         return npyRaw(major, minor, text, data);
     }
 
-    static byte[] npyRaw(int major, int minor, byte[] text, byte[] data) {
+    public static byte[] npyRaw(int major, int minor, byte[] text, byte[] data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(MAGIC);
         out.write(major);
@@ -42,13 +42,13 @@ final class NpyBytes {
     }
 
     /** A v1.0 file whose header is {@code dict} padded with spaces and a newline to a 64-byte boundary. */
-    static byte[] v1(String dict, byte[] data) {
+    public static byte[] v1(String dict, byte[] data) {
         int unpadded = 10 + dict.length() + 1;
         int padding = (64 - unpadded % 64) % 64;
         return npy(1, 0, dict + " ".repeat(padding) + "\n", data);
     }
 
-    static byte[] floatsLE(float... values) {
+    public static byte[] floatsLE(float... values) {
         ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {
             buffer.putFloat(v);
@@ -56,7 +56,7 @@ final class NpyBytes {
         return buffer.array();
     }
 
-    static byte[] floatsBE(float... values) {
+    public static byte[] floatsBE(float... values) {
         ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.BIG_ENDIAN);
         for (float v : values) {
             buffer.putFloat(v);
@@ -64,11 +64,11 @@ final class NpyBytes {
         return buffer.array();
     }
 
-    static Path write(Path directory, String name, byte[] bytes) throws IOException {
+    public static Path write(Path directory, String name, byte[] bytes) throws IOException {
         return Files.write(directory.resolve(name), bytes);
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] part : parts) {
             out.writeBytes(part);

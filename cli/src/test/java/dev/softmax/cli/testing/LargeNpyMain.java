@@ -1,4 +1,4 @@
-package dev.softmax.cli;
+package dev.softmax.cli.testing;
 
 import dev.softmax.cli.npy.NpyDType;
 import dev.softmax.cli.npy.NpyOutput;

@@ -1,16 +1,22 @@
-package dev.softmax;
+package dev.softmax.testing;
 
+import dev.softmax.Backend;
+import dev.softmax.DType;
+import dev.softmax.EngineOptions;
+import dev.softmax.SoftmaxEngine;
+import dev.softmax.TensorView;
 import java.lang.foreign.Arena;
 import java.util.Arrays;
 import java.util.Random;
 
 /**
- * Run in a fresh JVM by {@link ConcurrencyTest}: repeats one call on one engine and prints a line each time the
- * result's bits differ from the previous call's ("iteration N: hash"). A deterministic engine prints one line.
+ * Run in a fresh JVM by {@link dev.softmax.ConcurrencyTest}: repeats one call on one engine and prints a line each
+ * time the result's bits differ from the previous call's ("iteration N: hash"). A deterministic engine prints one
+ * line.
  */
 public final class RepeatedCallMain {
 
-    static final int REPEATS = 2000;
+    public static final int REPEATS = 2000;
 
     private RepeatedCallMain() {
     }

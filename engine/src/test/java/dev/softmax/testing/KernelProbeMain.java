@@ -1,6 +1,11 @@
-package dev.softmax;
+package dev.softmax.testing;
 
-/** Run in a child JVM by {@link KernelVariantTest}: prints which Java kernel an engine got, and why. */
+import dev.softmax.Backend;
+import dev.softmax.EngineOptions;
+import dev.softmax.SoftmaxEngine;
+import dev.softmax.TensorView;
+
+/** Run in a child JVM by {@link dev.softmax.KernelVariantTest}: prints which Java kernel an engine got, and why. */
 public final class KernelProbeMain {
 
     private KernelProbeMain() {

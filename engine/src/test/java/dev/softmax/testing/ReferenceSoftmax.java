@@ -1,5 +1,9 @@
-package dev.softmax;
+package dev.softmax.testing;
 
+import dev.softmax.DType;
+import dev.softmax.EdgePolicy;
+import dev.softmax.internal.kernel.FloatConversions;
+import dev.softmax.TensorView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,20 +29,20 @@ import java.util.Locale;
  *       plus the f32 bound.</li>
  * </ul>
  */
-final class ReferenceSoftmax {
+public final class ReferenceSoftmax {
 
-    static final double PROBABILITY_ABSOLUTE = 2e-6;
-    static final double EXPONENT_ROUNDING = Math.scalb(1.0, -24);
-    static final double SMALLEST_BOUNDED_P = 1e-30;
-    static final double ROW_SUM_TOLERANCE = 1e-5;
-    static final double LOG_TOLERANCE = 1e-5;
+    public static final double PROBABILITY_ABSOLUTE = 2e-6;
+    public static final double EXPONENT_ROUNDING = Math.scalb(1.0, -24);
+    public static final double SMALLEST_BOUNDED_P = 1e-30;
+    public static final double ROW_SUM_TOLERANCE = 1e-5;
+    public static final double LOG_TOLERANCE = 1e-5;
 
     private ReferenceSoftmax() {
     }
 
     /** Everything that defines one call's expected result. */
-    record Spec(long[] shape, int axis, boolean log, float temperature, EdgePolicy policy) {
-        Spec {
+    public record Spec(long[] shape, int axis, boolean log, float temperature, EdgePolicy policy) {
+        public Spec {
             shape = shape.clone();
             int rank = shape.length;
             if (axis < -rank || axis >= rank) {
@@ -47,23 +51,23 @@ final class ReferenceSoftmax {
             axis = axis < 0 ? axis + rank : axis;
         }
 
-        static Spec of(long[] shape, int axis, boolean log) {
+        public static Spec of(long[] shape, int axis, boolean log) {
             return new Spec(shape, axis, log, 1f, EdgePolicy.ZERO);
         }
 
-        Spec withTemperature(float t) {
+        public Spec withTemperature(float t) {
             return new Spec(shape, axis, log, t, policy);
         }
 
-        Spec withPolicy(EdgePolicy p) {
+        public Spec withPolicy(EdgePolicy p) {
             return new Spec(shape, axis, log, temperature, p);
         }
 
-        long rowLength() {
+        public long rowLength() {
             return shape[axis];
         }
 
-        long inner() {
+        public long inner() {
             long inner = 1;
             for (int d = axis + 1; d < shape.length; d++) {
                 inner *= shape[d];
@@ -71,7 +75,7 @@ final class ReferenceSoftmax {
             return inner;
         }
 
-        long rowCount() {
+        public long rowCount() {
             long count = 1;
             for (int d = 0; d < shape.length; d++) {
                 if (d != axis) {
@@ -82,7 +86,7 @@ final class ReferenceSoftmax {
         }
 
         /** Row-major index of element {@code i} of row {@code r} (rows numbered row-major over non-axis dims). */
-        int index(long r, long i) {
+        public int index(long r, long i) {
             long inner = inner();
             long outer = r / inner;
             long k = r % inner;
@@ -91,7 +95,7 @@ final class ReferenceSoftmax {
     }
 
     /** The reference result, row-major like {@code input}. */
-    static double[] compute(float[] input, Spec spec) {
+    public static double[] compute(float[] input, Spec spec) {
         double[] out = new double[input.length];
         long n = spec.rowLength();
         if (n == 0) {
@@ -137,7 +141,7 @@ final class ReferenceSoftmax {
     }
 
     /** The reference rounded to {@code type}, as the engine stores it (round to nearest even). */
-    static double roundTo(DType type, double value) {
+    public static double roundTo(DType type, double value) {
         float f = (float) value;
         return switch (type) {
             case F32 -> f;
@@ -148,7 +152,7 @@ final class ReferenceSoftmax {
     }
 
     /** One unit in the last place of {@code type} at magnitude {@code value} (0 for F32: no extra allowance). */
-    static double ulpOf(DType type, double value) {
+    public static double ulpOf(DType type, double value) {
         double v = Math.abs(value);
         return switch (type) {
             case F32 -> 0.0;
@@ -159,7 +163,7 @@ final class ReferenceSoftmax {
     }
 
     /** The contract's allowance for a probability {@code p} in f32. */
-    static double probabilityBound(double p) {
+    public static double probabilityBound(double p) {
         return probabilityBound(p, 1f);
     }
 
@@ -167,7 +171,7 @@ final class ReferenceSoftmax {
      * With a temperature the exponent argument {@code (x - max) / T} is rounded twice (the difference, then
      * the quotient), so the exponent-rounding term doubles.
      */
-    static double probabilityBound(double p, float temperature) {
+    public static double probabilityBound(double p, float temperature) {
         if (p < SMALLEST_BOUNDED_P) {
             return SMALLEST_BOUNDED_P;
         }
@@ -175,19 +179,19 @@ final class ReferenceSoftmax {
         return (PROBABILITY_ABSOLUTE + roundings * EXPONENT_ROUNDING * Math.abs(Math.log(p))) * p;
     }
 
-    static double logBound(double ref) {
+    public static double logBound(double ref) {
         return LOG_TOLERANCE * Math.max(1.0, Math.abs(ref));
     }
 
     /** Observed worst errors, for reports. */
-    record Report(int checked, double worstRatio, String worstAt) {
+    public record Report(int checked, double worstRatio, String worstAt) {
     }
 
     /**
      * Checks {@code actual} (row-major, as read back from the destination view of type {@code outType}) against
      * the reference; throws an {@link AssertionError} listing the first failures.
      */
-    static Report assertMatches(String context, float[] input, float[] actual, double[] reference, DType outType,
+    public static Report assertMatches(String context, float[] input, float[] actual, double[] reference, DType outType,
             Spec spec) {
         if (actual.length != reference.length) {
             throw new AssertionError(context + ": " + actual.length + " results for " + reference.length

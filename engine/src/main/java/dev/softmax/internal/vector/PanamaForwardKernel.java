@@ -1,39 +1,30 @@
 package dev.softmax.internal.vector;
 
-import dev.softmax.FloatConversions;
-import dev.softmax.internal.kernel.RowKernel;
+import static dev.softmax.internal.vector.PanamaVectorConstants.F32;
+import static dev.softmax.internal.vector.PanamaVectorConstants.LANES;
+import static dev.softmax.internal.vector.PanamaVectorConstants.ORDER;
+import static dev.softmax.internal.vector.PanamaVectorConstants.SPECIES;
+import static dev.softmax.internal.vector.PanamaVectorConstants.SUM_BLOCK;
+import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_1;
+import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_16;
+import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_2;
+import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_32;
+import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_4;
+import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_8;
+import static dev.softmax.internal.vector.PanamaVectorConstants.WIDE;
+import static dev.softmax.internal.vector.PanamaVectorConstants.WIDE_LANES;
+
+import dev.softmax.internal.kernel.ForwardKernel;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorShuffle;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API row kernels: maximum, exponentials and their sum, then normalisation, with full-width vectors and
- * a scalar tail.
- *
- * <ul>
- *   <li>Lane-wise MAX follows {@code Math.max}, so a NaN anywhere reaches the maximum and makes the row NaN,
- *       as the edge contract requires; MAX is exact, so its reduction order does not matter.</li>
- *   <li>Exponentials come from {@link VectorExp}, whose results do not depend on the JIT tier.</li>
- *   <li>Sums are accumulated in f32 lanes over blocks of {@value #SUM_BLOCK} elements, each block widened into
- *       double lanes, and the double lanes are added in a fixed order at the end. A single f32 accumulator per
- *       lane lost up to 1e-5 of the normaliser on 128k-element rows; blocks keep it near 1e-7. Every step is a
- *       lane-wise IEEE operation, so results are bit-reproducible in every JIT tier
- *       ({@code reduceLanes(ADD)} would not be: its order differs between the interpreter and C2).</li>
- * </ul>
- *
- * <p>Shape of the code, measured: a vector passed to or returned from a call C2 does not inline is boxed (an
- * allocation per call), and C2 stops inlining once a compilation grows past its node budget, which a few
- * inlined copies of the exponential reach. So each pass is its own method taking and returning only scalars,
- * holds at most one copy of the exponential, and folds its sums without helper calls; the public methods only
- * sequence passes. Temperature has its own passes so that no loop is unswitched into two exponential copies.
+ * Softmax and log-softmax on the Vector API: maximum, exponentials and their sum, then normalisation, with
+ * full-width vectors and a scalar tail. {@link PanamaVectorConstants} describes the shape of the code (one pass
+ * per method, scalar signatures, one exponential per row in each) and the blocked sums. The passes this kernel
+ * shares with the row math (scaling, the sum of exponentials, the shifted store) are {@link PanamaRowMath}'s.
  *
  * <p>Why long rows stay three-pass (max, exponentials and sum, scale) rather than taking the online normaliser
  * (Milakov and Gimelshein, 2018): a blocked form of it was built and measured (per-1024-block maximum and sum,
@@ -41,38 +32,14 @@ import jdk.incubator.vector.VectorSpecies;
  * memory pass but computes every exponential twice. JMH on this 2-core AVX-512 machine (2 MiB L2 per core), JAVA
  * backend, one thread, µs, three-pass vs online: softmax 1x300000 189 vs 217, 1x1000000 753 vs 800, 1x4000000
  * 3311 vs 3124 (within its ± 135), 16x300000 3469 vs 4624; log-softmax 164 vs 186, 715 vs 750, 2931 vs 3084,
- * 3878 vs 3970. It never won beyond noise, even with rows eight times the L2, so it was not kept
- * (command and figures: the issue-6 closing note).
+ * 3878 vs 3970. It never won beyond noise, even with rows eight times the L2, so it was not kept.
  */
-final class PanamaRowKernel implements RowKernel {
+final class PanamaForwardKernel implements ForwardKernel {
 
-    /**
-     * Must be a static final: C2 only intrinsifies vector operations whose species is a constant. The preferred
-     * width, unless {@code -Dsoftmax.vector.bits=128|256|512} asks for a narrower one (tests run every width the
-     * machine has through the same suite).
-     */
-    static final VectorSpecies<Float> SPECIES = chooseSpecies();
-    private static final VectorSpecies<Double> WIDE =
-            VectorSpecies.of(double.class, VectorShape.forBitSize(SPECIES.vectorBitSize()));
-    private static final int LANES = SPECIES.length();
-    /** Ints and shorts with as many lanes as {@link #SPECIES}, for bf16 conversions. */
-    private static final VectorSpecies<Integer> INTS = SPECIES.withLanes(int.class);
-    private static final VectorSpecies<Short> HALF =
-            VectorSpecies.of(short.class, VectorShape.forBitSize(SPECIES.vectorBitSize() / 2));
-    private static final int WIDE_LANES = WIDE.length();
-    private static final int SUM_BLOCK = 1024;
     /** Rows up to this long take the one-method short path (f32 sums; see {@link #shortSoftmax}). */
     static final long SHORT_ROW = 1024;
     /** Rows up to this long are computed two at a time (see {@link #shortSoftmaxPair}). */
     static final long PAIRED_ROW = 256;
-    private static final VectorShuffle<Float> SWAP_32 = swap(32);
-    private static final VectorShuffle<Float> SWAP_16 = swap(16);
-    private static final VectorShuffle<Float> SWAP_8 = swap(8);
-    private static final VectorShuffle<Float> SWAP_4 = swap(4);
-    private static final VectorShuffle<Float> SWAP_2 = swap(2);
-    private static final VectorShuffle<Float> SWAP_1 = swap(1);
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     @Override
     public void softmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
@@ -89,7 +56,7 @@ final class PanamaRowKernel implements RowKernel {
         double sum = temperature == 1f
                 ? expStoreSum(src, srcOffset, dst, dstOffset, n, max)
                 : expStoreSumScaled(src, srcOffset, dst, dstOffset, n, max, temperature);
-        scale(dst, dstOffset, n, (float) (1.0 / sum));
+        PanamaRowMath.scaleRow(dst, dstOffset, n, (float) (1.0 / sum));
     }
 
     @Override
@@ -105,8 +72,8 @@ final class PanamaRowKernel implements RowKernel {
             return;
         }
         if (temperature == 1f) {
-            float logSum = (float) Math.log(expSum(src, srcOffset, n, max));
-            shiftStore(src, srcOffset, dst, dstOffset, n, max, logSum);
+            float logSum = (float) Math.log(PanamaRowMath.expSum(src, srcOffset, n, max));
+            PanamaRowMath.shiftStore(src, srcOffset, dst, dstOffset, n, max, logSum);
         } else {
             float logSum = (float) Math.log(expSumScaled(src, srcOffset, n, max, temperature));
             shiftStoreScaled(src, srcOffset, dst, dstOffset, n, max, temperature, logSum);
@@ -116,7 +83,8 @@ final class PanamaRowKernel implements RowKernel {
     /**
      * Softmax of a short row (attention rows, small vocabularies) in one method: the row is in L1, so the cost is
      * in per-row overheads, not memory. The sum stays in f32 lanes (at most {@value #SHORT_ROW} / lanes additions
-     * each) and is folded by a fixed shuffle tree, without the double widening of long rows.
+     * each) and is folded by a fixed shuffle tree, without the double
+     * widening of long rows.
      */
     private static void shortSoftmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
             boolean zeroMaskedRows) {
@@ -146,6 +114,7 @@ final class PanamaRowKernel implements RowKernel {
             sums = sums.add(e);
             e.intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
         }
+        // The shuffle-tree fold, written out in each pass: as a helper it was boxed (see PanamaVectorConstants).
         if (LANES > 32) {
             sums = sums.add(sums.rearrange(SWAP_32));
         }
@@ -226,7 +195,7 @@ final class PanamaRowKernel implements RowKernel {
     private static float scaleAndNextMax(MemorySegment dst, long offset, long n, float factor, MemorySegment src,
             long nextOffset) {
         if (nextOffset < 0) {
-            scaleRow(dst, offset, n, factor);
+            PanamaRowMath.scaleRow(dst, offset, n, factor);
             return 0f;
         }
         FloatVector factorVector = FloatVector.broadcast(SPECIES, factor);
@@ -246,19 +215,6 @@ final class PanamaRowKernel implements RowKernel {
             max = value > max ? value : max;
         }
         return max;
-    }
-
-    private static void scaleRow(MemorySegment dst, long offset, long n, float factor) {
-        FloatVector factorVector = FloatVector.broadcast(SPECIES, factor);
-        long bound = n - n % LANES;
-        long i = 0;
-        for (; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, dst, offset + 4 * i, ORDER).mul(factorVector)
-                    .intoMemorySegment(dst, offset + 4 * i, ORDER);
-        }
-        for (; i < n; i++) {
-            dst.set(F32, offset + 4 * i, dst.get(F32, offset + 4 * i) * factor);
-        }
     }
 
     /**
@@ -305,6 +261,7 @@ final class PanamaRowKernel implements RowKernel {
             eA.intoMemorySegment(dst, dstA + 4 * i, ORDER);
             eB.intoMemorySegment(dst, dstB + 4 * i, ORDER);
         }
+        // The shuffle-tree fold, written out in each pass: as a helper it was boxed (see PanamaVectorConstants).
         if (LANES > 32) {
             sumsA = sumsA.add(sumsA.rearrange(SWAP_32));
             sumsB = sumsB.add(sumsB.rearrange(SWAP_32));
@@ -380,6 +337,7 @@ final class PanamaRowKernel implements RowKernel {
             sums = sums.add(VectorExp.expOfNonPositive(
                     FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).sub(maxVector)));
         }
+        // The shuffle-tree fold, written out in each pass: as a helper it was boxed (see PanamaVectorConstants).
         if (LANES > 32) {
             sums = sums.add(sums.rearrange(SWAP_32));
         }
@@ -458,92 +416,6 @@ final class PanamaRowKernel implements RowKernel {
         fill(dst, dstOffset, n, containsNaN(src, srcOffset, n) ? Float.NaN : maskedValue);
     }
 
-    @Override
-    public float max(MemorySegment src, long offset, long n) {
-        // Four independent accumulators: a NaN-propagating max has a latency of several cycles.
-        FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-        FloatVector m1 = m0;
-        FloatVector m2 = m0;
-        FloatVector m3 = m0;
-        long i = 0;
-        long bound4 = n - n % (4L * LANES);
-        for (; i < bound4; i += 4L * LANES) {
-            long at = offset + 4 * i;
-            m0 = m0.max(FloatVector.fromMemorySegment(SPECIES, src, at, ORDER));
-            m1 = m1.max(FloatVector.fromMemorySegment(SPECIES, src, at + 4L * LANES, ORDER));
-            m2 = m2.max(FloatVector.fromMemorySegment(SPECIES, src, at + 8L * LANES, ORDER));
-            m3 = m3.max(FloatVector.fromMemorySegment(SPECIES, src, at + 12L * LANES, ORDER));
-        }
-        long bound = n - n % LANES;
-        for (; i < bound; i += LANES) {
-            m0 = m0.max(FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER));
-        }
-        float max = m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX);
-        for (; i < n; i++) {
-            max = Math.max(max, src.get(F32, offset + 4 * i));
-        }
-        return max;
-    }
-
-    @Override
-    public double sum(MemorySegment src, long offset, long n) {
-        long bound = n - n % LANES;
-        DoubleVector low = DoubleVector.zero(WIDE);
-        DoubleVector high = low;
-        long i = 0;
-        while (i < bound) {
-            long blockEnd = Math.min(bound, i + SUM_BLOCK);
-            FloatVector block = FloatVector.zero(SPECIES);
-            for (; i < blockEnd; i += LANES) {
-                block = block.add(FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER));
-            }
-            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
-            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
-        }
-        DoubleVector lanes = low.add(high);
-        double sum = 0;
-        for (int lane = 0; lane < WIDE_LANES; lane++) {
-            sum += lanes.lane(lane);
-        }
-        for (; i < n; i++) {
-            sum += src.get(F32, offset + 4 * i);
-        }
-        return sum;
-    }
-
-    @Override
-    public double sumExp(MemorySegment src, long offset, long n, float shift) {
-        return expSum(src, offset, n, shift);
-    }
-
-    /** {@code sum exp(x - max)}. */
-    private static double expSum(MemorySegment src, long offset, long n, float max) {
-        FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
-        long bound = n - n % LANES;
-        DoubleVector low = DoubleVector.zero(WIDE);
-        DoubleVector high = low;
-        long i = 0;
-        while (i < bound) {
-            long blockEnd = Math.min(bound, i + SUM_BLOCK);
-            FloatVector block = FloatVector.zero(SPECIES);
-            for (; i < blockEnd; i += LANES) {
-                block = block.add(VectorExp.expOfNonPositive(
-                        FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER).sub(maxVector)));
-            }
-            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
-            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
-        }
-        DoubleVector lanes = low.add(high);
-        double sum = 0;
-        for (int lane = 0; lane < WIDE_LANES; lane++) {
-            sum += lanes.lane(lane);
-        }
-        for (; i < n; i++) {
-            sum += VectorExp.exp(src.get(F32, offset + 4 * i) - max);
-        }
-        return sum;
-    }
-
     /** {@code sum exp((x - max) / T)}. */
     private static double expSumScaled(MemorySegment src, long offset, long n, float max, float temperature) {
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
@@ -552,6 +424,7 @@ final class PanamaRowKernel implements RowKernel {
         DoubleVector low = DoubleVector.zero(WIDE);
         DoubleVector high = low;
         long i = 0;
+        // The blocked sum, written out in each pass: as a helper it was boxed (see PanamaVectorConstants).
         while (i < bound) {
             long blockEnd = Math.min(bound, i + SUM_BLOCK);
             FloatVector block = FloatVector.zero(SPECIES);
@@ -581,6 +454,7 @@ final class PanamaRowKernel implements RowKernel {
         DoubleVector low = DoubleVector.zero(WIDE);
         DoubleVector high = low;
         long i = 0;
+        // The blocked sum, written out in each pass: as a helper it was boxed (see PanamaVectorConstants).
         while (i < bound) {
             long blockEnd = Math.min(bound, i + SUM_BLOCK);
             FloatVector block = FloatVector.zero(SPECIES);
@@ -615,6 +489,7 @@ final class PanamaRowKernel implements RowKernel {
         DoubleVector low = DoubleVector.zero(WIDE);
         DoubleVector high = low;
         long i = 0;
+        // The blocked sum, written out in each pass: as a helper it was boxed (see PanamaVectorConstants).
         while (i < bound) {
             long blockEnd = Math.min(bound, i + SUM_BLOCK);
             FloatVector block = FloatVector.zero(SPECIES);
@@ -640,22 +515,6 @@ final class PanamaRowKernel implements RowKernel {
         return sum;
     }
 
-    /** {@code dst = x - max - logSum}. */
-    private static void shiftStore(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            float max, float logSum) {
-        FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
-        FloatVector logSumVector = FloatVector.broadcast(SPECIES, logSum);
-        long bound = n - n % LANES;
-        long i = 0;
-        for (; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).sub(maxVector).sub(logSumVector)
-                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
-        }
-        for (; i < n; i++) {
-            dst.set(F32, dstOffset + 4 * i, src.get(F32, srcOffset + 4 * i) - max - logSum);
-        }
-    }
-
     /** {@code dst = (x - max) / T - logSum}. */
     private static void shiftStoreScaled(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
             float max, float temperature, float logSum) {
@@ -671,226 +530,6 @@ final class PanamaRowKernel implements RowKernel {
         for (; i < n; i++) {
             dst.set(F32, dstOffset + 4 * i, (src.get(F32, srcOffset + 4 * i) - max) / temperature - logSum);
         }
-    }
-
-    @Override
-    public double dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, long n) {
-        long bound = n - n % LANES;
-        DoubleVector low = DoubleVector.zero(WIDE);
-        DoubleVector high = low;
-        long i = 0;
-        while (i < bound) {
-            long blockEnd = Math.min(bound, i + SUM_BLOCK);
-            FloatVector block = FloatVector.zero(SPECIES);
-            for (; i < blockEnd; i += LANES) {
-                block = FloatVector.fromMemorySegment(SPECIES, a, aOffset + 4 * i, ORDER)
-                        .fma(FloatVector.fromMemorySegment(SPECIES, b, bOffset + 4 * i, ORDER), block);
-            }
-            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
-            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
-        }
-        DoubleVector lanes = low.add(high);
-        double sum = 0;
-        for (int lane = 0; lane < WIDE_LANES; lane++) {
-            sum += lanes.lane(lane);
-        }
-        for (; i < n; i++) {
-            sum += (double) a.get(F32, aOffset + 4 * i) * b.get(F32, bOffset + 4 * i);
-        }
-        return sum;
-    }
-
-    @Override
-    public void softmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset, MemorySegment dx,
-            long dxOffset, long n, float dot) {
-        FloatVector dotVector = FloatVector.broadcast(SPECIES, dot);
-        long bound = n - n % LANES;
-        long i = 0;
-        for (; i < bound; i += LANES) {
-            FloatVector s = FloatVector.fromMemorySegment(SPECIES, y, yOffset + 4 * i, ORDER);
-            FloatVector gradient = FloatVector.fromMemorySegment(SPECIES, g, gOffset + 4 * i, ORDER);
-            s.mul(gradient.sub(dotVector)).intoMemorySegment(dx, dxOffset + 4 * i, ORDER);
-        }
-        for (; i < n; i++) {
-            dx.set(F32, dxOffset + 4 * i, y.get(F32, yOffset + 4 * i) * (g.get(F32, gOffset + 4 * i) - dot));
-        }
-    }
-
-    @Override
-    public double softmaxBackwardAndNextDot(MemorySegment y, long yOffset, MemorySegment g, long gOffset,
-            MemorySegment dx, long dxOffset, long n, float dot, long nextYOffset, long nextGOffset) {
-        FloatVector dotVector = FloatVector.broadcast(SPECIES, dot);
-        long bound = n - n % LANES;
-        DoubleVector low = DoubleVector.zero(WIDE);
-        DoubleVector high = low;
-        long i = 0;
-        while (i < bound) {
-            long blockEnd = Math.min(bound, i + SUM_BLOCK);
-            FloatVector block = FloatVector.zero(SPECIES);
-            for (; i < blockEnd; i += LANES) {
-                FloatVector s = FloatVector.fromMemorySegment(SPECIES, y, yOffset + 4 * i, ORDER);
-                FloatVector gradient = FloatVector.fromMemorySegment(SPECIES, g, gOffset + 4 * i, ORDER);
-                s.mul(gradient.sub(dotVector)).intoMemorySegment(dx, dxOffset + 4 * i, ORDER);
-                block = FloatVector.fromMemorySegment(SPECIES, y, nextYOffset + 4 * i, ORDER)
-                        .fma(FloatVector.fromMemorySegment(SPECIES, g, nextGOffset + 4 * i, ORDER), block);
-            }
-            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
-            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
-        }
-        DoubleVector lanes = low.add(high);
-        double next = 0;
-        for (int lane = 0; lane < WIDE_LANES; lane++) {
-            next += lanes.lane(lane);
-        }
-        for (; i < n; i++) {
-            dx.set(F32, dxOffset + 4 * i, y.get(F32, yOffset + 4 * i) * (g.get(F32, gOffset + 4 * i) - dot));
-            next += (double) y.get(F32, nextYOffset + 4 * i) * g.get(F32, nextGOffset + 4 * i);
-        }
-        return next;
-    }
-
-    @Override
-    public double logSoftmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset,
-            MemorySegment dx, long dxOffset, long n, float sumG) {
-        FloatVector sumVector = FloatVector.broadcast(SPECIES, sumG);
-        FloatVector maxY = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-        long bound = n - n % LANES;
-        long i = 0;
-        for (; i < bound; i += LANES) {
-            FloatVector value = FloatVector.fromMemorySegment(SPECIES, y, yOffset + 4 * i, ORDER);
-            FloatVector gradient = FloatVector.fromMemorySegment(SPECIES, g, gOffset + 4 * i, ORDER);
-            maxY = maxY.max(value);
-            VectorExp.exp(value).neg().fma(sumVector, gradient).intoMemorySegment(dx, dxOffset + 4 * i, ORDER);
-        }
-        // Lane-wise MAX propagates NaN like Math.max and is exact, so its reduction order does not matter.
-        float max = maxY.reduceLanes(VectorOperators.MAX);
-        for (; i < n; i++) {
-            float value = y.get(F32, yOffset + 4 * i);
-            max = Math.max(max, value);
-            dx.set(F32, dxOffset + 4 * i, g.get(F32, gOffset + 4 * i) - VectorExp.exp(value) * sumG);
-        }
-        return max;
-    }
-
-    @Override
-    public double expWeightedShift(MemorySegment src, long offset, long n, float max) {
-        FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
-        long bound = n - n % LANES;
-        DoubleVector low = DoubleVector.zero(WIDE);
-        DoubleVector high = low;
-        long i = 0;
-        while (i < bound) {
-            long blockEnd = Math.min(bound, i + SUM_BLOCK);
-            FloatVector block = FloatVector.zero(SPECIES);
-            for (; i < blockEnd; i += LANES) {
-                // Clamped like the exponential's own argument: a -inf entry becomes 0 * -104, not 0 * -inf.
-                FloatVector shifted = FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER)
-                        .sub(maxVector).max(VectorExp.LOWEST);
-                block = VectorExp.expOfNonPositive(shifted).fma(shifted, block);
-            }
-            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
-            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
-        }
-        DoubleVector lanes = low.add(high);
-        double sum = 0;
-        for (int lane = 0; lane < WIDE_LANES; lane++) {
-            sum += lanes.lane(lane);
-        }
-        for (; i < n; i++) {
-            float shifted = Math.max(src.get(F32, offset + 4 * i) - max, VectorExp.LOWEST);
-            sum += VectorExp.exp(shifted) * shifted;
-        }
-        return sum;
-    }
-
-    @Override
-    public void widenBf16(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n) {
-        long bound = n - n % LANES;
-        long i = 0;
-        for (; i < bound; i += LANES) {
-            // Sign-extended to 32 bits, then shifted up 16: the extension's bits fall off the top.
-            ShortVector.fromMemorySegment(HALF, src, srcOffset + 2 * i, ORDER)
-                    .convertShape(VectorOperators.S2I, INTS, 0).reinterpretAsInts()
-                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
-                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
-        }
-        for (; i < n; i++) {
-            short bits = src.get(ValueLayout.JAVA_SHORT_UNALIGNED, srcOffset + 2 * i);
-            dst.set(F32, dstOffset + 4 * i, FloatConversions.bf16ToFloat(bits));
-        }
-    }
-
-    @Override
-    public void narrowBf16(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n) {
-        long bound = n - n % LANES;
-        long i = 0;
-        IntVector absMask = IntVector.broadcast(INTS, 0x7FFF_FFFF);
-        IntVector infinity = IntVector.broadcast(INTS, 0x7F80_0000);
-        for (; i < bound; i += LANES) {
-            IntVector bits = FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).reinterpretAsInts();
-            IntVector odd = bits.lanewise(VectorOperators.LSHR, 16).and(1);
-            IntVector rounded = bits.add(odd.add(0x7FFF)).lanewise(VectorOperators.LSHR, 16);
-            IntVector quietNaN = bits.lanewise(VectorOperators.LSHR, 16).or(0x0040);
-            IntVector result = rounded.blend(quietNaN, bits.and(absMask).compare(VectorOperators.GT, infinity));
-            ((ShortVector) result.convertShape(VectorOperators.I2S, HALF, 0))
-                    .intoMemorySegment(dst, dstOffset + 2 * i, ORDER);
-        }
-        for (; i < n; i++) {
-            dst.set(ValueLayout.JAVA_SHORT_UNALIGNED, dstOffset + 2 * i,
-                    FloatConversions.floatToBf16(src.get(F32, srcOffset + 4 * i)));
-        }
-    }
-
-    @Override
-    public void scale(MemorySegment dst, long offset, long n, float factor) {
-        scaleRow(dst, offset, n, factor);
-    }
-
-    @Override
-    public void expShiftScale(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            float shift, float scale) {
-        FloatVector shiftVector = FloatVector.broadcast(SPECIES, shift);
-        FloatVector scaleVector = FloatVector.broadcast(SPECIES, scale);
-        long bound = n - n % LANES;
-        long i = 0;
-        for (; i < bound; i += LANES) {
-            VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).sub(shiftVector))
-                    .mul(scaleVector).intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
-        }
-        for (; i < n; i++) {
-            dst.set(F32, dstOffset + 4 * i, VectorExp.exp(src.get(F32, srcOffset + 4 * i) - shift) * scale);
-        }
-    }
-
-    @Override
-    public void subtract(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            float shift) {
-        shiftStore(src, srcOffset, dst, dstOffset, n, shift, 0f);
-    }
-
-    /**
-     * Checked here, before any other species is derived from the result: a 64-bit species would fail while
-     * building {@link #HALF} (no 32-bit shape exists), and the provider's readable refusal would never be reached.
-     */
-    private static VectorSpecies<Float> chooseSpecies() {
-        int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-        String requested = System.getProperty("softmax.vector.bits");
-        int bits = requested == null || requested.isBlank() ? preferred : Integer.parseInt(requested.strip());
-        if (bits != 128 && bits != 256 && bits != 512) {
-            throw new IllegalStateException("float vectors of " + bits + " bits"
-                    + (requested == null || requested.isBlank() ? " (this CPU's widest)" : " (softmax.vector.bits)")
-                    + " are not supported; expected 128, 256 or 512 (the scalar kernel serves instead)");
-        }
-        if (bits > preferred) {
-            throw new IllegalStateException("softmax.vector.bits=" + bits + " is wider than this CPU's "
-                    + preferred + "-bit vectors");
-        }
-        return bits == preferred ? FloatVector.SPECIES_PREFERRED
-                : VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
-    }
-
-    private static VectorShuffle<Float> swap(int distance) {
-        return VectorShuffle.fromOp(SPECIES, lane -> distance < LANES ? lane ^ distance : lane);
     }
 
     private static void fill(MemorySegment dst, long offset, long n, float value) {

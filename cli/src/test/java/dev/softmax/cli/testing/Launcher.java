@@ -1,4 +1,4 @@
-package dev.softmax.cli;
+package dev.softmax.cli.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,17 +10,17 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real {@code ./softmax} launcher from the project root, as a user would. */
-final class Launcher {
+public final class Launcher {
 
-    record Result(int exitCode, String stdout, String stderr) {
+    public record Result(int exitCode, String stdout, String stderr) {
     }
 
-    static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+    public static final Path ROOT = Path.of("").toAbsolutePath().getParent();
 
     private Launcher() {
     }
 
-    static Result run(Path workingDirectory, Map<String, String> environment, String... arguments)
+    public static Result run(Path workingDirectory, Map<String, String> environment, String... arguments)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ROOT.resolve("softmax").toString());
@@ -44,7 +44,7 @@ final class Launcher {
         return result;
     }
 
-    static Result run(Path workingDirectory, String... arguments) throws IOException, InterruptedException {
+    public static Result run(Path workingDirectory, String... arguments) throws IOException, InterruptedException {
         return run(workingDirectory, Map.of(), arguments);
     }
 }

@@ -1,8 +1,11 @@
-package dev.softmax;
+package dev.softmax.testing;
+
+import dev.softmax.Backend;
+import dev.softmax.EngineOptions;
 
 /**
- * Run in a child JVM by {@link EngineOptionsTest}, whose environment sets {@code SOFTMAX_BACKEND} (which a running
- * JVM cannot change for itself). Prints one line per question: "configured=...", "defaults=...", "builder=...".
+ * Run in a child JVM by {@link dev.softmax.EngineOptionsTest}, whose environment sets {@code SOFTMAX_BACKEND} (which a
+ * running JVM cannot change for itself). Prints one line per question: "configured=...", "defaults=...", "builder=...".
  */
 public final class OptionsProbeMain {
 

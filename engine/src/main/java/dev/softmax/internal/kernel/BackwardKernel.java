@@ -1,0 +1,40 @@
+package dev.softmax.internal.kernel;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The per-row passes of softmax and log-softmax backward over contiguous f32 rows; the callers apply the edge
+ * rules from what these return.
+ *
+ * <p>Offsets are in bytes; dx may be the same memory as y or g (in-place) but must not otherwise overlap them.
+ * Implementations are stateless and thread-safe.
+ */
+public interface BackwardKernel {
+
+    /** {@code sum_i a[i] * b[i]} over {@code n} contiguous f32 elements, accumulated as {@link RowMath#sum}. */
+    double dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, long n);
+
+    /** Softmax backward's second pass: {@code dx[i] = y[i] * (g[i] - dot)}; dx may be y or g. */
+    void softmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset, MemorySegment dx,
+            long dxOffset, long n, float dot);
+
+    /**
+     * Softmax backward's second pass for row r fused with the first pass (the dot product) of the next row:
+     * writes {@code dx = y (g - dot)} and returns {@code <y', g'>} of the row at {@code nextYOffset} /
+     * {@code nextGOffset}. The next row streams in from memory while this one is finished from cache.
+     */
+    default double softmaxBackwardAndNextDot(MemorySegment y, long yOffset, MemorySegment g, long gOffset,
+            MemorySegment dx, long dxOffset, long n, float dot, long nextYOffset, long nextGOffset) {
+        softmaxBackward(y, yOffset, g, gOffset, dx, dxOffset, n, dot);
+        return dot(y, nextYOffset, g, nextGOffset, n);
+    }
+
+    /**
+     * Log-softmax backward's second pass: {@code dx[i] = g[i] - exp(y[i]) * sumG}; dx may be y or g. Returns
+     * {@code max_i y[i]} with NaN propagating, which is NaN or +inf exactly when some y is NaN or +inf (the
+     * caller's check). A maximum, not a sum: a sum of large finite y overflowed in f32 lanes and flagged a finite
+     * row.
+     */
+    double logSoftmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset, MemorySegment dx,
+            long dxOffset, long n, float sumG);
+}

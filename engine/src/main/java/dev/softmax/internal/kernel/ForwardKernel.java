@@ -1,0 +1,38 @@
+package dev.softmax.internal.kernel;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Softmax and log-softmax of contiguous f32 rows: the inner loop every Java forward path ends in.
+ *
+ * <p>Offsets are in bytes; source and destination may be the same memory (in-place) but must not otherwise
+ * overlap. Implementations are stateless and thread-safe. Each computes in at least f32 precision with the
+ * row maximum subtracted before exponentiation, and follows the edge contract:
+ * <ul>
+ *   <li>a row whose maximum is -inf (all entries -inf) is written as 0 (log: -inf) when
+ *       {@code zeroMaskedRows}, else as NaN;</li>
+ *   <li>a NaN or +inf anywhere in the row makes every output of the row NaN.</li>
+ * </ul>
+ */
+public interface ForwardKernel {
+
+    /**
+     * Softmax of {@code rows} rows of {@code n} contiguous f32 elements, row r at {@code srcOffset + r * srcStride}
+     * (bytes), written at {@code dstOffset + r * dstStride}. The default calls {@link #softmax} per row;
+     * kernels override it where working on two rows at once hides per-row latency (short rows).
+     */
+    default void softmaxRows(MemorySegment src, long srcOffset, long srcStride, MemorySegment dst, long dstOffset,
+            long dstStride, long n, long rows, boolean zeroMaskedRows) {
+        for (long r = 0; r < rows; r++) {
+            softmax(src, srcOffset + r * srcStride, dst, dstOffset + r * dstStride, n, 1f, zeroMaskedRows);
+        }
+    }
+
+    /** {@code dst[i] = exp((x[i] - max) / T) / sum_j exp((x[j] - max) / T)} over {@code n >= 1} elements. */
+    void softmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float temperature,
+            boolean zeroMaskedRows);
+
+    /** {@code dst[i] = (x[i] - max) / T - log(sum_j exp((x[j] - max) / T))} over {@code n >= 1} elements. */
+    void logSoftmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
+            float temperature, boolean zeroMaskedRows);
+}

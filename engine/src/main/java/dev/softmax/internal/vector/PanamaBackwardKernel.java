@@ -1,0 +1,121 @@
+package dev.softmax.internal.vector;
+
+import static dev.softmax.internal.vector.PanamaVectorConstants.F32;
+import static dev.softmax.internal.vector.PanamaVectorConstants.LANES;
+import static dev.softmax.internal.vector.PanamaVectorConstants.ORDER;
+import static dev.softmax.internal.vector.PanamaVectorConstants.SPECIES;
+import static dev.softmax.internal.vector.PanamaVectorConstants.SUM_BLOCK;
+import static dev.softmax.internal.vector.PanamaVectorConstants.WIDE;
+import static dev.softmax.internal.vector.PanamaVectorConstants.WIDE_LANES;
+
+import dev.softmax.internal.kernel.BackwardKernel;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/** Backward passes on the Vector API; see {@link PanamaVectorConstants} for the shape of the code. */
+final class PanamaBackwardKernel implements BackwardKernel {
+
+    @Override
+    public double dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, long n) {
+        long bound = n - n % LANES;
+        DoubleVector low = DoubleVector.zero(WIDE);
+        DoubleVector high = low;
+        long i = 0;
+        // The blocked sum, written out in each pass: as a helper it was boxed (see PanamaVectorConstants).
+        while (i < bound) {
+            long blockEnd = Math.min(bound, i + SUM_BLOCK);
+            FloatVector block = FloatVector.zero(SPECIES);
+            for (; i < blockEnd; i += LANES) {
+                block = FloatVector.fromMemorySegment(SPECIES, a, aOffset + 4 * i, ORDER)
+                        .fma(FloatVector.fromMemorySegment(SPECIES, b, bOffset + 4 * i, ORDER), block);
+            }
+            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
+            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
+        }
+        DoubleVector lanes = low.add(high);
+        double sum = 0;
+        for (int lane = 0; lane < WIDE_LANES; lane++) {
+            sum += lanes.lane(lane);
+        }
+        for (; i < n; i++) {
+            sum += (double) a.get(F32, aOffset + 4 * i) * b.get(F32, bOffset + 4 * i);
+        }
+        return sum;
+    }
+
+    @Override
+    public void softmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset, MemorySegment dx,
+            long dxOffset, long n, float dot) {
+        FloatVector dotVector = FloatVector.broadcast(SPECIES, dot);
+        long bound = n - n % LANES;
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector s = FloatVector.fromMemorySegment(SPECIES, y, yOffset + 4 * i, ORDER);
+            FloatVector gradient = FloatVector.fromMemorySegment(SPECIES, g, gOffset + 4 * i, ORDER);
+            s.mul(gradient.sub(dotVector)).intoMemorySegment(dx, dxOffset + 4 * i, ORDER);
+        }
+        for (; i < n; i++) {
+            dx.set(F32, dxOffset + 4 * i, y.get(F32, yOffset + 4 * i) * (g.get(F32, gOffset + 4 * i) - dot));
+        }
+    }
+
+    /** {@link #softmaxBackward}'s loop and {@link #dot}'s in one, so each block streams the next row once. */
+    @Override
+    public double softmaxBackwardAndNextDot(MemorySegment y, long yOffset, MemorySegment g, long gOffset,
+            MemorySegment dx, long dxOffset, long n, float dot, long nextYOffset, long nextGOffset) {
+        FloatVector dotVector = FloatVector.broadcast(SPECIES, dot);
+        long bound = n - n % LANES;
+        DoubleVector low = DoubleVector.zero(WIDE);
+        DoubleVector high = low;
+        long i = 0;
+        // The blocked sum, written out in each pass: as a helper it was boxed (see PanamaVectorConstants).
+        while (i < bound) {
+            long blockEnd = Math.min(bound, i + SUM_BLOCK);
+            FloatVector block = FloatVector.zero(SPECIES);
+            for (; i < blockEnd; i += LANES) {
+                FloatVector s = FloatVector.fromMemorySegment(SPECIES, y, yOffset + 4 * i, ORDER);
+                FloatVector gradient = FloatVector.fromMemorySegment(SPECIES, g, gOffset + 4 * i, ORDER);
+                s.mul(gradient.sub(dotVector)).intoMemorySegment(dx, dxOffset + 4 * i, ORDER);
+                block = FloatVector.fromMemorySegment(SPECIES, y, nextYOffset + 4 * i, ORDER)
+                        .fma(FloatVector.fromMemorySegment(SPECIES, g, nextGOffset + 4 * i, ORDER), block);
+            }
+            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
+            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
+        }
+        DoubleVector lanes = low.add(high);
+        double next = 0;
+        for (int lane = 0; lane < WIDE_LANES; lane++) {
+            next += lanes.lane(lane);
+        }
+        for (; i < n; i++) {
+            dx.set(F32, dxOffset + 4 * i, y.get(F32, yOffset + 4 * i) * (g.get(F32, gOffset + 4 * i) - dot));
+            next += (double) y.get(F32, nextYOffset + 4 * i) * g.get(F32, nextGOffset + 4 * i);
+        }
+        return next;
+    }
+
+    @Override
+    public double logSoftmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset,
+            MemorySegment dx, long dxOffset, long n, float sumG) {
+        FloatVector sumVector = FloatVector.broadcast(SPECIES, sumG);
+        FloatVector maxY = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        long bound = n - n % LANES;
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector value = FloatVector.fromMemorySegment(SPECIES, y, yOffset + 4 * i, ORDER);
+            FloatVector gradient = FloatVector.fromMemorySegment(SPECIES, g, gOffset + 4 * i, ORDER);
+            maxY = maxY.max(value);
+            VectorExp.exp(value).neg().fma(sumVector, gradient).intoMemorySegment(dx, dxOffset + 4 * i, ORDER);
+        }
+        // Lane-wise MAX propagates NaN like Math.max and is exact, so its reduction order does not matter.
+        float max = maxY.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            float value = y.get(F32, yOffset + 4 * i);
+            max = Math.max(max, value);
+            dx.set(F32, dxOffset + 4 * i, g.get(F32, gOffset + 4 * i) - VectorExp.exp(value) * sumG);
+        }
+        return max;
+    }
+}

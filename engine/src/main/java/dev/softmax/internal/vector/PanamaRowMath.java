@@ -1,0 +1,199 @@
+package dev.softmax.internal.vector;
+
+import static dev.softmax.internal.vector.PanamaVectorConstants.F32;
+import static dev.softmax.internal.vector.PanamaVectorConstants.LANES;
+import static dev.softmax.internal.vector.PanamaVectorConstants.ORDER;
+import static dev.softmax.internal.vector.PanamaVectorConstants.SPECIES;
+import static dev.softmax.internal.vector.PanamaVectorConstants.SUM_BLOCK;
+import static dev.softmax.internal.vector.PanamaVectorConstants.WIDE;
+import static dev.softmax.internal.vector.PanamaVectorConstants.WIDE_LANES;
+
+import dev.softmax.internal.kernel.RowMath;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Row passes on the Vector API (see {@link PanamaVectorConstants} for the shape of the code). The passes the
+ * forward kernel shares ({@link #scaleRow}, {@link #expSum}, {@link #shiftStore}) are static here.
+ */
+final class PanamaRowMath implements RowMath {
+
+    @Override
+    public float max(MemorySegment src, long offset, long n) {
+        // Four independent accumulators: a NaN-propagating max has a latency of several cycles.
+        FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        FloatVector m1 = m0;
+        FloatVector m2 = m0;
+        FloatVector m3 = m0;
+        long i = 0;
+        long bound4 = n - n % (4L * LANES);
+        for (; i < bound4; i += 4L * LANES) {
+            long at = offset + 4 * i;
+            m0 = m0.max(FloatVector.fromMemorySegment(SPECIES, src, at, ORDER));
+            m1 = m1.max(FloatVector.fromMemorySegment(SPECIES, src, at + 4L * LANES, ORDER));
+            m2 = m2.max(FloatVector.fromMemorySegment(SPECIES, src, at + 8L * LANES, ORDER));
+            m3 = m3.max(FloatVector.fromMemorySegment(SPECIES, src, at + 12L * LANES, ORDER));
+        }
+        long bound = n - n % LANES;
+        for (; i < bound; i += LANES) {
+            m0 = m0.max(FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER));
+        }
+        float max = m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            max = Math.max(max, src.get(F32, offset + 4 * i));
+        }
+        return max;
+    }
+
+    @Override
+    public double sum(MemorySegment src, long offset, long n) {
+        long bound = n - n % LANES;
+        DoubleVector low = DoubleVector.zero(WIDE);
+        DoubleVector high = low;
+        long i = 0;
+        // The blocked sum, written out in each pass: as a helper it was boxed (see PanamaVectorConstants).
+        while (i < bound) {
+            long blockEnd = Math.min(bound, i + SUM_BLOCK);
+            FloatVector block = FloatVector.zero(SPECIES);
+            for (; i < blockEnd; i += LANES) {
+                block = block.add(FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER));
+            }
+            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
+            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
+        }
+        DoubleVector lanes = low.add(high);
+        double sum = 0;
+        for (int lane = 0; lane < WIDE_LANES; lane++) {
+            sum += lanes.lane(lane);
+        }
+        for (; i < n; i++) {
+            sum += src.get(F32, offset + 4 * i);
+        }
+        return sum;
+    }
+
+    @Override
+    public void scale(MemorySegment dst, long offset, long n, float factor) {
+        scaleRow(dst, offset, n, factor);
+    }
+
+    /** Multiplies a row by {@code factor} in place. */
+    static void scaleRow(MemorySegment dst, long offset, long n, float factor) {
+        FloatVector factorVector = FloatVector.broadcast(SPECIES, factor);
+        long bound = n - n % LANES;
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector.fromMemorySegment(SPECIES, dst, offset + 4 * i, ORDER).mul(factorVector)
+                    .intoMemorySegment(dst, offset + 4 * i, ORDER);
+        }
+        for (; i < n; i++) {
+            dst.set(F32, offset + 4 * i, dst.get(F32, offset + 4 * i) * factor);
+        }
+    }
+
+    @Override
+    public double sumExp(MemorySegment src, long offset, long n, float shift) {
+        return expSum(src, offset, n, shift);
+    }
+
+    /** {@code sum exp(x - max)}. */
+    static double expSum(MemorySegment src, long offset, long n, float max) {
+        FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
+        long bound = n - n % LANES;
+        DoubleVector low = DoubleVector.zero(WIDE);
+        DoubleVector high = low;
+        long i = 0;
+        // The blocked sum, written out in each pass: as a helper it was boxed (see PanamaVectorConstants).
+        while (i < bound) {
+            long blockEnd = Math.min(bound, i + SUM_BLOCK);
+            FloatVector block = FloatVector.zero(SPECIES);
+            for (; i < blockEnd; i += LANES) {
+                block = block.add(VectorExp.expOfNonPositive(
+                        FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER).sub(maxVector)));
+            }
+            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
+            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
+        }
+        DoubleVector lanes = low.add(high);
+        double sum = 0;
+        for (int lane = 0; lane < WIDE_LANES; lane++) {
+            sum += lanes.lane(lane);
+        }
+        for (; i < n; i++) {
+            sum += VectorExp.exp(src.get(F32, offset + 4 * i) - max);
+        }
+        return sum;
+    }
+
+    @Override
+    public void expShiftScale(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
+            float shift, float scale) {
+        FloatVector shiftVector = FloatVector.broadcast(SPECIES, shift);
+        FloatVector scaleVector = FloatVector.broadcast(SPECIES, scale);
+        long bound = n - n % LANES;
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).sub(shiftVector))
+                    .mul(scaleVector).intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+        }
+        for (; i < n; i++) {
+            dst.set(F32, dstOffset + 4 * i, VectorExp.exp(src.get(F32, srcOffset + 4 * i) - shift) * scale);
+        }
+    }
+
+    @Override
+    public void subtract(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
+            float shift) {
+        shiftStore(src, srcOffset, dst, dstOffset, n, shift, 0f);
+    }
+
+    /** {@code dst = x - max - logSum}. */
+    static void shiftStore(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
+            float max, float logSum) {
+        FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
+        FloatVector logSumVector = FloatVector.broadcast(SPECIES, logSum);
+        long bound = n - n % LANES;
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).sub(maxVector).sub(logSumVector)
+                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+        }
+        for (; i < n; i++) {
+            dst.set(F32, dstOffset + 4 * i, src.get(F32, srcOffset + 4 * i) - max - logSum);
+        }
+    }
+
+    @Override
+    public double expWeightedShift(MemorySegment src, long offset, long n, float max) {
+        FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
+        long bound = n - n % LANES;
+        DoubleVector low = DoubleVector.zero(WIDE);
+        DoubleVector high = low;
+        long i = 0;
+        // The blocked sum, written out in each pass: as a helper it was boxed (see PanamaVectorConstants).
+        while (i < bound) {
+            long blockEnd = Math.min(bound, i + SUM_BLOCK);
+            FloatVector block = FloatVector.zero(SPECIES);
+            for (; i < blockEnd; i += LANES) {
+                // Clamped like the exponential's own argument: a -inf entry becomes 0 * -104, not 0 * -inf.
+                FloatVector shifted = FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER)
+                        .sub(maxVector).max(VectorExp.LOWEST);
+                block = VectorExp.expOfNonPositive(shifted).fma(shifted, block);
+            }
+            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
+            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
+        }
+        DoubleVector lanes = low.add(high);
+        double sum = 0;
+        for (int lane = 0; lane < WIDE_LANES; lane++) {
+            sum += lanes.lane(lane);
+        }
+        for (; i < n; i++) {
+            float shifted = Math.max(src.get(F32, offset + 4 * i) - max, VectorExp.LOWEST);
+            sum += VectorExp.exp(shifted) * shifted;
+        }
+        return sum;
+    }
+}

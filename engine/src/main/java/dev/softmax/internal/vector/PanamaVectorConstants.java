@@ -1,0 +1,103 @@
+package dev.softmax.internal.vector;
+
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * What the Vector API kernels share (in Lucene's {@code PanamaVectorConstants} role): the species, lane counts,
+ * shuffles and layouts. The kernels are {@link PanamaForwardKernel}, {@link PanamaBackwardKernel},
+ * {@link PanamaRowMath} and {@link PanamaBf16Codec}, with full-width vectors and a scalar tail:
+ *
+ * <ul>
+ *   <li>Lane-wise MAX follows {@code Math.max}, so a NaN anywhere reaches the maximum and makes the row NaN,
+ *       as the edge contract requires; MAX is exact, so its reduction order does not matter.</li>
+ *   <li>Exponentials come from {@link VectorExp}, whose results do not depend on the JIT tier.</li>
+ *   <li>Sums are accumulated in f32 lanes over blocks of {@value #SUM_BLOCK} elements, each block widened into
+ *       double lanes, and the double lanes are added in a fixed order at the end. A single f32 accumulator per
+ *       lane lost up to 1e-5 of the normaliser on 128k-element rows; blocks keep it near 1e-7. Short rows fold
+ *       their f32 lanes by a fixed shuffle tree ({@code SWAP_32} down to {@code SWAP_1}). Every step is a
+ *       lane-wise IEEE operation, so results are bit-reproducible in every JIT tier ({@code reduceLanes(ADD)}
+ *       would not be: its order differs between the interpreter and C2).</li>
+ * </ul>
+ *
+ * <p>Shape of the code, measured: a vector passed to or returned from a call C2 does not inline is boxed (an
+ * allocation per call), and C2 stops inlining once a compilation grows past its node budget, which a few inlined
+ * copies of the exponential reach. So each pass is its own method taking and returning only scalars, holds at
+ * most one copy of the exponential per row it works on, and folds its sums without helper calls; the public
+ * methods only sequence passes. Temperature has its own passes so that no loop is unswitched into two exponential
+ * copies.
+ *
+ * <p>Why the blocked sum (eight passes) and the shuffle-tree fold (three) are written out in every pass instead
+ * of existing once here: they were tried as static helpers in this class (the widening of a finished block into
+ * the two double accumulators, the final fold of the double lanes, the shuffle tree), and C2 did not inline
+ * them into the passes that also inline an exponential ({@code -XX:+PrintInlining}: "NodeCountInliningCutoff",
+ * "callee uses too much stack", "inlining prohibited by policy"). After warm-up those passes allocated in every
+ * run: at 512 bits 1552 B per call on 16384-element rows (a boxed vector per 1024-element block) and 352 B on
+ * 512-element rows, at 128 bits 608 B and 128 B. With the folds written out they allocate nothing, as before the
+ * split (allocated bytes of the calling thread over 300-call windows after 4000 to 20000 warm-up calls, every
+ * pass, three runs at each of 128, 256 and 512 bits; a stray run, before and after the split alike, compiles a
+ * pass differently and allocates). User code cannot mark a method {@code @ForceInline}, which is what keeps the
+ * Vector API's own small methods inlined in a large compilation. So no method of these kernels takes or returns
+ * a vector, and each copy says so in a comment; the blocked-sum copies differ only in their loop bodies.
+ */
+final class PanamaVectorConstants {
+
+    /**
+     * Must be a static final: C2 only intrinsifies vector operations whose species is a constant. The preferred
+     * width, unless {@code -Dsoftmax.vector.bits=128|256|512} asks for a narrower one (tests run every width the
+     * machine has through the same suite).
+     */
+    static final VectorSpecies<Float> SPECIES = chooseSpecies();
+    /** Doubles in a vector of the same width: half as many lanes. */
+    static final VectorSpecies<Double> WIDE =
+            VectorSpecies.of(double.class, VectorShape.forBitSize(SPECIES.vectorBitSize()));
+    static final int LANES = SPECIES.length();
+    /** Ints and shorts with as many lanes as {@link #SPECIES}, for bf16 conversions. */
+    static final VectorSpecies<Integer> INTS = SPECIES.withLanes(int.class);
+    static final VectorSpecies<Short> HALF =
+            VectorSpecies.of(short.class, VectorShape.forBitSize(SPECIES.vectorBitSize() / 2));
+    static final int WIDE_LANES = WIDE.length();
+    /** Elements summed in f32 lanes before the block is widened into double lanes. */
+    static final int SUM_BLOCK = 1024;
+    /** Lane {@code i} to lane {@code i ^ d} (identity where d >= LANES): the steps of the shuffle-tree fold. */
+    static final VectorShuffle<Float> SWAP_32 = swap(32);
+    static final VectorShuffle<Float> SWAP_16 = swap(16);
+    static final VectorShuffle<Float> SWAP_8 = swap(8);
+    static final VectorShuffle<Float> SWAP_4 = swap(4);
+    static final VectorShuffle<Float> SWAP_2 = swap(2);
+    static final VectorShuffle<Float> SWAP_1 = swap(1);
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+    private PanamaVectorConstants() {
+    }
+
+    /**
+     * Checked here, before any other species is derived from the result: a 64-bit species would fail while
+     * building {@link #HALF} (no 32-bit shape exists), and the provider's readable refusal would never be reached.
+     */
+    private static VectorSpecies<Float> chooseSpecies() {
+        int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        String requested = System.getProperty("softmax.vector.bits");
+        int bits = requested == null || requested.isBlank() ? preferred : Integer.parseInt(requested.strip());
+        if (bits != 128 && bits != 256 && bits != 512) {
+            throw new IllegalStateException("float vectors of " + bits + " bits"
+                    + (requested == null || requested.isBlank() ? " (this CPU's widest)" : " (softmax.vector.bits)")
+                    + " are not supported; expected 128, 256 or 512 (the scalar kernel serves instead)");
+        }
+        if (bits > preferred) {
+            throw new IllegalStateException("softmax.vector.bits=" + bits + " is wider than this CPU's "
+                    + preferred + "-bit vectors");
+        }
+        return bits == preferred ? FloatVector.SPECIES_PREFERRED
+                : VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+    }
+
+    private static VectorShuffle<Float> swap(int distance) {
+        return VectorShuffle.fromOp(SPECIES, lane -> distance < LANES ? lane ^ distance : lane);
+    }
+}
