@@ -40,8 +40,14 @@ public final class DecodeOutputs {
     private final LogprobSource topSource;
     private final boolean processLogitsInPlace;
 
-    private DecodeOutputs(TensorView tokens, TensorView logprobs, TensorView rawLogprobs, TensorView topIds,
-            TensorView topLogprobs, LogprobSource topSource, boolean processLogitsInPlace) {
+    private DecodeOutputs(
+            TensorView tokens,
+            TensorView logprobs,
+            TensorView rawLogprobs,
+            TensorView topIds,
+            TensorView topLogprobs,
+            LogprobSource topSource,
+            boolean processLogitsInPlace) {
         this.tokens = tokens;
         this.logprobs = logprobs;
         this.rawLogprobs = rawLogprobs;
@@ -68,8 +74,14 @@ public final class DecodeOutputs {
 
     /** Also the top-N: ids i32/i64 {@code [rows, N]} and log-probabilities {@code [rows, N]}, 1 <= N <= 20. */
     public DecodeOutputs withTopLogprobs(TensorView ids, TensorView logprobs, LogprobSource source) {
-        return new DecodeOutputs(tokens, this.logprobs, rawLogprobs, ids, logprobs,
-                Objects.requireNonNull(source, "source"), processLogitsInPlace);
+        return new DecodeOutputs(
+                tokens,
+                this.logprobs,
+                rawLogprobs,
+                ids,
+                logprobs,
+                Objects.requireNonNull(source, "source"),
+                processLogitsInPlace);
     }
 
     /**

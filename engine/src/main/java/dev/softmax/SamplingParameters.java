@@ -83,8 +83,18 @@ public final class SamplingParameters {
         this.segment = segment;
         this.rows = rows;
         for (int r = 0; r < rows; r++) {
-            row(r).temperature(1f).topK(0).topP(1f).minP(0f).seed(0).step(0).repetitionPenalty(1f)
-                    .presencePenalty(0f).frequencyPenalty(0f).historyLength(0).biasCount(0).temperatureLast(false);
+            row(r).temperature(1f)
+                    .topK(0)
+                    .topP(1f)
+                    .minP(0f)
+                    .seed(0)
+                    .step(0)
+                    .repetitionPenalty(1f)
+                    .presencePenalty(0f)
+                    .frequencyPenalty(0f)
+                    .historyLength(0)
+                    .biasCount(0)
+                    .temperatureLast(false);
         }
     }
 

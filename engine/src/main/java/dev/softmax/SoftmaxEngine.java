@@ -167,8 +167,15 @@ public final class SoftmaxEngine implements AutoCloseable {
         core.reduce(kind, src, dst, axis);
     }
 
-    private void backward(Operation operation, TensorView y, String yName, TensorView dy, String dyName,
-            TensorView dx, String dxName, int axis) {
+    private void backward(
+            Operation operation,
+            TensorView y,
+            String yName,
+            TensorView dy,
+            String dyName,
+            TensorView dx,
+            String dxName,
+            int axis) {
         core.backward(operation, y, yName, dy, dyName, dx, dxName, axis);
     }
 
@@ -193,8 +200,13 @@ public final class SoftmaxEngine implements AutoCloseable {
      *                    of ignored targets are 0
      * @return the reduced loss; for {@code NONE}, the sum of the per-target losses
      */
-    public double softmaxCrossEntropy(TensorView scores, TensorView labels, CrossEntropyLoss loss, TensorView lossOut,
-            TensorView logProbOut, TensorView gradientOut) {
+    public double softmaxCrossEntropy(
+            TensorView scores,
+            TensorView labels,
+            CrossEntropyLoss loss,
+            TensorView lossOut,
+            TensorView logProbOut,
+            TensorView gradientOut) {
         return core.crossEntropy(scores, labels, loss, lossOut, logProbOut, gradientOut);
     }
 
@@ -273,8 +285,13 @@ public final class SoftmaxEngine implements AutoCloseable {
      * @param accepted    i32/i64 {@code [rows]}: how many drafts each row accepted
      * @param emitted     i32/i64 {@code [rows, k + 1]}: {@code accepted + 1} tokens, then -1
      */
-    public void verifySpeculative(TensorView target, TensorView draft, TensorView draftTokens,
-            SamplingParameters parameters, TensorView accepted, TensorView emitted) {
+    public void verifySpeculative(
+            TensorView target,
+            TensorView draft,
+            TensorView draftTokens,
+            SamplingParameters parameters,
+            TensorView accepted,
+            TensorView emitted) {
         core.verifySpeculative(target, draft, draftTokens, parameters, accepted, emitted);
     }
 

@@ -28,8 +28,8 @@ class PhiloxKnownAnswerTest {
 
     @Test
     void digitsOfPi() {
-        assertThat(philox(new int[] {0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344},
-                new int[] {0xa4093822, 0x299f31d0}))
+        assertThat(philox(
+                        new int[] {0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}, new int[] {0xa4093822, 0x299f31d0}))
                 .containsExactly(0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1);
     }
 
@@ -41,7 +41,8 @@ class PhiloxKnownAnswerTest {
         Philox.Stream stream = new Philox.Stream().reset(seed, step);
         for (long d = 0; d < 10; d++) {
             long block = d / 2;
-            int[] w = philox(new int[] {(int) block, (int) (block >>> 32), (int) step, (int) (step >>> 32)},
+            int[] w = philox(
+                    new int[] {(int) block, (int) (block >>> 32), (int) step, (int) (step >>> 32)},
                     new int[] {(int) seed, (int) (seed >>> 32)});
             long hi = (d % 2 == 0 ? w[0] : w[2]) & 0xFFFFFFFFL;
             long lo = (d % 2 == 0 ? w[1] : w[3]) & 0xFFFFFFFFL;

@@ -1,8 +1,8 @@
 package dev.softmax;
 
-import dev.softmax.testing.TestTensors;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softmax.testing.TestTensors;
 import java.lang.foreign.Arena;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -20,8 +20,9 @@ class SamplingAllocationTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         int rows = 4;
         int vocab = 4096;
-        try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder().backend(Backend.JAVA).build());
-             Arena arena = Arena.ofConfined()) {
+        try (SoftmaxEngine engine = SoftmaxEngine.create(
+                        EngineOptions.builder().backend(Backend.JAVA).build());
+                Arena arena = Arena.ofConfined()) {
             TensorView logits = TensorView.allocate(arena, DType.F32, rows, vocab)
                     .copyFrom(TestTensors.normal(new Random(1), rows * vocab, 2));
             TensorView tokens = TensorView.allocate(arena, DType.I32, rows);
@@ -29,12 +30,17 @@ class SamplingAllocationTest {
             TensorView ids = TensorView.allocate(arena, DType.I32, rows, 20);
             TensorView lps = TensorView.allocate(arena, DType.F32, rows, 20);
             List<SamplingParameters> settings = List.of(
-                    SamplingParameters.allocate(arena, rows).forEachRow(r -> r.temperature(0.8f).topK(50).topP(0.9f)),
+                    SamplingParameters.allocate(arena, rows)
+                            .forEachRow(r -> r.temperature(0.8f).topK(50).topP(0.9f)),
                     SamplingParameters.allocate(arena, rows).forEachRow(r -> r.temperature(1f)),
                     SamplingParameters.allocate(arena, rows).forEachRow(r -> r.temperature(0f)),
-                    SamplingParameters.allocate(arena, rows).forEachRow(r -> r.topP(0.95f).minP(0.01f)));
-            List<DecodeOutputs> outputs = List.of(DecodeOutputs.of(tokens).withLogprobs(lp)
-                    .withTopLogprobs(ids, lps, DecodeOutputs.LogprobSource.PROCESSED), DecodeOutputs.of(tokens));
+                    SamplingParameters.allocate(arena, rows)
+                            .forEachRow(r -> r.topP(0.95f).minP(0.01f)));
+            List<DecodeOutputs> outputs = List.of(
+                    DecodeOutputs.of(tokens)
+                            .withLogprobs(lp)
+                            .withTopLogprobs(ids, lps, DecodeOutputs.LogprobSource.PROCESSED),
+                    DecodeOutputs.of(tokens));
             for (SamplingParameters params : settings) {
                 for (DecodeOutputs out : outputs) {
                     long perCall = Long.MAX_VALUE;
@@ -52,8 +58,9 @@ class SamplingAllocationTest {
                         perCall = (threads.getCurrentThreadAllocatedBytes() - before) / calls;
                     }
                     System.out.println("sample: " + perCall + " bytes per call after warm-up");
-                    assertThat(perCall).as("bytes allocated per call, row 0 settings temperature "
-                            + params.temperature(0) + " topK " + params.topK(0) + " topP " + params.topP(0))
+                    assertThat(perCall)
+                            .as("bytes allocated per call, row 0 settings temperature " + params.temperature(0)
+                                    + " topK " + params.topK(0) + " topP " + params.topP(0))
                             .isZero();
                 }
             }

@@ -1,9 +1,9 @@
 package dev.softmax;
 
-import dev.softmax.testing.TestTensors;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.softmax.testing.TestTensors;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -33,7 +33,8 @@ class SamplingBadCallTest {
 
     @BeforeAll
     static void open() {
-        engine = SoftmaxEngine.create(EngineOptions.builder().backend(Backend.JAVA).build());
+        engine = SoftmaxEngine.create(
+                EngineOptions.builder().backend(Backend.JAVA).build());
     }
 
     @AfterAll
@@ -74,10 +75,20 @@ class SamplingBadCallTest {
             for (int i = 0; i < ROWS * WORDS; i++) {
                 mask.segment().setAtIndex(ValueLayout.JAVA_INT, i, 0x0F0F0F0F);
             }
-            params = SamplingParameters.allocate(arena, ROWS).history(history).logitBias(biasIds, biasValues)
-                    .allowedTokens(mask).forEachRow(row -> row.temperature(0.8f).topK(10).topP(0.9f).minP(0.01f)
-                            .repetitionPenalty(1.1f).presencePenalty(0.2f).frequencyPenalty(0.1f).historyLength(5)
-                            .biasCount(2).seed(3));
+            params = SamplingParameters.allocate(arena, ROWS)
+                    .history(history)
+                    .logitBias(biasIds, biasValues)
+                    .allowedTokens(mask)
+                    .forEachRow(row -> row.temperature(0.8f)
+                            .topK(10)
+                            .topP(0.9f)
+                            .minP(0.01f)
+                            .repetitionPenalty(1.1f)
+                            .presencePenalty(0.2f)
+                            .frequencyPenalty(0.1f)
+                            .historyLength(5)
+                            .biasCount(2)
+                            .seed(3));
             tokens = filled(TensorView.allocate(arena, DType.I64, ROWS));
             logprobs = filled(TensorView.allocate(arena, DType.F32, ROWS));
             topIds = filled(TensorView.allocate(arena, DType.I32, ROWS, 4));
@@ -90,7 +101,8 @@ class SamplingBadCallTest {
         }
 
         DecodeOutputs outputs() {
-            return DecodeOutputs.of(tokens).withLogprobs(logprobs)
+            return DecodeOutputs.of(tokens)
+                    .withLogprobs(logprobs)
                     .withTopLogprobs(topIds, topLogprobs, DecodeOutputs.LogprobSource.PROCESSED)
                     .withLogitsProcessedInPlace(true);
         }
@@ -109,12 +121,15 @@ class SamplingBadCallTest {
 
         /** Every memory a rejected call must leave as it was. */
         List<MemorySegment> watched() {
-            return List.of(logits.segment(), tokens.segment(), logprobs.segment(), topIds.segment(),
-                    topLogprobs.segment());
+            return List.of(
+                    logits.segment(), tokens.segment(), logprobs.segment(), topIds.segment(), topLogprobs.segment());
         }
     }
 
-    record BadCall(String name, Class<? extends Throwable> type, List<String> fragments,
+    record BadCall(
+            String name,
+            Class<? extends Throwable> type,
+            List<String> fragments,
             Function<Fixture, ThrowingCallable> setup) {
         @Override
         public String toString() {
@@ -122,13 +137,19 @@ class SamplingBadCallTest {
         }
     }
 
-    static BadCall bad(String name, Class<? extends Throwable> type, List<String> fragments,
+    static BadCall bad(
+            String name,
+            Class<? extends Throwable> type,
+            List<String> fragments,
             Function<Fixture, ThrowingCallable> setup) {
         return new BadCall(name, type, fragments, setup);
     }
 
     /** A case that changes the fixture, then runs the fused step. */
-    static BadCall badSample(String name, Class<? extends Throwable> type, List<String> fragments,
+    static BadCall badSample(
+            String name,
+            Class<? extends Throwable> type,
+            List<String> fragments,
             java.util.function.Consumer<Fixture> change) {
         return new BadCall(name, type, fragments, f -> {
             change.accept(f);
@@ -141,60 +162,137 @@ class SamplingBadCallTest {
     static List<BadCall> catalogue() {
         List<BadCall> c = new ArrayList<>();
         // settings
-        c.add(badSample("temperature < 0", IAE, List.of("parameters:", "row 2", "temperature", "-0.5"),
+        c.add(badSample(
+                "temperature < 0",
+                IAE,
+                List.of("parameters:", "row 2", "temperature", "-0.5"),
                 f -> f.params.row(2).temperature(-0.5f)));
-        c.add(badSample("temperature NaN", IAE, List.of("parameters:", "row 1", "temperature", "NaN"),
+        c.add(badSample(
+                "temperature NaN",
+                IAE,
+                List.of("parameters:", "row 1", "temperature", "NaN"),
                 f -> f.params.row(1).temperature(Float.NaN)));
-        c.add(badSample("temperature +inf", IAE, List.of("parameters:", "row 0", "temperature", "Infinity"),
+        c.add(badSample(
+                "temperature +inf",
+                IAE,
+                List.of("parameters:", "row 0", "temperature", "Infinity"),
                 f -> f.params.row(0).temperature(Float.POSITIVE_INFINITY)));
-        c.add(badSample("top-k < 0", IAE, List.of("parameters:", "row 1", "topK", "-1"),
+        c.add(badSample(
+                "top-k < 0",
+                IAE,
+                List.of("parameters:", "row 1", "topK", "-1"),
                 f -> f.params.row(1).topK(-1)));
-        c.add(badSample("top-p 0", IAE, List.of("parameters:", "row 0", "topP", "0.0", "(0, 1]"),
+        c.add(badSample(
+                "top-p 0",
+                IAE,
+                List.of("parameters:", "row 0", "topP", "0.0", "(0, 1]"),
                 f -> f.params.row(0).topP(0f)));
-        c.add(badSample("top-p > 1", IAE, List.of("parameters:", "row 2", "topP", "1.5"),
+        c.add(badSample(
+                "top-p > 1",
+                IAE,
+                List.of("parameters:", "row 2", "topP", "1.5"),
                 f -> f.params.row(2).topP(1.5f)));
-        c.add(badSample("top-p NaN", IAE, List.of("parameters:", "row 2", "topP", "NaN"),
+        c.add(badSample(
+                "top-p NaN",
+                IAE,
+                List.of("parameters:", "row 2", "topP", "NaN"),
                 f -> f.params.row(2).topP(Float.NaN)));
-        c.add(badSample("min-p < 0", IAE, List.of("parameters:", "row 1", "minP", "-0.1"),
+        c.add(badSample(
+                "min-p < 0",
+                IAE,
+                List.of("parameters:", "row 1", "minP", "-0.1"),
                 f -> f.params.row(1).minP(-0.1f)));
-        c.add(badSample("min-p > 1", IAE, List.of("parameters:", "row 1", "minP", "1.01"),
+        c.add(badSample(
+                "min-p > 1",
+                IAE,
+                List.of("parameters:", "row 1", "minP", "1.01"),
                 f -> f.params.row(1).minP(1.01f)));
-        c.add(badSample("min-p NaN", IAE, List.of("parameters:", "row 0", "minP", "NaN"),
+        c.add(badSample(
+                "min-p NaN",
+                IAE,
+                List.of("parameters:", "row 0", "minP", "NaN"),
                 f -> f.params.row(0).minP(Float.NaN)));
-        c.add(badSample("repetition penalty 0", IAE, List.of("parameters:", "row 2", "repetitionPenalty", "0.0"),
+        c.add(badSample(
+                "repetition penalty 0",
+                IAE,
+                List.of("parameters:", "row 2", "repetitionPenalty", "0.0"),
                 f -> f.params.row(2).repetitionPenalty(0f)));
-        c.add(badSample("repetition penalty < 0", IAE, List.of("parameters:", "row 1", "repetitionPenalty", "-2.0"),
+        c.add(badSample(
+                "repetition penalty < 0",
+                IAE,
+                List.of("parameters:", "row 1", "repetitionPenalty", "-2.0"),
                 f -> f.params.row(1).repetitionPenalty(-2f)));
-        c.add(badSample("repetition penalty NaN", IAE, List.of("parameters:", "row 0", "repetitionPenalty", "NaN"),
+        c.add(badSample(
+                "repetition penalty NaN",
+                IAE,
+                List.of("parameters:", "row 0", "repetitionPenalty", "NaN"),
                 f -> f.params.row(0).repetitionPenalty(Float.NaN)));
-        c.add(badSample("presence penalty NaN", IAE, List.of("parameters:", "row 1", "presencePenalty", "NaN"),
+        c.add(badSample(
+                "presence penalty NaN",
+                IAE,
+                List.of("parameters:", "row 1", "presencePenalty", "NaN"),
                 f -> f.params.row(1).presencePenalty(Float.NaN)));
-        c.add(badSample("frequency penalty +inf", IAE, List.of("parameters:", "row 2", "frequencyPenalty", "Infinity"),
+        c.add(badSample(
+                "frequency penalty +inf",
+                IAE,
+                List.of("parameters:", "row 2", "frequencyPenalty", "Infinity"),
                 f -> f.params.row(2).frequencyPenalty(Float.POSITIVE_INFINITY)));
         // token ids
-        c.add(badSample("history id negative", IAE, List.of("history:", "row 1", "position 3", "-1", "[0, 70)"),
+        c.add(badSample(
+                "history id negative",
+                IAE,
+                List.of("history:", "row 1", "position 3", "-1", "[0, 70)"),
                 f -> f.history.segment().setAtIndex(ValueLayout.JAVA_INT, 5 + 3, -1)));
-        c.add(badSample("history id = vocab", IAE, List.of("history:", "row 2", "position 0", "70"),
+        c.add(badSample(
+                "history id = vocab",
+                IAE,
+                List.of("history:", "row 2", "position 0", "70"),
                 f -> f.history.segment().setAtIndex(ValueLayout.JAVA_INT, 10, VOCAB)));
-        c.add(badSample("history length beyond its columns", IAE, List.of("parameters:", "row 0", "historyLength", "6"),
+        c.add(badSample(
+                "history length beyond its columns",
+                IAE,
+                List.of("parameters:", "row 0", "historyLength", "6"),
                 f -> f.params.row(0).historyLength(6)));
-        c.add(badSample("history missing", NullPointerException.class, List.of("history:", "null"),
+        c.add(badSample(
+                "history missing",
+                NullPointerException.class,
+                List.of("history:", "null"),
                 f -> f.params.history(null)));
-        c.add(badSample("history of floats", IAE, List.of("history:", "f32", "i32 or i64"),
+        c.add(badSample(
+                "history of floats",
+                IAE,
+                List.of("history:", "f32", "i32 or i64"),
                 f -> f.params.history(TensorView.allocate(f.arena, DType.F32, ROWS, 5))));
-        c.add(badSample("bias id = vocab", IAE, List.of("biasIds:", "row 0", "position 1", "70"),
+        c.add(badSample(
+                "bias id = vocab",
+                IAE,
+                List.of("biasIds:", "row 0", "position 1", "70"),
                 f -> f.biasIds.segment().setAtIndex(ValueLayout.JAVA_LONG, 1, VOCAB)));
-        c.add(badSample("bias id negative", IAE, List.of("biasIds:", "row 2", "position 0", "-3"),
+        c.add(badSample(
+                "bias id negative",
+                IAE,
+                List.of("biasIds:", "row 2", "position 0", "-3"),
                 f -> f.biasIds.segment().setAtIndex(ValueLayout.JAVA_LONG, 4, -3)));
-        c.add(badSample("bias value NaN", IAE, List.of("biasValues:", "row 1", "position 1", "NaN"),
+        c.add(badSample(
+                "bias value NaN",
+                IAE,
+                List.of("biasValues:", "row 1", "position 1", "NaN"),
                 f -> f.biasValues.segment().setAtIndex(ValueLayout.JAVA_FLOAT, 3, Float.NaN)));
-        c.add(badSample("bias count beyond its columns", IAE, List.of("parameters:", "row 1", "biasCount", "3"),
+        c.add(badSample(
+                "bias count beyond its columns",
+                IAE,
+                List.of("parameters:", "row 1", "biasCount", "3"),
                 f -> f.params.row(1).biasCount(3)));
         // bitmask
-        c.add(badSample("bitmask shorter than ceil(vocab / 32)", IAE,
+        c.add(badSample(
+                "bitmask shorter than ceil(vocab / 32)",
+                IAE,
                 List.of("allowedTokens:", "[3, 2]", "ceil(70 / 32) = 3"),
                 f -> f.params.allowedTokens(TensorView.allocate(f.arena, DType.I32, ROWS, 2))));
-        c.add(badSample("bitmask of i64 words", IAE, List.of("allowedTokens:", "i64", "i32"),
+        c.add(badSample(
+                "bitmask of i64 words",
+                IAE,
+                List.of("allowedTokens:", "i64", "i32"),
                 f -> f.params.allowedTokens(TensorView.allocate(f.arena, DType.I64, ROWS, WORDS))));
         c.add(badSample("bitmask allows no token", IAE, List.of("allowedTokens:", "row 1", "allows no token"), f -> {
             f.setMaskWord(1, 0, 0);
@@ -208,10 +306,16 @@ class SamplingBadCallTest {
             f.setLogit(0, 0, Float.NEGATIVE_INFINITY);
         }));
         // rows with no distribution
-        c.add(badSample("row holding NaN", NonFiniteInputException.class, List.of("logits:", "row 2", "NaN", "token 17"),
+        c.add(badSample(
+                "row holding NaN",
+                NonFiniteInputException.class,
+                List.of("logits:", "row 2", "NaN", "token 17"),
                 f -> f.setLogit(2, 17, Float.NaN)));
-        c.add(badSample("row holding +inf", NonFiniteInputException.class,
-                List.of("logits:", "row 1", "Infinity", "token 5"), f -> f.setLogit(1, 5, Float.POSITIVE_INFINITY)));
+        c.add(badSample(
+                "row holding +inf",
+                NonFiniteInputException.class,
+                List.of("logits:", "row 1", "Infinity", "token 5"),
+                f -> f.setLogit(1, 5, Float.POSITIVE_INFINITY)));
         c.add(badSample("row all -inf", IAE, List.of("logits:", "row 0", "no token"), f -> {
             f.params.allowedTokens(null);
             for (int i = 0; i < VOCAB; i++) {
@@ -219,37 +323,71 @@ class SamplingBadCallTest {
             }
         }));
         // operands
-        c.add(badSample("tokens too small", IAE, List.of("tokens:", "[2]", "[3]"),
+        c.add(badSample(
+                "tokens too small",
+                IAE,
+                List.of("tokens:", "[2]", "[3]"),
                 f -> f.tokens = Fixture.filled(TensorView.allocate(f.arena, DType.I64, ROWS - 1))));
-        c.add(badSample("tokens of floats", IAE, List.of("tokens:", "f32", "i32 or i64"),
+        c.add(badSample(
+                "tokens of floats",
+                IAE,
+                List.of("tokens:", "f32", "i32 or i64"),
                 f -> f.tokens = Fixture.filled(TensorView.allocate(f.arena, DType.F32, ROWS))));
-        c.add(badSample("logprobs of ints", IAE, List.of("logprobs:", "i32"),
+        c.add(badSample(
+                "logprobs of ints",
+                IAE,
+                List.of("logprobs:", "i32"),
                 f -> f.logprobs = Fixture.filled(TensorView.allocate(f.arena, DType.I32, ROWS))));
-        c.add(badSample("logprobs too small", IAE, List.of("logprobs:", "[2]", "[3]"),
+        c.add(badSample(
+                "logprobs too small",
+                IAE,
+                List.of("logprobs:", "[2]", "[3]"),
                 f -> f.logprobs = Fixture.filled(TensorView.allocate(f.arena, DType.F32, ROWS - 1))));
         c.add(badSample("top-N of 21", IAE, List.of("topIds:", "[3, 21]", "N <= 20"), f -> {
             f.topIds = Fixture.filled(TensorView.allocate(f.arena, DType.I32, ROWS, 21));
             f.topLogprobs = Fixture.filled(TensorView.allocate(f.arena, DType.F32, ROWS, 21));
         }));
-        c.add(badSample("top logprobs narrower than top ids", IAE, List.of("topLogprobs:", "[3, 3]", "[3, 4]"),
+        c.add(badSample(
+                "top logprobs narrower than top ids",
+                IAE,
+                List.of("topLogprobs:", "[3, 3]", "[3, 4]"),
                 f -> f.topLogprobs = Fixture.filled(TensorView.allocate(f.arena, DType.F32, ROWS, 3))));
-        c.add(badSample("top ids of floats", IAE, List.of("topIds:", "f32"),
+        c.add(badSample(
+                "top ids of floats",
+                IAE,
+                List.of("topIds:", "f32"),
                 f -> f.topIds = Fixture.filled(TensorView.allocate(f.arena, DType.F32, ROWS, 4))));
-        c.add(badSample("read-only tokens", IAE, List.of("tokens:", "read-only"),
+        c.add(badSample(
+                "read-only tokens",
+                IAE,
+                List.of("tokens:", "read-only"),
                 f -> f.tokens = TensorView.wrap(f.tokens.segment().asReadOnly(), DType.I64, ROWS)));
-        c.add(badSample("tokens overlapping logits", IAE, List.of("tokens:", "overlaps"),
+        c.add(badSample(
+                "tokens overlapping logits",
+                IAE,
+                List.of("tokens:", "overlaps"),
                 f -> f.tokens = TensorView.wrap(f.logits.segment(), DType.I64, ROWS)));
-        c.add(badSample("rows of logits and parameters differ", IAE, List.of("logits:", "2 rows", "3 rows"),
+        c.add(badSample(
+                "rows of logits and parameters differ",
+                IAE,
+                List.of("logits:", "2 rows", "3 rows"),
                 f -> f.logits = TensorView.wrap(f.logits.segment(), DType.F32, ROWS - 1, VOCAB)));
-        c.add(badSample("logits of rank 3", IAE, List.of("logits:", "[rows, vocab]"),
+        c.add(badSample(
+                "logits of rank 3",
+                IAE,
+                List.of("logits:", "[rows, vocab]"),
                 f -> f.logits = TensorView.wrap(f.logits.segment(), DType.F32, ROWS, 7, 10)));
-        c.add(bad("null parameters", NullPointerException.class, List.of("parameters:", "null"),
+        c.add(bad(
+                "null parameters",
+                NullPointerException.class,
+                List.of("parameters:", "null"),
                 f -> () -> engine.sample(f.logits, null, f.outputs())));
         // the pieces
-        c.add(bad("argmax of a row holding NaN", NonFiniteInputException.class, List.of("logits:", "row 1", "NaN"), f -> {
-            f.setLogit(1, 3, Float.NaN);
-            return () -> engine.argmax(f.logits, f.tokens);
-        }));
+        c.add(bad(
+                "argmax of a row holding NaN", NonFiniteInputException.class, List.of("logits:", "row 1", "NaN"), f -> {
+                    f.setLogit(1, 3, Float.NaN);
+                    return () -> engine.argmax(f.logits, f.tokens);
+                }));
         c.add(bad("top-k mask with k < 0", IAE, List.of("parameters:", "row 0", "topK", "-4"), f -> {
             f.params.row(0).topK(-4);
             return () -> engine.topKMaskLogits(f.logits, f.params, f.logits);
@@ -259,7 +397,10 @@ class SamplingBadCallTest {
             f.params.allowedTokens(null);
             return () -> engine.topPRenormProbabilities(f.logits, f.params, f.logits);
         }));
-        c.add(bad("sampling from a negative probability", IAE, List.of("probabilities:", "row 0", "-1.0", "token 2"),
+        c.add(bad(
+                "sampling from a negative probability",
+                IAE,
+                List.of("probabilities:", "row 0", "-1.0", "token 2"),
                 f -> {
                     probabilities(f);
                     f.setLogit(0, 2, -1f);
@@ -272,18 +413,27 @@ class SamplingBadCallTest {
             }
             return () -> engine.sampleFromProbabilities(f.logits, f.params, f.tokens);
         }));
-        c.add(bad("sampling from probabilities holding +inf", NonFiniteInputException.class,
-                List.of("probabilities:", "row 1", "Infinity"), f -> {
+        c.add(bad(
+                "sampling from probabilities holding +inf",
+                NonFiniteInputException.class,
+                List.of("probabilities:", "row 1", "Infinity"),
+                f -> {
                     probabilities(f);
                     f.setLogit(1, 0, Float.POSITIVE_INFINITY);
                     return () -> engine.topKRenormProbabilities(f.logits, f.params, f.logits);
                 }));
-        c.add(bad("speculative draft token out of range", IAE, List.of("draftTokens:", "row 1", "position 0", "70"),
+        c.add(bad(
+                "speculative draft token out of range",
+                IAE,
+                List.of("draftTokens:", "row 1", "position 0", "70"),
                 f -> speculative(f, VOCAB, DType.I32)));
-        c.add(bad("speculative emitted too narrow", IAE, List.of("emitted:", "[3, 1]", "[3, 2]"),
+        c.add(bad(
+                "speculative emitted too narrow",
+                IAE,
+                List.of("emitted:", "[3, 1]", "[3, 2]"),
                 f -> speculative(f, 1, DType.I32)));
-        c.add(bad("speculative accepted of floats", IAE, List.of("accepted:", "f32"),
-                f -> speculative(f, 1, DType.F32)));
+        c.add(bad(
+                "speculative accepted of floats", IAE, List.of("accepted:", "f32"), f -> speculative(f, 1, DType.F32)));
         return c;
     }
 
@@ -302,13 +452,14 @@ class SamplingBadCallTest {
      */
     static ThrowingCallable speculative(Fixture f, int tokenOfRow1, DType acceptedType) {
         probabilities(f);
-        TensorView target = TensorView.wrap(f.logits.segment(), DType.F32, new long[] {ROWS, 2, VOCAB},
-                new long[] {VOCAB, 0, 1});
+        TensorView target =
+                TensorView.wrap(f.logits.segment(), DType.F32, new long[] {ROWS, 2, VOCAB}, new long[] {VOCAB, 0, 1});
         TensorView draft = TensorView.wrap(f.logits.segment(), DType.F32, ROWS, 1, VOCAB);
         TensorView draftTokens = TensorView.allocate(f.arena, DType.I32, ROWS, 1);
         draftTokens.segment().setAtIndex(ValueLayout.JAVA_INT, 1, tokenOfRow1);
         TensorView accepted = acceptedType == DType.F32 ? f.logprobs : f.tokens;
-        TensorView emitted = tokenOfRow1 == VOCAB || acceptedType == DType.F32 ? f.topIds
+        TensorView emitted = tokenOfRow1 == VOCAB || acceptedType == DType.F32
+                ? f.topIds
                 : TensorView.wrap(f.topIds.segment(), DType.I32, ROWS, 1);
         if (tokenOfRow1 == VOCAB || acceptedType == DType.F32) {
             emitted = TensorView.wrap(f.topIds.segment(), DType.I32, ROWS, 2);

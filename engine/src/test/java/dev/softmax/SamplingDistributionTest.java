@@ -1,10 +1,10 @@
 package dev.softmax;
 
-import dev.softmax.testing.ReferenceSampler;
-import dev.softmax.testing.TestTensors;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softmax.testing.ReferenceSampler;
 import dev.softmax.testing.ReferenceSampler.Settings;
+import dev.softmax.testing.TestTensors;
 import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -34,7 +34,8 @@ class SamplingDistributionTest {
 
     @BeforeAll
     static void open() {
-        engine = SoftmaxEngine.create(EngineOptions.builder().backend(Backend.JAVA).build());
+        engine = SoftmaxEngine.create(
+                EngineOptions.builder().backend(Backend.JAVA).build());
     }
 
     @AfterAll
@@ -49,29 +50,38 @@ class SamplingDistributionTest {
     }
 
     /** Extra inputs of the full chain, shared by every request. */
-    record Processors(int[] history, float repetition, float presence, float frequency, int[] biasIds,
-            float[] biasValues, int[] bitmask) {
-    }
+    record Processors(
+            int[] history,
+            float repetition,
+            float presence,
+            float frequency,
+            int[] biasIds,
+            float[] biasValues,
+            int[] bitmask) {}
 
     /** Draws DRAWS tokens: one request per row over a broadcast (stride 0) copy of {@code row}. */
     static long[] draw(float[] row, Settings settings, Processors processors) {
         long[] counts = new long[row.length];
         try (Arena arena = Arena.ofConfined()) {
             TensorView one = TensorView.allocate(arena, DType.F32, row.length).copyFrom(row);
-            TensorView logits = TensorView.wrap(one.segment(), DType.F32, new long[] {DRAWS, row.length},
-                    new long[] {0, 1});
+            TensorView logits =
+                    TensorView.wrap(one.segment(), DType.F32, new long[] {DRAWS, row.length}, new long[] {0, 1});
             SamplingParameters params = SamplingParameters.allocate(arena, DRAWS);
             if (processors != null) {
                 params.history(broadcastIds(arena, processors.history()))
-                        .logitBias(broadcastIds(arena, processors.biasIds()), broadcastFloats(arena, processors.biasValues()))
+                        .logitBias(
+                                broadcastIds(arena, processors.biasIds()),
+                                broadcastFloats(arena, processors.biasValues()))
                         .allowedTokens(broadcastIds(arena, processors.bitmask()));
             }
             for (int r = 0; r < DRAWS; r++) {
                 SamplingParameters.Row p = params.row(r).seed(2024).step(r);
                 settings.applyTo(p);
                 if (processors != null) {
-                    p.repetitionPenalty(processors.repetition()).presencePenalty(processors.presence())
-                            .frequencyPenalty(processors.frequency()).historyLength(processors.history().length)
+                    p.repetitionPenalty(processors.repetition())
+                            .presencePenalty(processors.presence())
+                            .frequencyPenalty(processors.frequency())
+                            .historyLength(processors.history().length)
                             .biasCount(processors.biasIds().length);
                 }
             }
@@ -99,8 +109,10 @@ class SamplingDistributionTest {
 
     static void assertFits(long[] counts, double[] expected, String what) {
         double pValue = ReferenceSampler.chiSquarePValue(counts, expected);
-        assertThat(pValue).as(what + ": chi-square p-value of " + Arrays.toString(counts) + " against "
-                + Arrays.toString(expected)).isGreaterThan(MIN_P_VALUE);
+        assertThat(pValue)
+                .as(what + ": chi-square p-value of " + Arrays.toString(counts) + " against "
+                        + Arrays.toString(expected))
+                .isGreaterThan(MIN_P_VALUE);
     }
 
     void check(Settings settings, long seed) {
@@ -131,11 +143,23 @@ class SamplingDistributionTest {
     @Test
     void fullChainWithPenaltiesBiasAndBitmask() {
         float[] row = logits(5);
-        Processors processors = new Processors(new int[] {3, 3, 7, 1, 3, 20}, 1.3f, 0.4f, 0.2f,
-                new int[] {0, 12, 12}, new float[] {1.5f, -0.5f, 0.75f}, new int[] {0x7FFF_FFEF});
+        Processors processors = new Processors(
+                new int[] {3, 3, 7, 1, 3, 20},
+                1.3f,
+                0.4f,
+                0.2f,
+                new int[] {0, 12, 12},
+                new float[] {1.5f, -0.5f, 0.75f},
+                new int[] {0x7FFF_FFEF});
         Settings settings = Settings.of(0.8f, 12, 0.9f, 0.05f);
-        float[] processed = ReferenceSampler.process(row, processors.history(), processors.repetition(),
-                processors.presence(), processors.frequency(), processors.biasIds(), processors.biasValues(),
+        float[] processed = ReferenceSampler.process(
+                row,
+                processors.history(),
+                processors.repetition(),
+                processors.presence(),
+                processors.frequency(),
+                processors.biasIds(),
+                processors.biasValues(),
                 processors.bitmask());
         double[] expected = ReferenceSampler.distribution(processed, settings);
         long[] counts = draw(row, settings, processors);
@@ -231,16 +255,18 @@ class SamplingDistributionTest {
                     }
                 }
             }
-            TensorView target = TensorView.wrap(targetOne.segment(), DType.F32, new long[] {DRAWS, k + 1, vocab},
-                    new long[] {0, vocab, 1});
-            TensorView draft = TensorView.wrap(draftOne.segment(), DType.F32, new long[] {DRAWS, k, vocab},
-                    new long[] {0, vocab, 1});
+            TensorView target = TensorView.wrap(
+                    targetOne.segment(), DType.F32, new long[] {DRAWS, k + 1, vocab}, new long[] {0, vocab, 1});
+            TensorView draft = TensorView.wrap(
+                    draftOne.segment(), DType.F32, new long[] {DRAWS, k, vocab}, new long[] {0, vocab, 1});
             TensorView draftTokens = TensorView.allocate(arena, DType.I32, DRAWS, k);
             SamplingParameters params = SamplingParameters.allocate(arena, DRAWS);
             for (int r = 0; r < DRAWS; r++) {
                 params.row(r).seed(5).step(r);
                 for (int j = 0; j < k; j++) {
-                    draftTokens.segment().setAtIndex(ValueLayout.JAVA_INT, (long) r * k + j, inverseCdf(q[j], random.nextDouble()));
+                    draftTokens
+                            .segment()
+                            .setAtIndex(ValueLayout.JAVA_INT, (long) r * k + j, inverseCdf(q[j], random.nextDouble()));
                 }
             }
             TensorView accepted = TensorView.allocate(arena, DType.I32, DRAWS);
@@ -252,7 +278,8 @@ class SamplingDistributionTest {
                 for (int j = 0; j <= k; j++) {
                     long t = emitted.segment().getAtIndex(ValueLayout.JAVA_LONG, (long) r * (k + 1) + j);
                     if (j < a) {
-                        assertThat(t).isEqualTo(draftTokens.segment().getAtIndex(ValueLayout.JAVA_INT, (long) r * k + j));
+                        assertThat(t)
+                                .isEqualTo(draftTokens.segment().getAtIndex(ValueLayout.JAVA_INT, (long) r * k + j));
                     } else if (j > a) {
                         assertThat(t).isEqualTo(-1L);
                     }

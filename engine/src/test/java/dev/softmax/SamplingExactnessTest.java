@@ -1,13 +1,12 @@
 package dev.softmax;
 
-import dev.softmax.testing.ReferenceSampler;
-import dev.softmax.testing.TestTensors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.softmax.testing.ReferenceSampler;
 import dev.softmax.testing.ReferenceSampler.Settings;
+import dev.softmax.testing.TestTensors;
 import java.lang.foreign.Arena;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -33,7 +32,8 @@ class SamplingExactnessTest {
 
     @BeforeAll
     static void open() {
-        engine = SoftmaxEngine.create(EngineOptions.builder().backend(Backend.JAVA).build());
+        engine = SoftmaxEngine.create(
+                EngineOptions.builder().backend(Backend.JAVA).build());
     }
 
     @AfterAll
@@ -42,8 +42,7 @@ class SamplingExactnessTest {
     }
 
     /** What one fused call produced for its rows. */
-    record Outcome(float[][] processed, long[] tokens, float[] logprobs, float[] rawLogprobs) {
-    }
+    record Outcome(float[][] processed, long[] tokens, float[] logprobs, float[] rawLogprobs) {}
 
     /** Runs the fused step with in-place processing on a copy of {@code rows}; row r uses settings[r], step r. */
     static Outcome run(float[][] rows, Settings[] settings, DType type) {
@@ -63,8 +62,13 @@ class SamplingExactnessTest {
             TensorView tokens = TensorView.allocate(arena, DType.I64, batch);
             TensorView lp = TensorView.allocate(arena, DType.F32, batch);
             TensorView raw = TensorView.allocate(arena, DType.F32, batch);
-            engine.sample(logits, params, DecodeOutputs.of(tokens).withLogprobs(lp).withRawLogprobs(raw)
-                    .withLogitsProcessedInPlace(true));
+            engine.sample(
+                    logits,
+                    params,
+                    DecodeOutputs.of(tokens)
+                            .withLogprobs(lp)
+                            .withRawLogprobs(raw)
+                            .withLogitsProcessedInPlace(true));
             float[] after = logits.toFloatArray();
             float[][] processed = new float[batch][];
             long[] ids = new long[batch];
@@ -82,14 +86,17 @@ class SamplingExactnessTest {
             double[] p = ReferenceSampler.distribution(rows[r], settings[r]);
             int[] expected = ReferenceSampler.support(p);
             String label = what + " row " + r + " " + settings[r] + " vocab " + rows[r].length;
-            assertThat(ReferenceSampler.support(outcome.processed()[r])).as(label + ": kept set")
+            assertThat(ReferenceSampler.support(outcome.processed()[r]))
+                    .as(label + ": kept set")
                     .containsExactly(expected);
             int token = (int) outcome.tokens()[r];
             assertThat(p[token]).as(label + ": token " + token + " is kept").isGreaterThan(0);
-            assertThat((double) outcome.logprobs()[r]).as(label + ": processed logprob")
+            assertThat((double) outcome.logprobs()[r])
+                    .as(label + ": processed logprob")
                     .isCloseTo(Math.log(p[token]), within(2e-5 + 1e-6 * Math.abs(Math.log(p[token]))));
             double raw = ReferenceSampler.logSoftmax(rows[r])[token];
-            assertThat((double) outcome.rawLogprobs()[r]).as(label + ": raw logprob")
+            assertThat((double) outcome.rawLogprobs()[r])
+                    .as(label + ": raw logprob")
                     .isCloseTo(raw, within(2e-5 + 2e-6 * Math.abs(raw)));
         }
     }
@@ -106,11 +113,20 @@ class SamplingExactnessTest {
     }
 
     static List<Settings> settingsFor(int vocab) {
-        return List.of(Settings.of(1f, 0, 1f, 0f), Settings.of(1f, 5, 1f, 0f), Settings.of(1f, 0, 0.9f, 0f),
-                Settings.of(1f, 0, 1f, 0.05f), Settings.of(0.5f, 40, 0.8f, 0.02f), Settings.of(2f, 0, 0.5f, 0f),
-                Settings.of(0.7f, 0, 0.95f, 0.1f), new Settings(0.7f, 50, 0.9f, 0.05f, true),
-                new Settings(1.5f, 0, 0.6f, 0.2f, true), Settings.of(1f, vocab + 3, 1f, 0f),
-                Settings.of(1f, vocab, 0.999f, 0f), Settings.of(0.8f, 1, 1f, 0f), Settings.of(0f, 3, 0.5f, 0.5f));
+        return List.of(
+                Settings.of(1f, 0, 1f, 0f),
+                Settings.of(1f, 5, 1f, 0f),
+                Settings.of(1f, 0, 0.9f, 0f),
+                Settings.of(1f, 0, 1f, 0.05f),
+                Settings.of(0.5f, 40, 0.8f, 0.02f),
+                Settings.of(2f, 0, 0.5f, 0f),
+                Settings.of(0.7f, 0, 0.95f, 0.1f),
+                new Settings(0.7f, 50, 0.9f, 0.05f, true),
+                new Settings(1.5f, 0, 0.6f, 0.2f, true),
+                Settings.of(1f, vocab + 3, 1f, 0f),
+                Settings.of(1f, vocab, 0.999f, 0f),
+                Settings.of(0.8f, 1, 1f, 0f),
+                Settings.of(0f, 3, 0.5f, 0.5f));
     }
 
     static Stream<Arguments> vocabularies() {
@@ -136,8 +152,12 @@ class SamplingExactnessTest {
     void largeVocabulariesMatchTheReference() {
         Random random = new Random(11);
         for (int vocab : new int[] {128256, 256000}) {
-            Settings[] settings = {Settings.of(0.8f, 50, 0.9f, 0f), Settings.of(1f, 0, 0.95f, 0f),
-                    Settings.of(1f, 0, 1f, 0.05f), Settings.of(0f, 0, 1f, 0f)};
+            Settings[] settings = {
+                Settings.of(0.8f, 50, 0.9f, 0f),
+                Settings.of(1f, 0, 0.95f, 0f),
+                Settings.of(1f, 0, 1f, 0.05f),
+                Settings.of(0f, 0, 1f, 0f)
+            };
             float[][] rows = new float[settings.length][];
             for (int r = 0; r < rows.length; r++) {
                 rows[r] = randomRow(random, vocab, 0.05);
@@ -167,8 +187,11 @@ class SamplingExactnessTest {
                 default -> Settings.of(1f, k, ps[random.nextInt(ps.length)], random.nextInt(2) * 0.3f);
             };
             // one row per call: vocabularies differ
-            assertMatchesReference(new float[][] {rows[r]}, new Settings[] {settings[r]},
-                    run(new float[][] {rows[r]}, new Settings[] {settings[r]}, DType.F32), "ties");
+            assertMatchesReference(
+                    new float[][] {rows[r]},
+                    new Settings[] {settings[r]},
+                    run(new float[][] {rows[r]}, new Settings[] {settings[r]}, DType.F32),
+                    "ties");
         }
     }
 
@@ -177,8 +200,13 @@ class SamplingExactnessTest {
         for (int vocab : new int[] {4, 7, 64, 1000}) {
             float[] row = new float[vocab];
             Arrays.fill(row, 1.5f);
-            Settings[] settings = {Settings.of(1f, 3, 1f, 0f), Settings.of(1f, 0, 0.5f, 0f),
-                    Settings.of(1f, 0, 0.3f, 0f), Settings.of(1f, 0, 1f, 1f), Settings.of(0f, 0, 1f, 0f)};
+            Settings[] settings = {
+                Settings.of(1f, 3, 1f, 0f),
+                Settings.of(1f, 0, 0.5f, 0f),
+                Settings.of(1f, 0, 0.3f, 0f),
+                Settings.of(1f, 0, 1f, 1f),
+                Settings.of(0f, 0, 1f, 0f)
+            };
             float[][] rows = {row, row, row, row, row};
             Outcome outcome = run(rows, settings, DType.F32);
             assertMatchesReference(rows, settings, outcome, "all equal");
@@ -191,7 +219,8 @@ class SamplingExactnessTest {
     void kAtLeastVocabAndPOneKeepEveryFiniteToken() {
         Random random = new Random(3);
         float[] row = randomRow(random, 300, 0.2);
-        Settings[] settings = {Settings.of(1f, 300, 1f, 0f), Settings.of(1f, 1000, 1f, 0f), Settings.of(0.6f, 0, 1f, 0f)};
+        Settings[] settings = {Settings.of(1f, 300, 1f, 0f), Settings.of(1f, 1000, 1f, 0f), Settings.of(0.6f, 0, 1f, 0f)
+        };
         float[][] rows = {row, row, row};
         Outcome outcome = run(rows, settings, DType.F32);
         for (int r = 0; r < 3; r++) {
@@ -203,7 +232,8 @@ class SamplingExactnessTest {
     @Test
     void oneTokenRowsDrawTheirOnlyToken() {
         float[][] rows = {{-3f}, {0f}, {42f}};
-        Settings[] settings = {Settings.of(1f, 1, 0.1f, 0.9f), Settings.of(0f, 0, 1f, 0f), Settings.of(0.3f, 0, 1f, 0f)};
+        Settings[] settings = {Settings.of(1f, 1, 0.1f, 0.9f), Settings.of(0f, 0, 1f, 0f), Settings.of(0.3f, 0, 1f, 0f)
+        };
         Outcome outcome = run(rows, settings, DType.F32);
         assertThat(outcome.tokens()).containsOnly(0L);
         assertThat(outcome.logprobs()).containsOnly(0f);
@@ -214,19 +244,26 @@ class SamplingExactnessTest {
     void greedyAndTopKOneAreTheArgmaxWithLowestIdOnTies() {
         float[] row = {1f, 5f, Float.NEGATIVE_INFINITY, 5f, 2f, 5f};
         float[][] rows = {row, row, row, row};
-        Settings[] settings = {Settings.of(0f, 0, 1f, 0f), Settings.of(1f, 1, 1f, 0f), Settings.of(0f, 2, 0.5f, 0.5f),
-                Settings.of(3f, 1, 0.9f, 0f)};
+        Settings[] settings = {
+            Settings.of(0f, 0, 1f, 0f),
+            Settings.of(1f, 1, 1f, 0f),
+            Settings.of(0f, 2, 0.5f, 0.5f),
+            Settings.of(3f, 1, 0.9f, 0f)
+        };
         Outcome outcome = run(rows, settings, DType.F32);
         assertThat(outcome.tokens()).containsOnly(1L);
         try (Arena arena = Arena.ofConfined()) {
-            TensorView logits = TensorView.allocate(arena, DType.F32, 2, 6).copyFrom(new float[] {1f, 5f,
-                    Float.NEGATIVE_INFINITY, 5f, 2f, 5f, -1f, -2f, -1f, -7f, Float.NEGATIVE_INFINITY, -1.5f});
+            TensorView logits = TensorView.allocate(arena, DType.F32, 2, 6).copyFrom(new float[] {
+                1f, 5f, Float.NEGATIVE_INFINITY, 5f, 2f, 5f, -1f, -2f, -1f, -7f, Float.NEGATIVE_INFINITY, -1.5f
+            });
             TensorView tokens = TensorView.allocate(arena, DType.I32, 2);
             engine.argmax(logits, tokens);
             assertThat(tokens.toFloatArray()).containsExactly(1f, 0f);
             // plain greedy rows (no processors, tokens only) take the in-place argmax path
             TensorView greedy = TensorView.allocate(arena, DType.I64, 2);
-            engine.sample(logits, SamplingParameters.allocate(arena, 2).forEachRow(r -> r.temperature(0f)),
+            engine.sample(
+                    logits,
+                    SamplingParameters.allocate(arena, 2).forEachRow(r -> r.temperature(0f)),
                     DecodeOutputs.of(greedy));
             assertThat(greedy.toFloatArray()).containsExactly(1f, 0f);
         }
@@ -236,8 +273,8 @@ class SamplingExactnessTest {
     @Test
     void extremeTemperaturesAndOverflowingBiasesStillGiveAToken() {
         try (Arena arena = Arena.ofConfined()) {
-            TensorView logits = TensorView.allocate(arena, DType.F32, 3, 5).copyFrom(new float[] {1f, 7f, -2f, 7f, 0.5f,
-                    1f, 2f, -2f, 3f, 0.5f, 1f, 3e38f, -2f, 3e38f, 0.5f});
+            TensorView logits = TensorView.allocate(arena, DType.F32, 3, 5)
+                    .copyFrom(new float[] {1f, 7f, -2f, 7f, 0.5f, 1f, 2f, -2f, 3f, 0.5f, 1f, 3e38f, -2f, 3e38f, 0.5f});
             TensorView biasIds = TensorView.allocate(arena, DType.I32, 3, 1);
             biasIds.segment().setAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, 2, 3);
             TensorView biasValues = TensorView.allocate(arena, DType.F32, 3, 1).copyFrom(new float[] {0f, 0f, 3e38f});
@@ -291,7 +328,8 @@ class SamplingExactnessTest {
                 for (int i = 0; i < vocab; i++) {
                     processed[i] = logits.getFloat(r, i);
                 }
-                assertThat(ReferenceSampler.support(processed)).as("strided row " + r)
+                assertThat(ReferenceSampler.support(processed))
+                        .as("strided row " + r)
                         .containsExactly(ReferenceSampler.support(ReferenceSampler.distribution(rows[r], settings[r])));
             }
         }
@@ -307,7 +345,8 @@ class SamplingExactnessTest {
         for (DecodeOutputs.LogprobSource source : DecodeOutputs.LogprobSource.values()) {
             for (int n : new int[] {1, 5, 20}) {
                 try (Arena arena = Arena.ofConfined()) {
-                    TensorView logits = TensorView.allocate(arena, DType.F32, 1, vocab).copyFrom(row);
+                    TensorView logits =
+                            TensorView.allocate(arena, DType.F32, 1, vocab).copyFrom(row);
                     SamplingParameters params = SamplingParameters.allocate(arena, 1);
                     settings.applyTo(params.row(0));
                     TensorView tokens = TensorView.allocate(arena, DType.I32, 1);
@@ -324,13 +363,17 @@ class SamplingExactnessTest {
                         }
                     }
                     double[] e = expected;
-                    Integer[] order = IntStream.range(0, vocab).filter(i -> e[i] != Double.NEGATIVE_INFINITY).boxed()
+                    Integer[] order = IntStream.range(0, vocab)
+                            .filter(i -> e[i] != Double.NEGATIVE_INFINITY)
+                            .boxed()
                             .sorted((a, b) -> e[a] != e[b] ? Double.compare(e[b], e[a]) : Integer.compare(a, b))
                             .toArray(Integer[]::new);
                     for (int j = 0; j < n; j++) {
                         long id = ids.segment().getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, j);
                         if (j < order.length) {
-                            assertThat(id).as(source + " top " + n + " entry " + j).isEqualTo((long) order[j]);
+                            assertThat(id)
+                                    .as(source + " top " + n + " entry " + j)
+                                    .isEqualTo((long) order[j]);
                             assertThat((double) lps.getFloat(0, j)).isCloseTo(e[order[j]], within(3e-5));
                         } else {
                             assertThat(id).isEqualTo(-1L);
@@ -357,20 +400,24 @@ class SamplingExactnessTest {
                 rows[r] = randomRow(random, vocab, 0.05);
                 System.arraycopy(rows[r], 0, flat, r * vocab, vocab);
             }
-            TensorView logits = TensorView.allocate(arena, DType.F32, batch, vocab).copyFrom(flat);
+            TensorView logits =
+                    TensorView.allocate(arena, DType.F32, batch, vocab).copyFrom(flat);
             TensorView history = TensorView.allocate(arena, DType.I32, batch, historyColumns);
             TensorView biasIds = TensorView.allocate(arena, DType.I64, batch, biasColumns);
             TensorView biasValues = TensorView.allocate(arena, DType.F32, batch, biasColumns);
             TensorView mask = TensorView.allocate(arena, DType.I32, batch, (vocab + 31) / 32 + 1);
-            SamplingParameters params = SamplingParameters.allocate(arena, batch).history(history)
-                    .logitBias(biasIds, biasValues).allowedTokens(mask);
+            SamplingParameters params = SamplingParameters.allocate(arena, batch)
+                    .history(history)
+                    .logitBias(biasIds, biasValues)
+                    .allowedTokens(mask);
             float[][] expected = new float[batch][];
             for (int r = 0; r < batch; r++) {
                 int length = r * 9;
                 int[] h = new int[length];
                 for (int j = 0; j < length; j++) {
                     h[j] = random.nextInt(20); // repeats
-                    history.segment().setAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, (long) r * historyColumns + j, h[j]);
+                    history.segment()
+                            .setAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, (long) r * historyColumns + j, h[j]);
                 }
                 int count = r + 2;
                 int[] ids = new int[count];
@@ -378,19 +425,25 @@ class SamplingExactnessTest {
                 for (int j = 0; j < count; j++) {
                     ids[j] = j == 1 ? ids[0] : random.nextInt(vocab); // an id listed twice
                     values[j] = (float) random.nextGaussian() * 2;
-                    biasIds.segment().setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, (long) r * biasColumns + j, ids[j]);
+                    biasIds.segment()
+                            .setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, (long) r * biasColumns + j, ids[j]);
                     biasValues.setFloat(values[j], r, j);
                 }
                 int[] words = new int[(vocab + 31) / 32 + 1];
                 for (int w = 0; w < words.length; w++) {
                     words[w] = r == 0 ? -1 : random.nextInt() | 1;
-                    mask.segment().setAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, (long) r * words.length + w, words[w]);
+                    mask.segment()
+                            .setAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, (long) r * words.length + w, words[w]);
                 }
                 float repetition = 1f + 0.3f * r;
                 float presence = 0.25f * r;
                 float frequency = -0.1f * r;
-                params.row(r).repetitionPenalty(repetition).presencePenalty(presence).frequencyPenalty(frequency)
-                        .historyLength(length).biasCount(count);
+                params.row(r)
+                        .repetitionPenalty(repetition)
+                        .presencePenalty(presence)
+                        .frequencyPenalty(frequency)
+                        .historyLength(length)
+                        .biasCount(count);
                 expected[r] = ReferenceSampler.process(rows[r], h, repetition, presence, frequency, ids, values, words);
             }
             TensorView tokens = TensorView.allocate(arena, DType.I64, batch);
@@ -420,7 +473,8 @@ class SamplingExactnessTest {
                 System.arraycopy(row, 0, flat, r * vocab, vocab);
             }
             try (Arena arena = Arena.ofConfined()) {
-                TensorView logits = TensorView.allocate(arena, DType.F32, batch, vocab).copyFrom(flat);
+                TensorView logits =
+                        TensorView.allocate(arena, DType.F32, batch, vocab).copyFrom(flat);
                 TensorView dst = TensorView.allocate(arena, DType.F32, batch, vocab);
                 SamplingParameters params = SamplingParameters.allocate(arena, batch);
                 int[] ks = new int[batch];
@@ -439,7 +493,8 @@ class SamplingExactnessTest {
                     for (int j = 0; j < kept; j++) {
                         expected[order[j]] = row[order[j]];
                     }
-                    assertThat(Arrays.copyOfRange(out, r * vocab, (r + 1) * vocab)).as("vocab %d row %d k %d", vocab, r, ks[r])
+                    assertThat(Arrays.copyOfRange(out, r * vocab, (r + 1) * vocab))
+                            .as("vocab %d row %d k %d", vocab, r, ks[r])
                             .containsExactly(expected);
                 }
             }
@@ -468,7 +523,8 @@ class SamplingExactnessTest {
                 }
             }
             try (Arena arena = Arena.ofConfined()) {
-                TensorView probs = TensorView.allocate(arena, DType.F32, batch, vocab).copyFrom(flat);
+                TensorView probs =
+                        TensorView.allocate(arena, DType.F32, batch, vocab).copyFrom(flat);
                 TensorView topK = TensorView.allocate(arena, DType.F32, batch, vocab);
                 TensorView topP = TensorView.allocate(arena, DType.F32, batch, vocab);
                 SamplingParameters params = SamplingParameters.allocate(arena, batch);
@@ -487,7 +543,11 @@ class SamplingExactnessTest {
                     }
                     Integer[] order = ReferenceSampler.sortedCandidates(positive);
                     int k = params.topK(r) == 0 ? order.length : Math.min(params.topK(r), order.length);
-                    assertRenormalised(row, order, k, Arrays.copyOfRange(topK.toFloatArray(), r * vocab, (r + 1) * vocab),
+                    assertRenormalised(
+                            row,
+                            order,
+                            k,
+                            Arrays.copyOfRange(topK.toFloatArray(), r * vocab, (r + 1) * vocab),
                             "top-k vocab " + vocab + " row " + r);
                     double total = 0;
                     for (float v : row) {
@@ -504,7 +564,11 @@ class SamplingExactnessTest {
                             }
                         }
                     }
-                    assertRenormalised(row, order, kept, Arrays.copyOfRange(topP.toFloatArray(), r * vocab, (r + 1) * vocab),
+                    assertRenormalised(
+                            row,
+                            order,
+                            kept,
+                            Arrays.copyOfRange(topP.toFloatArray(), r * vocab, (r + 1) * vocab),
                             "top-p vocab " + vocab + " row " + r);
                 }
             }
@@ -524,7 +588,9 @@ class SamplingExactnessTest {
             if (expected[i] == 0) {
                 assertThat(actual[i]).as(what + " token " + i).isZero();
             } else {
-                assertThat(actual[i]).as(what + " token " + i).isCloseTo(expected[i], within(1e-6f * expected[i] + 1e-12f));
+                assertThat(actual[i])
+                        .as(what + " token " + i)
+                        .isCloseTo(expected[i], within(1e-6f * expected[i] + 1e-12f));
             }
         }
     }

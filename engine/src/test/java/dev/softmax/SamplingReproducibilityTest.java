@@ -1,9 +1,9 @@
 package dev.softmax;
 
-import dev.softmax.testing.TestTensors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softmax.testing.ReferenceSampler.Settings;
+import dev.softmax.testing.TestTensors;
 import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -31,7 +31,10 @@ class SamplingReproducibilityTest {
     static void open() {
         for (Backend backend : List.of(Backend.JAVA, Backend.AUTO)) {
             for (int threads : new int[] {1, 2}) {
-                ENGINES.add(SoftmaxEngine.create(EngineOptions.builder().backend(backend).threads(threads).build()));
+                ENGINES.add(SoftmaxEngine.create(EngineOptions.builder()
+                        .backend(backend)
+                        .threads(threads)
+                        .build()));
             }
         }
     }
@@ -42,16 +45,31 @@ class SamplingReproducibilityTest {
     }
 
     /** One request: its logits and everything that decides its token. */
-    record Request(float[] logits, Settings settings, long seed, long step, int[] history, float repetition,
-            float presence, float frequency, int[] biasIds, float[] biasValues, int[] bitmask) {
-    }
+    record Request(
+            float[] logits,
+            Settings settings,
+            long seed,
+            long step,
+            int[] history,
+            float repetition,
+            float presence,
+            float frequency,
+            int[] biasIds,
+            float[] biasValues,
+            int[] bitmask) {}
 
     static List<Request> requests(int count, long seed) {
         Random random = new Random(seed);
         List<Request> requests = new ArrayList<>();
-        Settings[] settings = {Settings.of(1f, 0, 1f, 0f), Settings.of(0.8f, 50, 0.9f, 0f), Settings.of(1f, 0, 0.95f, 0f),
-                Settings.of(0f, 0, 1f, 0f), Settings.of(1.3f, 0, 1f, 0.05f), new Settings(0.7f, 40, 0.8f, 0.02f, true),
-                Settings.of(0.5f, 1000, 0.99f, 0.001f)};
+        Settings[] settings = {
+            Settings.of(1f, 0, 1f, 0f),
+            Settings.of(0.8f, 50, 0.9f, 0f),
+            Settings.of(1f, 0, 0.95f, 0f),
+            Settings.of(0f, 0, 1f, 0f),
+            Settings.of(1.3f, 0, 1f, 0.05f),
+            new Settings(0.7f, 40, 0.8f, 0.02f, true),
+            Settings.of(0.5f, 1000, 0.99f, 0.001f)
+        };
         for (int i = 0; i < count; i++) {
             float[] logits = TestTensors.normal(random, VOCAB, 2.5);
             int[] history = new int[random.nextInt(HISTORY + 1)];
@@ -68,9 +86,18 @@ class SamplingReproducibilityTest {
             for (int w = 0; w < bitmask.length; w++) {
                 bitmask[w] = i % 3 == 0 ? -1 : random.nextInt();
             }
-            requests.add(new Request(logits, settings[i % settings.length], random.nextLong(), random.nextInt(1000),
-                    history, 1f + random.nextFloat(), random.nextFloat(), random.nextFloat() * 0.5f, biasIds,
-                    biasValues, bitmask));
+            requests.add(new Request(
+                    logits,
+                    settings[i % settings.length],
+                    random.nextLong(),
+                    random.nextInt(1000),
+                    history,
+                    1f + random.nextFloat(),
+                    random.nextFloat(),
+                    random.nextFloat() * 0.5f,
+                    biasIds,
+                    biasValues,
+                    bitmask));
         }
         return requests;
     }
@@ -99,12 +126,14 @@ class SamplingReproducibilityTest {
             TensorView biasIds = TensorView.allocate(arena, DType.I32, rows, BIASES);
             TensorView biasValues = TensorView.allocate(arena, DType.F32, rows, BIASES);
             TensorView mask = TensorView.allocate(arena, DType.I32, rows, (VOCAB + 31) / 32);
-            SamplingParameters params = SamplingParameters.allocate(arena, rows).history(history)
-                    .logitBias(biasIds, biasValues).allowedTokens(mask);
+            SamplingParameters params = SamplingParameters.allocate(arena, rows)
+                    .history(history)
+                    .logitBias(biasIds, biasValues)
+                    .allowedTokens(mask);
             for (int r = 0; r < rows; r++) {
                 Request q = batch.get(r);
-                java.lang.foreign.MemorySegment.copy(q.logits(), 0, logits.segment(), ValueLayout.JAVA_FLOAT,
-                        4L * r * VOCAB, VOCAB);
+                java.lang.foreign.MemorySegment.copy(
+                        q.logits(), 0, logits.segment(), ValueLayout.JAVA_FLOAT, 4L * r * VOCAB, VOCAB);
                 for (int j = 0; j < q.history().length; j++) {
                     history.segment().setAtIndex(ValueLayout.JAVA_INT, (long) r * HISTORY + j, q.history()[j]);
                 }
@@ -112,20 +141,36 @@ class SamplingReproducibilityTest {
                     biasIds.segment().setAtIndex(ValueLayout.JAVA_INT, (long) r * BIASES + j, q.biasIds()[j]);
                     biasValues.setFloat(q.biasValues()[j], r, j);
                 }
-                java.lang.foreign.MemorySegment.copy(q.bitmask(), 0, mask.segment(), ValueLayout.JAVA_INT,
-                        4L * r * q.bitmask().length, q.bitmask().length);
-                SamplingParameters.Row row = params.row(r).seed(q.seed()).step(q.step())
-                        .historyLength(q.history().length).repetitionPenalty(q.repetition())
-                        .presencePenalty(q.presence()).frequencyPenalty(q.frequency()).biasCount(q.biasIds().length);
+                java.lang.foreign.MemorySegment.copy(
+                        q.bitmask(),
+                        0,
+                        mask.segment(),
+                        ValueLayout.JAVA_INT,
+                        4L * r * q.bitmask().length,
+                        q.bitmask().length);
+                SamplingParameters.Row row = params.row(r)
+                        .seed(q.seed())
+                        .step(q.step())
+                        .historyLength(q.history().length)
+                        .repetitionPenalty(q.repetition())
+                        .presencePenalty(q.presence())
+                        .frequencyPenalty(q.frequency())
+                        .biasCount(q.biasIds().length);
                 q.settings().applyTo(row);
             }
             TensorView tokens = TensorView.allocate(arena, DType.I64, rows);
             TensorView logprobs = TensorView.allocate(arena, DType.F32, rows);
             TensorView topIds = TensorView.allocate(arena, DType.I64, rows, 5);
             TensorView topLogprobs = TensorView.allocate(arena, DType.F32, rows, 5);
-            engine.sample(logits, params, DecodeOutputs.of(tokens).withLogprobs(logprobs)
-                    .withTopLogprobs(topIds, topLogprobs, DecodeOutputs.LogprobSource.PROCESSED));
-            return new Result(tokens.segment().toArray(ValueLayout.JAVA_LONG), logprobs.toFloatArray(),
+            engine.sample(
+                    logits,
+                    params,
+                    DecodeOutputs.of(tokens)
+                            .withLogprobs(logprobs)
+                            .withTopLogprobs(topIds, topLogprobs, DecodeOutputs.LogprobSource.PROCESSED));
+            return new Result(
+                    tokens.segment().toArray(ValueLayout.JAVA_LONG),
+                    logprobs.toFloatArray(),
                     topIds.segment().toArray(ValueLayout.JAVA_LONG));
         }
     }
@@ -137,9 +182,15 @@ class SamplingReproducibilityTest {
         for (SoftmaxEngine engine : ENGINES) {
             for (int repeat = 0; repeat < 2; repeat++) {
                 Result again = run(engine, batch);
-                assertThat(again.tokens()).as(engine.options() + " run " + repeat).containsExactly(first.tokens());
-                assertThat(again.logprobs()).as(engine.options() + " run " + repeat).containsExactly(first.logprobs());
-                assertThat(again.topIds()).as(engine.options() + " run " + repeat).containsExactly(first.topIds());
+                assertThat(again.tokens())
+                        .as(engine.options() + " run " + repeat)
+                        .containsExactly(first.tokens());
+                assertThat(again.logprobs())
+                        .as(engine.options() + " run " + repeat)
+                        .containsExactly(first.logprobs());
+                assertThat(again.topIds())
+                        .as(engine.options() + " run " + repeat)
+                        .containsExactly(first.topIds());
             }
         }
         // the batch is not degenerate: rows draw different tokens
@@ -162,7 +213,9 @@ class SamplingReproducibilityTest {
         Result inMixed = run(ENGINES.get(3), mixed);
         for (int r = 0; r < batch.size(); r++) {
             int at = mixed.indexOf(batch.get(r));
-            assertThat(inMixed.row(at)).as("row " + r + " at " + at + " of a mixed batch").containsExactly(together.row(r));
+            assertThat(inMixed.row(at))
+                    .as("row " + r + " at " + at + " of a mixed batch")
+                    .containsExactly(together.row(r));
         }
     }
 
@@ -177,8 +230,10 @@ class SamplingReproducibilityTest {
             int i = 0;
             for (dev.softmax.internal.kernel.KernelProvider kernel : List.of(active, scalar)) {
                 var computation = new dev.softmax.internal.sampling.SamplingComputation(kernel, one);
-                results[i++] = run((logits, params, outputs) -> computation.sample(
-                        dev.softmax.internal.sampling.SamplingValidation.validateSample(logits, params, outputs, kernel)),
+                results[i++] = run(
+                        (logits, params, outputs) ->
+                                computation.sample(dev.softmax.internal.sampling.SamplingValidation.validateSample(
+                                        logits, params, outputs, kernel)),
                         batch);
             }
             assertThat(results[1].tokens()).as(active + " vs scalar").containsExactly(results[0].tokens());
@@ -195,10 +250,15 @@ class SamplingReproducibilityTest {
             for (int i = 0; i < flat.length; i += 7) {
                 flat[i] = Float.NEGATIVE_INFINITY;
             }
-            TensorView logits = TensorView.allocate(arena, DType.F32, rows, 3000).copyFrom(flat);
+            TensorView logits =
+                    TensorView.allocate(arena, DType.F32, rows, 3000).copyFrom(flat);
             SamplingParameters params = SamplingParameters.allocate(arena, rows);
             for (int r = 0; r < rows; r++) {
-                params.row(r).seed(r).step(r * 3L).temperature(r % 2 == 0 ? 1f : 0.6f).temperatureLast(r % 4 == 1)
+                params.row(r)
+                        .seed(r)
+                        .step(r * 3L)
+                        .temperature(r % 2 == 0 ? 1f : 0.6f)
+                        .temperatureLast(r % 4 == 1)
                         .topK(r % 3 == 0 ? 0 : 3000);
             }
             TensorView single = TensorView.allocate(arena, DType.I64, rows);
@@ -209,8 +269,12 @@ class SamplingReproducibilityTest {
             TensorView lps = TensorView.allocate(arena, DType.F32, rows, 2);
             SoftmaxEngine engine = ENGINES.get(0);
             engine.sample(logits, params, DecodeOutputs.of(single).withLogprobs(singleLp));
-            engine.sample(logits, params, DecodeOutputs.of(general).withLogprobs(generalLp)
-                    .withTopLogprobs(ids, lps, DecodeOutputs.LogprobSource.PROCESSED));
+            engine.sample(
+                    logits,
+                    params,
+                    DecodeOutputs.of(general)
+                            .withLogprobs(generalLp)
+                            .withTopLogprobs(ids, lps, DecodeOutputs.LogprobSource.PROCESSED));
             assertThat(single.segment().toArray(ValueLayout.JAVA_LONG))
                     .containsExactly(general.segment().toArray(ValueLayout.JAVA_LONG));
             assertThat(singleLp.toFloatArray()).containsExactly(generalLp.toFloatArray());
@@ -220,14 +284,35 @@ class SamplingReproducibilityTest {
     @Test
     void aNewStepOrSeedGivesNewDraws() {
         Request base = requests(1, 4).get(0);
-        Request plain = new Request(base.logits(), Settings.of(1f, 0, 1f, 0f), 9, 0, new int[0], 1f, 0f, 0f,
-                new int[0], new float[0], base.bitmask());
+        Request plain = new Request(
+                base.logits(),
+                Settings.of(1f, 0, 1f, 0f),
+                9,
+                0,
+                new int[0],
+                1f,
+                0f,
+                0f,
+                new int[0],
+                new float[0],
+                base.bitmask());
         List<Request> steps = new ArrayList<>();
         for (int step = 0; step < 24; step++) {
-            steps.add(new Request(plain.logits(), plain.settings(), 9, step, plain.history(), 1f, 0f, 0f,
-                    plain.biasIds(), plain.biasValues(), plain.bitmask()));
+            steps.add(new Request(
+                    plain.logits(),
+                    plain.settings(),
+                    9,
+                    step,
+                    plain.history(),
+                    1f,
+                    0f,
+                    0f,
+                    plain.biasIds(),
+                    plain.biasValues(),
+                    plain.bitmask()));
         }
-        assertThat(Arrays.stream(run(ENGINES.get(0), steps).tokens()).distinct().count()).isGreaterThan(12);
+        assertThat(Arrays.stream(run(ENGINES.get(0), steps).tokens()).distinct().count())
+                .isGreaterThan(12);
     }
 
     @Test

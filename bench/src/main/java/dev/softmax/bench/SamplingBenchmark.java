@@ -42,7 +42,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = 10, time = 500, timeUnit = TimeUnit.MILLISECONDS)
-@Fork(value = 2, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 2,
+        jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
 public class SamplingBenchmark {
 
     /** The decode shapes of issue 12: one long row, an LLM batch at a 128k vocabulary, a big batch at 32k. */
@@ -68,7 +70,11 @@ public class SamplingBenchmark {
         Shape s = Shape.parse(shape);
         SamplingWorkload workload = new SamplingWorkload(s, scenario);
         arena = Arena.ofShared();
-        engine = SoftmaxEngine.create(EngineOptions.builder().backend(Backend.AUTO).threads(1).warmUp(true).build());
+        engine = SoftmaxEngine.create(EngineOptions.builder()
+                .backend(Backend.AUTO)
+                .threads(1)
+                .warmUp(true)
+                .build());
         int rows = s.rows();
         logits = TensorView.allocate(arena, DType.F32, s.dims());
         Data.write(logits.segment(), DType.F32, workload.logits);
@@ -77,11 +83,11 @@ public class SamplingBenchmark {
         workload.configure(parameters);
         if (scenario.penalties()) {
             TensorView history = TensorView.allocate(arena, DType.I32, rows, SamplingWorkload.HISTORY);
-            MemorySegment.copy(workload.history, 0, history.segment(), ValueLayout.JAVA_INT, 0,
-                    workload.history.length);
+            MemorySegment.copy(
+                    workload.history, 0, history.segment(), ValueLayout.JAVA_INT, 0, workload.history.length);
             TensorView bitmask = TensorView.allocate(arena, DType.I32, rows, workload.words);
-            MemorySegment.copy(workload.bitmask, 0, bitmask.segment(), ValueLayout.JAVA_INT, 0,
-                    workload.bitmask.length);
+            MemorySegment.copy(
+                    workload.bitmask, 0, bitmask.segment(), ValueLayout.JAVA_INT, 0, workload.bitmask.length);
             parameters.history(history).allowedTokens(bitmask);
         }
         tokens = TensorView.allocate(arena, DType.I64, rows);
@@ -129,8 +135,8 @@ public class SamplingBenchmark {
                     previous = v;
                 }
                 if (!(lp <= 1e-6f) || (!listed && lp > previous + 1e-6f)) {
-                    throw new IllegalStateException(what + ": row " + r + " chosen log-probability " + lp
-                            + " is inconsistent with its top-20");
+                    throw new IllegalStateException(
+                            what + ": row " + r + " chosen log-probability " + lp + " is inconsistent with its top-20");
                 }
             }
         }

@@ -84,6 +84,7 @@ public final class SamplingWorkload {
     public final int[] history;
     /** [rows, words] allowed-token bits (scenario d), else null. */
     public final int[] bitmask;
+
     public final int words;
 
     public SamplingWorkload(Shape shape, Scenario scenario) {
@@ -147,10 +148,17 @@ public final class SamplingWorkload {
     /** Sets the engine's per-row parameters for this scenario (penalty rows use all {@value #HISTORY} ids). */
     public void configure(SamplingParameters parameters) {
         for (int r = 0; r < shape.rows(); r++) {
-            SamplingParameters.Row row = parameters.row(r).temperature(scenario.temperature()).topK(scenario.topK())
-                    .topP(scenario.topP()).seed(seed(r)).step(STEP);
+            SamplingParameters.Row row = parameters
+                    .row(r)
+                    .temperature(scenario.temperature())
+                    .topK(scenario.topK())
+                    .topP(scenario.topP())
+                    .seed(seed(r))
+                    .step(STEP);
             if (scenario.penalties()) {
-                row.repetitionPenalty(REPETITION).presencePenalty(PRESENCE).frequencyPenalty(FREQUENCY)
+                row.repetitionPenalty(REPETITION)
+                        .presencePenalty(PRESENCE)
+                        .frequencyPenalty(FREQUENCY)
                         .historyLength(HISTORY);
             }
         }
@@ -171,8 +179,8 @@ public final class SamplingWorkload {
         for (int r = 0; r < shape.rows(); r++) {
             long token = tokens[r];
             if (token < 0 || token >= vocab || !allowed(r, (int) token)) {
-                throw new IllegalStateException(what + ": row " + r + " drew token " + token
-                        + ", outside the vocabulary or not allowed");
+                throw new IllegalStateException(
+                        what + ": row " + r + " drew token " + token + ", outside the vocabulary or not allowed");
             }
             int t = (int) token;
             float value = logits[r * vocab + t];
@@ -184,8 +192,8 @@ public final class SamplingWorkload {
                     }
                 }
                 if (best != t) {
-                    throw new IllegalStateException(what + ": greedy row " + r + " drew " + t + ", the argmax is "
-                            + best);
+                    throw new IllegalStateException(
+                            what + ": greedy row " + r + " drew " + t + ", the argmax is " + best);
                 }
             } else if (scenario == Scenario.TOPK_TOPP) {
                 int larger = 0;

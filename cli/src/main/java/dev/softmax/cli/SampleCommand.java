@@ -29,50 +29,83 @@ import picocli.CommandLine.Spec;
  * messages name the file's own row numbers; only f64 input is copied, converted to f32). Outputs are written
  * straight into their mapped files and appear under their names only when every output is complete.
  */
-@Command(name = "sample", mixinStandardHelpOptions = true,
-        description = {"Draw one token per row of a 2-D logits .npy file (the decode step): the same settings for "
-                + "every row, row r drawn with seed S and step r (its own request).",
-                "Order: temperature -> top-k -> top-p -> min-p -> draw; each filter acts on the renormalised "
-                + "result of the one before. Temperature 0 is greedy (the argmax, lowest id on ties)."})
+@Command(
+        name = "sample",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Draw one token per row of a 2-D logits .npy file (the decode step): the same settings for "
+                    + "every row, row r drawn with seed S and step r (its own request).",
+            "Order: temperature -> top-k -> top-p -> min-p -> draw; each filter acts on the renormalised "
+                    + "result of the one before. Temperature 0 is greedy (the argmax, lowest id on ties)."
+        })
 final class SampleCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--in", required = true, paramLabel = "LOGITS.npy",
+    @Option(
+            names = "--in",
+            required = true,
+            paramLabel = "LOGITS.npy",
             description = "Logits [rows, vocab], f32, f16 or f64 (f64 is converted to f32).")
     Path in;
 
-    @Option(names = "--out", required = true, paramLabel = "TOKENS.npy",
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "TOKENS.npy",
             description = "Token ids, int64 [rows] (replaced only on success).")
     Path out;
 
-    @Option(names = "--temperature", defaultValue = "1", paramLabel = "T",
-            description = "Logits are multiplied by 1/T before the filters (finite, >= 0; 0 = greedy). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--temperature",
+            defaultValue = "1",
+            paramLabel = "T",
+            description =
+                    "Logits are multiplied by 1/T before the filters (finite, >= 0; 0 = greedy). Default: ${DEFAULT-VALUE}.")
     float temperature;
 
-    @Option(names = "--top-k", defaultValue = "0", paramLabel = "K",
+    @Option(
+            names = "--top-k",
+            defaultValue = "0",
+            paramLabel = "K",
             description = "Keep the K largest logits, ties by lower id (>= 0; 0 = off). Default: ${DEFAULT-VALUE}.")
     int topK;
 
-    @Option(names = "--top-p", defaultValue = "1", paramLabel = "P",
-            description = "Keep the shortest prefix by probability (descending, ties by lower id) whose mass reaches P (in (0, 1]; 1 = off). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--top-p",
+            defaultValue = "1",
+            paramLabel = "P",
+            description =
+                    "Keep the shortest prefix by probability (descending, ties by lower id) whose mass reaches P (in (0, 1]; 1 = off). Default: ${DEFAULT-VALUE}.")
     float topP;
 
-    @Option(names = "--min-p", defaultValue = "0", paramLabel = "M",
-            description = "Keep tokens with probability >= M times the largest (in [0, 1]; 0 = off). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--min-p",
+            defaultValue = "0",
+            paramLabel = "M",
+            description =
+                    "Keep tokens with probability >= M times the largest (in [0, 1]; 0 = off). Default: ${DEFAULT-VALUE}.")
     float minP;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            paramLabel = "S",
             description = "The Philox seed of every row (row r uses step r). Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--logprobs-out", paramLabel = "LP.npy",
+    @Option(
+            names = "--logprobs-out",
+            paramLabel = "LP.npy",
             description = "Also write the chosen token's log-probability under the processed distribution, f32 [rows].")
     Path logprobsOut;
 
-    @Option(names = "--top", paramLabel = "N",
-            description = "Also write the N most probable tokens of the processed distribution (1..20), sorted; needs --top-ids-out and --top-logprobs-out. Entries past the kept set are id -1 and -inf.")
+    @Option(
+            names = "--top",
+            paramLabel = "N",
+            description =
+                    "Also write the N most probable tokens of the processed distribution (1..20), sorted; needs --top-ids-out and --top-logprobs-out. Entries past the kept set are id -1 and -inf.")
     Integer top;
 
     @Option(names = "--top-ids-out", paramLabel = "I.npy", description = "Top-N ids, int64 [rows, N].")
@@ -81,11 +114,16 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--top-logprobs-out", paramLabel = "L.npy", description = "Top-N log-probabilities, f32 [rows, N].")
     Path topLogprobsOut;
 
-    @Option(names = "--backend", paramLabel = "auto|onednn|java",
-            description = "Backend (default: -Dsoftmax.backend, SOFTMAX_BACKEND, else auto). Tokens do not depend on it.")
+    @Option(
+            names = "--backend",
+            paramLabel = "auto|onednn|java",
+            description =
+                    "Backend (default: -Dsoftmax.backend, SOFTMAX_BACKEND, else auto). Tokens do not depend on it.")
     String backend;
 
-    @Option(names = "--threads", paramLabel = "N",
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
             description = "Threads per call (default: the number of available processors). Tokens do not depend on it.")
     Integer threads;
 
@@ -97,8 +135,8 @@ final class SampleCommand implements Callable<Integer> {
         NpyTensors.requireFloatingPoint(in, header, "logits");
         long[] shape = header.shape();
         if (shape.length != 2) {
-            throw new BadInputException(in + ": shape " + header.shapeString() + " is not 2-D; sample needs logits"
-                    + " [rows, vocab]");
+            throw new BadInputException(
+                    in + ": shape " + header.shapeString() + " is not 2-D; sample needs logits" + " [rows, vocab]");
         }
         if (shape[1] == 0 && shape[0] > 0) {
             throw new BadInputException(in + ": shape " + header.shapeString()
@@ -118,12 +156,12 @@ final class SampleCommand implements Callable<Integer> {
         }
         int n = top == null ? 0 : top;
         try (SoftmaxEngine engine = SoftmaxEngine.create(options.build());
-             NpyOutput tokens = NpyOutput.create(out, NpyDType.I8, new long[] {rows});
-             NpyOutput logprobs = logprobsOut == null ? null
-                     : NpyOutput.create(logprobsOut, NpyDType.F4, new long[] {rows});
-             NpyOutput topIds = n == 0 ? null : NpyOutput.create(topIdsOut, NpyDType.I8, new long[] {rows, n});
-             NpyOutput topLogprobs = n == 0 ? null
-                     : NpyOutput.create(topLogprobsOut, NpyDType.F4, new long[] {rows, n})) {
+                NpyOutput tokens = NpyOutput.create(out, NpyDType.I8, new long[] {rows});
+                NpyOutput logprobs =
+                        logprobsOut == null ? null : NpyOutput.create(logprobsOut, NpyDType.F4, new long[] {rows});
+                NpyOutput topIds = n == 0 ? null : NpyOutput.create(topIdsOut, NpyDType.I8, new long[] {rows, n});
+                NpyOutput topLogprobs =
+                        n == 0 ? null : NpyOutput.create(topLogprobsOut, NpyDType.F4, new long[] {rows, n})) {
             if (rows > 0) {
                 run(engine, header, tokens, logprobs, topIds, topLogprobs, n);
             }
@@ -143,8 +181,8 @@ final class SampleCommand implements Callable<Integer> {
     /** The settings checked here, naming the option, before any file is opened. */
     private void checkOptions() {
         if (!(temperature >= 0) || Float.isInfinite(temperature)) {
-            throw new BadInputException("--temperature: " + temperature + " is not allowed; expected a finite T >= 0"
-                    + " (0 = greedy)");
+            throw new BadInputException(
+                    "--temperature: " + temperature + " is not allowed; expected a finite T >= 0" + " (0 = greedy)");
         }
         if (topK < 0) {
             throw new BadInputException("--top-k: " + topK + " is negative; expected K >= 0 (0 = off)");
@@ -166,8 +204,8 @@ final class SampleCommand implements Callable<Integer> {
                 throw new BadInputException("--top: needs both --top-ids-out I.npy and --top-logprobs-out L.npy");
             }
         } else if (topIdsOut != null || topLogprobsOut != null) {
-            throw new BadInputException((topIdsOut != null ? "--top-ids-out" : "--top-logprobs-out")
-                    + ": needs --top N");
+            throw new BadInputException(
+                    (topIdsOut != null ? "--top-ids-out" : "--top-logprobs-out") + ": needs --top N");
         }
         // Two outputs at one path would replace each other: the last committed would win.
         java.util.Map<Path, String> seen = new java.util.LinkedHashMap<>();
@@ -179,14 +217,21 @@ final class SampleCommand implements Callable<Integer> {
             }
             String earlier = seen.putIfAbsent(paths[i].toAbsolutePath().normalize(), names[i]);
             if (earlier != null) {
-                throw new BadInputException(names[i] + ": " + paths[i] + " is also " + earlier
-                        + "; every output needs its own file");
+                throw new BadInputException(
+                        names[i] + ": " + paths[i] + " is also " + earlier + "; every output needs its own file");
             }
         }
     }
 
-    private void run(SoftmaxEngine engine, NpyHeader header, NpyOutput tokens, NpyOutput logprobs,
-            NpyOutput topIds, NpyOutput topLogprobs, int n) throws IOException {
+    private void run(
+            SoftmaxEngine engine,
+            NpyHeader header,
+            NpyOutput tokens,
+            NpyOutput logprobs,
+            NpyOutput topIds,
+            NpyOutput topLogprobs,
+            int n)
+            throws IOException {
         long[] shape = header.shape();
         long rows = shape[0];
         try (Arena arena = Arena.ofShared()) {
@@ -197,13 +242,21 @@ final class SampleCommand implements Callable<Integer> {
                 outputs = outputs.withLogprobs(TensorView.wrap(logprobs.data(arena), DType.F32, rows));
             }
             if (n > 0) {
-                outputs = outputs.withTopLogprobs(TensorView.wrap(topIds.data(arena), DType.I64, rows, n),
+                outputs = outputs.withTopLogprobs(
+                        TensorView.wrap(topIds.data(arena), DType.I64, rows, n),
                         TensorView.wrap(topLogprobs.data(arena), DType.F32, rows, n),
                         DecodeOutputs.LogprobSource.PROCESSED);
             }
             SamplingParameters parameters = SamplingParameters.allocate(arena, (int) rows);
             for (int r = 0; r < rows; r++) {
-                parameters.row(r).temperature(temperature).topK(topK).topP(topP).minP(minP).seed(seed).step(r);
+                parameters
+                        .row(r)
+                        .temperature(temperature)
+                        .topK(topK)
+                        .topP(topP)
+                        .minP(minP)
+                        .seed(seed)
+                        .step(r);
             }
             engine.sample(logits, parameters, outputs);
         }

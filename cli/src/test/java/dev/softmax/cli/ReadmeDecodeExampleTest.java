@@ -1,6 +1,5 @@
 package dev.softmax.cli;
 
-import dev.softmax.cli.testing.Launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -9,6 +8,7 @@ import dev.softmax.DecodeOutputs;
 import dev.softmax.SamplingParameters;
 import dev.softmax.SoftmaxEngine;
 import dev.softmax.TensorView;
+import dev.softmax.cli.testing.Launcher;
 import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -30,30 +30,47 @@ class ReadmeDecodeExampleTest {
         long[] ids = new long[6];
         // ---- README begin
         try (SoftmaxEngine engine = SoftmaxEngine.create();
-             Arena arena = Arena.ofConfined()) {
-            TensorView logits = TensorView.allocate(arena, DType.F32, 2, 8)
-                    .copyFrom(new float[] {3.2f, 2.3f, 1.8f, 1.5f, 1.0f, 0.5f, 0.1f, -1.0f,   // "the cat sat on a"
-                                           0f, 4f, 4f, 1f, -2f, Float.NEGATIVE_INFINITY, 0f, 3f});
-            SamplingParameters params = SamplingParameters.allocate(arena, 2);   // T 1, no filter, seed 0
-            params.row(0).topP(0.9f).seed(2024).step(0);     // request A: nucleus sampling, its own seed and step
-            params.row(1).temperature(0f);                    // request B: greedy
+                Arena arena = Arena.ofConfined()) {
+            TensorView logits = TensorView.allocate(arena, DType.F32, 2, 8).copyFrom(new float[] {
+                3.2f,
+                2.3f,
+                1.8f,
+                1.5f,
+                1.0f,
+                0.5f,
+                0.1f,
+                -1.0f, // "the cat sat on a"
+                0f,
+                4f,
+                4f,
+                1f,
+                -2f,
+                Float.NEGATIVE_INFINITY,
+                0f,
+                3f
+            });
+            SamplingParameters params = SamplingParameters.allocate(arena, 2); // T 1, no filter, seed 0
+            params.row(0).topP(0.9f).seed(2024).step(0); // request A: nucleus sampling, its own seed and step
+            params.row(1).temperature(0f); // request B: greedy
 
             TensorView tokens = TensorView.allocate(arena, DType.I64, 2);
             TensorView logprobs = TensorView.allocate(arena, DType.F32, 2);
             TensorView topIds = TensorView.allocate(arena, DType.I64, 2, 3);
             TensorView topLogprobs = TensorView.allocate(arena, DType.F32, 2, 3);
-            DecodeOutputs outputs = DecodeOutputs.of(tokens).withLogprobs(logprobs)
+            DecodeOutputs outputs = DecodeOutputs.of(tokens)
+                    .withLogprobs(logprobs)
                     .withTopLogprobs(topIds, topLogprobs, DecodeOutputs.LogprobSource.PROCESSED);
 
-            engine.sample(logits, params, outputs);   // one fused call per batch step; logits are not modified
+            engine.sample(logits, params, outputs); // one fused call per batch step; logits are not modified
 
             for (int r = 0; r < 2; r++) {
-                System.out.printf("row %d: token %d, log-probability %.4f%n",
+                System.out.printf(
+                        "row %d: token %d, log-probability %.4f%n",
                         r, tokens.segment().getAtIndex(ValueLayout.JAVA_LONG, r), logprobs.getFloat(r));
             }
             // row 0: one of tokens 0..4 (top-p 0.9 keeps mat, rug, chair, floor, sofa), the same every run
             // row 1: token 1 (the argmax; ids 1 and 2 tie, the lower id wins), log-probability 0
-        // ---- README end
+            // ---- README end
             for (int r = 0; r < 2; r++) {
                 drawn[r] = tokens.segment().getAtIndex(ValueLayout.JAVA_LONG, r);
             }
@@ -84,7 +101,9 @@ class ReadmeDecodeExampleTest {
         String block = readme.substring(start, readme.indexOf("```", start));
         String source = Files.readString(Path.of("src/test/java/dev/softmax/cli/ReadmeDecodeExampleTest.java"));
         String body = source.substring(source.indexOf("// ---- README begin"), source.indexOf("// ---- README end"));
-        List<String> lines = block.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("import "))
+        List<String> lines = block.lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("import "))
                 .toList();
         assertThat(lines).isNotEmpty();
         for (String line : lines) {

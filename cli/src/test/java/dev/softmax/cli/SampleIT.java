@@ -1,6 +1,5 @@
 package dev.softmax.cli;
 
-import dev.softmax.cli.testing.Launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -13,6 +12,7 @@ import dev.softmax.SoftmaxEngine;
 import dev.softmax.TensorView;
 import dev.softmax.cli.npy.NpyDType;
 import dev.softmax.cli.npy.NpyIO;
+import dev.softmax.cli.testing.Launcher;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,10 +45,35 @@ class SampleIT {
         x[3 * vocab + 7] = x[3 * vocab + 9] = 40f; // a tie at the top: ids 7 and 9
         NpyIO.write(dir.resolve("x.npy"), NpyDType.F4, new long[] {rows, vocab}, x);
 
-        Launcher.Result result = Launcher.run(dir, "sample", "--in", "x.npy", "--out", "t.npy", "--temperature",
-                "0.8", "--top-k", "50", "--top-p", "0.9", "--min-p", "0.02", "--seed", "42", "--logprobs-out",
-                "lp.npy", "--top", "5", "--top-ids-out", "i.npy", "--top-logprobs-out", "l.npy", "--backend", backend,
-                "--threads", "2");
+        Launcher.Result result = Launcher.run(
+                dir,
+                "sample",
+                "--in",
+                "x.npy",
+                "--out",
+                "t.npy",
+                "--temperature",
+                "0.8",
+                "--top-k",
+                "50",
+                "--top-p",
+                "0.9",
+                "--min-p",
+                "0.02",
+                "--seed",
+                "42",
+                "--logprobs-out",
+                "lp.npy",
+                "--top",
+                "5",
+                "--top-ids-out",
+                "i.npy",
+                "--top-logprobs-out",
+                "l.npy",
+                "--backend",
+                backend,
+                "--threads",
+                "2");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(result.stderr()).isEmpty();
@@ -75,7 +100,9 @@ class SampleIT {
                 }
             }
         }
-        assertThat(tokens[3]).as("the tie at the top, top-p keeps the lower id first").isIn(7L, 9L);
+        assertThat(tokens[3])
+                .as("the tie at the top, top-p keeps the lower id first")
+                .isIn(7L, 9L);
         assertThat(topIds[3 * 5]).isEqualTo(7L);
         assertThat(topIds[3 * 5 + 1]).isEqualTo(9L);
     }
@@ -96,8 +123,8 @@ class SampleIT {
         NpyIO.write(dir.resolve("h.npy"), NpyDType.F2, new long[] {rows, vocab}, x);
         NpyIO.write(dir.resolve("d.npy"), NpyDType.F8, new long[] {rows, vocab}, wide);
 
-        Launcher.Result greedy = Launcher.run(dir, "sample", "--in", "h.npy", "--out", "g.npy", "--temperature", "0",
-                "--logprobs-out", "glp.npy");
+        Launcher.Result greedy = Launcher.run(
+                dir, "sample", "--in", "h.npy", "--out", "g.npy", "--temperature", "0", "--logprobs-out", "glp.npy");
         Launcher.Result defaults = Launcher.run(dir, "sample", "--in", "d.npy", "--out", "s.npy", "--seed", "7");
 
         assertThat(greedy.exitCode()).as(greedy.stderr()).isZero();
@@ -115,8 +142,8 @@ class SampleIT {
         assertThat(argmax[2]).isEqualTo(3L);
         assertThat(NpyIO.readFloats(dir.resolve("glp.npy"))).containsOnly(0f);
         assertThat(defaults.exitCode()).as(defaults.stderr()).isZero();
-        assertThat(defaults.stderr()).isEqualTo("softmax: note: d.npy is float64; it is converted to float32 for the"
-                + " engine\n");
+        assertThat(defaults.stderr())
+                .isEqualTo("softmax: note: d.npy is float64; it is converted to float32 for the" + " engine\n");
         assertThat(NpyIO.readLongs(dir.resolve("s.npy")))
                 .containsExactly(engineTokens(x, rows, vocab, 1f, 0, 1f, 0f, 7));
     }
@@ -136,8 +163,8 @@ class SampleIT {
         }
         NpyIO.write(dir.resolve("x.npy"), NpyDType.F4, new long[] {n, row.length}, x);
 
-        Launcher.Result result = Launcher.run(dir, "sample", "--in", "x.npy", "--out", "t.npy", "--top-p", "0.9",
-                "--seed", "2024");
+        Launcher.Result result =
+                Launcher.run(dir, "sample", "--in", "x.npy", "--out", "t.npy", "--top-p", "0.9", "--seed", "2024");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         long[] tokens = NpyIO.readLongs(dir.resolve("t.npy"));
@@ -155,9 +182,13 @@ class SampleIT {
             }
             keptCount++;
             double bound = 5 * Math.sqrt(p * (1 - p) / n);
-            assertThat((double) counts[i] / n).as("token %d frequency vs p = %.4f", i, p).isCloseTo(p, within(bound));
+            assertThat((double) counts[i] / n)
+                    .as("token %d frequency vs p = %.4f", i, p)
+                    .isCloseTo(p, within(bound));
         }
-        assertThat(keptCount).as("top-p 0.9 keeps mat, rug, chair, floor, sofa (88.5% before sofa)").isEqualTo(5);
+        assertThat(keptCount)
+                .as("top-p 0.9 keeps mat, rug, chair, floor, sofa (88.5% before sofa)")
+                .isEqualTo(5);
         // Independence of neighbouring steps: the token at step r does not predict the one at step r + 1.
         long same = 0;
         for (int r = 1; r < n; r++) {
@@ -178,18 +209,38 @@ class SampleIT {
         NpyIO.write(dir.resolve("nan.npy"), NpyDType.F4, new long[] {2, 3}, new float[] {1, 2, 3, 4, Float.NaN, 6});
         List<String> inputs = List.of("x.npy", "v.npy", "ints.npy", "nan.npy");
         String[][] cases = {
-                {"--temperature", "-1"}, {"--temperature", "NaN"}, {"--top-k", "-2"}, {"--top-p", "0"},
-                {"--top-p", "1.5"}, {"--min-p", "-0.1"}, {"--min-p", "2"}, {"--top", "21", "--top-ids-out", "i.npy",
-                "--top-logprobs-out", "l.npy"}, {"--top", "3", "--top-ids-out", "i.npy"}, {"--top-ids-out", "i.npy"},
-                {"--backend", "gpu"}, {"--threads", "0"}, {"--top", "2", "--top-ids-out", "i.npy",
-                "--top-logprobs-out", "./lp.npy"},
+            {"--temperature", "-1"},
+            {"--temperature", "NaN"},
+            {"--top-k", "-2"},
+            {"--top-p", "0"},
+            {"--top-p", "1.5"},
+            {"--min-p", "-0.1"},
+            {"--min-p", "2"},
+            {"--top", "21", "--top-ids-out", "i.npy", "--top-logprobs-out", "l.npy"},
+            {"--top", "3", "--top-ids-out", "i.npy"},
+            {"--top-ids-out", "i.npy"},
+            {"--backend", "gpu"},
+            {"--threads", "0"},
+            {"--top", "2", "--top-ids-out", "i.npy", "--top-logprobs-out", "./lp.npy"},
         };
-        String[] named = {"--temperature", "--temperature", "--top-k", "--top-p", "--top-p", "--min-p", "--min-p",
-                "--top", "--top", "--top-ids-out", "--backend", "--threads",
-                "--top-logprobs-out: ./lp.npy is also --logprobs-out"};
+        String[] named = {
+            "--temperature",
+            "--temperature",
+            "--top-k",
+            "--top-p",
+            "--top-p",
+            "--min-p",
+            "--min-p",
+            "--top",
+            "--top",
+            "--top-ids-out",
+            "--backend",
+            "--threads",
+            "--top-logprobs-out: ./lp.npy is also --logprobs-out"
+        };
         for (int c = 0; c < cases.length; c++) {
-            List<String> arguments = new ArrayList<>(List.of("sample", "--in", "x.npy", "--out", "t.npy",
-                    "--logprobs-out", "lp.npy"));
+            List<String> arguments =
+                    new ArrayList<>(List.of("sample", "--in", "x.npy", "--out", "t.npy", "--logprobs-out", "lp.npy"));
             arguments.addAll(List.of(cases[c]));
             Launcher.Result result = Launcher.run(dir, arguments.toArray(String[]::new));
             String label = String.join(" ", cases[c]);
@@ -198,9 +249,9 @@ class SampleIT {
             assertOnlyInputs(inputs, label);
         }
         String[][] files = {
-                {"v.npy", "softmax: v.npy: shape (3,) is not 2-D; sample needs logits [rows, vocab]"},
-                {"ints.npy", "softmax: ints.npy: holds <i4 integers; logits must be floating point (<f4, <f2 or <f8)"},
-                {"missing.npy", "softmax: missing.npy: no such file"},
+            {"v.npy", "softmax: v.npy: shape (3,) is not 2-D; sample needs logits [rows, vocab]"},
+            {"ints.npy", "softmax: ints.npy: holds <i4 integers; logits must be floating point (<f4, <f2 or <f8)"},
+            {"missing.npy", "softmax: missing.npy: no such file"},
         };
         for (String[] f : files) {
             Launcher.Result result = Launcher.run(dir, "sample", "--in", f[0], "--out", "t.npy");
@@ -210,10 +261,27 @@ class SampleIT {
         }
         // A row with no distribution (NaN) is refused by the engine's validation, naming the row; nothing appears.
         Files.writeString(dir.resolve("t.npy"), "precious");
-        Launcher.Result nan = Launcher.run(dir, "sample", "--in", "nan.npy", "--out", "t.npy", "--logprobs-out",
-                "lp.npy", "--top", "2", "--top-ids-out", "i.npy", "--top-logprobs-out", "l.npy");
+        Launcher.Result nan = Launcher.run(
+                dir,
+                "sample",
+                "--in",
+                "nan.npy",
+                "--out",
+                "t.npy",
+                "--logprobs-out",
+                "lp.npy",
+                "--top",
+                "2",
+                "--top-ids-out",
+                "i.npy",
+                "--top-logprobs-out",
+                "l.npy");
         assertThat(nan.exitCode()).as(nan.stderr()).isEqualTo(2);
-        assertThat(nan.stderr()).hasLineCount(1).startsWith("softmax: ").contains("row 1").containsIgnoringCase("nan");
+        assertThat(nan.stderr())
+                .hasLineCount(1)
+                .startsWith("softmax: ")
+                .contains("row 1")
+                .containsIgnoringCase("nan");
         assertThat(Files.readString(dir.resolve("t.npy"))).isEqualTo("precious");
         Files.delete(dir.resolve("t.npy"));
         assertOnlyInputs(inputs, "NaN row");
@@ -223,8 +291,21 @@ class SampleIT {
     void helpDocumentsEveryOption() throws Exception {
         Launcher.Result help = Launcher.run(dir, "sample", "--help");
         assertThat(help.exitCode()).isZero();
-        for (String option : new String[] {"--in", "--out", "--temperature", "--top-k", "--top-p", "--min-p", "--seed",
-                "--logprobs-out", "--top", "--top-ids-out", "--top-logprobs-out", "--backend", "--threads"}) {
+        for (String option : new String[] {
+            "--in",
+            "--out",
+            "--temperature",
+            "--top-k",
+            "--top-p",
+            "--min-p",
+            "--seed",
+            "--logprobs-out",
+            "--top",
+            "--top-ids-out",
+            "--top-logprobs-out",
+            "--backend",
+            "--threads"
+        }) {
             assertThat(help.stdout()).contains(option);
         }
         assertThat(Launcher.run(dir, "--help").stdout()).contains("sample");
@@ -232,19 +313,30 @@ class SampleIT {
 
     private void assertOnlyInputs(List<String> inputs, String label) throws Exception {
         try (var listing = Files.list(dir)) {
-            assertThat(listing.map(p -> p.getFileName().toString())).as(label).containsExactlyInAnyOrderElementsOf(inputs);
+            assertThat(listing.map(p -> p.getFileName().toString()))
+                    .as(label)
+                    .containsExactlyInAnyOrderElementsOf(inputs);
         }
     }
 
     /** The engine's decode step in-process, with the CLI's settings: row r is seed S, step r. */
     private static long[] engineTokens(float[] x, int rows, int vocab, float t, int k, float p, float m, long seed) {
-        try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder().backend(Backend.JAVA).build());
-             Arena arena = Arena.ofConfined()) {
-            TensorView logits = TensorView.allocate(arena, DType.F32, rows, vocab).copyFrom(x);
+        try (SoftmaxEngine engine = SoftmaxEngine.create(
+                        EngineOptions.builder().backend(Backend.JAVA).build());
+                Arena arena = Arena.ofConfined()) {
+            TensorView logits =
+                    TensorView.allocate(arena, DType.F32, rows, vocab).copyFrom(x);
             TensorView tokens = TensorView.allocate(arena, DType.I64, rows);
             SamplingParameters parameters = SamplingParameters.allocate(arena, rows);
             for (int r = 0; r < rows; r++) {
-                parameters.row(r).temperature(t).topK(k).topP(p).minP(m).seed(seed).step(r);
+                parameters
+                        .row(r)
+                        .temperature(t)
+                        .topK(k)
+                        .topP(p)
+                        .minP(m)
+                        .seed(seed)
+                        .step(r);
             }
             engine.sample(logits, parameters, DecodeOutputs.of(tokens));
             long[] result = new long[rows];
@@ -267,8 +359,7 @@ class SampleIT {
     /** The kept set and its renormalised distribution, by a full sort in double (independent of the engine). */
     static final class Kept {
 
-        private Kept() {
-        }
+        private Kept() {}
 
         /** Temperature (f32 multiply by 1/T, as documented), top-k, top-p, min-p; 0 for tokens not kept. */
         static double[] distribution(float[] logits, float temperature, int topK, float topP, float minP) {
@@ -316,7 +407,8 @@ class SampleIT {
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = i;
             }
-            Arrays.sort(ids, Comparator.<Integer>comparingDouble(i -> -values[i]).thenComparingInt(i -> i));
+            Arrays.sort(
+                    ids, Comparator.<Integer>comparingDouble(i -> -values[i]).thenComparingInt(i -> i));
             return ids;
         }
     }

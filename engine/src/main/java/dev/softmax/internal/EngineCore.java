@@ -3,8 +3,10 @@ package dev.softmax.internal;
 import dev.softmax.Backend;
 import dev.softmax.BackendInfo;
 import dev.softmax.CrossEntropyLoss;
+import dev.softmax.DecodeOutputs;
 import dev.softmax.EngineOptions;
 import dev.softmax.EngineStatistics;
+import dev.softmax.SamplingParameters;
 import dev.softmax.SoftmaxNativeException;
 import dev.softmax.TensorView;
 import dev.softmax.internal.backend.SoftmaxBackend;
@@ -29,8 +31,6 @@ import dev.softmax.internal.sampling.SamplingComputation;
 import dev.softmax.internal.sampling.SamplingPieceCall;
 import dev.softmax.internal.sampling.SamplingValidation;
 import dev.softmax.internal.sampling.SpeculativeCall;
-import dev.softmax.DecodeOutputs;
-import dev.softmax.SamplingParameters;
 import dev.softmax.nativelib.NativeLibraryUnavailableException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,9 +57,11 @@ public final class EngineCore implements AutoCloseable {
     private final BackendInfo info;
     /** The Java-only operations' computations, created once (a method reference per call would allocate). */
     private final ToDoubleFunction<ReductionCall> reductions;
+
     private final ToDoubleFunction<CrossEntropyCall> crossEntropy;
     /** The sampling operations (decode step, pieces, speculative verification) and the kernel their checks use. */
     private final KernelProvider samplingKernels;
+
     private final ToDoubleFunction<SamplingCall> sampling;
     private final ToDoubleFunction<SamplingPieceCall> samplingPieces;
     private final ToDoubleFunction<SpeculativeCall> speculative;
@@ -87,7 +89,8 @@ public final class EngineCore implements AutoCloseable {
         } else {
             onednnProblem = "backend JAVA was requested";
         }
-        SoftmaxBackend onednn = runtime == null ? null
+        SoftmaxBackend onednn = runtime == null
+                ? null
                 : new DnnlSoftmaxBackend(runtime, options.primitiveCacheCapacity(), parallelism, kernels);
         this.dispatcher = new BackendDispatcher(options.backend(), javaBackend, onednn, kernels);
         this.reductions = new RowReductions(kernels)::compute;
@@ -97,11 +100,17 @@ public final class EngineCore implements AutoCloseable {
         this.sampling = samplingComputation::sample;
         this.samplingPieces = samplingComputation::piece;
         this.speculative = samplingComputation::verify;
-        this.info = new BackendInfo(options.backend(), runtime != null, Optional.ofNullable(onednnProblem),
+        this.info = new BackendInfo(
+                options.backend(),
+                runtime != null,
+                Optional.ofNullable(onednnProblem),
                 Optional.ofNullable(runtime).map(DnnlRuntime::version),
                 Optional.ofNullable(runtime).map(DnnlRuntime::cpuIsa),
                 Optional.ofNullable(runtime).map(r -> r.library().describe()),
-                kernels.name(), kernels.fallbackReason(), options.threads(), dispatcher.rule());
+                kernels.name(),
+                kernels.fallbackReason(),
+                options.threads(),
+                dispatcher.rule());
         if (options.warmUp()) {
             try {
                 dispatcher.warmUp(options.edgePolicy());
@@ -135,8 +144,8 @@ public final class EngineCore implements AutoCloseable {
         enter();
         try {
             LastCall last = lastCall.get();
-            SoftmaxCall call = ForwardValidation.reuseOrValidate(last.forward, operation, src, dst, axis,
-                    temperature, options.edgePolicy());
+            SoftmaxCall call = ForwardValidation.reuseOrValidate(
+                    last.forward, operation, src, dst, axis, temperature, options.edgePolicy());
             last.forward = call;
             dispatcher.forward(call);
         } finally {
@@ -145,13 +154,20 @@ public final class EngineCore implements AutoCloseable {
     }
 
     /** A backward pass or JVP; the names are the public method's argument names, used in messages. */
-    public void backward(Operation operation, TensorView y, String yName, TensorView dy, String dyName,
-            TensorView dx, String dxName, int axis) {
+    public void backward(
+            Operation operation,
+            TensorView y,
+            String yName,
+            TensorView dy,
+            String dyName,
+            TensorView dx,
+            String dxName,
+            int axis) {
         enter();
         try {
             LastCall last = lastCall.get();
-            BackwardCall call = BackwardValidation.reuseOrValidate(last.backward, operation, y, yName, dy, dyName,
-                    dx, dxName, axis, options.edgePolicy());
+            BackwardCall call = BackwardValidation.reuseOrValidate(
+                    last.backward, operation, y, yName, dy, dyName, dx, dxName, axis, options.edgePolicy());
             last.backward = call;
             dispatcher.backward(call);
         } finally {
@@ -163,20 +179,27 @@ public final class EngineCore implements AutoCloseable {
     public void reduce(RowReductions.Kind kind, TensorView src, TensorView dst, int axis) {
         enter();
         try {
-            dispatcher.computeOnJava(ReductionValidation.validate(kind, src, dst, axis, options.edgePolicy()),
-                    reductions);
+            dispatcher.computeOnJava(
+                    ReductionValidation.validate(kind, src, dst, axis, options.edgePolicy()), reductions);
         } finally {
             callsInProgress.decrementAndGet();
         }
     }
 
     /** Softmax cross-entropy; returns the reduced loss. */
-    public double crossEntropy(TensorView scores, TensorView labels, CrossEntropyLoss loss, TensorView lossOut,
-            TensorView logProbOut, TensorView gradientOut) {
+    public double crossEntropy(
+            TensorView scores,
+            TensorView labels,
+            CrossEntropyLoss loss,
+            TensorView lossOut,
+            TensorView logProbOut,
+            TensorView gradientOut) {
         enter();
         try {
-            return dispatcher.computeOnJava(CrossEntropyValidation.validate(scores, labels, loss, lossOut,
-                    logProbOut, gradientOut, options.edgePolicy()), crossEntropy);
+            return dispatcher.computeOnJava(
+                    CrossEntropyValidation.validate(
+                            scores, labels, loss, lossOut, logProbOut, gradientOut, options.edgePolicy()),
+                    crossEntropy);
         } finally {
             callsInProgress.decrementAndGet();
         }
@@ -186,32 +209,39 @@ public final class EngineCore implements AutoCloseable {
     public void sample(TensorView logits, SamplingParameters parameters, DecodeOutputs outputs) {
         enter();
         try {
-            dispatcher.computeOnJava(SamplingValidation.validateSample(logits, parameters, outputs, samplingKernels),
-                    sampling);
+            dispatcher.computeOnJava(
+                    SamplingValidation.validateSample(logits, parameters, outputs, samplingKernels), sampling);
         } finally {
             callsInProgress.decrementAndGet();
         }
     }
 
     /** One standalone sampling piece (argmax, top-k mask, top-k/top-p renormalisation, sampling from probabilities). */
-    public void samplingPiece(SamplingPieceCall.Kind kind, TensorView input, SamplingParameters parameters,
-            TensorView output) {
+    public void samplingPiece(
+            SamplingPieceCall.Kind kind, TensorView input, SamplingParameters parameters, TensorView output) {
         enter();
         try {
-            dispatcher.computeOnJava(SamplingValidation.validatePiece(kind, input, parameters, output,
-                    samplingKernels), samplingPieces);
+            dispatcher.computeOnJava(
+                    SamplingValidation.validatePiece(kind, input, parameters, output, samplingKernels), samplingPieces);
         } finally {
             callsInProgress.decrementAndGet();
         }
     }
 
     /** Chain speculative verification. */
-    public void verifySpeculative(TensorView target, TensorView draft, TensorView draftTokens,
-            SamplingParameters parameters, TensorView accepted, TensorView emitted) {
+    public void verifySpeculative(
+            TensorView target,
+            TensorView draft,
+            TensorView draftTokens,
+            SamplingParameters parameters,
+            TensorView accepted,
+            TensorView emitted) {
         enter();
         try {
-            dispatcher.computeOnJava(SamplingValidation.validateSpeculative(target, draft, draftTokens, parameters,
-                    accepted, emitted, samplingKernels), speculative);
+            dispatcher.computeOnJava(
+                    SamplingValidation.validateSpeculative(
+                            target, draft, draftTokens, parameters, accepted, emitted, samplingKernels),
+                    speculative);
         } finally {
             callsInProgress.decrementAndGet();
         }

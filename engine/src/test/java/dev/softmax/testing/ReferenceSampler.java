@@ -11,8 +11,7 @@ import java.util.Comparator;
  */
 public final class ReferenceSampler {
 
-    private ReferenceSampler() {
-    }
+    private ReferenceSampler() {}
 
     /** One request's settings, as the tests build them. */
     public record Settings(float temperature, int topK, float topP, float minP, boolean temperatureLast) {
@@ -29,8 +28,15 @@ public final class ReferenceSampler {
      * Penalties over the distinct history tokens (repetition, then frequency and presence), biases, bitmask: the
      * formulas of {@link SamplingParameters}, in f32.
      */
-    public static float[] process(float[] logits, int[] history, float repetition, float presence, float frequency,
-            int[] biasIds, float[] biasValues, int[] bitmask) {
+    public static float[] process(
+            float[] logits,
+            int[] history,
+            float repetition,
+            float presence,
+            float frequency,
+            int[] biasIds,
+            float[] biasValues,
+            int[] bitmask) {
         float[] x = logits.clone();
         if (history != null) {
             int[] counts = new int[x.length];
@@ -65,7 +71,9 @@ public final class ReferenceSampler {
 
     /** Token ids sorted by value descending, ties by lower id, -inf left out. */
     public static Integer[] sortedCandidates(float[] z) {
-        return java.util.stream.IntStream.range(0, z.length).filter(i -> z[i] != Float.NEGATIVE_INFINITY).boxed()
+        return java.util.stream.IntStream.range(0, z.length)
+                .filter(i -> z[i] != Float.NEGATIVE_INFINITY)
+                .boxed()
                 .sorted(Comparator.<Integer>comparingDouble(i -> -z[i]).thenComparingInt(i -> i))
                 .toArray(Integer[]::new);
     }
@@ -133,12 +141,15 @@ public final class ReferenceSampler {
 
     /** The ids with positive probability. */
     public static int[] support(double[] p) {
-        return java.util.stream.IntStream.range(0, p.length).filter(i -> p[i] > 0).toArray();
+        return java.util.stream.IntStream.range(0, p.length)
+                .filter(i -> p[i] > 0)
+                .toArray();
     }
 
     public static int[] support(float[] processedLogits) {
         return java.util.stream.IntStream.range(0, processedLogits.length)
-                .filter(i -> processedLogits[i] != Float.NEGATIVE_INFINITY).toArray();
+                .filter(i -> processedLogits[i] != Float.NEGATIVE_INFINITY)
+                .toArray();
     }
 
     /** log-softmax in double. */
@@ -244,9 +255,17 @@ public final class ReferenceSampler {
 
     /** Lanczos approximation (g = 7, n = 9), accurate to ~1e-15. */
     public static double logGamma(double x) {
-        double[] g = {0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-                -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-                1.5056327351493116e-7};
+        double[] g = {
+            0.99999999999980993,
+            676.5203681218851,
+            -1259.1392167224028,
+            771.32342877765313,
+            -176.61502916214059,
+            12.507343278686905,
+            -0.13857109526572012,
+            9.9843695780195716e-6,
+            1.5056327351493116e-7
+        };
         if (x < 0.5) {
             return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
         }

@@ -23,12 +23,12 @@ public final class Results {
     private final Map<String, Result> byKey = new LinkedHashMap<>();
     /** The decode-step results, apart: their shapes and "ops" (scenarios) are not the softmax tables'. */
     private final Map<String, Result> sampling = new LinkedHashMap<>();
+
     private String torchVersion;
     private final List<String> cHeader = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
 
-    private Results() {
-    }
+    private Results() {}
 
     /** Loads {@code raw/jmh/*.json}, {@code raw/trials/*.properties} and {@code raw/c/*.txt}. */
     public static Results load(Path raw) throws IOException {
@@ -64,7 +64,9 @@ public final class Results {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(suffix))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -108,20 +110,30 @@ public final class Results {
             }
         }
         double alloc = Double.NaN;
-        for (Map.Entry<String, Object> metric : Json.object(entry.get("secondaryMetrics")).entrySet()) {
+        for (Map.Entry<String, Object> metric :
+                Json.object(entry.get("secondaryMetrics")).entrySet()) {
             if (metric.getKey().replaceFirst("^\\W+", "").equals("gc.alloc.rate.norm")) {
                 alloc = Json.number(Json.object(metric.getValue()).get("score"));
             }
         }
         Shape shape = Shape.parse(params.get("shape"));
         if (type.equals("SamplingBenchmark") || type.equals("NaiveSamplerBenchmark")) {
-            String impl = type.equals("NaiveSamplerBenchmark") ? Result.SAMPLER_NAIVE
+            String impl = type.equals("NaiveSamplerBenchmark")
+                    ? Result.SAMPLER_NAIVE
                     : method.equals("softmax") ? Result.SAMPLER_FLOOR : Result.SAMPLER_ENGINE;
             String scenario = method.equals("softmax") ? "softmax" : params.get("scenario");
             Map<String, String> info = new HashMap<>(trials.getOrDefault(TrialLog.key(benchmark, params), Map.of()));
             if (!samples.isEmpty()) {
-                Result result = new Result(impl, scenario, "f32", "out", 1, shape,
-                        samples.stream().mapToDouble(Double::doubleValue).toArray(), alloc, info);
+                Result result = new Result(
+                        impl,
+                        scenario,
+                        "f32",
+                        "out",
+                        1,
+                        shape,
+                        samples.stream().mapToDouble(Double::doubleValue).toArray(),
+                        alloc,
+                        info);
                 sampling.put(result.key(), result);
             }
             return;
@@ -152,8 +164,16 @@ public final class Results {
             problems.add(benchmark + " " + params + ": no samples");
             return;
         }
-        Result result = new Result(impl, op, dtype, placement, threads, shape,
-                samples.stream().mapToDouble(Double::doubleValue).toArray(), alloc, info);
+        Result result = new Result(
+                impl,
+                op,
+                dtype,
+                placement,
+                threads,
+                shape,
+                samples.stream().mapToDouble(Double::doubleValue).toArray(),
+                alloc,
+                info);
         byKey.put(result.key(), result);
     }
 
@@ -165,13 +185,22 @@ public final class Results {
         torchVersion = String.valueOf(file.get("torch"));
         for (Object entry : Json.array(file.get("results"))) {
             Map<String, Object> r = Json.object(entry);
-            double[] samples = Json.array(r.get("samples_ns")).stream().mapToDouble(Json::number).toArray();
+            double[] samples = Json.array(r.get("samples_ns")).stream()
+                    .mapToDouble(Json::number)
+                    .toArray();
             if (samples.length == 0) {
                 continue;
             }
-            Result result = new Result(Result.SAMPLER_TORCH, String.valueOf(r.get("scenario")), "f32", "out",
-                    (int) Json.number(file.getOrDefault("threads", 1.0)), Shape.parse(String.valueOf(r.get("shape"))),
-                    samples, Double.NaN, Map.of("torch", torchVersion));
+            Result result = new Result(
+                    Result.SAMPLER_TORCH,
+                    String.valueOf(r.get("scenario")),
+                    "f32",
+                    "out",
+                    (int) Json.number(file.getOrDefault("threads", 1.0)),
+                    Shape.parse(String.valueOf(r.get("shape"))),
+                    samples,
+                    Double.NaN,
+                    Map.of("torch", torchVersion));
             sampling.put(result.key(), result);
         }
     }
@@ -199,9 +228,17 @@ public final class Results {
             }
         }
         double[] samples = java.util.Arrays.stream(fields.get("sample_ns").split(","))
-                .mapToDouble(Double::parseDouble).toArray();
-        Result result = new Result(Result.ONEDNN_C, fields.get("op"), fields.get("dtype"), fields.get("placement"),
-                Integer.parseInt(fields.get("threads")), Shape.parse(fields.get("shape")), samples, Double.NaN,
+                .mapToDouble(Double::parseDouble)
+                .toArray();
+        Result result = new Result(
+                Result.ONEDNN_C,
+                fields.get("op"),
+                fields.get("dtype"),
+                fields.get("placement"),
+                Integer.parseInt(fields.get("threads")),
+                Shape.parse(fields.get("shape")),
+                samples,
+                Double.NaN,
                 fields);
         byKey.put(result.key(), result);
     }

@@ -40,8 +40,7 @@ public final class Philox {
     static final int W1 = 0xBB67AE85;
     private static final double TWO_POW_MINUS_53 = 0x1.0p-53;
 
-    private Philox() {
-    }
+    private Philox() {}
 
     /** Philox4x32-10 of {@code counter} (4 words) under {@code key} (2 words), written to {@code out} (4 words). */
     public static void block(int[] counter, int[] key, int[] out) {

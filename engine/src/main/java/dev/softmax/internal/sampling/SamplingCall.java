@@ -12,8 +12,8 @@ import dev.softmax.internal.rows.RowLayout;
  *
  * @param topN the N of the top-N outputs, 0 without them
  */
-public record SamplingCall(TensorView logits, SamplingParameters parameters, DecodeOutputs outputs, int vocab,
-        int topN) implements JavaOnlyCall {
+public record SamplingCall(TensorView logits, SamplingParameters parameters, DecodeOutputs outputs, int vocab, int topN)
+        implements JavaOnlyCall {
 
     /** The one operand of {@link #rows()}. */
     public static final int LOGITS = 0;

@@ -74,6 +74,7 @@ public final class SamplingComputation {
     private final RowParallelism parallelism;
     /** The range tasks, created once (a lambda per call would allocate). */
     private final RowParallelism.RangeTask<SamplingCall> sampleRange;
+
     private final RowParallelism.RangeTask<SamplingPieceCall> pieceRange;
     private final RowParallelism.RangeTask<SpeculativeCall> verifyRange;
 
@@ -105,7 +106,9 @@ public final class SamplingComputation {
 
     private boolean shareable(SamplingParameters p) {
         return parallelism.canShare(p.segment())
-                && shareable(p.history()) && shareable(p.biasIds()) && shareable(p.biasValues())
+                && shareable(p.history())
+                && shareable(p.biasIds())
+                && shareable(p.biasValues())
                 && shareable(p.allowedTokens());
     }
 
@@ -114,9 +117,14 @@ public final class SamplingComputation {
     /** Computes every row of a validated fused call; returns 0 (the dispatcher's result slot). */
     public double sample(SamplingCall call) {
         DecodeOutputs out = call.outputs();
-        boolean shareable = parallelism.threads() > 1 && shareable(call.parameters())
-                && shareable(call.logits()) && shareable(out.tokens()) && shareable(out.logprobs())
-                && shareable(out.rawLogprobs()) && shareable(out.topIds()) && shareable(out.topLogprobs());
+        boolean shareable = parallelism.threads() > 1
+                && shareable(call.parameters())
+                && shareable(call.logits())
+                && shareable(out.tokens())
+                && shareable(out.logprobs())
+                && shareable(out.rawLogprobs())
+                && shareable(out.topIds())
+                && shareable(out.topLogprobs());
         parallelism.forEachRange(call.parameters().rows(), call.vocab(), shareable, call, sampleRange);
         return 0;
     }
@@ -129,9 +137,15 @@ public final class SamplingComputation {
         long rowOffset = r * logits.stride(0);
         long axisStride = logits.stride(1);
         SamplingScratch s = SamplingScratch.get(n);
-        if (params.temperature(r) == 0f && logits.dtype() == DType.F32 && (axisStride == 1 || n == 1)
-                && params.historyLength(r) == 0 && params.biasCount(r) == 0 && params.allowedTokens() == null
-                && out.rawLogprobs() == null && out.topIds() == null && !out.logitsProcessedInPlace()) {
+        if (params.temperature(r) == 0f
+                && logits.dtype() == DType.F32
+                && (axisStride == 1 || n == 1)
+                && params.historyLength(r) == 0
+                && params.biasCount(r) == 0
+                && params.allowedTokens() == null
+                && out.rawLogprobs() == null
+                && out.topIds() == null
+                && !out.logitsProcessedInPlace()) {
             // Plain greedy on a dense f32 row: the argmax in place, no copy.
             MemorySegment src = logits.segment();
             long at = 4 * rowOffset;
@@ -243,8 +257,8 @@ public final class SamplingComputation {
     }
 
     /** The token, its processed log-probability and its raw one, as the outputs ask. */
-    private static void writeResults(SamplingCall call, int r, long rowOffset, long axisStride, int token,
-            double logprob, double rawLogSumExp) {
+    private static void writeResults(
+            SamplingCall call, int r, long rowOffset, long axisStride, int token, double logprob, double rawLogSumExp) {
         DecodeOutputs out = call.outputs();
         writeId(out.tokens(), r * out.tokens().stride(0), token);
         if (out.logprobs() != null) {
@@ -425,8 +439,8 @@ public final class SamplingComputation {
         return 0;
     }
 
-    private static void writeTop(DecodeOutputs out, int r, SamplingScratch s, int found, int n, double shift,
-            double logTotal) {
+    private static void writeTop(
+            DecodeOutputs out, int r, SamplingScratch s, int found, int n, double shift, double logTotal) {
         TensorView ids = out.topIds();
         TensorView lps = out.topLogprobs();
         for (int j = 0; j < n; j++) {
@@ -460,7 +474,9 @@ public final class SamplingComputation {
 
     /** Computes a validated piece call; returns 0. */
     public double piece(SamplingPieceCall call) {
-        boolean shareable = parallelism.threads() > 1 && shareable(call.input()) && shareable(call.output())
+        boolean shareable = parallelism.threads() > 1
+                && shareable(call.input())
+                && shareable(call.output())
                 && (call.parameters() == null || shareable(call.parameters()));
         parallelism.forEachRange(call.input().dim(0), call.vocab(), shareable, call, pieceRange);
         return 0;
@@ -538,11 +554,15 @@ public final class SamplingComputation {
 
     /** Computes a validated chain verification; returns 0. */
     public double verify(SpeculativeCall call) {
-        boolean shareable = parallelism.threads() > 1 && shareable(call.parameters())
-                && shareable(call.target()) && shareable(call.draft()) && shareable(call.draftTokens())
-                && shareable(call.accepted()) && shareable(call.emitted());
-        parallelism.forEachRange(call.target().dim(0), (long) call.vocab() * (call.draftLength() + 1), shareable,
-                call, verifyRange);
+        boolean shareable = parallelism.threads() > 1
+                && shareable(call.parameters())
+                && shareable(call.target())
+                && shareable(call.draft())
+                && shareable(call.draftTokens())
+                && shareable(call.accepted())
+                && shareable(call.emitted());
+        parallelism.forEachRange(
+                call.target().dim(0), (long) call.vocab() * (call.draftLength() + 1), shareable, call, verifyRange);
         return 0;
     }
 
@@ -560,15 +580,19 @@ public final class SamplingComputation {
         int accepted = 0;
         int emittedToken = -1;
         for (int j = 0; j < k; j++) {
-            long t = draftTokens.dtype().getLong(draftTokens.segment(),
-                    r * draftTokens.stride(0) + j * draftTokens.stride(1));
-            double pt = target.dtype().getFloat(target.segment(),
-                    r * target.stride(0) + j * target.stride(1) + t * target.stride(2));
-            double qt = draft.dtype().getFloat(draft.segment(),
-                    r * draft.stride(0) + j * draft.stride(1) + t * draft.stride(2));
+            long t = draftTokens
+                    .dtype()
+                    .getLong(draftTokens.segment(), r * draftTokens.stride(0) + j * draftTokens.stride(1));
+            double pt = target.dtype()
+                    .getFloat(target.segment(), r * target.stride(0) + j * target.stride(1) + t * target.stride(2));
+            double qt = draft.dtype()
+                    .getFloat(draft.segment(), r * draft.stride(0) + j * draft.stride(1) + t * draft.stride(2));
             double u = stream.nextUniform();
             if (u * qt < pt) {
-                writeId(call.emitted(), r * call.emitted().stride(0) + j * call.emitted().stride(1), t);
+                writeId(
+                        call.emitted(),
+                        r * call.emitted().stride(0) + j * call.emitted().stride(1),
+                        t);
                 accepted++;
                 continue;
             }

@@ -24,8 +24,7 @@ final class SamplingExp {
     private static final float LN2_LO = -2.12194440e-4f;
     private static final float ROUNDING = 12582912f;
 
-    private SamplingExp() {
-    }
+    private SamplingExp() {}
 
     /** e^x for x <= 0, as specified above. */
     static float exp(float x) {
@@ -36,7 +35,9 @@ final class SamplingExp {
         int n = (int) r;
         float f = (x - r * LN2_HI) - r * LN2_LO;
         float p = ((((1.9875691500e-4f * f + 1.3981999507e-3f) * f + 8.3334519073e-3f) * f + 4.1665795894e-2f) * f
-                + 1.6666665459e-1f) * f + 5.0000001201e-1f;
+                                + 1.6666665459e-1f)
+                        * f
+                + 5.0000001201e-1f;
         return (p * (f * f) + f + 1f) * Float.intBitsToFloat((n + 127) << 23);
     }
 

@@ -13,12 +13,17 @@ import dev.softmax.internal.rows.RowLayout;
  * @param parameters per-row settings, or null for ARGMAX
  * @param output     tokens {@code [rows]} (ARGMAX, SAMPLE) or a {@code [rows, vocab]} view (may be the input)
  */
-public record SamplingPieceCall(Kind kind, TensorView input, SamplingParameters parameters, TensorView output,
-        RowLayout rows, int vocab) implements JavaOnlyCall {
+public record SamplingPieceCall(
+        Kind kind, TensorView input, SamplingParameters parameters, TensorView output, RowLayout rows, int vocab)
+        implements JavaOnlyCall {
 
     /** Which piece. */
     public enum Kind {
-        ARGMAX, TOP_K_MASK, TOP_K_RENORM, TOP_P_RENORM, SAMPLE;
+        ARGMAX,
+        TOP_K_MASK,
+        TOP_K_RENORM,
+        TOP_P_RENORM,
+        SAMPLE;
 
         /** Whether the input holds probabilities (else logits). */
         boolean probabilities() {

@@ -17,9 +17,11 @@ final class SamplingScratch {
     float[] weights = new float[0];
     /** The processed row on the heap: scalar loops over an array run without a segment's per-access checks. */
     float[] row = new float[0];
+
     int[] indices = new int[0];
     /** Token counts for the penalties, all zero between rows. */
     int[] counts = new int[0];
+
     final double[] bucketAmount = new double[BUCKETS];
     final int[] bucketCount = new int[BUCKETS];
     final int[] bucketCountOdd = new int[BUCKETS];
@@ -29,6 +31,7 @@ final class SamplingScratch {
     double above;
     /** Set by the single-pass draw: the sum of the weights. */
     double total;
+
     final Philox.Stream stream = new Philox.Stream();
 
     static SamplingScratch get(int n) {

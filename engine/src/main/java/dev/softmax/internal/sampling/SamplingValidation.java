@@ -33,12 +33,11 @@ public final class SamplingValidation {
      */
     private static final ThreadLocal<SamplingCall[]> LAST_CALL = ThreadLocal.withInitial(() -> new SamplingCall[1]);
 
-    private SamplingValidation() {
-    }
+    private SamplingValidation() {}
 
     /** The fused decode step. */
-    public static SamplingCall validateSample(TensorView logits, SamplingParameters parameters, DecodeOutputs outputs,
-            KernelProvider kernels) {
+    public static SamplingCall validateSample(
+            TensorView logits, SamplingParameters parameters, DecodeOutputs outputs, KernelProvider kernels) {
         requireNonNull(logits, "logits");
         requireNonNull(parameters, "parameters");
         requireNonNull(outputs, "outputs");
@@ -92,8 +91,12 @@ public final class SamplingValidation {
         checkRows(logits, "logits", parameters, vocab, kernels);
         SamplingCall[] last = LAST_CALL.get();
         SamplingCall previous = last[0];
-        if (previous != null && previous.logits() == logits && previous.parameters() == parameters
-                && previous.outputs() == outputs && previous.vocab() == vocab && previous.topN() == topN) {
+        if (previous != null
+                && previous.logits() == logits
+                && previous.parameters() == parameters
+                && previous.outputs() == outputs
+                && previous.vocab() == vocab
+                && previous.topN() == topN) {
             return previous; // the same operands as this thread's previous step: no new call object
         }
         SamplingCall call = new SamplingCall(logits, parameters, outputs, vocab, topN);
@@ -102,8 +105,12 @@ public final class SamplingValidation {
     }
 
     /** A standalone piece. */
-    public static SamplingPieceCall validatePiece(SamplingPieceCall.Kind kind, TensorView input,
-            SamplingParameters parameters, TensorView output, KernelProvider kernels) {
+    public static SamplingPieceCall validatePiece(
+            SamplingPieceCall.Kind kind,
+            TensorView input,
+            SamplingParameters parameters,
+            TensorView output,
+            KernelProvider kernels) {
         String inName = kind.probabilities() ? "probabilities" : "logits";
         String outName = kind.tokens() ? "tokens" : "dst";
         requireNonNull(input, inName);
@@ -142,8 +149,14 @@ public final class SamplingValidation {
     }
 
     /** Chain speculative verification. */
-    public static SpeculativeCall validateSpeculative(TensorView target, TensorView draft, TensorView draftTokens,
-            SamplingParameters parameters, TensorView accepted, TensorView emitted, KernelProvider kernels) {
+    public static SpeculativeCall validateSpeculative(
+            TensorView target,
+            TensorView draft,
+            TensorView draftTokens,
+            SamplingParameters parameters,
+            TensorView accepted,
+            TensorView emitted,
+            KernelProvider kernels) {
         requireNonNull(target, "targetProbabilities");
         requireNonNull(draft, "draftProbabilities");
         requireNonNull(draftTokens, "draftTokens");
@@ -185,24 +198,37 @@ public final class SamplingValidation {
         }
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < k; j++) {
-                long t = draftTokens.dtype().getLong(draftTokens.segment(),
-                        r * draftTokens.stride(0) + j * draftTokens.stride(1));
+                long t = draftTokens
+                        .dtype()
+                        .getLong(draftTokens.segment(), r * draftTokens.stride(0) + j * draftTokens.stride(1));
                 if (t < 0 || t >= vocab) {
-                    throw new IllegalArgumentException("draftTokens: row " + r + " position " + j + " holds token "
-                            + t + "; expected an id in [0, " + vocab + ")");
+                    throw new IllegalArgumentException("draftTokens: row " + r + " position " + j + " holds token " + t
+                            + "; expected an id in [0, " + vocab + ")");
                 }
             }
             for (int j = 0; j <= k; j++) {
-                checkProbabilities(target, "targetProbabilities", r, r * target.stride(0) + j * target.stride(1),
-                        target.stride(2), vocab, kernels);
+                checkProbabilities(
+                        target,
+                        "targetProbabilities",
+                        r,
+                        r * target.stride(0) + j * target.stride(1),
+                        target.stride(2),
+                        vocab,
+                        kernels);
                 if (j < k) {
-                    checkProbabilities(draft, "draftProbabilities", r, r * draft.stride(0) + j * draft.stride(1),
-                            draft.stride(2), vocab, kernels);
+                    checkProbabilities(
+                            draft,
+                            "draftProbabilities",
+                            r,
+                            r * draft.stride(0) + j * draft.stride(1),
+                            draft.stride(2),
+                            vocab,
+                            kernels);
                 }
             }
         }
-        return new SpeculativeCall(target, draft, draftTokens, parameters, accepted, emitted,
-                RowLayout.of(2, target), k, vocab);
+        return new SpeculativeCall(
+                target, draft, draftTokens, parameters, accepted, emitted, RowLayout.of(2, target), k, vocab);
     }
 
     // ---------------------------------------------------------------- operands
@@ -233,8 +259,8 @@ public final class SamplingValidation {
 
     private static void requireIdType(TensorView view, String name) {
         if (view.dtype() != DType.I32 && view.dtype() != DType.I64) {
-            throw new IllegalArgumentException(name + ": element type " + view.dtype().label()
-                    + " is not supported; expected i32 or i64");
+            throw new IllegalArgumentException(
+                    name + ": element type " + view.dtype().label() + " is not supported; expected i32 or i64");
         }
     }
 
@@ -359,8 +385,8 @@ public final class SamplingValidation {
                 for (int j = 0; j < length; j++) {
                     long id = h.dtype().getLong(h.segment(), r * h.stride(0) + j * h.stride(1));
                     if (id < 0 || id >= vocab) {
-                        throw new IllegalArgumentException("history: row " + r + " position " + j + " holds token "
-                                + id + "; expected an id in [0, " + vocab + ")");
+                        throw new IllegalArgumentException("history: row " + r + " position " + j + " holds token " + id
+                                + "; expected an id in [0, " + vocab + ")");
                     }
                 }
             }
@@ -384,13 +410,13 @@ public final class SamplingValidation {
                 for (int j = 0; j < count; j++) {
                     long id = ids.dtype().getLong(ids.segment(), r * ids.stride(0) + j * ids.stride(1));
                     if (id < 0 || id >= vocab) {
-                        throw new IllegalArgumentException("biasIds: row " + r + " position " + j + " holds token "
-                                + id + "; expected an id in [0, " + vocab + ")");
+                        throw new IllegalArgumentException("biasIds: row " + r + " position " + j + " holds token " + id
+                                + "; expected an id in [0, " + vocab + ")");
                     }
                     float bias = values.dtype().getFloat(values.segment(), r * values.stride(0) + j * values.stride(1));
                     if (!Float.isFinite(bias)) {
-                        throw new IllegalArgumentException("biasValues: row " + r + " position " + j + " is " + bias
-                                + "; expected a finite bias");
+                        throw new IllegalArgumentException(
+                                "biasValues: row " + r + " position " + j + " is " + bias + "; expected a finite bias");
                     }
                 }
             }
@@ -398,8 +424,8 @@ public final class SamplingValidation {
         TensorView mask = p.allowedTokens();
         if (mask != null) {
             if (mask.dtype() != DType.I32) {
-                throw new IllegalArgumentException("allowedTokens: element type " + mask.dtype().label()
-                        + " is not supported; expected i32 words");
+                throw new IllegalArgumentException("allowedTokens: element type "
+                        + mask.dtype().label() + " is not supported; expected i32 words");
             }
             long words = (vocab + 31L) / 32;
             if (mask.rank() != 2 || mask.dim(0) != rows || mask.dim(1) < words) {
@@ -415,8 +441,8 @@ public final class SamplingValidation {
                     any = (valid == 32 ? word : word & ((1 << valid) - 1)) != 0;
                 }
                 if (!any) {
-                    throw new IllegalArgumentException("allowedTokens: row " + r + " allows no token of the "
-                            + vocab + "; expected at least one bit set among the first " + vocab);
+                    throw new IllegalArgumentException("allowedTokens: row " + r + " allows no token of the " + vocab
+                            + "; expected at least one bit set among the first " + vocab);
                 }
             }
         }
@@ -430,8 +456,8 @@ public final class SamplingValidation {
     }
 
     private static IllegalArgumentException setting(String name, int row, Object value, String expected) {
-        return new IllegalArgumentException("parameters: row " + row + " " + name + " is " + value + "; expected "
-                + expected);
+        return new IllegalArgumentException(
+                "parameters: row " + row + " " + name + " is " + value + "; expected " + expected);
     }
 
     // ---------------------------------------------------------------- rows of the input
@@ -439,7 +465,8 @@ public final class SamplingValidation {
     /**
      * Every row: no NaN or +inf, and some token both finite and allowed (by the parameters' bitmask, when given).
      */
-    private static void checkRows(TensorView input, String name, SamplingParameters p, int vocab, KernelProvider kernels) {
+    private static void checkRows(
+            TensorView input, String name, SamplingParameters p, int vocab, KernelProvider kernels) {
         TensorView mask = p == null ? null : p.allowedTokens();
         long rows = input.dim(0);
         boolean direct = input.dtype() == DType.F32 && (input.stride(1) == 1 || vocab == 1);
@@ -465,9 +492,13 @@ public final class SamplingValidation {
                     }
                     column++;
                 }
-                throw new NonFiniteInputException(name + ": row " + r + " holds " + x.get(F32, base + 4 * column)
-                        + " at token " + column + "; expected finite logits or -inf (there is no distribution to "
-                        + "sample from)", r, column);
+                throw new NonFiniteInputException(
+                        name + ": row " + r + " holds " + x.get(F32, base + 4 * column)
+                                + " at token " + column
+                                + "; expected finite logits or -inf (there is no distribution to "
+                                + "sample from)",
+                        r,
+                        column);
             }
             boolean any;
             if (mask == null) {
@@ -487,16 +518,18 @@ public final class SamplingValidation {
     }
 
     /** A probability row: every value finite and >= 0, and some positive. */
-    private static void checkProbabilities(TensorView input, String name, long r, long offset, long stride, int vocab,
-            KernelProvider kernels) {
+    private static void checkProbabilities(
+            TensorView input, String name, long r, long offset, long stride, int vocab, KernelProvider kernels) {
         MemorySegment x = WorkingRow.get(vocab);
         RowCopy.gather(kernels.codec(), input, offset, stride, vocab, x, 0);
         boolean positive = false;
         for (int i = 0; i < vocab; i++) {
             float v = x.get(F32, 4L * i);
             if (Float.isNaN(v) || v == Float.POSITIVE_INFINITY) {
-                throw new NonFiniteInputException(name + ": row " + r + " holds " + v + " at token " + i
-                        + "; expected finite probabilities >= 0", r, i);
+                throw new NonFiniteInputException(
+                        name + ": row " + r + " holds " + v + " at token " + i + "; expected finite probabilities >= 0",
+                        r,
+                        i);
             }
             if (v < 0) {
                 throw new IllegalArgumentException(name + ": row " + r + " holds " + v + " at token " + i
@@ -505,8 +538,8 @@ public final class SamplingValidation {
             positive |= v > 0;
         }
         if (!positive) {
-            throw new IllegalArgumentException(name + ": row " + r + " is all zero; expected some positive "
-                    + "probability");
+            throw new IllegalArgumentException(
+                    name + ": row " + r + " is all zero; expected some positive " + "probability");
         }
     }
 }

@@ -16,8 +16,7 @@ final class Selection {
     private static final int[] SHIFTS = {21, 10, 0};
     private static final int[] MASKS = {0x7FF, 0x7FF, 0x3FF};
 
-    private Selection() {
-    }
+    private Selection() {}
 
     /** An unsigned-comparable key with the order of the float values (-0 and +0 are the same key; no NaN here). */
     static int key(float value) {

@@ -11,9 +11,17 @@ import dev.softmax.internal.rows.RowLayout;
  * probabilities {@code [rows, k, vocab]}, draft tokens {@code [rows, k]}; outputs accepted {@code [rows]} and
  * emitted {@code [rows, k + 1]}.
  */
-public record SpeculativeCall(TensorView target, TensorView draft, TensorView draftTokens,
-        SamplingParameters parameters, TensorView accepted, TensorView emitted, RowLayout rows, int draftLength,
-        int vocab) implements JavaOnlyCall {
+public record SpeculativeCall(
+        TensorView target,
+        TensorView draft,
+        TensorView draftTokens,
+        SamplingParameters parameters,
+        TensorView accepted,
+        TensorView emitted,
+        RowLayout rows,
+        int draftLength,
+        int vocab)
+        implements JavaOnlyCall {
 
     @Override
     public TensorView input() {
