@@ -19,8 +19,8 @@ public enum Backend {
         try {
             return valueOf(value.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(settingName + ": '" + value
-                    + "' is not a backend; expected auto, onednn or java", e);
+            throw new IllegalArgumentException(
+                    settingName + ": '" + value + "' is not a backend; expected auto, onednn or java", e);
         }
     }
 }

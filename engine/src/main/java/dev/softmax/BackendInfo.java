@@ -17,21 +17,36 @@ import java.util.Optional;
  * @param threads          threads one call may use
  * @param dispatchRule     how AUTO splits work between the two, in one sentence
  */
-public record BackendInfo(Backend requested, boolean onednnAvailable, Optional<String> onednnDeclined,
-        Optional<String> onednnVersion, Optional<String> onednnIsa, Optional<String> onednnLibrary,
-        String javaKernel, Optional<String> javaKernelNote, int threads, String dispatchRule) {
+public record BackendInfo(
+        Backend requested,
+        boolean onednnAvailable,
+        Optional<String> onednnDeclined,
+        Optional<String> onednnVersion,
+        Optional<String> onednnIsa,
+        Optional<String> onednnLibrary,
+        String javaKernel,
+        Optional<String> javaKernelNote,
+        int threads,
+        String dispatchRule) {
 
     /** Multi-line human-readable summary. */
     public String describe() {
         StringBuilder text = new StringBuilder();
-        text.append("backend requested: ").append(requested.name().toLowerCase(java.util.Locale.ROOT)).append('\n');
+        text.append("backend requested: ")
+                .append(requested.name().toLowerCase(java.util.Locale.ROOT))
+                .append('\n');
         text.append("dispatch: ").append(dispatchRule).append('\n');
         if (onednnAvailable) {
-            text.append("oneDNN: ").append(onednnVersion.orElse("?")).append(", ISA ").append(onednnIsa.orElse("?"))
+            text.append("oneDNN: ")
+                    .append(onednnVersion.orElse("?"))
+                    .append(", ISA ")
+                    .append(onednnIsa.orElse("?"))
                     .append('\n');
             text.append("oneDNN library: ").append(onednnLibrary.orElse("?")).append('\n');
         } else {
-            text.append("oneDNN: not in use: ").append(onednnDeclined.orElse("?")).append('\n');
+            text.append("oneDNN: not in use: ")
+                    .append(onednnDeclined.orElse("?"))
+                    .append('\n');
         }
         text.append("Java kernel: ").append(javaKernel);
         javaKernelNote.ifPresent(note -> text.append(" (").append(note).append(')'));

@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param warmUp                 run each kernel on small inputs at creation, so the first real call is not
  *                               the one paying for JIT compilation
  */
-public record EngineOptions(Backend backend, int threads, int primitiveCacheCapacity, EdgePolicy edgePolicy,
-        boolean warmUp) {
+public record EngineOptions(
+        Backend backend, int threads, int primitiveCacheCapacity, EdgePolicy edgePolicy, boolean warmUp) {
 
     /** Default number of cached oneDNN primitives. */
     public static final int DEFAULT_PRIMITIVE_CACHE_CAPACITY = 256;
@@ -28,8 +28,8 @@ public record EngineOptions(Backend backend, int threads, int primitiveCacheCapa
             throw new IllegalArgumentException("threads: " + threads + " is not allowed; expected 1 to 4096");
         }
         if (primitiveCacheCapacity < 1 || primitiveCacheCapacity > 1_000_000) {
-            throw new IllegalArgumentException("primitiveCacheCapacity: " + primitiveCacheCapacity
-                    + " is not allowed; expected 1 to 1000000");
+            throw new IllegalArgumentException(
+                    "primitiveCacheCapacity: " + primitiveCacheCapacity + " is not allowed; expected 1 to 1000000");
         }
     }
 
@@ -43,8 +43,12 @@ public record EngineOptions(Backend backend, int threads, int primitiveCacheCapa
     }
 
     public Builder toBuilder() {
-        return new Builder().backend(backend).threads(threads).primitiveCacheCapacity(primitiveCacheCapacity)
-                .edgePolicy(edgePolicy).warmUp(warmUp);
+        return new Builder()
+                .backend(backend)
+                .threads(threads)
+                .primitiveCacheCapacity(primitiveCacheCapacity)
+                .edgePolicy(edgePolicy)
+                .warmUp(warmUp);
     }
 
     /** The backend named by {@code -Dsoftmax.backend}, else {@code SOFTMAX_BACKEND}, else AUTO. */
@@ -67,8 +71,7 @@ public record EngineOptions(Backend backend, int threads, int primitiveCacheCapa
         private EdgePolicy edgePolicy = EdgePolicy.ZERO;
         private boolean warmUp;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder backend(Backend backend) {
             this.backend = Objects.requireNonNull(backend, "backend");
@@ -96,8 +99,12 @@ public record EngineOptions(Backend backend, int threads, int primitiveCacheCapa
         }
 
         public EngineOptions build() {
-            return new EngineOptions(backend != null ? backend : configuredBackend(), threads,
-                    primitiveCacheCapacity, edgePolicy, warmUp);
+            return new EngineOptions(
+                    backend != null ? backend : configuredBackend(),
+                    threads,
+                    primitiveCacheCapacity,
+                    edgePolicy,
+                    warmUp);
         }
     }
 }

@@ -19,9 +19,16 @@ import java.util.Set;
  * @param onednnImplementations oneDNN's names for the kernels it chose so far (e.g. "jit:avx512_core"): the
  *                             instruction set it actually dispatched to
  */
-public record EngineStatistics(long javaCalls, long onednnCalls, long onednnDeclined,
-        Map<String, Long> declinedByReason, int primitiveCacheSize, long primitiveCacheHits,
-        long primitiveCacheMisses, long primitiveEvictions, long liveNativeHandles,
+public record EngineStatistics(
+        long javaCalls,
+        long onednnCalls,
+        long onednnDeclined,
+        Map<String, Long> declinedByReason,
+        int primitiveCacheSize,
+        long primitiveCacheHits,
+        long primitiveCacheMisses,
+        long primitiveEvictions,
+        long liveNativeHandles,
         Set<String> onednnImplementations) {
 
     public EngineStatistics {

@@ -166,8 +166,15 @@ public final class SoftmaxEngine implements AutoCloseable {
         core.reduce(kind, src, dst, axis);
     }
 
-    private void backward(Operation operation, TensorView y, String yName, TensorView dy, String dyName,
-            TensorView dx, String dxName, int axis) {
+    private void backward(
+            Operation operation,
+            TensorView y,
+            String yName,
+            TensorView dy,
+            String dyName,
+            TensorView dx,
+            String dxName,
+            int axis) {
         core.backward(operation, y, yName, dy, dyName, dx, dxName, axis);
     }
 
@@ -192,8 +199,13 @@ public final class SoftmaxEngine implements AutoCloseable {
      *                    of ignored targets are 0
      * @return the reduced loss; for {@code NONE}, the sum of the per-target losses
      */
-    public double softmaxCrossEntropy(TensorView scores, TensorView labels, CrossEntropyLoss loss, TensorView lossOut,
-            TensorView logProbOut, TensorView gradientOut) {
+    public double softmaxCrossEntropy(
+            TensorView scores,
+            TensorView labels,
+            CrossEntropyLoss loss,
+            TensorView lossOut,
+            TensorView logProbOut,
+            TensorView gradientOut) {
         return core.crossEntropy(scores, labels, loss, lossOut, logProbOut, gradientOut);
     }
 

@@ -39,8 +39,8 @@ public final class TensorView {
         Objects.requireNonNull(shape, "shape");
         Objects.requireNonNull(strides, "strides");
         if (shape.length < 1 || shape.length > MAX_RANK) {
-            throw new IllegalArgumentException("shape: rank " + shape.length + " is not supported; expected 1 to "
-                    + MAX_RANK + " dimensions");
+            throw new IllegalArgumentException(
+                    "shape: rank " + shape.length + " is not supported; expected 1 to " + MAX_RANK + " dimensions");
         }
         if (strides.length != shape.length) {
             throw new IllegalArgumentException("strides: " + Arrays.toString(strides) + " has " + strides.length
@@ -51,8 +51,8 @@ public final class TensorView {
         try {
             for (int i = 0; i < shape.length; i++) {
                 if (shape[i] < 0) {
-                    throw new IllegalArgumentException("shape: dimension " + i + " is " + shape[i]
-                            + " in " + Arrays.toString(shape) + "; expected >= 0");
+                    throw new IllegalArgumentException("shape: dimension " + i + " is " + shape[i] + " in "
+                            + Arrays.toString(shape) + "; expected >= 0");
                 }
                 if (strides[i] < 0) {
                     throw new IllegalArgumentException("strides: stride " + i + " is " + strides[i] + " in "
@@ -64,16 +64,20 @@ public final class TensorView {
                 }
             }
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " with strides "
-                    + Arrays.toString(strides) + " addresses more than 2^63 elements", e);
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " with strides " + Arrays.toString(strides)
+                            + " addresses more than 2^63 elements",
+                    e);
         }
         long span = count == 0 ? 0 : lastOffset + 1;
         long bytesNeeded;
         try {
             bytesNeeded = Math.multiplyExact(span, dtype.byteSize());
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " with strides "
-                    + Arrays.toString(strides) + " needs more than 2^63 bytes", e);
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " with strides " + Arrays.toString(strides)
+                            + " needs more than 2^63 bytes",
+                    e);
         }
         if (bytesNeeded > segment.byteSize()) {
             throw new IllegalArgumentException("segment: " + segment.byteSize() + " bytes is too small for "
@@ -129,8 +133,8 @@ public final class TensorView {
         long count = 1;
         for (long d : copy) {
             if (d < 0) {
-                throw new IllegalArgumentException("shape: dimension " + d + " in " + Arrays.toString(copy)
-                        + "; expected >= 0");
+                throw new IllegalArgumentException(
+                        "shape: dimension " + d + " in " + Arrays.toString(copy) + "; expected >= 0");
             }
             count = Math.multiplyExact(count, d);
         }
@@ -184,8 +188,8 @@ public final class TensorView {
      */
     public static int normaliseAxis(int axis, int rank) {
         if (axis < -rank || axis >= rank) {
-            throw new IllegalArgumentException("axis: " + axis + " is out of range for rank " + rank
-                    + "; expected " + (-rank) + " to " + (rank - 1));
+            throw new IllegalArgumentException("axis: " + axis + " is out of range for rank " + rank + "; expected "
+                    + (-rank) + " to " + (rank - 1));
         }
         return axis < 0 ? axis + rank : axis;
     }
@@ -253,8 +257,8 @@ public final class TensorView {
     /** Copies {@code values}, in row-major order of the shape, into the view (converting to its type). */
     public TensorView copyFrom(float[] values) {
         if (values.length != elementCount) {
-            throw new IllegalArgumentException("values: length " + values.length + " does not match the "
-                    + elementCount + " elements of shape " + Arrays.toString(shape));
+            throw new IllegalArgumentException("values: length " + values.length + " does not match the " + elementCount
+                    + " elements of shape " + Arrays.toString(shape));
         }
         long[] index = new long[shape.length];
         for (int i = 0; i < values.length; i++) {

@@ -30,39 +30,48 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule VECTOR_API_ONLY_IN_VECTOR_PACKAGE = noClasses()
-            .that().resideOutsideOfPackage("dev.softmax.internal.vector..")
-            .should().dependOnClassesThat().resideInAPackage("jdk.incubator.vector..")
+            .that()
+            .resideOutsideOfPackage("dev.softmax.internal.vector..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("jdk.incubator.vector..")
             .because("jdk.incubator.vector is an incubator module that may be absent at run time; only"
                     + " dev.softmax.internal.vector may touch it, so that everything else loads without it and the"
                     + " scalar kernel can serve");
 
     @ArchTest
-    static final ArchRule INTERNAL_PACKAGES_FREE_OF_CYCLES = slices()
-            .matching(INTERNAL_SLICES)
-            .should().beFreeOfCycles()
+    static final ArchRule INTERNAL_PACKAGES_FREE_OF_CYCLES = slices().matching(INTERNAL_SLICES)
+            .should()
+            .beFreeOfCycles()
             .because("each internal package must be understandable, testable and replaceable on its own; a cycle"
                     + " between two packages makes them one package in disguise");
 
     @ArchTest
     static final ArchRule API_USES_INTERNALS_ONLY_THROUGH_ENGINE = noClasses()
-            .that().resideInAPackage("dev.softmax")
+            .that()
+            .resideInAPackage("dev.softmax")
             .and(not(belongToAnyOf(SoftmaxEngine.class)))
-            .should().dependOnClassesThat(resideInAPackage("dev.softmax.internal..")
-                    .and(not(name(FLOAT_CONVERSIONS))))
+            .should()
+            .dependOnClassesThat(resideInAPackage("dev.softmax.internal..").and(not(name(FLOAT_CONVERSIONS))))
             .because("the public API types are plain values and options; SoftmaxEngine alone wires them to the"
                     + " internal backends, so the internals can change without touching the API (FloatConversions"
                     + " is a leaf helper the API may share)");
 
     @ArchTest
     static final ArchRule INTERNALS_DO_NOT_REACH_BACK_TO_ENGINE = noClasses()
-            .that().resideInAPackage("dev.softmax.internal..")
-            .should().dependOnClassesThat(belongToAnyOf(SoftmaxEngine.class))
+            .that()
+            .resideInAPackage("dev.softmax.internal..")
+            .should()
+            .dependOnClassesThat(belongToAnyOf(SoftmaxEngine.class))
             .because("SoftmaxEngine is the top of the layering: it depends on the internals, never the other way");
 
     @ArchTest
     static final ArchRule KERNELS_ARE_A_LEAF = noClasses()
-            .that().resideInAPackage("dev.softmax.internal.kernel..")
-            .should().dependOnClassesThat().resideInAPackage("dev.softmax")
+            .that()
+            .resideInAPackage("dev.softmax.internal.kernel..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.softmax")
             .because("the kernel interfaces and scalar kernels work on raw rows only; depending on the API package"
                     + " would tie the innermost loops to the public types and close a cycle through the engine");
 }

@@ -30,15 +30,23 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BackwardTest {
 
     private static final Map<Backend, SoftmaxEngine> ENGINES = Map.of(
-            Backend.ONEDNN, SoftmaxEngine.create(EngineOptions.builder().backend(Backend.ONEDNN).build()),
-            Backend.JAVA, SoftmaxEngine.create(EngineOptions.builder().backend(Backend.JAVA).build()));
+            Backend.ONEDNN,
+                    SoftmaxEngine.create(
+                            EngineOptions.builder().backend(Backend.ONEDNN).build()),
+            Backend.JAVA,
+                    SoftmaxEngine.create(
+                            EngineOptions.builder().backend(Backend.JAVA).build()));
 
     @AfterAll
     static void close() {
         ENGINES.values().forEach(SoftmaxEngine::close);
     }
 
-    enum Placement { OUT_OF_PLACE, INTO_DY, INTO_Y }
+    enum Placement {
+        OUT_OF_PLACE,
+        INTO_DY,
+        INTO_Y
+    }
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
@@ -63,8 +71,8 @@ class BackwardTest {
 
     @ParameterizedTest(name = "{0} log={1} shape={2} axis={3} pad={4} {5} {6}")
     @MethodSource("cases")
-    void backwardMatchesTheDoubleReference(Backend backend, boolean log, long[] shape, int axis, long pad,
-            DType type, Placement placement) {
+    void backwardMatchesTheDoubleReference(
+            Backend backend, boolean log, long[] shape, int axis, long pad, DType type, Placement placement) {
         SoftmaxEngine engine = ENGINES.get(backend);
         int rank = shape.length;
         int normalised = axis < 0 ? axis + rank : axis;
@@ -95,8 +103,9 @@ class BackwardTest {
             double[][] expected = reference(yHeld, dyHeld, shape, normalised, log);
             for (int i = 0; i < count; i++) {
                 double bound = expected[1][i] + ulp(type, expected[0][i]);
-                assertThat(Math.abs(got[i] - expected[0][i])).as("element %d: got %s, reference %s", i, got[i],
-                        expected[0][i]).isLessThanOrEqualTo(bound);
+                assertThat(Math.abs(got[i] - expected[0][i]))
+                        .as("element %d: got %s, reference %s", i, got[i], expected[0][i])
+                        .isLessThanOrEqualTo(bound);
             }
         }
     }
@@ -115,8 +124,7 @@ class BackwardTest {
     /** The gradient of L(x) = sum g * f(x), by central differences of f in double, against the backward pass. */
     @ParameterizedTest(name = "{0} log={1} {2}x{3}")
     @MethodSource("finiteDifferenceCases")
-    void backwardIsTheGradientOfTheForwardFunctionByFiniteDifferences(Backend backend, boolean log, int rows,
-            int n) {
+    void backwardIsTheGradientOfTheForwardFunctionByFiniteDifferences(Backend backend, boolean log, int rows, int n) {
         SoftmaxEngine engine = ENGINES.get(backend);
         Random random = new Random(rows * 100L + n);
         float[] x = TestTensors.normal(random, rows * n, 2);
@@ -143,7 +151,8 @@ class BackwardTest {
                     for (int i = 0; i < n; i++) {
                         derivative += g[r * n + i] * (plus[i] - minus[i]) / (2 * h);
                     }
-                    assertThat((double) got[r * n + j]).as("row %d column %d", r, j)
+                    assertThat((double) got[r * n + j])
+                            .as("row %d column %d", r, j)
                             .isCloseTo(derivative, within(2e-5 * (1 + Math.abs(derivative))));
                 }
             }
@@ -176,7 +185,8 @@ class BackwardTest {
                 double[] minus = rowForwardAlong(x, v, r, n, -h);
                 for (int i = 0; i < n; i++) {
                     double derivative = (plus[i] - minus[i]) / (2 * h);
-                    assertThat((double) got[r * n + i]).as("row %d column %d", r, i)
+                    assertThat((double) got[r * n + i])
+                            .as("row %d column %d", r, i)
                             .isCloseTo(derivative, within(2e-5 * (1 + Math.abs(derivative))));
                 }
             }
@@ -215,13 +225,19 @@ class BackwardTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("edgeCases")
     void maskedRowsGiveZeroGradientsAndNonFiniteRowsGiveNaN(Backend backend, EdgePolicy policy) {
-        try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder().backend(backend).edgePolicy(policy)
-                .build()); Arena arena = Arena.ofConfined()) {
+        try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder()
+                        .backend(backend)
+                        .edgePolicy(policy)
+                        .build());
+                Arena arena = Arena.ofConfined()) {
             float inf = Float.POSITIVE_INFINITY;
             // Rows: masked (softmax output all 0 / log-softmax all -inf), NaN in y, +inf in dy, ordinary.
-            float[] softmaxY = {0, 0, 0, 0, 0.5f, Float.NaN, 0.5f, 0, 0.25f, 0.25f, 0.25f, 0.25f, 0.1f, 0.2f, 0.3f, 0.4f};
-            float[] logY = {-inf, -inf, -inf, -inf, -1f, Float.NaN, -1f, -inf, -1.4f, -1.4f, -1.4f, -1.4f,
-                -2.3f, -1.6f, -1.2f, -0.9f};
+            float[] softmaxY = {0, 0, 0, 0, 0.5f, Float.NaN, 0.5f, 0, 0.25f, 0.25f, 0.25f, 0.25f, 0.1f, 0.2f, 0.3f, 0.4f
+            };
+            float[] logY = {
+                -inf, -inf, -inf, -inf, -1f, Float.NaN, -1f, -inf, -1.4f, -1.4f, -1.4f, -1.4f, -2.3f, -1.6f, -1.2f,
+                -0.9f
+            };
             float[] dyValues = {1, 2, 3, 4, 1, 1, 1, 1, 1, inf, 1, 1, 1, -1, 2, 0.5f};
             for (boolean log : new boolean[] {false, true}) {
                 TensorView y = TensorView.allocate(arena, DType.F32, 4, 4).copyFrom(log ? logY : softmaxY);
@@ -261,20 +277,20 @@ class BackwardTest {
     void badBackwardCallsNameTheArgumentAndWriteNothing() {
         SoftmaxEngine engine = ENGINES.get(Backend.ONEDNN);
         try (Arena arena = Arena.ofConfined();
-             SoftmaxEngine rejecting = SoftmaxEngine.create(EngineOptions.builder().edgePolicy(EdgePolicy.REJECT)
-                     .build())) {
-            TensorView y = TensorView.allocate(arena, DType.F32, 2, 4).copyFrom(new float[] {0.25f, 0.25f, 0.25f,
-                0.25f, 0.1f, 0.2f, 0.3f, 0.4f});
-            TensorView dy = TensorView.allocate(arena, DType.F32, 2, 4).copyFrom(new float[] {1, 2, 3, 4, 1,
-                Float.NaN, 1, 1});
+                SoftmaxEngine rejecting = SoftmaxEngine.create(
+                        EngineOptions.builder().edgePolicy(EdgePolicy.REJECT).build())) {
+            TensorView y = TensorView.allocate(arena, DType.F32, 2, 4)
+                    .copyFrom(new float[] {0.25f, 0.25f, 0.25f, 0.25f, 0.1f, 0.2f, 0.3f, 0.4f});
+            TensorView dy =
+                    TensorView.allocate(arena, DType.F32, 2, 4).copyFrom(new float[] {1, 2, 3, 4, 1, Float.NaN, 1, 1});
             TensorView dx = TensorView.allocate(arena, DType.F32, 2, 4);
             dx.segment().fill(TestTensors.PATTERN);
             byte[] before = TestTensors.snapshot(dx.segment());
             TensorView shortDy = TensorView.allocate(arena, DType.F32, 2, 3);
-            TensorView shifted = TensorView.wrap(dy.segment().asSlice(4), DType.F32, new long[] {2, 3},
-                    new long[] {4, 1});
-            TensorView shiftedOut = TensorView.wrap(dy.segment().asSlice(0, 28), DType.F32, new long[] {2, 3},
-                    new long[] {3, 1});
+            TensorView shifted =
+                    TensorView.wrap(dy.segment().asSlice(4), DType.F32, new long[] {2, 3}, new long[] {4, 1});
+            TensorView shiftedOut =
+                    TensorView.wrap(dy.segment().asSlice(0, 28), DType.F32, new long[] {2, 3}, new long[] {3, 1});
 
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.softmaxBackward(y, shortDy, dx))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -282,11 +298,14 @@ class BackwardTest {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.logSoftmaxBackward(y, dy, dx, 2))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("axis: 2 is out of range for rank 2; expected -2 to 1");
-            org.assertj.core.api.Assertions.assertThatThrownBy(
-                    () -> engine.softmaxJvp(TensorView.wrap(y.segment(), DType.F32, new long[] {2, 3}, new long[] {4, 1}),
-                            shifted, shiftedOut, -1))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.softmaxJvp(
+                            TensorView.wrap(y.segment(), DType.F32, new long[] {2, 3}, new long[] {4, 1}),
+                            shifted,
+                            shiftedOut,
+                            -1))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageStartingWith("out: ").hasMessageContaining("partially overlaps v");
+                    .hasMessageStartingWith("out: ")
+                    .hasMessageContaining("partially overlaps v");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> rejecting.softmaxBackward(y, dy, dx))
                     .isInstanceOf(NonFiniteInputException.class)
                     .hasMessage("dy: element [1, 1] (row 1, column 1) is NaN; policy REJECT accepts only finite "
@@ -304,8 +323,8 @@ class BackwardTest {
     void repeatedBackwardCallsSeeNewDataAndRefuseAClosedArena(Backend backend) {
         SoftmaxEngine engine = ENGINES.get(backend);
         Arena arena = Arena.ofConfined();
-        TensorView y = TensorView.allocate(arena, DType.F32, 2, 4).copyFrom(new float[] {0.25f, 0.25f, 0.25f,
-            0.25f, 0.1f, 0.2f, 0.3f, 0.4f});
+        TensorView y = TensorView.allocate(arena, DType.F32, 2, 4)
+                .copyFrom(new float[] {0.25f, 0.25f, 0.25f, 0.25f, 0.1f, 0.2f, 0.3f, 0.4f});
         TensorView dy = TensorView.allocate(arena, DType.F32, 2, 4).copyFrom(new float[] {1, 2, 3, 4, 4, 3, 2, 1});
         TensorView dx = TensorView.allocate(arena, DType.F32, 2, 4);
         for (int round = 0; round < 3; round++) {
@@ -324,14 +343,16 @@ class BackwardTest {
                 }
                 for (int i = 0; i < 4; i++) {
                     double expected = yValues[4 * row + i] * (gradient[4 * row + i] - dot);
-                    assertThat((double) got[4 * row + i]).as("round %d row %d col %d", round, row, i)
+                    assertThat((double) got[4 * row + i])
+                            .as("round %d row %d col %d", round, row, i)
                             .isCloseTo(expected, within(1e-6 * (1 + Math.abs(expected))));
                 }
             }
         }
         arena.close();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.softmaxBackward(y, dy, dx))
-                .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("y: ");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("y: ");
     }
 
     static Stream<Backend> backends() {

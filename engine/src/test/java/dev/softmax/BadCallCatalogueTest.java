@@ -34,9 +34,16 @@ class BadCallCatalogueTest {
     @BeforeAll
     static void openEngines() {
         for (Backend backend : List.of(Backend.ONEDNN, Backend.JAVA)) {
-            ENGINES.put(backend, SoftmaxEngine.create(EngineOptions.builder().backend(backend).build()));
-            REJECTING.put(backend, SoftmaxEngine.create(EngineOptions.builder().backend(backend)
-                    .edgePolicy(EdgePolicy.REJECT).build()));
+            ENGINES.put(
+                    backend,
+                    SoftmaxEngine.create(
+                            EngineOptions.builder().backend(backend).build()));
+            REJECTING.put(
+                    backend,
+                    SoftmaxEngine.create(EngineOptions.builder()
+                            .backend(backend)
+                            .edgePolicy(EdgePolicy.REJECT)
+                            .build()));
         }
     }
 
@@ -47,8 +54,7 @@ class BadCallCatalogueTest {
     }
 
     /** What a case builds: the call, and the memory that must stay unchanged (null when it cannot be read). */
-    record Prepared(ThrowingCallable call, MemorySegment watched) {
-    }
+    record Prepared(ThrowingCallable call, MemorySegment watched) {}
 
     /** Builds a bad call for an engine (ZERO or REJECT policy) in an open confined arena. */
     @FunctionalInterface
@@ -61,8 +67,13 @@ class BadCallCatalogueTest {
      *
      * @param engineCall false for failures raised before any engine is involved (view or options construction)
      */
-    record BadCall(String name, Class<? extends Throwable> type, List<String> fragments, boolean engineCall,
-            boolean rejectPolicy, Setup setup) {
+    record BadCall(
+            String name,
+            Class<? extends Throwable> type,
+            List<String> fragments,
+            boolean engineCall,
+            boolean rejectPolicy,
+            Setup setup) {
         @Override
         public String toString() {
             return name;
@@ -77,8 +88,8 @@ class BadCallCatalogueTest {
         return new BadCall(name, NonFiniteInputException.class, fragments, true, true, setup);
     }
 
-    private static BadCall construction(String name, Class<? extends Throwable> type, List<String> fragments,
-            Setup setup) {
+    private static BadCall construction(
+            String name, Class<? extends Throwable> type, List<String> fragments, Setup setup) {
         return new BadCall(name, type, fragments, false, false, setup);
     }
 
@@ -91,13 +102,15 @@ class BadCallCatalogueTest {
     /** Runs {@code call} on a new thread and rethrows what it threw there. */
     static void onAnotherThread(Runnable call) throws Throwable {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread thread = new Thread(() -> {
-            try {
-                call.run();
-            } catch (Throwable t) {
-                thrown.set(t);
-            }
-        }, "bad-call-other-thread");
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        call.run();
+                    } catch (Throwable t) {
+                        thrown.set(t);
+                    }
+                },
+                "bad-call-other-thread");
         thread.start();
         thread.join();
         if (thrown.get() != null) {
@@ -115,40 +128,58 @@ class BadCallCatalogueTest {
             TensorView src = logits(arena, DType.F32, 4, 8);
             return new Prepared(() -> engine.logSoftmax(src, null), src.segment());
         }));
-        c.add(call("rank mismatch", IllegalArgumentException.class, List.of("dst:", "shape", "[32]", "[4, 8]"),
+        c.add(call(
+                "rank mismatch",
+                IllegalArgumentException.class,
+                List.of("dst:", "shape", "[32]", "[4, 8]"),
                 (engine, arena) -> {
                     TensorView src = logits(arena, DType.F32, 4, 8);
                     TensorView dst = logits(arena, DType.F32, 32);
                     return new Prepared(() -> engine.softmax(src, dst), dst.segment());
                 }));
-        c.add(call("dimension mismatch", IllegalArgumentException.class, List.of("dst:", "shape", "[4, 9]", "[4, 8]"),
+        c.add(call(
+                "dimension mismatch",
+                IllegalArgumentException.class,
+                List.of("dst:", "shape", "[4, 9]", "[4, 8]"),
                 (engine, arena) -> {
                     TensorView src = logits(arena, DType.F32, 4, 8);
                     TensorView dst = logits(arena, DType.BF16, 4, 9);
                     return new Prepared(() -> engine.softmax(src, dst, 0), dst.segment());
                 }));
         for (int axis : new int[] {2, 7, -3, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
-            c.add(call("axis " + axis + " for rank 2", IllegalArgumentException.class,
-                    List.of("axis:", String.valueOf(axis), "rank 2"), (engine, arena) -> {
+            c.add(call(
+                    "axis " + axis + " for rank 2",
+                    IllegalArgumentException.class,
+                    List.of("axis:", String.valueOf(axis), "rank 2"),
+                    (engine, arena) -> {
                         TensorView src = logits(arena, DType.F32, 4, 8);
                         TensorView dst = logits(arena, DType.F32, 4, 8);
                         return new Prepared(() -> engine.logSoftmax(src, dst, axis), dst.segment());
                     }));
         }
         for (float t : new float[] {0f, -0f, -1f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
-            c.add(call("temperature " + t, IllegalArgumentException.class, List.of("temperature:", String.valueOf(t)),
+            c.add(call(
+                    "temperature " + t,
+                    IllegalArgumentException.class,
+                    List.of("temperature:", String.valueOf(t)),
                     (engine, arena) -> {
                         TensorView src = logits(arena, DType.F32, 4, 8);
                         TensorView dst = logits(arena, DType.F32, 4, 8);
                         return new Prepared(() -> engine.softmax(src, dst, -1, t), dst.segment());
                     }));
         }
-        c.add(call("temperature NaN in place", IllegalArgumentException.class, List.of("temperature:", "NaN"),
+        c.add(call(
+                "temperature NaN in place",
+                IllegalArgumentException.class,
+                List.of("temperature:", "NaN"),
                 (engine, arena) -> {
                     TensorView src = logits(arena, DType.F16, 3, 40);
                     return new Prepared(() -> engine.logSoftmax(src, src, 1, Float.NaN), src.segment());
                 }));
-        c.add(call("src arena closed", IllegalStateException.class, List.of("src:", "no longer alive"),
+        c.add(call(
+                "src arena closed",
+                IllegalStateException.class,
+                List.of("src:", "no longer alive"),
                 (engine, arena) -> {
                     Arena gone = Arena.ofConfined();
                     TensorView src = logits(gone, DType.F32, 4, 8);
@@ -156,7 +187,10 @@ class BadCallCatalogueTest {
                     TensorView dst = logits(arena, DType.F32, 4, 8);
                     return new Prepared(() -> engine.softmax(src, dst), dst.segment());
                 }));
-        c.add(call("dst arena closed", IllegalStateException.class, List.of("dst:", "no longer alive"),
+        c.add(call(
+                "dst arena closed",
+                IllegalStateException.class,
+                List.of("dst:", "no longer alive"),
                 (engine, arena) -> {
                     Arena gone = Arena.ofShared();
                     TensorView dst = logits(gone, DType.F32, 4, 8);
@@ -165,16 +199,22 @@ class BadCallCatalogueTest {
                     // The destination's memory is gone and cannot be compared; the source must be untouched.
                     return new Prepared(() -> engine.softmax(src, dst), src.segment());
                 }));
-        c.add(call("src confined to another thread", WrongThreadException.class,
-                List.of("src:", "confined to another thread"), (engine, arena) -> {
+        c.add(call(
+                "src confined to another thread",
+                WrongThreadException.class,
+                List.of("src:", "confined to another thread"),
+                (engine, arena) -> {
                     TensorView src = logits(arena, DType.F32, 4, 8);
                     MemorySegment shared = Arena.ofAuto().allocate(4 * 32, 64);
                     shared.fill(TestTensors.PATTERN);
                     TensorView dst = TensorView.wrap(shared, DType.F32, 4, 8);
                     return new Prepared(() -> onAnotherThread(() -> engine.softmax(src, dst)), shared);
                 }));
-        c.add(call("dst confined to another thread", WrongThreadException.class,
-                List.of("dst:", "confined to another thread"), (engine, arena) -> {
+        c.add(call(
+                "dst confined to another thread",
+                WrongThreadException.class,
+                List.of("dst:", "confined to another thread"),
+                (engine, arena) -> {
                     TensorView dst = logits(arena, DType.F32, 4, 8);
                     MemorySegment shared = Arena.ofAuto().allocate(4 * 32, 64);
                     TensorView src = TensorView.wrap(shared, DType.F32, 4, 8);
@@ -186,45 +226,60 @@ class BadCallCatalogueTest {
             TensorView dst = TensorView.wrap(writable.segment().asReadOnly(), DType.F32, 4, 8);
             return new Prepared(() -> engine.softmax(src, dst), writable.segment());
         }));
-        c.add(call("read-only in place", IllegalArgumentException.class, List.of("dst:", "read-only"),
-                (engine, arena) -> {
+        c.add(call(
+                "read-only in place", IllegalArgumentException.class, List.of("dst:", "read-only"), (engine, arena) -> {
                     TensorView writable = logits(arena, DType.BF16, 4, 8);
                     TensorView view = TensorView.wrap(writable.segment().asReadOnly(), DType.BF16, 4, 8);
                     return new Prepared(() -> engine.softmax(view, view), writable.segment());
                 }));
-        c.add(call("dst shifted by one element over src", IllegalArgumentException.class,
-                List.of("dst:", "partially overlaps", "src"), (engine, arena) -> {
+        c.add(call(
+                "dst shifted by one element over src",
+                IllegalArgumentException.class,
+                List.of("dst:", "partially overlaps", "src"),
+                (engine, arena) -> {
                     MemorySegment segment = arena.allocate(4 * 40, 64);
                     TensorView src = TensorView.wrap(segment, DType.F32, 4, 8);
                     src.copyFrom(TestTensors.normal(new Random(1), 32, 1));
                     TensorView dst = TensorView.wrap(segment.asSlice(4), DType.F32, 4, 8);
                     return new Prepared(() -> engine.softmax(src, dst), segment);
                 }));
-        c.add(call("dst same bytes, other type", IllegalArgumentException.class,
-                List.of("dst:", "partially overlaps"), (engine, arena) -> {
+        c.add(call(
+                "dst same bytes, other type",
+                IllegalArgumentException.class,
+                List.of("dst:", "partially overlaps"),
+                (engine, arena) -> {
                     TensorView src = logits(arena, DType.F32, 4, 8);
                     TensorView dst = TensorView.wrap(src.segment(), DType.BF16, 4, 8);
                     return new Prepared(() -> engine.softmax(src, dst), src.segment());
                 }));
-        c.add(call("in place with transposed dst", IllegalArgumentException.class,
-                List.of("dst:", "partially overlaps"), (engine, arena) -> {
+        c.add(call(
+                "in place with transposed dst",
+                IllegalArgumentException.class,
+                List.of("dst:", "partially overlaps"),
+                (engine, arena) -> {
                     TensorView src = logits(arena, DType.F32, 8, 8);
                     TensorView dst = TensorView.wrap(src.segment(), DType.F32, new long[] {8, 8}, new long[] {1, 8});
                     return new Prepared(() -> engine.softmax(src, dst), src.segment());
                 }));
-        c.add(call("dst with zero stride", IllegalArgumentException.class,
-                List.of("dst:", "strides [0, 1]", "share memory"), (engine, arena) -> {
+        c.add(call(
+                "dst with zero stride",
+                IllegalArgumentException.class,
+                List.of("dst:", "strides [0, 1]", "share memory"),
+                (engine, arena) -> {
                     TensorView src = logits(arena, DType.F32, 4, 8);
                     TensorView row = logits(arena, DType.F32, 8);
                     TensorView dst = TensorView.wrap(row.segment(), DType.F32, new long[] {4, 8}, new long[] {0, 1});
                     return new Prepared(() -> engine.softmax(src, dst), row.segment());
                 }));
-        c.add(call("dst rows overlapping each other", IllegalArgumentException.class,
-                List.of("dst:", "strides [4, 1]", "share memory"), (engine, arena) -> {
+        c.add(call(
+                "dst rows overlapping each other",
+                IllegalArgumentException.class,
+                List.of("dst:", "strides [4, 1]", "share memory"),
+                (engine, arena) -> {
                     TensorView src = logits(arena, DType.F32, 4, 8);
                     TensorView backing = logits(arena, DType.F32, 20);
-                    TensorView dst = TensorView.wrap(backing.segment(), DType.F32, new long[] {4, 8},
-                            new long[] {4, 1});
+                    TensorView dst =
+                            TensorView.wrap(backing.segment(), DType.F32, new long[] {4, 8}, new long[] {4, 1});
                     return new Prepared(() -> engine.logSoftmax(src, dst), backing.segment());
                 }));
         c.add(rejecting("REJECT: NaN", List.of("src:", "row 2", "column 5", "NaN", "REJECT"), (engine, arena) -> {
@@ -239,8 +294,8 @@ class BadCallCatalogueTest {
             TensorView dst = logits(arena, DType.F16, 4, 8);
             return new Prepared(() -> engine.logSoftmax(src, dst), dst.segment());
         }));
-        c.add(rejecting("REJECT: +inf in place with temperature", List.of("src:", "row 0", "column 7"),
-                (engine, arena) -> {
+        c.add(rejecting(
+                "REJECT: +inf in place with temperature", List.of("src:", "row 0", "column 7"), (engine, arena) -> {
                     TensorView src = logits(arena, DType.F32, 2, 5000);
                     src.setFloat(Float.POSITIVE_INFINITY, 0, 7);
                     return new Prepared(() -> engine.softmax(src, src, 1, 0.7f), src.segment());
@@ -255,27 +310,33 @@ class BadCallCatalogueTest {
         }));
 
         // Raised while building the arguments, before an engine is involved.
-        c.add(construction("segment too small", IllegalArgumentException.class,
-                List.of("segment:", "100 bytes", "[4, 8]", "128"), (engine, arena) -> {
+        c.add(construction(
+                "segment too small",
+                IllegalArgumentException.class,
+                List.of("segment:", "100 bytes", "[4, 8]", "128"),
+                (engine, arena) -> {
                     MemorySegment small = arena.allocate(100);
                     return new Prepared(() -> TensorView.wrap(small, DType.F32, 4, 8), small);
                 }));
-        c.add(construction("segment too small for padded strides", IllegalArgumentException.class,
-                List.of("segment:", "[4, 8]", "[10, 1]"), (engine, arena) -> {
-                    MemorySegment small = arena.allocate(4 * 32);
-                    return new Prepared(() -> TensorView.wrap(small, DType.F32, new long[] {4, 8}, new long[] {10, 1}),
-                            small);
-                }));
-        c.add(construction("negative dimension", IllegalArgumentException.class, List.of("shape:", "-1"),
+        c.add(construction(
+                "segment too small for padded strides",
+                IllegalArgumentException.class,
+                List.of("segment:", "[4, 8]", "[10, 1]"),
                 (engine, arena) -> {
+                    MemorySegment small = arena.allocate(4 * 32);
+                    return new Prepared(
+                            () -> TensorView.wrap(small, DType.F32, new long[] {4, 8}, new long[] {10, 1}), small);
+                }));
+        c.add(construction(
+                "negative dimension", IllegalArgumentException.class, List.of("shape:", "-1"), (engine, arena) -> {
                     MemorySegment segment = arena.allocate(1024);
                     return new Prepared(() -> TensorView.wrap(segment, DType.F32, 4, -1), segment);
                 }));
-        c.add(construction("negative stride", IllegalArgumentException.class, List.of("strides:", "-8"),
-                (engine, arena) -> {
+        c.add(construction(
+                "negative stride", IllegalArgumentException.class, List.of("strides:", "-8"), (engine, arena) -> {
                     MemorySegment segment = arena.allocate(1024);
-                    return new Prepared(() -> TensorView.wrap(segment, DType.F32, new long[] {4, 8},
-                            new long[] {-8, 1}), segment);
+                    return new Prepared(
+                            () -> TensorView.wrap(segment, DType.F32, new long[] {4, 8}, new long[] {-8, 1}), segment);
                 }));
         c.add(construction("rank 0", IllegalArgumentException.class, List.of("shape:", "rank 0"), (engine, arena) -> {
             MemorySegment segment = arena.allocate(1024);
@@ -285,33 +346,68 @@ class BadCallCatalogueTest {
             MemorySegment segment = arena.allocate(4096);
             return new Prepared(() -> TensorView.wrap(segment, DType.F32, 1, 1, 1, 1, 1, 1, 1, 1, 2), segment);
         }));
-        c.add(construction("strides length mismatch", IllegalArgumentException.class,
-                List.of("strides:", "[8, 1, 1]", "3 entries"), (engine, arena) -> {
+        c.add(construction(
+                "strides length mismatch",
+                IllegalArgumentException.class,
+                List.of("strides:", "[8, 1, 1]", "3 entries"),
+                (engine, arena) -> {
                     MemorySegment segment = arena.allocate(1024);
-                    return new Prepared(() -> TensorView.wrap(segment, DType.F32, new long[] {4, 8},
-                            new long[] {8, 1, 1}), segment);
+                    return new Prepared(
+                            () -> TensorView.wrap(segment, DType.F32, new long[] {4, 8}, new long[] {8, 1, 1}),
+                            segment);
                 }));
-        c.add(construction("allocate negative dimension", IllegalArgumentException.class, List.of("shape:", "-3"),
+        c.add(construction(
+                "allocate negative dimension",
+                IllegalArgumentException.class,
+                List.of("shape:", "-3"),
                 (engine, arena) -> new Prepared(() -> TensorView.allocate(arena, DType.F16, 2, -3), null)));
-        c.add(construction("options: threads 0", IllegalArgumentException.class, List.of("threads:", "0"),
-                (engine, arena) -> new Prepared(() -> EngineOptions.builder().backend(Backend.JAVA).threads(0).build(),
+        c.add(construction(
+                "options: threads 0",
+                IllegalArgumentException.class,
+                List.of("threads:", "0"),
+                (engine, arena) -> new Prepared(
+                        () -> EngineOptions.builder()
+                                .backend(Backend.JAVA)
+                                .threads(0)
+                                .build(),
                         null)));
-        c.add(construction("options: threads 4097", IllegalArgumentException.class, List.of("threads:", "4097"),
-                (engine, arena) -> new Prepared(() -> EngineOptions.builder().backend(Backend.JAVA).threads(4097)
-                        .build(), null)));
-        c.add(construction("options: cache capacity 0", IllegalArgumentException.class,
-                List.of("primitiveCacheCapacity:", "0"), (engine, arena) -> new Prepared(() -> EngineOptions.builder()
-                        .backend(Backend.ONEDNN).primitiveCacheCapacity(0).build(), null)));
-        c.add(construction("options: cache capacity -5", IllegalArgumentException.class,
-                List.of("primitiveCacheCapacity:", "-5"), (engine, arena) -> new Prepared(() -> new EngineOptions(
-                        Backend.AUTO, 1, -5, EdgePolicy.ZERO, false), null)));
-        c.add(construction("Backend.parse bad name", IllegalArgumentException.class,
+        c.add(construction(
+                "options: threads 4097",
+                IllegalArgumentException.class,
+                List.of("threads:", "4097"),
+                (engine, arena) -> new Prepared(
+                        () -> EngineOptions.builder()
+                                .backend(Backend.JAVA)
+                                .threads(4097)
+                                .build(),
+                        null)));
+        c.add(construction(
+                "options: cache capacity 0",
+                IllegalArgumentException.class,
+                List.of("primitiveCacheCapacity:", "0"),
+                (engine, arena) -> new Prepared(
+                        () -> EngineOptions.builder()
+                                .backend(Backend.ONEDNN)
+                                .primitiveCacheCapacity(0)
+                                .build(),
+                        null)));
+        c.add(construction(
+                "options: cache capacity -5",
+                IllegalArgumentException.class,
+                List.of("primitiveCacheCapacity:", "-5"),
+                (engine, arena) ->
+                        new Prepared(() -> new EngineOptions(Backend.AUTO, 1, -5, EdgePolicy.ZERO, false), null)));
+        c.add(construction(
+                "Backend.parse bad name",
+                IllegalArgumentException.class,
                 List.of("system property softmax.backend", "'gpu'", "auto, onednn or java"),
                 (engine, arena) -> new Prepared(() -> Backend.parse("gpu", "system property softmax.backend"), null)));
-        c.add(construction("Backend.parse empty", IllegalArgumentException.class,
+        c.add(construction(
+                "Backend.parse empty",
+                IllegalArgumentException.class,
                 List.of("environment variable SOFTMAX_BACKEND", "''"),
-                (engine, arena) -> new Prepared(() -> Backend.parse("", "environment variable SOFTMAX_BACKEND"),
-                        null)));
+                (engine, arena) ->
+                        new Prepared(() -> Backend.parse("", "environment variable SOFTMAX_BACKEND"), null)));
         return c;
     }
 
@@ -343,11 +439,12 @@ class BadCallCatalogueTest {
             }
 
             if (before != null) {
-                TestTensors.assertBytesUnchanged(bad.name() + ": memory after the failed call", before,
-                        prepared.watched());
+                TestTensors.assertBytesUnchanged(
+                        bad.name() + ": memory after the failed call", before, prepared.watched());
             }
             EngineStatistics after = engine.statistics();
-            assertThat(after.javaCalls() + after.onednnCalls()).as("%s: no call computed", bad.name())
+            assertThat(after.javaCalls() + after.onednnCalls())
+                    .as("%s: no call computed", bad.name())
                     .isEqualTo(stats.javaCalls() + stats.onednnCalls());
         }
     }
@@ -360,8 +457,15 @@ class BadCallCatalogueTest {
     // ---------------------------------------------------------------------------------------------------------
     // REJECT in detail: row() and column() follow the documented numbering, on any axis and type.
 
-    record RejectCase(String name, DType type, long[] shape, int axis, long[] badIndex, float badValue,
-            long expectedRow, long expectedColumn) {
+    record RejectCase(
+            String name,
+            DType type,
+            long[] shape,
+            int axis,
+            long[] badIndex,
+            float badValue,
+            long expectedRow,
+            long expectedColumn) {
         @Override
         public String toString() {
             return name;
@@ -371,14 +475,28 @@ class BadCallCatalogueTest {
     static Stream<Arguments> rejectCases() {
         List<RejectCase> list = List.of(
                 new RejectCase("last axis NaN", DType.F32, new long[] {4, 8}, -1, new long[] {2, 5}, Float.NaN, 2, 5),
-                new RejectCase("axis 0 +inf", DType.F32, new long[] {6, 3}, 0, new long[] {4, 2},
-                        Float.POSITIVE_INFINITY, 2, 4),
-                new RejectCase("rank 3 axis 1", DType.BF16, new long[] {2, 4, 3}, 1, new long[] {1, 3, 2},
-                        Float.POSITIVE_INFINITY, 5, 3),
-                new RejectCase("f16 1e30 becomes +inf", DType.F16, new long[] {3, 7}, -1, new long[] {1, 6}, 1e30f,
-                        1, 6),
-                new RejectCase("long row", DType.F32, new long[] {2, 5000}, 1, new long[] {1, 4999}, Float.NaN, 1,
-                        4999));
+                new RejectCase(
+                        "axis 0 +inf",
+                        DType.F32,
+                        new long[] {6, 3},
+                        0,
+                        new long[] {4, 2},
+                        Float.POSITIVE_INFINITY,
+                        2,
+                        4),
+                new RejectCase(
+                        "rank 3 axis 1",
+                        DType.BF16,
+                        new long[] {2, 4, 3},
+                        1,
+                        new long[] {1, 3, 2},
+                        Float.POSITIVE_INFINITY,
+                        5,
+                        3),
+                new RejectCase(
+                        "f16 1e30 becomes +inf", DType.F16, new long[] {3, 7}, -1, new long[] {1, 6}, 1e30f, 1, 6),
+                new RejectCase(
+                        "long row", DType.F32, new long[] {2, 5000}, 1, new long[] {1, 4999}, Float.NaN, 1, 4999));
         List<Arguments> cases = new ArrayList<>();
         for (Backend backend : List.of(Backend.ONEDNN, Backend.JAVA)) {
             for (RejectCase c : list) {
@@ -406,12 +524,15 @@ class BadCallCatalogueTest {
             TensorView dst = logits(arena, DType.F32, c.shape());
             byte[] dstBefore = TestTensors.snapshot(dst.segment());
             byte[] srcBefore = TestTensors.snapshot(src.segment());
-            NonFiniteInputException e = org.junit.jupiter.api.Assertions.assertThrows(NonFiniteInputException.class,
-                    () -> engine.softmax(src, dst, c.axis()));
+            NonFiniteInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    NonFiniteInputException.class, () -> engine.softmax(src, dst, c.axis()));
             assertThat(e.row()).as("row()").isEqualTo(c.expectedRow());
             assertThat(e.column()).as("column()").isEqualTo(c.expectedColumn());
-            assertThat(e.getMessage()).contains("row " + c.expectedRow(), "column " + c.expectedColumn(),
-                    java.util.Arrays.toString(c.badIndex()));
+            assertThat(e.getMessage())
+                    .contains(
+                            "row " + c.expectedRow(),
+                            "column " + c.expectedColumn(),
+                            java.util.Arrays.toString(c.badIndex()));
             TestTensors.assertBytesUnchanged("dst after REJECT", dstBefore, dst.segment());
             assertThatThrownBy(() -> engine.logSoftmax(src, src, c.axis(), 2f))
                     .isInstanceOf(NonFiniteInputException.class);
@@ -452,9 +573,15 @@ class BadCallCatalogueTest {
             byte[] before = TestTensors.snapshot(backing.segment());
             float[] input = backing.toFloatArray();
             Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> engine.softmax(view, view));
-            assertThat(thrown).as("%s: in-place softmax over shape %s strides %s was accepted; the 8 floats %s now"
-                    + " hold %s", backend, java.util.Arrays.toString(shape), java.util.Arrays.toString(strides),
-                    java.util.Arrays.toString(input), java.util.Arrays.toString(backing.toFloatArray()))
+            assertThat(thrown)
+                    .as(
+                            "%s: in-place softmax over shape %s strides %s was accepted; the 8 floats %s now"
+                                    + " hold %s",
+                            backend,
+                            java.util.Arrays.toString(shape),
+                            java.util.Arrays.toString(strides),
+                            java.util.Arrays.toString(input),
+                            java.util.Arrays.toString(backing.toFloatArray()))
                     .isExactlyInstanceOf(IllegalArgumentException.class);
             assertThat(thrown).hasMessageContaining("dst:").hasMessageContaining("share memory");
             TestTensors.assertBytesUnchanged("in-place view with shared elements", before, backing.segment());

@@ -40,8 +40,18 @@ class ConcurrencyTest {
     static final int ITERATIONS = 300;
 
     /** One kind of call: shapes, types, layouts, axis, operation, temperature, placement, memory kind. */
-    record Job(String name, DType in, DType out, long[] shape, long[] srcStrides, long[] dstStrides, int axis,
-            boolean log, float temperature, boolean inPlace, boolean heap) {
+    record Job(
+            String name,
+            DType in,
+            DType out,
+            long[] shape,
+            long[] srcStrides,
+            long[] dstStrides,
+            int axis,
+            boolean log,
+            float temperature,
+            boolean inPlace,
+            boolean heap) {
         @Override
         public String toString() {
             return name;
@@ -64,20 +74,65 @@ class ConcurrencyTest {
         jobs.add(job("f32 1x128256", DType.F32, DType.F32, new long[] {1, 128256}, -1, false, 1f));
         jobs.add(job("f32 64x1024 axis 0 log", DType.F32, DType.F32, new long[] {64, 1024}, 0, true, 1f));
         long[] padded = {4, 17};
-        jobs.add(new Job("padded f32 4x17 -> dense", DType.F32, DType.F32, padded, new long[] {24, 1},
-                TensorView.rowMajorStrides(padded), -1, false, 1f, false, false));
+        jobs.add(new Job(
+                "padded f32 4x17 -> dense",
+                DType.F32,
+                DType.F32,
+                padded,
+                new long[] {24, 1},
+                TensorView.rowMajorStrides(padded),
+                -1,
+                false,
+                1f,
+                false,
+                false));
         long[] inPlace = {64, 100};
-        jobs.add(new Job("in place f32 64x100", DType.F32, DType.F32, inPlace, TensorView.rowMajorStrides(inPlace),
-                TensorView.rowMajorStrides(inPlace), -1, false, 1f, true, false));
+        jobs.add(new Job(
+                "in place f32 64x100",
+                DType.F32,
+                DType.F32,
+                inPlace,
+                TensorView.rowMajorStrides(inPlace),
+                TensorView.rowMajorStrides(inPlace),
+                -1,
+                false,
+                1f,
+                true,
+                false));
         long[] inPlace16 = {40, 17};
-        jobs.add(new Job("in place bf16 40x17 axis 0 log T=2", DType.BF16, DType.BF16, inPlace16,
-                TensorView.rowMajorStrides(inPlace16), TensorView.rowMajorStrides(inPlace16), 0, true, 2f, true,
+        jobs.add(new Job(
+                "in place bf16 40x17 axis 0 log T=2",
+                DType.BF16,
+                DType.BF16,
+                inPlace16,
+                TensorView.rowMajorStrides(inPlace16),
+                TensorView.rowMajorStrides(inPlace16),
+                0,
+                true,
+                2f,
+                true,
                 false));
         long[] heap = {6, 50};
-        jobs.add(new Job("heap f32 6x50", DType.F32, DType.F32, heap, TensorView.rowMajorStrides(heap),
-                TensorView.rowMajorStrides(heap), -1, true, 1f, false, true));
-        jobs.add(job("edge rows f32 11x17", DType.F32, DType.F32, new long[] {ForwardDifferentialTest.EDGE_ROWS, 17},
-                -1, false, 1f));
+        jobs.add(new Job(
+                "heap f32 6x50",
+                DType.F32,
+                DType.F32,
+                heap,
+                TensorView.rowMajorStrides(heap),
+                TensorView.rowMajorStrides(heap),
+                -1,
+                true,
+                1f,
+                false,
+                true));
+        jobs.add(job(
+                "edge rows f32 11x17",
+                DType.F32,
+                DType.F32,
+                new long[] {ForwardDifferentialTest.EDGE_ROWS, 17},
+                -1,
+                false,
+                1f));
         return jobs;
     }
 
@@ -85,12 +140,16 @@ class ConcurrencyTest {
         if (job.heap()) {
             return TestTensors.heap(job.out(), job.shape(), job.dstStrides());
         }
-        return TestTensors.allocate(arena, job.inPlace() ? job.in() : job.out(), job.shape(),
+        return TestTensors.allocate(
+                arena,
+                job.inPlace() ? job.in() : job.out(),
+                job.shape(),
                 job.inPlace() ? job.srcStrides() : job.dstStrides());
     }
 
     static TensorView newSrc(Job job, Arena arena, Random random) {
-        TensorView src = job.heap() ? TestTensors.heap(job.in(), job.shape(), job.srcStrides())
+        TensorView src = job.heap()
+                ? TestTensors.heap(job.in(), job.shape(), job.srcStrides())
                 : TestTensors.allocate(arena, job.in(), job.shape(), job.srcStrides());
         if (job.name().startsWith("edge rows")) {
             src.copyFrom(ForwardDifferentialTest.edgeRows(17, random));
@@ -103,7 +162,8 @@ class ConcurrencyTest {
     /** Runs a job into {@code buffer}: in place (after copying the input in) or out of place. */
     static void runJob(SoftmaxEngine engine, Job job, TensorView src, TensorView buffer) {
         if (job.inPlace()) {
-            MemorySegment.copy(src.segment(), 0, buffer.segment(), 0, src.segment().byteSize());
+            MemorySegment.copy(
+                    src.segment(), 0, buffer.segment(), 0, src.segment().byteSize());
             SoftmaxCheck.invoke(engine, job.log(), buffer, buffer, job.axis(), job.temperature());
         } else {
             buffer.segment().fill(TestTensors.PATTERN);
@@ -119,8 +179,8 @@ class ConcurrencyTest {
     record Expected(byte[] bytes, float[] values, BitSet elementBytes, boolean byOnednn, boolean log) {
 
         static Expected of(TensorView result, boolean byOnednn, boolean log) {
-            return new Expected(TestTensors.snapshot(result.segment()), result.toFloatArray(), elementBytes(result),
-                    byOnednn, log);
+            return new Expected(
+                    TestTensors.snapshot(result.segment()), result.toFloatArray(), elementBytes(result), byOnednn, log);
         }
 
         /** Null when {@code result} matches bit for bit; otherwise what differs. */
@@ -131,8 +191,8 @@ class ConcurrencyTest {
                 return null;
             }
             String where = elementBytes.get(at) ? "an element" : "outside the view's elements";
-            return "byte " + at + " (" + where + ") differs from the single-threaded "
-                    + (byOnednn ? "oneDNN" : "Java") + " result (must be bitwise equal)";
+            return "byte " + at + " (" + where + ") differs from the single-threaded " + (byOnednn ? "oneDNN" : "Java")
+                    + " result (must be bitwise equal)";
         }
 
         private static BitSet elementBytes(TensorView view) {
@@ -155,20 +215,25 @@ class ConcurrencyTest {
     }
 
     /** A job's input (in shared memory) and the single-threaded answer. */
-    record Prepared(Job job, TensorView src, Expected expected) {
-    }
+    record Prepared(Job job, TensorView src, Expected expected) {}
 
     static Stream<Arguments> configurations() {
-        return Stream.of(arguments(Backend.ONEDNN, 1), arguments(Backend.ONEDNN, 2), arguments(Backend.JAVA, 1),
-                arguments(Backend.JAVA, 2), arguments(Backend.AUTO, 2));
+        return Stream.of(
+                arguments(Backend.ONEDNN, 1),
+                arguments(Backend.ONEDNN, 2),
+                arguments(Backend.JAVA, 1),
+                arguments(Backend.JAVA, 2),
+                arguments(Backend.AUTO, 2));
     }
 
     @ParameterizedTest(name = "{0} threads={1}")
     @MethodSource("configurations")
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void concurrentCallsGiveTheSingleThreadedResult(Backend backend, int threadsPerCall) throws Exception {
-        EngineOptions options = EngineOptions.builder().backend(backend).threads(threadsPerCall).build();
-        try (SoftmaxEngine engine = SoftmaxEngine.create(options); Arena shared = Arena.ofShared()) {
+        EngineOptions options =
+                EngineOptions.builder().backend(backend).threads(threadsPerCall).build();
+        try (SoftmaxEngine engine = SoftmaxEngine.create(options);
+                Arena shared = Arena.ofShared()) {
             List<Prepared> prepared = new ArrayList<>();
             Random random = new Random(2024);
             int onednnJobs = 0;
@@ -182,11 +247,16 @@ class ConcurrencyTest {
                 prepared.add(new Prepared(job, src, Expected.of(dst, byOnednn, job.log())));
                 // The single-threaded answer is itself right, so agreeing with it means something.
                 if (!job.inPlace()) {
-                    ReferenceSoftmax.Spec spec = new ReferenceSoftmax.Spec(job.shape(), job.axis(), job.log(),
-                            job.temperature(), EdgePolicy.ZERO);
+                    ReferenceSoftmax.Spec spec = new ReferenceSoftmax.Spec(
+                            job.shape(), job.axis(), job.log(), job.temperature(), EdgePolicy.ZERO);
                     float[] input = src.toFloatArray();
-                    ReferenceSoftmax.assertMatches(job.name(), input, dst.toFloatArray(),
-                            ReferenceSoftmax.compute(input, spec), job.out(), spec);
+                    ReferenceSoftmax.assertMatches(
+                            job.name(),
+                            input,
+                            dst.toFloatArray(),
+                            ReferenceSoftmax.compute(input, spec),
+                            job.out(),
+                            spec);
                 }
             }
             if (backend == Backend.JAVA) {
@@ -194,7 +264,9 @@ class ConcurrencyTest {
             } else {
                 // oneDNN serves dense rows (the rest is declined to Java), and AUTO gives it only 16-bit ones, so
                 // only some jobs are its.
-                assertThat(onednnJobs).as("jobs oneDNN computes").isGreaterThanOrEqualTo(backend == Backend.AUTO ? 1 : 3);
+                assertThat(onednnJobs)
+                        .as("jobs oneDNN computes")
+                        .isGreaterThanOrEqualTo(backend == Backend.AUTO ? 1 : 3);
             }
             EngineStatistics before = engine.statistics();
 
@@ -204,31 +276,36 @@ class ConcurrencyTest {
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 int index = t;
-                Thread thread = new Thread(() -> {
-                    // Even threads write into shared memory (rows may be split across the engine's workers), odd
-                    // ones into memory confined to themselves (the engine must then stay on the calling thread).
-                    try (Arena own = index % 2 == 0 ? Arena.ofShared() : Arena.ofConfined()) {
-                        List<TensorView> buffers = new ArrayList<>();
-                        for (Prepared p : prepared) {
-                            buffers.add(newDst(p.job(), own));
-                        }
-                        Random choice = new Random(index);
-                        start.await();
-                        for (int i = 0; i < ITERATIONS && failures.size() < 10; i++) {
-                            int k = choice.nextInt(prepared.size());
-                            Prepared p = prepared.get(k);
-                            TensorView buffer = buffers.get(k);
-                            runJob(engine, p.job(), p.src(), buffer);
-                            calls.incrementAndGet();
-                            String mismatch = p.expected().mismatch(buffer);
-                            if (mismatch != null) {
-                                failures.add("thread " + index + " iteration " + i + " " + p.job() + ": " + mismatch);
+                Thread thread = new Thread(
+                        () -> {
+                            // Even threads write into shared memory (rows may be split across the engine's workers),
+                            // odd
+                            // ones into memory confined to themselves (the engine must then stay on the calling
+                            // thread).
+                            try (Arena own = index % 2 == 0 ? Arena.ofShared() : Arena.ofConfined()) {
+                                List<TensorView> buffers = new ArrayList<>();
+                                for (Prepared p : prepared) {
+                                    buffers.add(newDst(p.job(), own));
+                                }
+                                Random choice = new Random(index);
+                                start.await();
+                                for (int i = 0; i < ITERATIONS && failures.size() < 10; i++) {
+                                    int k = choice.nextInt(prepared.size());
+                                    Prepared p = prepared.get(k);
+                                    TensorView buffer = buffers.get(k);
+                                    runJob(engine, p.job(), p.src(), buffer);
+                                    calls.incrementAndGet();
+                                    String mismatch = p.expected().mismatch(buffer);
+                                    if (mismatch != null) {
+                                        failures.add("thread " + index + " iteration " + i + " " + p.job() + ": "
+                                                + mismatch);
+                                    }
+                                }
+                            } catch (Throwable e) {
+                                failures.add("thread " + index + " threw " + e);
                             }
-                        }
-                    } catch (Throwable e) {
-                        failures.add("thread " + index + " threw " + e);
-                    }
-                }, "softmax-concurrency-" + t);
+                        },
+                        "softmax-concurrency-" + t);
                 threads.add(thread);
                 thread.start();
             }
@@ -240,11 +317,14 @@ class ConcurrencyTest {
             assertThat(calls.get()).isEqualTo((long) THREADS * ITERATIONS);
             EngineStatistics after = engine.statistics();
             assertThat((after.javaCalls() + after.onednnCalls()) - (before.javaCalls() + before.onednnCalls()))
-                    .as("every call counted once").isEqualTo(calls.get());
+                    .as("every call counted once")
+                    .isEqualTo(calls.get());
             if (backend == Backend.JAVA) {
                 assertThat(after.onednnCalls()).isZero();
             } else {
-                assertThat(after.onednnCalls() - before.onednnCalls()).as("oneDNN did part of the work").isPositive();
+                assertThat(after.onednnCalls() - before.onednnCalls())
+                        .as("oneDNN did part of the work")
+                        .isPositive();
             }
         }
     }
@@ -253,7 +333,8 @@ class ConcurrencyTest {
     @MethodSource("closingBackends")
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void closeWaitsForCallsInProgressAndLaterCallsFail(Backend backend) throws Exception {
-        SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder().backend(backend).threads(2).build());
+        SoftmaxEngine engine = SoftmaxEngine.create(
+                EngineOptions.builder().backend(backend).threads(2).build());
         try (Arena shared = Arena.ofShared()) {
             TensorView src = TestTensors.dense(shared, DType.F32, 32, 4096);
             src.copyFrom(TestTensors.normal(new Random(5), 32 * 4096, 3));
@@ -306,9 +387,13 @@ class ConcurrencyTest {
                 thread.join();
             }
             assertThat(failures).isEmpty();
-            assertThat(closedSeen).as("calls after close() throw IllegalStateException").isTrue();
+            assertThat(closedSeen)
+                    .as("calls after close() throw IllegalStateException")
+                    .isTrue();
             assertThat(completed.get()).as("calls completed before close").isPositive();
-            assertThat(engine.statistics().liveNativeHandles()).as("native handles after close").isZero();
+            assertThat(engine.statistics().liveNativeHandles())
+                    .as("native handles after close")
+                    .isZero();
         }
     }
 
@@ -326,7 +411,8 @@ class ConcurrencyTest {
         // during its native call (the close is then refused with IllegalStateException); at any other moment the
         // close succeeds and the next access must fail with IllegalStateException: never another exception type,
         // never a crash. The race is retried for a bounded time; the window is small but is hit within seconds.
-        try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder().backend(backend).build())) {
+        try (SoftmaxEngine engine =
+                SoftmaxEngine.create(EngineOptions.builder().backend(backend).build())) {
             ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
             int rounds = 0;
@@ -384,10 +470,13 @@ class ConcurrencyTest {
     void theSameCallGivesTheSameBitsBeforeAndAfterJitWarmUp(Backend backend, String operation) throws Exception {
         // A fresh JVM, so that the kernels start cold as in an application's first calls.
         List<String> command = new ArrayList<>();
-        command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString());
         command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(arg -> arg.startsWith("--enable-native-access") || arg.startsWith("--illegal-native-access")
-                        || arg.startsWith("--add-modules") || arg.startsWith("jdk.incubator"))
+                .filter(arg -> arg.startsWith("--enable-native-access")
+                        || arg.startsWith("--illegal-native-access")
+                        || arg.startsWith("--add-modules")
+                        || arg.startsWith("jdk.incubator"))
                 .toList());
         if (command.stream().noneMatch(arg -> arg.startsWith("--add-modules"))) {
             command.add("--add-modules=jdk.incubator.vector");
@@ -401,13 +490,20 @@ class ConcurrencyTest {
         String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(process.waitFor(100, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as("child output:%n%s", output).isZero();
-        List<String> changes = output.lines().filter(line -> line.startsWith("iteration")).toList();
-        assertThat(changes).as("%s %s: distinct results of one call repeated %d times in a fresh JVM",
-                backend, operation, RepeatedCallMain.REPEATS).hasSize(1);
+        List<String> changes =
+                output.lines().filter(line -> line.startsWith("iteration")).toList();
+        assertThat(changes)
+                .as(
+                        "%s %s: distinct results of one call repeated %d times in a fresh JVM",
+                        backend, operation, RepeatedCallMain.REPEATS)
+                .hasSize(1);
     }
 
     static Stream<Arguments> repeatCases() {
-        return Stream.of(arguments(Backend.JAVA, "softmax"), arguments(Backend.JAVA, "softmax-T0.7"),
-                arguments(Backend.ONEDNN, "softmax"), arguments(Backend.JAVA, "log-softmax"));
+        return Stream.of(
+                arguments(Backend.JAVA, "softmax"),
+                arguments(Backend.JAVA, "softmax-T0.7"),
+                arguments(Backend.ONEDNN, "softmax"),
+                arguments(Backend.JAVA, "log-softmax"));
     }
 }

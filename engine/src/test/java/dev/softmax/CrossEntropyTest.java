@@ -26,10 +26,12 @@ class CrossEntropyTest {
 
     /** scores [2, 3]: rows (1, 2, 3) and (0, 0, ln 4); labels (2, 0). */
     private static final float[] SCORES = {1f, 2f, 3f, 0f, 0f, (float) Math.log(4)};
+
     private static final long[] LABELS = {2, 0};
 
     /** -log softmax(1,2,3)[2] and -log softmax(0,0,ln4)[0], by hand. */
     private static final double LOSS_0 = -(3 - Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)));
+
     private static final double LOSS_1 = Math.log(6);
 
     @Test
@@ -43,8 +45,8 @@ class CrossEntropyTest {
             assertThat(ENGINE.softmaxCrossEntropy(scores, labels, CrossEntropyLoss.of(CrossEntropyLoss.Reduction.SUM)))
                     .isCloseTo(LOSS_0 + LOSS_1, within(1e-6));
             TensorView perTarget = TensorView.allocate(arena, DType.F32, 2);
-            ENGINE.softmaxCrossEntropy(scores, labels, CrossEntropyLoss.of(CrossEntropyLoss.Reduction.NONE),
-                    perTarget, null, null);
+            ENGINE.softmaxCrossEntropy(
+                    scores, labels, CrossEntropyLoss.of(CrossEntropyLoss.Reduction.NONE), perTarget, null, null);
             assertThat((double) perTarget.getFloat(0)).isCloseTo(LOSS_0, within(1e-6));
             assertThat((double) perTarget.getFloat(1)).isCloseTo(LOSS_1, within(1e-6));
         }
@@ -57,7 +59,8 @@ class CrossEntropyTest {
             TensorView labels = labels(arena, DType.I32, LABELS, 2);
             TensorView weights = TensorView.allocate(arena, DType.F32, 3).copyFrom(new float[] {0.5f, 1f, 2f});
 
-            double mean = ENGINE.softmaxCrossEntropy(scores, labels, CrossEntropyLoss.mean().withWeights(weights));
+            double mean = ENGINE.softmaxCrossEntropy(
+                    scores, labels, CrossEntropyLoss.mean().withWeights(weights));
 
             assertThat(mean).isCloseTo((2 * LOSS_0 + 0.5 * LOSS_1) / (2 + 0.5), within(1e-6));
         }
@@ -71,8 +74,8 @@ class CrossEntropyTest {
                 TensorView labels = labels(arena, DType.I64, new long[] {2, ignore}, 2);
                 TensorView gradient = TensorView.allocate(arena, DType.F32, 2, 3);
 
-                double mean = ENGINE.softmaxCrossEntropy(scores, labels, CrossEntropyLoss.mean().withIgnoreIndex(ignore),
-                        null, null, gradient);
+                double mean = ENGINE.softmaxCrossEntropy(
+                        scores, labels, CrossEntropyLoss.mean().withIgnoreIndex(ignore), null, null, gradient);
 
                 assertThat(mean).as("ignore_index %d", ignore).isCloseTo(LOSS_0, within(1e-6));
                 assertThat(gradient.toFloatArray()).as("ignored row's gradient").endsWith(0f, 0f, 0f);
@@ -85,7 +88,9 @@ class CrossEntropyTest {
         try (Arena arena = Arena.ofConfined()) {
             TensorView scores = TensorView.allocate(arena, DType.F32, 2, 3).copyFrom(SCORES);
             TensorView labels = labels(arena, DType.I64, new long[] {-1, -1}, 2);
-            assertThat(ENGINE.softmaxCrossEntropy(scores, labels, CrossEntropyLoss.mean().withIgnoreIndex(-1))).isNaN();
+            assertThat(ENGINE.softmaxCrossEntropy(
+                            scores, labels, CrossEntropyLoss.mean().withIgnoreIndex(-1)))
+                    .isNaN();
         }
     }
 
@@ -98,17 +103,19 @@ class CrossEntropyTest {
             logProb.segment().fill((byte) 0x5A);
             byte[] before = logProb.segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
 
-            assertThatThrownBy(() -> ENGINE.softmaxCrossEntropy(scores, labels,
-                    CrossEntropyLoss.mean().withIgnoreIndex(-100), null, logProb, null))
+            assertThatThrownBy(() -> ENGINE.softmaxCrossEntropy(
+                            scores, labels, CrossEntropyLoss.mean().withIgnoreIndex(-100), null, logProb, null))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("labels: element [1] is 3; expected a class in 0..2 or the ignore index -100");
-            assertThat(logProb.segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)).isEqualTo(before);
+            assertThat(logProb.segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))
+                    .isEqualTo(before);
         }
     }
 
     @ParameterizedTest
     @EnumSource(value = CrossEntropyLoss.Reduction.class)
-    void kDimensionalLayoutMatchesTheDoubleReferenceWithLogProbabilitiesAndGradient(CrossEntropyLoss.Reduction reduction) {
+    void kDimensionalLayoutMatchesTheDoubleReferenceWithLogProbabilitiesAndGradient(
+            CrossEntropyLoss.Reduction reduction) {
         int n = 2;
         int c = 5;
         int d1 = 3;
@@ -124,14 +131,17 @@ class CrossEntropyTest {
         }
         float[] weights = {1f, 0.5f, 2f, 1.5f, 0.25f};
         try (Arena arena = Arena.ofConfined()) {
-            TensorView scoreView = TensorView.allocate(arena, DType.F32, n, c, d1, d2).copyFrom(scores);
+            TensorView scoreView =
+                    TensorView.allocate(arena, DType.F32, n, c, d1, d2).copyFrom(scores);
             TensorView labelView = labels(arena, DType.I32, labels, n, d1, d2);
             TensorView weightView = TensorView.allocate(arena, DType.F32, c).copyFrom(weights);
             TensorView lossOut = reduction == CrossEntropyLoss.Reduction.NONE
-                    ? TensorView.allocate(arena, DType.F32, n, d1, d2) : null;
+                    ? TensorView.allocate(arena, DType.F32, n, d1, d2)
+                    : null;
             TensorView logProb = TensorView.allocate(arena, DType.F32, n, c, d1, d2);
             TensorView gradient = TensorView.allocate(arena, DType.F32, n, c, d1, d2);
-            CrossEntropyLoss loss = CrossEntropyLoss.of(reduction).withWeights(weightView).withIgnoreIndex(-1);
+            CrossEntropyLoss loss =
+                    CrossEntropyLoss.of(reduction).withWeights(weightView).withIgnoreIndex(-1);
 
             double result = ENGINE.softmaxCrossEntropy(scoreView, labelView, loss, lossOut, logProb, gradient);
 
@@ -180,7 +190,8 @@ class CrossEntropyTest {
                 double h = 1e-4;
                 double plus = referenceLoss(scores, labels, weights, n, c, d1 * d2, at, h) / divisor;
                 double minus = referenceLoss(scores, labels, weights, n, c, d1 * d2, at, -h) / divisor;
-                assertThat((double) gotGradient[at]).as("gradient %d", at)
+                assertThat((double) gotGradient[at])
+                        .as("gradient %d", at)
                         .isCloseTo((plus - minus) / (2 * h), within(2e-5));
             }
         }
@@ -198,8 +209,8 @@ class CrossEntropyTest {
     }
 
     /** The weighted sum of losses with one score moved by {@code delta}, in double. */
-    private static double referenceLoss(float[] scores, long[] labels, float[] weights, int n, int c, int inner,
-            int moved, double delta) {
+    private static double referenceLoss(
+            float[] scores, long[] labels, float[] weights, int n, int c, int inner, int moved, double delta) {
         double total = 0;
         for (int b = 0; b < n; b++) {
             for (int s = 0; s < inner; s++) {

@@ -45,12 +45,15 @@ class EngineOptionsTest {
     /** What configuredBackend() gives when the property is absent: the environment's value, else AUTO. */
     private static Backend fromEnvironmentOrAuto() {
         String environment = System.getenv("SOFTMAX_BACKEND");
-        return environment == null || environment.isBlank() ? Backend.AUTO
+        return environment == null || environment.isBlank()
+                ? Backend.AUTO
                 : Backend.parse(environment, "environment variable SOFTMAX_BACKEND");
     }
 
     @ParameterizedTest(name = "-Dsoftmax.backend=''{0}'' -> {1}")
-    @CsvSource(delimiter = '|', value = {"java|JAVA", "onednn|ONEDNN", "auto|AUTO", "  OneDNN  |ONEDNN", "JAVA|JAVA"})
+    @CsvSource(
+            delimiter = '|',
+            value = {"java|JAVA", "onednn|ONEDNN", "auto|AUTO", "  OneDNN  |ONEDNN", "JAVA|JAVA"})
     void systemPropertyChoosesTheBackend(String value, Backend expected) {
         System.setProperty(PROPERTY, value);
         assertThat(EngineOptions.configuredBackend()).isEqualTo(expected);
@@ -62,10 +65,12 @@ class EngineOptionsTest {
     void builderBeatsTheSystemProperty() {
         System.setProperty(PROPERTY, "java");
         for (Backend backend : Backend.values()) {
-            assertThat(EngineOptions.builder().backend(backend).build().backend()).isEqualTo(backend);
+            assertThat(EngineOptions.builder().backend(backend).build().backend())
+                    .isEqualTo(backend);
         }
         System.setProperty(PROPERTY, "onednn");
-        assertThat(EngineOptions.builder().backend(Backend.JAVA).build().backend()).isEqualTo(Backend.JAVA);
+        assertThat(EngineOptions.builder().backend(Backend.JAVA).build().backend())
+                .isEqualTo(Backend.JAVA);
     }
 
     @Test
@@ -79,12 +84,15 @@ class EngineOptionsTest {
     @Test
     void badPropertyValueNamesThePropertyAndTheValue() {
         System.setProperty(PROPERTY, "cuda");
-        assertThatThrownBy(EngineOptions::configuredBackend).isExactlyInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("system property softmax.backend").hasMessageContaining("'cuda'")
+        assertThatThrownBy(EngineOptions::configuredBackend)
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("system property softmax.backend")
+                .hasMessageContaining("'cuda'")
                 .hasMessageContaining("auto, onednn or java");
         assertThatThrownBy(EngineOptions::defaults).isInstanceOf(IllegalArgumentException.class);
         // The builder's own value does not consult the property at all.
-        assertThat(EngineOptions.builder().backend(Backend.JAVA).build().backend()).isEqualTo(Backend.JAVA);
+        assertThat(EngineOptions.builder().backend(Backend.JAVA).build().backend())
+                .isEqualTo(Backend.JAVA);
     }
 
     @Test
@@ -101,15 +109,26 @@ class EngineOptionsTest {
     void defaultsAndRoundTrip() {
         EngineOptions options = EngineOptions.builder().backend(Backend.ONEDNN).build();
         assertThat(options.threads()).isEqualTo(1);
-        assertThat(options.primitiveCacheCapacity()).isEqualTo(EngineOptions.DEFAULT_PRIMITIVE_CACHE_CAPACITY)
+        assertThat(options.primitiveCacheCapacity())
+                .isEqualTo(EngineOptions.DEFAULT_PRIMITIVE_CACHE_CAPACITY)
                 .isEqualTo(256);
         assertThat(options.edgePolicy()).isEqualTo(EdgePolicy.ZERO);
         assertThat(options.warmUp()).isFalse();
-        EngineOptions custom = EngineOptions.builder().backend(Backend.JAVA).threads(3).primitiveCacheCapacity(7)
-                .edgePolicy(EdgePolicy.REJECT).warmUp(true).build();
+        EngineOptions custom = EngineOptions.builder()
+                .backend(Backend.JAVA)
+                .threads(3)
+                .primitiveCacheCapacity(7)
+                .edgePolicy(EdgePolicy.REJECT)
+                .warmUp(true)
+                .build();
         assertThat(custom.toBuilder().build()).isEqualTo(custom);
-        assertThat(EngineOptions.builder().backend(Backend.JAVA).threads(4096).primitiveCacheCapacity(1_000_000)
-                .build().threads()).isEqualTo(4096);
+        assertThat(EngineOptions.builder()
+                        .backend(Backend.JAVA)
+                        .threads(4096)
+                        .primitiveCacheCapacity(1_000_000)
+                        .build()
+                        .threads())
+                .isEqualTo(4096);
         try (SoftmaxEngine engine = SoftmaxEngine.create(custom)) {
             assertThat(engine.options()).isEqualTo(custom);
             assertThat(engine.backend().threads()).isEqualTo(3);
@@ -122,11 +141,12 @@ class EngineOptionsTest {
      */
     @Test
     void warmUpUnderAutoReachesOnednnAndIsNotCounted() {
-        try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder().backend(Backend.AUTO)
-                .warmUp(true).build())) {
+        try (SoftmaxEngine engine = SoftmaxEngine.create(
+                EngineOptions.builder().backend(Backend.AUTO).warmUp(true).build())) {
             org.junit.jupiter.api.Assumptions.assumeTrue(engine.backend().onednnAvailable(), "needs oneDNN");
             EngineStatistics statistics = engine.statistics();
-            assertThat(statistics.primitiveCacheSize()).as("oneDNN primitives built by the warm-up")
+            assertThat(statistics.primitiveCacheSize())
+                    .as("oneDNN primitives built by the warm-up")
                     .isGreaterThan(0);
             assertThat(statistics.javaCalls()).isZero();
             assertThat(statistics.onednnCalls()).isZero();
@@ -137,12 +157,15 @@ class EngineOptionsTest {
 
     @Test
     void nullsAreRejectedByName() {
-        assertThatThrownBy(() -> EngineOptions.builder().backend(null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> EngineOptions.builder().backend(null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("backend");
-        assertThatThrownBy(() -> EngineOptions.builder().edgePolicy(null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> EngineOptions.builder().edgePolicy(null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("edgePolicy");
         assertThatThrownBy(() -> new EngineOptions(Backend.AUTO, 1, 1, null, false))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("edgePolicy");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("edgePolicy");
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -180,7 +203,9 @@ class EngineOptionsTest {
     @Test
     void environmentVariableChoosesTheBackendWhenNoPropertyIsSet() throws Exception {
         Map<String, String> answers = probe("java", null);
-        assertThat(answers).containsEntry("configured", "JAVA").containsEntry("defaults", "JAVA")
+        assertThat(answers)
+                .containsEntry("configured", "JAVA")
+                .containsEntry("defaults", "JAVA")
                 .containsEntry("builder", "AUTO");
         assertThat(probe(null, null)).containsEntry("configured", "AUTO");
     }
@@ -188,7 +213,9 @@ class EngineOptionsTest {
     @Test
     void systemPropertyBeatsEnvironmentVariableAndBuilderBeatsBoth() throws Exception {
         Map<String, String> answers = probe("java", "onednn");
-        assertThat(answers).containsEntry("configured", "ONEDNN").containsEntry("defaults", "ONEDNN")
+        assertThat(answers)
+                .containsEntry("configured", "ONEDNN")
+                .containsEntry("defaults", "ONEDNN")
                 .containsEntry("builder", "AUTO");
         // A blank property does not hide the environment.
         assertThat(probe("onednn", "")).containsEntry("configured", "ONEDNN");
@@ -197,7 +224,8 @@ class EngineOptionsTest {
     @Test
     void badEnvironmentValueNamesTheVariable() throws Exception {
         Map<String, String> answers = probe("tpu", null);
-        assertThat(answers.get("configured")).startsWith("IllegalArgumentException")
+        assertThat(answers.get("configured"))
+                .startsWith("IllegalArgumentException")
                 .contains("environment variable SOFTMAX_BACKEND", "'tpu'");
         assertThat(answers).containsEntry("builder", "AUTO");
         // A good property makes the bad environment value irrelevant.

@@ -41,9 +41,16 @@ class ForwardDifferentialTest {
     @BeforeAll
     static void openEngines() {
         for (Backend backend : Backend.values()) {
-            ZERO.put(backend, SoftmaxEngine.create(EngineOptions.builder().backend(backend).build()));
-            NAN.put(backend, SoftmaxEngine.create(EngineOptions.builder().backend(backend)
-                    .edgePolicy(EdgePolicy.NAN).build()));
+            ZERO.put(
+                    backend,
+                    SoftmaxEngine.create(
+                            EngineOptions.builder().backend(backend).build()));
+            NAN.put(
+                    backend,
+                    SoftmaxEngine.create(EngineOptions.builder()
+                            .backend(backend)
+                            .edgePolicy(EdgePolicy.NAN)
+                            .build()));
         }
     }
 
@@ -98,7 +105,8 @@ class ForwardDifferentialTest {
             long onednnBefore = engine.statistics().onednnCalls();
             SoftmaxCheck.run(engine, "n=" + n, src, dst, -1, log, 1f);
             if (backend == Backend.ONEDNN) {
-                assertThat(engine.statistics().onednnCalls()).as("dense native f32 runs on oneDNN")
+                assertThat(engine.statistics().onednnCalls())
+                        .as("dense native f32 runs on oneDNN")
                         .isEqualTo(onednnBefore + 1);
             }
         }
@@ -123,9 +131,11 @@ class ForwardDifferentialTest {
         long[] shape = {rows, n};
         long[] strides = TensorView.rowMajorStrides(shape);
         try (Arena arena = Arena.ofConfined()) {
-            TensorView src = heap ? TestTensors.heap(DType.F32, shape, strides)
+            TensorView src = heap
+                    ? TestTensors.heap(DType.F32, shape, strides)
                     : TestTensors.allocate(arena, DType.F32, shape, strides);
-            TensorView dst = heap ? TestTensors.heap(DType.F32, shape, strides)
+            TensorView dst = heap
+                    ? TestTensors.heap(DType.F32, shape, strides)
                     : TestTensors.allocate(arena, DType.F32, shape, strides);
             src.copyFrom(TestTensors.normal(new Random(seed("auto", n, log)), (int) (rows * n), 30));
             SoftmaxCheck.run(engine(Backend.AUTO), "auto", src, dst, -1, log, 1f);
@@ -166,12 +176,13 @@ class ForwardDifferentialTest {
     static Stream<Arguments> unitDimensionsAndHighRanks() {
         // Size-1 dimensions may carry any stride (nothing is addressed through them): 0, or far beyond the data.
         long[][][] layouts = {
-                {{5, 1}, {1, 1}},
-                {{1, 7}, {0, 1}},
-                {{2, 1, 3, 1, 4}, {12, 999, 4, 0, 1}},
-                {{3, 1, 1, 6}, {6, 6, 1, 1}},
-                {{2, 2, 2, 2, 2, 2, 2, 3}, TensorView.rowMajorStrides(2, 2, 2, 2, 2, 2, 2, 3)},
-                {{2, 1, 2, 1, 2, 1, 2, 5}, {40, 0, 20, 7, 10, 1, 5, 1}}};
+            {{5, 1}, {1, 1}},
+            {{1, 7}, {0, 1}},
+            {{2, 1, 3, 1, 4}, {12, 999, 4, 0, 1}},
+            {{3, 1, 1, 6}, {6, 6, 1, 1}},
+            {{2, 2, 2, 2, 2, 2, 2, 3}, TensorView.rowMajorStrides(2, 2, 2, 2, 2, 2, 2, 3)},
+            {{2, 1, 2, 1, 2, 1, 2, 5}, {40, 0, 20, 7, 10, 1, 5, 1}}
+        };
         List<Arguments> cases = new ArrayList<>();
         for (Backend backend : BOTH) {
             for (long[][] layout : layouts) {
@@ -214,16 +225,46 @@ class ForwardDifferentialTest {
                 new Layout("padded src, dense dst", new long[] {5, 33}, new int[] {0, 1}, 31, new int[] {0, 1}, 0, 1),
                 new Layout("dense src, padded dst", new long[] {5, 33}, new int[] {0, 1}, 0, new int[] {0, 1}, 3, 1),
                 new Layout("column-major, axis 1", new long[] {6, 19}, new int[] {1, 0}, 0, new int[] {1, 0}, 0, 1),
-                new Layout("column-major src, row-major dst", new long[] {6, 19}, new int[] {1, 0}, 2,
-                        new int[] {0, 1}, 0, -1),
-                new Layout("rank 3 permuted, axis 1", new long[] {3, 16, 5}, new int[] {2, 0, 1}, 1,
-                        new int[] {1, 2, 0}, 0, 1),
-                new Layout("rank 3 padded, axis -3", new long[] {7, 4, 5}, new int[] {0, 1, 2}, 3,
-                        new int[] {0, 1, 2}, 3, -3),
-                new Layout("rank 4 padded, axis 1", new long[] {2, 33, 3, 5}, new int[] {0, 1, 2, 3}, 2,
-                        new int[] {0, 1, 2, 3}, 2, 1),
-                new Layout("rank 4 axis innermost physical, axis 0", new long[] {40, 2, 3, 2},
-                        new int[] {1, 2, 3, 0}, 1, new int[] {1, 2, 3, 0}, 1, 0),
+                new Layout(
+                        "column-major src, row-major dst",
+                        new long[] {6, 19},
+                        new int[] {1, 0},
+                        2,
+                        new int[] {0, 1},
+                        0,
+                        -1),
+                new Layout(
+                        "rank 3 permuted, axis 1",
+                        new long[] {3, 16, 5},
+                        new int[] {2, 0, 1},
+                        1,
+                        new int[] {1, 2, 0},
+                        0,
+                        1),
+                new Layout(
+                        "rank 3 padded, axis -3",
+                        new long[] {7, 4, 5},
+                        new int[] {0, 1, 2},
+                        3,
+                        new int[] {0, 1, 2},
+                        3,
+                        -3),
+                new Layout(
+                        "rank 4 padded, axis 1",
+                        new long[] {2, 33, 3, 5},
+                        new int[] {0, 1, 2, 3},
+                        2,
+                        new int[] {0, 1, 2, 3},
+                        2,
+                        1),
+                new Layout(
+                        "rank 4 axis innermost physical, axis 0",
+                        new long[] {40, 2, 3, 2},
+                        new int[] {1, 2, 3, 0},
+                        1,
+                        new int[] {1, 2, 3, 0},
+                        1,
+                        0),
                 new Layout("long padded rows", new long[] {3, 1003}, new int[] {0, 1}, 5, new int[] {0, 1}, 5, -1),
                 new Layout("long non-last axis", new long[] {1003, 3}, new int[] {0, 1}, 1, new int[] {0, 1}, 0, 0));
     }
@@ -248,12 +289,14 @@ class ForwardDifferentialTest {
     void stridedLayoutsMatchReference(Backend backend, Layout layout, boolean log, boolean inPlace) {
         try (Arena arena = Arena.ofConfined()) {
             long[] shape = layout.shape();
-            TensorView src = TestTensors.allocate(arena, DType.F32, shape,
-                    TestTensors.layout(shape, layout.srcOrder(), layout.srcPad()));
+            TensorView src = TestTensors.allocate(
+                    arena, DType.F32, shape, TestTensors.layout(shape, layout.srcOrder(), layout.srcPad()));
             double sigma = log ? 30 : 1;
             src.copyFrom(TestTensors.normal(new Random(seed(layout.name(), log)), (int) src.elementCount(), sigma));
-            TensorView dst = inPlace ? src : TestTensors.allocate(arena, DType.F32, shape,
-                    TestTensors.layout(shape, layout.dstOrder(), layout.dstPad()));
+            TensorView dst = inPlace
+                    ? src
+                    : TestTensors.allocate(
+                            arena, DType.F32, shape, TestTensors.layout(shape, layout.dstOrder(), layout.dstPad()));
             SoftmaxCheck.run(engine(backend), layout.name(), src, dst, layout.axis(), log, 1f);
         }
     }
@@ -312,7 +355,8 @@ class ForwardDifferentialTest {
         try (Arena arena = Arena.ofConfined()) {
             TensorView oneRow = TestTensors.dense(arena, DType.F32, 33);
             oneRow.copyFrom(TestTensors.normal(new Random(4), 33, 3));
-            TensorView broadcastRows = TensorView.wrap(oneRow.segment(), DType.F32, new long[] {5, 33}, new long[] {0, 1});
+            TensorView broadcastRows =
+                    TensorView.wrap(oneRow.segment(), DType.F32, new long[] {5, 33}, new long[] {0, 1});
             TensorView dst = TestTensors.dense(arena, DType.F32, 5, 33);
             SoftmaxCheck.run(engine(backend), "broadcast rows", broadcastRows, dst, -1, false, 1f);
             SoftmaxCheck.run(engine(backend), "broadcast rows, axis 0", broadcastRows, dst, 0, true, 1f);
@@ -614,14 +658,17 @@ class ForwardDifferentialTest {
             // Near the f32 limit, x - max itself overflows to -inf; then log-softmax with T > 1 is -inf where the
             // exact value (x - max) / T is finite. The contract's examples stop at 1e30, so +-3e38 is only used
             // where the f32 answer is still exact (softmax, or T = 1).
-            float[] row = log && t != 1f ? new float[] {1e30f, -1e30f, 0f, 1e30f, -1e30f, 3e4f, 2.9e30f, -1f}
+            float[] row = log && t != 1f
+                    ? new float[] {1e30f, -1e30f, 0f, 1e30f, -1e30f, 3e4f, 2.9e30f, -1f}
                     : new float[] {1e30f, -1e30f, 0f, 1e30f, -3e38f, 3e38f, 2.9e38f, -1f};
             TensorView src = TestTensors.dense(arena, DType.F32, 1, row.length).copyFrom(row);
             TensorView dst = TestTensors.dense(arena, DType.F32, 1, row.length);
             SoftmaxCheck.run(engine(backend), "huge with T", src, dst, -1, log, t);
             float[] result = dst.toFloatArray();
             for (float v : result) {
-                assertThat(Float.isNaN(v)).as("no NaN from finite logits: %s", Arrays.toString(result)).isFalse();
+                assertThat(Float.isNaN(v))
+                        .as("no NaN from finite logits: %s", Arrays.toString(result))
+                        .isFalse();
             }
         }
     }
@@ -730,7 +777,8 @@ class ForwardDifferentialTest {
             TestTensors.assertBytesUnchanged("empty call wrote nothing", before, dst.segment());
             EngineStatistics after = engine.statistics();
             assertThat(after.javaCalls() + after.onednnCalls())
-                    .as("empty calls compute nothing").isEqualTo(stats.javaCalls() + stats.onednnCalls());
+                    .as("empty calls compute nothing")
+                    .isEqualTo(stats.javaCalls() + stats.onednnCalls());
         }
         // Also over a zero-byte segment.
         TensorView none = TensorView.wrap(MemorySegment.ofArray(new float[0]), DType.F32, shape);
@@ -773,10 +821,12 @@ class ForwardDifferentialTest {
                         float a = results[0][i];
                         float j = results[1][i];
                         // Zeros are not compared: below p = 1e-30 the contract leaves subnormal-vs-zero open.
-                        boolean special = Float.isNaN(a) || Float.isNaN(j) || Float.isInfinite(a) || Float.isInfinite(j);
+                        boolean special =
+                                Float.isNaN(a) || Float.isNaN(j) || Float.isInfinite(a) || Float.isInfinite(j);
                         if (special) {
-                            assertThat(Float.floatToIntBits(a)).as("%s log=%s element %d: onednn %s vs java %s",
-                                    policy, log, i, a, j).isEqualTo(Float.floatToIntBits(j));
+                            assertThat(Float.floatToIntBits(a))
+                                    .as("%s log=%s element %d: onednn %s vs java %s", policy, log, i, a, j)
+                                    .isEqualTo(Float.floatToIntBits(j));
                         }
                     }
                 }

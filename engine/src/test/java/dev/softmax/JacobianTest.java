@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The explicit Jacobian diag(s) - s s^T and its agreement with the JVP and the backward pass. */
 class JacobianTest {
 
-    private static final SoftmaxEngine ENGINE = SoftmaxEngine.create(EngineOptions.builder()
-            .backend(Backend.JAVA).build());
+    private static final SoftmaxEngine ENGINE =
+            SoftmaxEngine.create(EngineOptions.builder().backend(Backend.JAVA).build());
 
     @AfterAll
     static void close() {
@@ -46,11 +46,14 @@ class JacobianTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"ONEDNN", "JAVA"})
+    @EnumSource(
+            value = Backend.class,
+            names = {"ONEDNN", "JAVA"})
     void jacobianTimesAVectorIsTheJvpAndGTransposeJIsTheBackward(Backend backend) {
         int n = 24;
-        try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder().backend(backend).build());
-             Arena arena = Arena.ofConfined()) {
+        try (SoftmaxEngine engine = SoftmaxEngine.create(
+                        EngineOptions.builder().backend(backend).build());
+                Arena arena = Arena.ofConfined()) {
             float[] s = probabilities(arena, n, 5);
             double[][] j = jacobian(arena, s);
             Random random = new Random(9);

@@ -21,7 +21,8 @@ class KernelVariantTest {
 
     @Test
     void theRequestedKernelVariantIsTheOneInUse() {
-        try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder().backend(Backend.JAVA).build())) {
+        try (SoftmaxEngine engine = SoftmaxEngine.create(
+                EngineOptions.builder().backend(Backend.JAVA).build())) {
             String kernel = engine.backend().javaKernel();
             String requestedKernel = System.getProperty("softmax.kernel", "auto");
             String bits = System.getProperty("softmax.vector.bits");
@@ -46,13 +47,19 @@ class KernelVariantTest {
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(arg -> arg.startsWith("--enable-native-access") || arg.startsWith("--illegal-native-access"))
                 .toList());
-        command.addAll(List.of("--add-modules", "jdk.incubator.vector", "-Dsoftmax.vector.bits=64", "-cp",
-                System.getProperty("java.class.path"), KernelProbeMain.class.getName()));
+        command.addAll(List.of(
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-Dsoftmax.vector.bits=64",
+                "-cp",
+                System.getProperty("java.class.path"),
+                KernelProbeMain.class.getName()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as("child output: %s", output).isZero();
-        assertThat(output).contains("kernel=scalar")
+        assertThat(output)
+                .contains("kernel=scalar")
                 .contains("note=the Vector API kernel failed to initialise: float vectors of 64 bits "
                         + "(softmax.vector.bits) are not supported; expected 128, 256 or 512")
                 .contains("softmax=0.5,0.5");

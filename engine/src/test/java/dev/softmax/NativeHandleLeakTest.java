@@ -20,14 +20,18 @@ import org.junit.jupiter.api.Timeout;
 class NativeHandleLeakTest {
 
     static EngineOptions onednn(int capacity) {
-        return EngineOptions.builder().backend(Backend.ONEDNN).primitiveCacheCapacity(capacity).build();
+        return EngineOptions.builder()
+                .backend(Backend.ONEDNN)
+                .primitiveCacheCapacity(capacity)
+                .build();
     }
 
     @Test
     void closingAnEngineThatEvictedPrimitivesLeavesNoHandle() {
         SoftmaxEngine engine = SoftmaxEngine.create(onednn(4));
         try (Arena arena = Arena.ofConfined()) {
-            assertThat(engine.statistics().liveNativeHandles()).as("a oneDNN engine handle exists once open")
+            assertThat(engine.statistics().liveNativeHandles())
+                    .as("a oneDNN engine handle exists once open")
                     .isPositive();
             int shapes = 20;
             for (int i = 0; i < shapes; i++) {
@@ -44,9 +48,12 @@ class NativeHandleLeakTest {
             assertThat(open.onednnCalls()).isEqualTo(2L * shapes);
             // Exact lookup counts are the cache's business; at least one miss per distinct shape, the repeated
             // calls hit, and everything beyond the capacity was evicted.
-            assertThat(open.primitiveCacheMisses()).as("one primitive per distinct shape").isGreaterThanOrEqualTo(shapes);
+            assertThat(open.primitiveCacheMisses())
+                    .as("one primitive per distinct shape")
+                    .isGreaterThanOrEqualTo(shapes);
             assertThat(open.primitiveCacheHits()).as("the repeated calls").isGreaterThanOrEqualTo(shapes);
-            assertThat(open.primitiveEvictions()).as("evictions with capacity 4")
+            assertThat(open.primitiveEvictions())
+                    .as("evictions with capacity 4")
                     .isEqualTo(open.primitiveCacheMisses() - open.primitiveCacheSize());
             assertThat(open.primitiveCacheSize()).isEqualTo(4);
             assertThat(open.liveNativeHandles()).as("handles while open").isPositive();
@@ -58,7 +65,9 @@ class NativeHandleLeakTest {
         assertThat(closed.liveNativeHandles()).as("handles after close").isZero();
         assertThat(closed.onednnCalls()).as("counters survive close").isEqualTo(40);
         engine.close();
-        assertThat(engine.statistics().liveNativeHandles()).as("second close is harmless").isZero();
+        assertThat(engine.statistics().liveNativeHandles())
+                .as("second close is harmless")
+                .isZero();
     }
 
     @Test
@@ -109,8 +118,7 @@ class NativeHandleLeakTest {
                         for (int i = 0; i < 150; i++) {
                             TensorView src = sources.get(random.nextInt(sources.size()));
                             TensorView dst = TestTensors.dense(own, DType.F32, src.shape());
-                            SoftmaxCheck.run(engine, "evicting thread " + index, src, dst, -1, i % 2 == 0, 1f,
-                                    false);
+                            SoftmaxCheck.run(engine, "evicting thread " + index, src, dst, -1, i % 2 == 0, 1f, false);
                         }
                     } catch (Throwable e) {
                         failures.add(e);
@@ -139,20 +147,26 @@ class NativeHandleLeakTest {
             src.copyFrom(TestTensors.normal(new Random(9), 16 * 300, 2));
             TensorView dst = TestTensors.dense(arena, DType.F32, 16, 300);
             for (int i = 0; i < 10; i++) {
-                SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder().backend(Backend.ONEDNN)
-                        .threads(1 + i % 2).primitiveCacheCapacity(1 + i).build());
+                SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder()
+                        .backend(Backend.ONEDNN)
+                        .threads(1 + i % 2)
+                        .primitiveCacheCapacity(1 + i)
+                        .build());
                 SoftmaxCheck.run(engine, "engine " + i, src, dst, -1, false, 1f);
                 SoftmaxCheck.run(engine, "engine " + i + " axis 0", src, dst, 0, true, 1f);
                 assertThat(engine.statistics().liveNativeHandles()).isPositive();
                 engine.close();
-                assertThat(engine.statistics().liveNativeHandles()).as("engine %d after close", i).isZero();
+                assertThat(engine.statistics().liveNativeHandles())
+                        .as("engine %d after close", i)
+                        .isZero();
             }
         }
     }
 
     @Test
     void javaEngineOwnsNoNativeHandle() {
-        try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder().backend(Backend.JAVA).build());
+        try (SoftmaxEngine engine = SoftmaxEngine.create(
+                        EngineOptions.builder().backend(Backend.JAVA).build());
                 Arena arena = Arena.ofConfined()) {
             TensorView src = TestTensors.dense(arena, DType.F32, 4, 5000);
             src.copyFrom(TestTensors.normal(new Random(1), 20000, 2));

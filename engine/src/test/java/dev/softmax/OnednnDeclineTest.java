@@ -41,7 +41,10 @@ class OnednnDeclineTest {
     @BeforeAll
     static void openEngines() {
         for (Backend backend : Backend.values()) {
-            ENGINES.put(backend, SoftmaxEngine.create(EngineOptions.builder().backend(backend).build()));
+            ENGINES.put(
+                    backend,
+                    SoftmaxEngine.create(
+                            EngineOptions.builder().backend(backend).build()));
         }
     }
 
@@ -51,8 +54,8 @@ class OnednnDeclineTest {
     }
 
     /** A declined case: builds src and dst (fresh each time), and the call's axis, operation and temperature. */
-    record Case(String name, String reason, Function<Arena, TensorView[]> views, int axis, boolean log,
-            float temperature) {
+    record Case(
+            String name, String reason, Function<Arena, TensorView[]> views, int axis, boolean log, float temperature) {
         @Override
         public String toString() {
             return name;
@@ -66,42 +69,92 @@ class OnednnDeclineTest {
 
     static List<Case> cases() {
         List<Case> cases = new ArrayList<>();
-        cases.add(new Case("heap src and dst", HEAP, arena -> {
-            long[] shape = {6, 5000};
-            long[] strides = TensorView.rowMajorStrides(shape);
-            return pair(TestTensors.heap(DType.F32, shape, strides), TestTensors.heap(DType.F32, shape, strides), 1);
-        }, -1, false, 1f));
-        cases.add(new Case("heap src, native dst (TensorView.of)", HEAP, arena -> {
-            float[] data = TestTensors.normal(new Random(2), 4 * 4096, 30);
-            return new TensorView[] {TensorView.of(data, 4, 4096), TestTensors.dense(arena, DType.F16, 4, 4096)};
-        }, -1, true, 1f));
-        cases.add(new Case("native src, heap bf16 dst, axis 0", HEAP, arena -> {
-            long[] shape = {4096, 3};
-            return pair(TestTensors.dense(arena, DType.F32, shape),
-                    TestTensors.heap(DType.BF16, shape, TensorView.rowMajorStrides(shape)), 3);
-        }, 0, false, 1f));
-        cases.add(new Case("f32 at an address 2 bytes past a float boundary", MISALIGNED, arena -> {
-            long[] shape = {4, 4096};
-            long[] strides = TensorView.rowMajorStrides(shape);
-            return pair(TestTensors.allocate(arena, DType.F32, shape, strides, 2, 16),
-                    TestTensors.dense(arena, DType.F32, shape), 4);
-        }, -1, false, 1f));
-        cases.add(new Case("bf16 dst at an odd address", MISALIGNED,
+        cases.add(new Case(
+                "heap src and dst",
+                HEAP,
+                arena -> {
+                    long[] shape = {6, 5000};
+                    long[] strides = TensorView.rowMajorStrides(shape);
+                    return pair(
+                            TestTensors.heap(DType.F32, shape, strides),
+                            TestTensors.heap(DType.F32, shape, strides),
+                            1);
+                },
+                -1,
+                false,
+                1f));
+        cases.add(new Case(
+                "heap src, native dst (TensorView.of)",
+                HEAP,
+                arena -> {
+                    float[] data = TestTensors.normal(new Random(2), 4 * 4096, 30);
+                    return new TensorView[] {TensorView.of(data, 4, 4096), TestTensors.dense(arena, DType.F16, 4, 4096)
+                    };
+                },
+                -1,
+                true,
+                1f));
+        cases.add(new Case(
+                "native src, heap bf16 dst, axis 0",
+                HEAP,
+                arena -> {
+                    long[] shape = {4096, 3};
+                    return pair(
+                            TestTensors.dense(arena, DType.F32, shape),
+                            TestTensors.heap(DType.BF16, shape, TensorView.rowMajorStrides(shape)),
+                            3);
+                },
+                0,
+                false,
+                1f));
+        cases.add(new Case(
+                "f32 at an address 2 bytes past a float boundary",
+                MISALIGNED,
+                arena -> {
+                    long[] shape = {4, 4096};
+                    long[] strides = TensorView.rowMajorStrides(shape);
+                    return pair(
+                            TestTensors.allocate(arena, DType.F32, shape, strides, 2, 16),
+                            TestTensors.dense(arena, DType.F32, shape),
+                            4);
+                },
+                -1,
+                false,
+                1f));
+        cases.add(new Case(
+                "bf16 dst at an odd address",
+                MISALIGNED,
                 arena -> {
                     long[] shape = {8, 1000};
                     long[] strides = TensorView.rowMajorStrides(shape);
-                    return pair(TestTensors.dense(arena, DType.F32, shape),
-                            TestTensors.allocate(arena, DType.BF16, shape, strides, 1, 16), 5);
-                }, -1, true, 1f));
+                    return pair(
+                            TestTensors.dense(arena, DType.F32, shape),
+                            TestTensors.allocate(arena, DType.BF16, shape, strides, 1, 16),
+                            5);
+                },
+                -1,
+                true,
+                1f));
         for (float t : new float[] {0.5f, 0.7f, 2f}) {
-            cases.add(new Case("temperature " + t, UNIMPLEMENTED, arena -> pair(
-                    TestTensors.dense(arena, DType.F32, 8, 4096), TestTensors.dense(arena, DType.F32, 8, 4096), 6),
-                    -1, false, t));
+            cases.add(new Case(
+                    "temperature " + t,
+                    UNIMPLEMENTED,
+                    arena -> pair(
+                            TestTensors.dense(arena, DType.F32, 8, 4096),
+                            TestTensors.dense(arena, DType.F32, 8, 4096),
+                            6),
+                    -1,
+                    false,
+                    t));
         }
-        cases.add(new Case("temperature, f16 -> bf16, axis 0, log",
-                STRIDED_ROWS, arena -> pair(
-                TestTensors.dense(arena, DType.F16, 1000, 5), TestTensors.dense(arena, DType.BF16, 1000, 5), 7),
-                0, true, 0.7f));
+        cases.add(new Case(
+                "temperature, f16 -> bf16, axis 0, log",
+                STRIDED_ROWS,
+                arena -> pair(
+                        TestTensors.dense(arena, DType.F16, 1000, 5), TestTensors.dense(arena, DType.BF16, 1000, 5), 7),
+                0,
+                true,
+                0.7f));
         return cases;
     }
 
@@ -118,12 +171,19 @@ class OnednnDeclineTest {
             EngineStatistics before = onednn.statistics();
             SoftmaxCheck.run(onednn, c.name(), views[0], views[1], c.axis(), c.log(), c.temperature());
             EngineStatistics after = onednn.statistics();
-            assertThat(after.onednnCalls() - before.onednnCalls()).as("oneDNN computed nothing").isZero();
-            assertThat(after.javaCalls() - before.javaCalls()).as("the Java kernel answered").isEqualTo(1);
-            assertThat(after.onednnDeclined() - before.onednnDeclined()).as("one refusal counted").isEqualTo(1);
+            assertThat(after.onednnCalls() - before.onednnCalls())
+                    .as("oneDNN computed nothing")
+                    .isZero();
+            assertThat(after.javaCalls() - before.javaCalls())
+                    .as("the Java kernel answered")
+                    .isEqualTo(1);
+            assertThat(after.onednnDeclined() - before.onednnDeclined())
+                    .as("one refusal counted")
+                    .isEqualTo(1);
             assertThat(after.declinedByReason().getOrDefault(c.reason(), 0L)
-                    - before.declinedByReason().getOrDefault(c.reason(), 0L)).as("counted under '%s' in %s",
-                            c.reason(), after.declinedByReason()).isEqualTo(1);
+                            - before.declinedByReason().getOrDefault(c.reason(), 0L))
+                    .as("counted under '%s' in %s", c.reason(), after.declinedByReason())
+                    .isEqualTo(1);
             float[] fromOnednnEngine = views[1].toFloatArray();
 
             // AUTO and JAVA give the same numbers (both within the contract; the Java kernel's bits depend on its
@@ -134,12 +194,15 @@ class OnednnDeclineTest {
                 float[] result = again[1].toFloatArray();
                 for (int i = 0; i < result.length; i++) {
                     double larger = Math.max(Math.abs(result[i]), Math.abs(fromOnednnEngine[i]));
-                    double tolerance = 2 * (c.log() ? ReferenceSoftmax.logBound(larger)
-                            : ReferenceSoftmax.probabilityBound(larger))
+                    double tolerance = 2
+                                    * (c.log()
+                                            ? ReferenceSoftmax.logBound(larger)
+                                            : ReferenceSoftmax.probabilityBound(larger))
                             + 2 * ReferenceSoftmax.ulpOf(again[1].dtype(), larger);
                     assertThat(Math.abs((double) result[i] - fromOnednnEngine[i]))
-                            .as("%s: element %d, %s %s vs ONEDNN (declined) %s", c.name(), i, other, result[i],
-                                    fromOnednnEngine[i])
+                            .as(
+                                    "%s: element %d, %s %s vs ONEDNN (declined) %s",
+                                    c.name(), i, other, result[i], fromOnednnEngine[i])
                             .isLessThanOrEqualTo(tolerance);
                 }
             }
@@ -148,7 +211,8 @@ class OnednnDeclineTest {
 
     @Test
     void aRefusalIsRememberedButStillCountedOnEveryCall() {
-        try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder().backend(Backend.ONEDNN).build());
+        try (SoftmaxEngine engine = SoftmaxEngine.create(
+                        EngineOptions.builder().backend(Backend.ONEDNN).build());
                 Arena arena = Arena.ofConfined()) {
             TensorView src = TestTensors.dense(arena, DType.F32, 4, 512);
             src.copyFrom(TestTensors.normal(new Random(3), 2048, 2));
@@ -196,7 +260,9 @@ class OnednnDeclineTest {
             EngineStatistics after = engine.statistics();
             long byOnednn = after.onednnCalls() - before.onednnCalls();
             long declined = after.onednnDeclined() - before.onednnDeclined();
-            assertThat(byOnednn + declined).as("either computed by oneDNN or declined").isEqualTo(1);
+            assertThat(byOnednn + declined)
+                    .as("either computed by oneDNN or declined")
+                    .isEqualTo(1);
             assertThat(after.declinedByReason().keySet()).as("decline reasons").isSubsetOf(KNOWN_REASONS);
         }
     }
@@ -210,30 +276,48 @@ class OnednnDeclineTest {
             small.copyFrom(TestTensors.normal(new Random(1), 4000, 3));
             SoftmaxCheck.run(auto, "auto small", small, TestTensors.dense(arena, DType.F32, 4, 1000), -1, false, 1f);
             float[] heapData = TestTensors.normal(new Random(2), 8 * 4096, 3);
-            SoftmaxCheck.run(auto, "auto heap", TensorView.of(heapData, 8, 4096),
-                    TensorView.of(new float[8 * 4096], 8, 4096), -1, true, 1f);
+            SoftmaxCheck.run(
+                    auto,
+                    "auto heap",
+                    TensorView.of(heapData, 8, 4096),
+                    TensorView.of(new float[8 * 4096], 8, 4096),
+                    -1,
+                    true,
+                    1f);
             EngineStatistics mid = auto.statistics();
             assertThat(mid.javaCalls() - start.javaCalls()).isEqualTo(2);
             assertThat(mid.onednnCalls() - start.onednnCalls()).isZero();
-            assertThat(mid.onednnDeclined() - start.onednnDeclined()).as("AUTO does not ask oneDNN for these")
+            assertThat(mid.onednnDeclined() - start.onednnDeclined())
+                    .as("AUTO does not ask oneDNN for these")
                     .isZero();
 
             // Measured: the Java kernel is faster for f32, oneDNN for 16-bit types (README dispatch table).
             TensorView large = TestTensors.dense(arena, DType.F32, 8, 4096);
             large.copyFrom(TestTensors.normal(new Random(3), 8 * 4096, 3));
-            SoftmaxCheck.run(auto, "auto large f32", large, TestTensors.dense(arena, DType.F32, 8, 4096), -1, false,
-                    1f);
+            SoftmaxCheck.run(
+                    auto, "auto large f32", large, TestTensors.dense(arena, DType.F32, 8, 4096), -1, false, 1f);
             TensorView largeBf16 = TestTensors.dense(arena, DType.BF16, 8, 4096);
             largeBf16.copyFrom(TestTensors.normal(new Random(4), 8 * 4096, 3));
-            SoftmaxCheck.run(auto, "auto large bf16", largeBf16, TestTensors.dense(arena, DType.BF16, 8, 4096), -1,
-                    false, 1f);
-            SoftmaxCheck.run(auto, "auto large bf16 T", largeBf16, TestTensors.dense(arena, DType.BF16, 8, 4096), -1,
-                    false, 0.7f);
+            SoftmaxCheck.run(
+                    auto, "auto large bf16", largeBf16, TestTensors.dense(arena, DType.BF16, 8, 4096), -1, false, 1f);
+            SoftmaxCheck.run(
+                    auto,
+                    "auto large bf16 T",
+                    largeBf16,
+                    TestTensors.dense(arena, DType.BF16, 8, 4096),
+                    -1,
+                    false,
+                    0.7f);
             EngineStatistics end = auto.statistics();
-            assertThat(end.onednnCalls() - mid.onednnCalls()).as("large bf16 call on oneDNN").isEqualTo(1);
-            assertThat(end.onednnDeclined() - mid.onednnDeclined()).as("large bf16 call with T declined")
+            assertThat(end.onednnCalls() - mid.onednnCalls())
+                    .as("large bf16 call on oneDNN")
                     .isEqualTo(1);
-            assertThat(end.javaCalls() - mid.javaCalls()).as("f32 call, and the declined one").isEqualTo(2);
+            assertThat(end.onednnDeclined() - mid.onednnDeclined())
+                    .as("large bf16 call with T declined")
+                    .isEqualTo(1);
+            assertThat(end.javaCalls() - mid.javaCalls())
+                    .as("f32 call, and the declined one")
+                    .isEqualTo(2);
         }
     }
 

@@ -14,16 +14,15 @@ class ReadmeExampleTest {
         float[] last;
         String description;
         float[] inPlace;
-        try (SoftmaxEngine engine = SoftmaxEngine.create();          // backend AUTO, 1 thread, policy ZERO
-             Arena arena = Arena.ofConfined()) {
+        try (SoftmaxEngine engine = SoftmaxEngine.create(); // backend AUTO, 1 thread, policy ZERO
+                Arena arena = Arena.ofConfined()) {
             TensorView logits = TensorView.allocate(arena, DType.F32, 2, 4)
-                    .copyFrom(new float[] {3.2f, 1.3f, 0.2f, -1f,
-                                           0f, Float.NEGATIVE_INFINITY, 1f, 2f});
+                    .copyFrom(new float[] {3.2f, 1.3f, 0.2f, -1f, 0f, Float.NEGATIVE_INFINITY, 1f, 2f});
             TensorView probs = TensorView.allocate(arena, DType.F32, 2, 4);
 
-            engine.softmax(logits, probs);                 // along the last axis
-            engine.logSoftmax(logits, probs, -1, 0.7f);    // log-softmax of logits / 0.7
-            engine.softmax(logits, logits, 0);             // in place, along axis 0
+            engine.softmax(logits, probs); // along the last axis
+            engine.logSoftmax(logits, probs, -1, 0.7f); // log-softmax of logits / 0.7
+            engine.softmax(logits, logits, 0); // in place, along axis 0
 
             System.out.println(java.util.Arrays.toString(probs.toFloatArray()));
             System.out.println(engine.backend().describe()); // which backend, why, oneDNN version and ISA

@@ -18,11 +18,11 @@ class ReferenceSoftmaxTest {
         assertThat(p[0]).isCloseTo(0.25, org.assertj.core.data.Offset.offset(1e-8));
         assertThat(p[1]).isCloseTo(0.75, org.assertj.core.data.Offset.offset(1e-8));
         assertThat(p[2]).isZero();
-        double[] lp = ReferenceSoftmax.compute(new float[] {0f, 0f, 0f},
-                ReferenceSoftmax.Spec.of(new long[] {3}, 0, true));
+        double[] lp =
+                ReferenceSoftmax.compute(new float[] {0f, 0f, 0f}, ReferenceSoftmax.Spec.of(new long[] {3}, 0, true));
         assertThat(lp).containsOnly(-Math.log(3));
-        double[] t = ReferenceSoftmax.compute(new float[] {0f, 2f},
-                new ReferenceSoftmax.Spec(new long[] {2}, 0, false, 2f, EdgePolicy.ZERO));
+        double[] t = ReferenceSoftmax.compute(
+                new float[] {0f, 2f}, new ReferenceSoftmax.Spec(new long[] {2}, 0, false, 2f, EdgePolicy.ZERO));
         assertThat(t[1] / t[0]).isCloseTo(Math.E, org.assertj.core.data.Offset.offset(1e-12));
     }
 
@@ -33,10 +33,11 @@ class ReferenceSoftmaxTest {
         ReferenceSoftmax.Spec rows = ReferenceSoftmax.Spec.of(new long[] {3, 2}, 1, false);
         double[] zero = ReferenceSoftmax.compute(new float[] {ninf, ninf, 1f, Float.NaN, inf, 0f}, rows);
         assertThat(zero).containsExactly(0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
-        double[] nan = ReferenceSoftmax.compute(new float[] {ninf, ninf, 1f, 2f, 0f, 0f},
-                rows.withPolicy(EdgePolicy.NAN));
+        double[] nan =
+                ReferenceSoftmax.compute(new float[] {ninf, ninf, 1f, 2f, 0f, 0f}, rows.withPolicy(EdgePolicy.NAN));
         assertThat(Double.isNaN(nan[0]) && Double.isNaN(nan[1])).isTrue();
-        double[] log = ReferenceSoftmax.compute(new float[] {ninf, ninf}, ReferenceSoftmax.Spec.of(new long[] {2}, 0, true));
+        double[] log =
+                ReferenceSoftmax.compute(new float[] {ninf, ninf}, ReferenceSoftmax.Spec.of(new long[] {2}, 0, true));
         assertThat(log).containsOnly(Double.NEGATIVE_INFINITY);
     }
 
@@ -62,7 +63,8 @@ class ReferenceSoftmaxTest {
         float[] off = exact.clone();
         off[1] *= 1 + 1e-5f; // 10 ppm: outside the 2e-6 relative bound
         assertThatThrownBy(() -> ReferenceSoftmax.assertMatches("off", input, off, reference, DType.F32, ROW))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("row 0 column 1");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("row 0 column 1");
 
         float[] notNaN = {0.1f, 0.2f, 0.7f};
         double[] nanReference = {Double.NaN, Double.NaN, Double.NaN};
@@ -76,8 +78,9 @@ class ReferenceSoftmaxTest {
         ReferenceSoftmax.assertMatches("bf16", input, bf16, reference, DType.BF16, ROW);
         float[] twoUlpsOff = bf16.clone();
         twoUlpsOff[2] += 2 * (float) ReferenceSoftmax.ulpOf(DType.BF16, bf16[2]);
-        assertThatThrownBy(() -> ReferenceSoftmax.assertMatches("bf16 off", input, twoUlpsOff, reference, DType.BF16,
-                ROW)).hasMessageContaining("row 0 column 2");
+        assertThatThrownBy(
+                        () -> ReferenceSoftmax.assertMatches("bf16 off", input, twoUlpsOff, reference, DType.BF16, ROW))
+                .hasMessageContaining("row 0 column 2");
     }
 
     @Test

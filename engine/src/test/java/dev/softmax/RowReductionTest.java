@@ -17,13 +17,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RowReductionTest {
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"ONEDNN", "JAVA"})
+    @EnumSource(
+            value = Backend.class,
+            names = {"ONEDNN", "JAVA"})
     void logSumExpAndEntropyMatchTheReferenceOnEveryAxis(Backend backend) {
         long[] shape = {3, 50, 4};
         Random random = new Random(21);
         float[] x = TestTensors.normal(random, 600, 4);
-        try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder().backend(backend).build());
-             Arena arena = Arena.ofConfined()) {
+        try (SoftmaxEngine engine = SoftmaxEngine.create(
+                        EngineOptions.builder().backend(backend).build());
+                Arena arena = Arena.ofConfined()) {
             TensorView src = TensorView.allocate(arena, DType.F32, shape).copyFrom(x);
             for (int axis = 0; axis < 3; axis++) {
                 long[] reduced = new long[2];
@@ -66,15 +69,16 @@ class RowReductionTest {
     void edgeRowsFollowTheDocumentedValues() {
         float inf = Float.POSITIVE_INFINITY;
         float[] rows = {
-            -inf, -inf, -inf,   // fully masked
-            -inf, 0f, 0f,       // two equal survivors: entropy ln 2, 0 log 0 = 0
-            1f, Float.NaN, 2f,  // NaN
-            1f, inf, 2f,        // +inf
-            1e30f, -1e30f, 0f,  // huge
+            -inf, -inf, -inf, // fully masked
+            -inf, 0f, 0f, // two equal survivors: entropy ln 2, 0 log 0 = 0
+            1f, Float.NaN, 2f, // NaN
+            1f, inf, 2f, // +inf
+            1e30f, -1e30f, 0f, // huge
         };
         for (EdgePolicy policy : new EdgePolicy[] {EdgePolicy.ZERO, EdgePolicy.NAN}) {
-            try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder().edgePolicy(policy).build());
-                 Arena arena = Arena.ofConfined()) {
+            try (SoftmaxEngine engine = SoftmaxEngine.create(
+                            EngineOptions.builder().edgePolicy(policy).build());
+                    Arena arena = Arena.ofConfined()) {
                 TensorView src = TensorView.allocate(arena, DType.F32, 5, 3).copyFrom(rows);
                 TensorView lse = TensorView.allocate(arena, DType.F32, 5);
                 TensorView entropy = TensorView.allocate(arena, DType.F32, 5);
@@ -97,7 +101,8 @@ class RowReductionTest {
 
     @Test
     void theDestinationShapeIsCheckedAndNamed() {
-        try (SoftmaxEngine engine = SoftmaxEngine.create(); Arena arena = Arena.ofConfined()) {
+        try (SoftmaxEngine engine = SoftmaxEngine.create();
+                Arena arena = Arena.ofConfined()) {
             TensorView src = TensorView.allocate(arena, DType.F32, 4, 5);
             TensorView wrong = TensorView.allocate(arena, DType.F32, 5);
             assertThatThrownBy(() -> engine.logSumExp(src, wrong, -1))

@@ -37,7 +37,10 @@ class SoftmaxPropertiesTest {
     @BeforeContainer
     static void openEngines() {
         for (Backend backend : BACKENDS) {
-            ENGINES.put(backend, SoftmaxEngine.create(EngineOptions.builder().backend(backend).build()));
+            ENGINES.put(
+                    backend,
+                    SoftmaxEngine.create(
+                            EngineOptions.builder().backend(backend).build()));
         }
     }
 
@@ -68,7 +71,9 @@ class SoftmaxPropertiesTest {
                 Tuple.of(3, Arbitraries.floats().between(-3f, 3f)),
                 Tuple.of(2, Arbitraries.just(Float.NEGATIVE_INFINITY)),
                 Tuple.of(1, Arbitraries.floats().between(-1e30f, 1e30f)));
-        return value.array(float[].class).ofMinSize(1).ofMaxSize(400)
+        return value.array(float[].class)
+                .ofMinSize(1)
+                .ofMaxSize(400)
                 .filter(row -> Arrays.stream(toDoubles(row)).anyMatch(Double::isFinite));
     }
 
@@ -78,8 +83,12 @@ class SoftmaxPropertiesTest {
      */
     @Provide
     Arbitrary<float[]> exactRows() {
-        return Arbitraries.integers().between(-65536, 65536).map(k -> k / 1024f).array(float[].class)
-                .ofMinSize(1).ofMaxSize(300);
+        return Arbitraries.integers()
+                .between(-65536, 65536)
+                .map(k -> k / 1024f)
+                .array(float[].class)
+                .ofMinSize(1)
+                .ofMaxSize(300);
     }
 
     /**
@@ -122,23 +131,26 @@ class SoftmaxPropertiesTest {
                 assertThat(v).as("%s: probabilities are in [0, 1]", backend).isBetween(0f, 1f);
                 sum += v;
             }
-            assertThat(Math.abs(sum - 1.0)).as("%s: |sum - 1| for a row of %d (T=%s)", backend, row.length,
-                    temperature).isLessThanOrEqualTo(ReferenceSoftmax.ROW_SUM_TOLERANCE);
+            assertThat(Math.abs(sum - 1.0))
+                    .as("%s: |sum - 1| for a row of %d (T=%s)", backend, row.length, temperature)
+                    .isLessThanOrEqualTo(ReferenceSoftmax.ROW_SUM_TOLERANCE);
         }
     }
 
     @Property(tries = 300, seed = "31415926")
-    void addingAConstantChangesNothing(@ForAll("exactRows") float[] row,
-            @ForAll @IntRange(min = -4000, max = 4000) int constant, @ForAll("temperatures") float temperature) {
+    void addingAConstantChangesNothing(
+            @ForAll("exactRows") float[] row,
+            @ForAll @IntRange(min = -4000, max = 4000) int constant,
+            @ForAll("temperatures") float temperature) {
         float[] shifted = new float[row.length];
         for (int i = 0; i < row.length; i++) {
             shifted[i] = row[i] + constant;
             assertThat((double) shifted[i]).as("test premise: exact shift").isEqualTo((double) row[i] + constant);
         }
-        ReferenceSoftmax.Spec softmax = new ReferenceSoftmax.Spec(new long[] {row.length}, 0, false, temperature,
-                EdgePolicy.ZERO);
-        ReferenceSoftmax.Spec logSoftmax = new ReferenceSoftmax.Spec(new long[] {row.length}, 0, true, temperature,
-                EdgePolicy.ZERO);
+        ReferenceSoftmax.Spec softmax =
+                new ReferenceSoftmax.Spec(new long[] {row.length}, 0, false, temperature, EdgePolicy.ZERO);
+        ReferenceSoftmax.Spec logSoftmax =
+                new ReferenceSoftmax.Spec(new long[] {row.length}, 0, true, temperature, EdgePolicy.ZERO);
         double[] p = ReferenceSoftmax.compute(row, softmax);
         double[] lp = ReferenceSoftmax.compute(row, logSoftmax);
         for (Backend backend : BACKENDS) {
@@ -148,11 +160,15 @@ class SoftmaxPropertiesTest {
             float[] lb = run(backend, shifted, true, temperature);
             for (int i = 0; i < row.length; i++) {
                 double bound = 2 * ReferenceSoftmax.probabilityBound(p[i]);
-                assertThat(Math.abs((double) a[i] - b[i])).as("%s softmax element %d of %d, +%d (T=%s): %s vs %s",
-                        backend, i, row.length, constant, temperature, a[i], b[i]).isLessThanOrEqualTo(bound);
+                assertThat(Math.abs((double) a[i] - b[i]))
+                        .as(
+                                "%s softmax element %d of %d, +%d (T=%s): %s vs %s",
+                                backend, i, row.length, constant, temperature, a[i], b[i])
+                        .isLessThanOrEqualTo(bound);
                 double logBound = 2 * ReferenceSoftmax.logBound(lp[i]);
-                assertThat(Math.abs((double) la[i] - lb[i])).as("%s log-softmax element %d, +%d: %s vs %s", backend,
-                        i, constant, la[i], lb[i]).isLessThanOrEqualTo(logBound);
+                assertThat(Math.abs((double) la[i] - lb[i]))
+                        .as("%s log-softmax element %d, +%d: %s vs %s", backend, i, constant, la[i], lb[i])
+                        .isLessThanOrEqualTo(logBound);
             }
         }
     }
@@ -181,10 +197,20 @@ class SoftmaxPropertiesTest {
                     for (int g = k; g < end; g++) {
                         int i = order[g];
                         if (out[i] < maxSoFar) {
-                            throw new AssertionError(String.format(Locale.ROOT,
-                                    "%s %s (T=%s, n=%d): x[%d]=%s > x[%d]=%s but out[%d]=%s < out[%d]=%s", backend,
-                                    log ? "log-softmax" : "softmax", temperature, row.length, i, row[i],
-                                    previousIndex, row[previousIndex], i, out[i], previousIndex,
+                            throw new AssertionError(String.format(
+                                    Locale.ROOT,
+                                    "%s %s (T=%s, n=%d): x[%d]=%s > x[%d]=%s but out[%d]=%s < out[%d]=%s",
+                                    backend,
+                                    log ? "log-softmax" : "softmax",
+                                    temperature,
+                                    row.length,
+                                    i,
+                                    row[i],
+                                    previousIndex,
+                                    row[previousIndex],
+                                    i,
+                                    out[i],
+                                    previousIndex,
                                     out[previousIndex]));
                         }
                         groupMax = Math.max(groupMax, out[i]);
@@ -217,20 +243,25 @@ class SoftmaxPropertiesTest {
             float[] lp = run(backend, row, true, temperature);
             float[] p = run(backend, row, false, temperature);
             for (int i = 0; i < row.length; i++) {
-                double expected = row[i] == Float.NEGATIVE_INFINITY ? Double.NEGATIVE_INFINITY
+                double expected = row[i] == Float.NEGATIVE_INFINITY
+                        ? Double.NEGATIVE_INFINITY
                         : (row[i] - max) / t - Math.log(sum);
                 if (expected == Double.NEGATIVE_INFINITY) {
                     assertThat(lp[i]).as("%s: masked entry %d", backend, i).isEqualTo(Float.NEGATIVE_INFINITY);
                     continue;
                 }
                 double bound = ReferenceSoftmax.logBound(expected);
-                assertThat(Math.abs(lp[i] - expected)).as("%s: log-softmax element %d of %d (T=%s): got %s, "
-                        + "x - logsumexp(x) = %s", backend, i, row.length, temperature, lp[i], expected)
+                assertThat(Math.abs(lp[i] - expected))
+                        .as(
+                                "%s: log-softmax element %d of %d (T=%s): got %s, " + "x - logsumexp(x) = %s",
+                                backend, i, row.length, temperature, lp[i], expected)
                         .isLessThanOrEqualTo(bound);
                 // exp(log-softmax) and softmax describe the same probabilities.
                 double fromLog = Math.exp(lp[i]);
-                double pBound = ReferenceSoftmax.probabilityBound(Math.exp(expected)) + Math.exp(expected) * bound * 1.01;
-                assertThat(Math.abs(fromLog - p[i])).as("%s: exp(logSoftmax) vs softmax at %d", backend, i)
+                double pBound =
+                        ReferenceSoftmax.probabilityBound(Math.exp(expected)) + Math.exp(expected) * bound * 1.01;
+                assertThat(Math.abs(fromLog - p[i]))
+                        .as("%s: exp(logSoftmax) vs softmax at %d", backend, i)
                         .isLessThanOrEqualTo(pBound + ReferenceSoftmax.probabilityBound(Math.exp(expected)));
             }
         }

@@ -21,7 +21,8 @@ class WithoutVectorModuleTest {
 
     @Test
     void javaBackendFallsBackToTheScalarKernelAndSaysWhy() {
-        try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder().backend(Backend.JAVA).build())) {
+        try (SoftmaxEngine engine = SoftmaxEngine.create(
+                EngineOptions.builder().backend(Backend.JAVA).build())) {
             assertThat(engine.backend().javaKernel()).isEqualTo("scalar");
             assertThat(engine.backend().javaKernelNote())
                     .hasValueSatisfying(note -> assertThat(note).contains("jdk.incubator.vector is not enabled"));
@@ -35,8 +36,9 @@ class WithoutVectorModuleTest {
             logits[i] = (float) Math.sin(i * 0.37) * 6;
         }
         for (Backend backend : new Backend[] {Backend.JAVA, Backend.ONEDNN}) {
-            try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder().backend(backend).build());
-                 Arena arena = Arena.ofConfined()) {
+            try (SoftmaxEngine engine = SoftmaxEngine.create(
+                            EngineOptions.builder().backend(backend).build());
+                    Arena arena = Arena.ofConfined()) {
                 TensorView src = TensorView.allocate(arena, DType.F32, 3, 37).copyFrom(logits);
                 TensorView dst = TensorView.allocate(arena, DType.F32, 3, 37);
                 engine.logSoftmax(src, dst);
@@ -52,7 +54,8 @@ class WithoutVectorModuleTest {
                     }
                     for (int i = 0; i < 37; i++) {
                         double expected = logits[37 * row + i] - max - Math.log(sum);
-                        assertThat((double) result[37 * row + i]).as("%s row %d col %d", backend, row, i)
+                        assertThat((double) result[37 * row + i])
+                                .as("%s row %d col %d", backend, row, i)
                                 .isCloseTo(expected, within(1e-5 * Math.max(1, Math.abs(expected))));
                     }
                 }

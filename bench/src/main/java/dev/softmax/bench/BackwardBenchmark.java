@@ -26,7 +26,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = 10, time = 500, timeUnit = TimeUnit.MILLISECONDS)
-@Fork(value = 2, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 2,
+        jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
 public class BackwardBenchmark extends EngineTrial {
 
     private TensorView s;
@@ -53,9 +55,14 @@ public class BackwardBenchmark extends EngineTrial {
         float[] sValues = Data.read(s.segment(), dtype, 0, sh.elements());
         float[] gValues = Data.read(g.segment(), dtype, 0, sh.elements());
         Reference.Result result = Reference.checkBackward(
-                isLog ? Reference.Op.LOG_SOFTMAX_BACKWARD : Reference.Op.SOFTMAX_BACKWARD, sh, sValues, gValues,
-                r -> Data.read(dx.segment(), dtype, (long) r * sh.columns(), sh.columns()), dtype == DType.BF16,
-                Reference.Bound.ENGINE, Benchmarks.describe(params));
+                isLog ? Reference.Op.LOG_SOFTMAX_BACKWARD : Reference.Op.SOFTMAX_BACKWARD,
+                sh,
+                sValues,
+                gValues,
+                r -> Data.read(dx.segment(), dtype, (long) r * sh.columns(), sh.columns()),
+                dtype == DType.BF16,
+                Reference.Bound.ENGINE,
+                Benchmarks.describe(params));
         log = TrialLog.of(params).check(result);
     }
 

@@ -6,8 +6,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 /** Small helpers shared by the benchmark classes. */
 final class Benchmarks {
 
-    private Benchmarks() {
-    }
+    private Benchmarks() {}
 
     /** The benchmark method's simple name, e.g. "softmaxInPlace". */
     static String method(BenchmarkParams params) {

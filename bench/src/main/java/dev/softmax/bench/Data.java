@@ -12,8 +12,7 @@ public final class Data {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 
-    private Data() {
-    }
+    private Data() {}
 
     /** Logits uniform in [-4, 4), the same for a given shape in every benchmark (seeded by the shape). */
     public static float[] logits(Shape shape) {

@@ -33,7 +33,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = 10, time = 500, timeUnit = TimeUnit.MILLISECONDS)
-@Fork(value = 2, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 2,
+        jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
 public class EngineBenchmark extends EngineTrial {
 
     private TensorView src;
@@ -76,9 +78,14 @@ public class EngineBenchmark extends EngineTrial {
             default -> throw new IllegalStateException("no self-check for " + method);
         };
         TensorView out = method.endsWith("InPlace") ? work : dst;
-        Reference.Result result = Reference.checkForward(op, s, Data.asStored(logits, dtype),
-                r -> Data.read(out.segment(), dtype, (long) r * s.columns(), s.columns()), dtype == DType.BF16,
-                Reference.Bound.ENGINE, Benchmarks.describe(params));
+        Reference.Result result = Reference.checkForward(
+                op,
+                s,
+                Data.asStored(logits, dtype),
+                r -> Data.read(out.segment(), dtype, (long) r * s.columns(), s.columns()),
+                dtype == DType.BF16,
+                Reference.Bound.ENGINE,
+                Benchmarks.describe(params));
         log = TrialLog.of(params).check(result);
     }
 

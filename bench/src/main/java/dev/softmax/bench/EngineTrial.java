@@ -39,7 +39,11 @@ public abstract class EngineTrial {
     /** Opens this trial's arena and a warmed-up engine for its parameters; returns the parsed shape. */
     protected final Shape openTrial() {
         arena = Arena.ofShared();
-        engine = SoftmaxEngine.create(EngineOptions.builder().backend(backend).threads(threads).warmUp(true).build());
+        engine = SoftmaxEngine.create(EngineOptions.builder()
+                .backend(backend)
+                .threads(threads)
+                .warmUp(true)
+                .build());
         return Shape.parse(shape);
     }
 

@@ -24,7 +24,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = 10, time = 500, timeUnit = TimeUnit.MILLISECONDS)
-@Fork(value = 2, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 2,
+        jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
 public class NaiveBenchmark {
 
     @Param({"8x16", "1x32000", "64x32000", "1x128256", "256x128256", "4096x128", "1024x1024", "1x1000000"})
@@ -48,9 +50,14 @@ public class NaiveBenchmark {
         } else {
             softmax();
         }
-        Reference.Result result = Reference.checkForward(log ? Reference.Op.LOG_SOFTMAX : Reference.Op.SOFTMAX, s,
-                x, r -> java.util.Arrays.copyOfRange(y, r * columns, (r + 1) * columns), false,
-                Reference.Bound.NAIVE, Benchmarks.describe(params));
+        Reference.Result result = Reference.checkForward(
+                log ? Reference.Op.LOG_SOFTMAX : Reference.Op.SOFTMAX,
+                s,
+                x,
+                r -> java.util.Arrays.copyOfRange(y, r * columns, (r + 1) * columns),
+                false,
+                Reference.Bound.NAIVE,
+                Benchmarks.describe(params));
         TrialLog.of(params).check(result).write();
     }
 

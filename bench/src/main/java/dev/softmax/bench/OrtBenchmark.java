@@ -46,7 +46,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = 10, time = 500, timeUnit = TimeUnit.MILLISECONDS)
-@Fork(value = 2, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 2,
+        jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
 public class OrtBenchmark {
 
     /** Classpath folder of the committed model files. */
@@ -90,17 +92,25 @@ public class OrtBenchmark {
         pinnedOutputs = Map.of("y", output);
 
         run();
-        Reference.Result result = Reference.checkForward(log ? Reference.Op.LOG_SOFTMAX : Reference.Op.SOFTMAX, s,
-                logits, r -> {
+        Reference.Result result = Reference.checkForward(
+                log ? Reference.Op.LOG_SOFTMAX : Reference.Op.SOFTMAX,
+                s,
+                logits,
+                r -> {
                     float[] row = new float[s.columns()];
                     outputBuffer.get(r * s.columns(), row);
                     return row;
-                }, false, Reference.Bound.PEER, Benchmarks.describe(params));
+                },
+                false,
+                Reference.Bound.PEER,
+                Benchmarks.describe(params));
         TrialLog.of(params).check(result).put("ort.version", env.getVersion()).write();
     }
 
     private static FloatBuffer directFloats(int count) {
-        return ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return ByteBuffer.allocateDirect(count * Float.BYTES)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
     }
 
     static byte[] model(String name) {

@@ -24,7 +24,9 @@ public final class Reference {
 
     /** What was computed. */
     public enum Op {
-        SOFTMAX("softmax"), LOG_SOFTMAX("logsoftmax"), SOFTMAX_BACKWARD("softmax_bwd"),
+        SOFTMAX("softmax"),
+        LOG_SOFTMAX("logsoftmax"),
+        SOFTMAX_BACKWARD("softmax_bwd"),
         LOG_SOFTMAX_BACKWARD("logsoftmax_bwd");
 
         private final String label;
@@ -49,7 +51,9 @@ public final class Reference {
 
     /** How strict the check is (see the class comment). */
     public enum Bound {
-        ENGINE(Double.NaN), PEER(1e-4), NAIVE(1e-2);
+        ENGINE(Double.NaN),
+        PEER(1e-4),
+        NAIVE(1e-2);
 
         private final double relative;
 
@@ -71,8 +75,12 @@ public final class Reference {
      */
     public record Result(double maxError, double worstOverBound, int rowsChecked) {
         public String describe() {
-            return String.format(Locale.ROOT, "max error %.3g (%.2f of the bound) over %d rows", maxError,
-                    worstOverBound, rowsChecked);
+            return String.format(
+                    Locale.ROOT,
+                    "max error %.3g (%.2f of the bound) over %d rows",
+                    maxError,
+                    worstOverBound,
+                    rowsChecked);
         }
     }
 
@@ -88,8 +96,7 @@ public final class Reference {
     private static final double TWO_POW_MINUS_24 = 0x1.0p-24;
     private static final double BF16_ULP = 0x1.0p-7;
 
-    private Reference() {
-    }
+    private Reference() {}
 
     /**
      * Checks a forward softmax or log-softmax.
@@ -99,8 +106,8 @@ public final class Reference {
      * @param bf16Out  whether the output is bf16 (adds one ulp to the bound)
      * @param what     names the benchmark in the failure message
      */
-    public static Result checkForward(Op op, Shape shape, float[] input, Rows output, boolean bf16Out, Bound bound,
-            String what) {
+    public static Result checkForward(
+            Op op, Shape shape, float[] input, Rows output, boolean bf16Out, Bound bound, String what) {
         if (op.isBackward()) {
             throw new IllegalArgumentException(op + " is not a forward op");
         }
@@ -128,8 +135,8 @@ public final class Reference {
                 if (op == Op.SOFTMAX) {
                     double p = Math.exp(l);
                     error = Math.abs(got - p) / p;
-                    double relative = bound == Bound.ENGINE ? 2 * (2e-6 + TWO_POW_MINUS_24 * Math.abs(l))
-                            : bound.relative;
+                    double relative =
+                            bound == Bound.ENGINE ? 2 * (2e-6 + TWO_POW_MINUS_24 * Math.abs(l)) : bound.relative;
                     limit = relative + (bf16Out ? BF16_ULP : 0);
                 } else {
                     double scale = Math.max(1, Math.abs(l));
@@ -155,8 +162,8 @@ public final class Reference {
      * Checks a backward pass: {@code s} is the forward output it was given (softmax s, or log-softmax y), {@code g}
      * the upstream gradient, {@code dx} the result.
      */
-    public static Result checkBackward(Op op, Shape shape, float[] s, float[] g, Rows dx, boolean bf16Out,
-            Bound bound, String what) {
+    public static Result checkBackward(
+            Op op, Shape shape, float[] s, float[] g, Rows dx, boolean bf16Out, Bound bound, String what) {
         if (!op.isBackward()) {
             throw new IllegalArgumentException(op + " is not a backward op");
         }
@@ -209,12 +216,12 @@ public final class Reference {
     }
 
     /** Checks that two segments' bytes are identical (the copy benchmark). */
-    public static Result checkIdentical(java.lang.foreign.MemorySegment a, java.lang.foreign.MemorySegment b,
-            String what) {
+    public static Result checkIdentical(
+            java.lang.foreign.MemorySegment a, java.lang.foreign.MemorySegment b, String what) {
         long mismatch = a.mismatch(b);
         if (mismatch != -1) {
-            throw new SelfCheckFailed("SELF-CHECK FAILED: " + what + ": the copy differs from its source at byte "
-                    + mismatch);
+            throw new SelfCheckFailed(
+                    "SELF-CHECK FAILED: " + what + ": the copy differs from its source at byte " + mismatch);
         }
         return new Result(0, 0, 0);
     }
@@ -236,11 +243,28 @@ public final class Reference {
         return picked;
     }
 
-    private static SelfCheckFailed failure(String what, Op op, Shape shape, int row, int column, double got,
-            double exact, double error, double limit) {
-        return new SelfCheckFailed(String.format(Locale.ROOT,
+    private static SelfCheckFailed failure(
+            String what,
+            Op op,
+            Shape shape,
+            int row,
+            int column,
+            double got,
+            double exact,
+            double error,
+            double limit) {
+        return new SelfCheckFailed(String.format(
+                Locale.ROOT,
                 "SELF-CHECK FAILED: %s (%s %s): element [%d, %d] is %s, the double reference says %s; error %.3g"
                         + " exceeds the bound %.3g. A fast wrong answer is not a result.",
-                what, op.label(), shape, row, column, got, exact, error, limit));
+                what,
+                op.label(),
+                shape,
+                row,
+                column,
+                got,
+                exact,
+                error,
+                limit));
     }
 }

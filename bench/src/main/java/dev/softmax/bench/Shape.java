@@ -9,8 +9,9 @@ package dev.softmax.bench;
 public record Shape(int rows, int columns) {
 
     /** Every shape the suite knows, in the order reports list them. */
-    public static final String[] ALL = {"8x16", "1x32000", "64x32000", "1x128256", "256x128256", "4096x128",
-            "1024x1024", "1x1000000"};
+    public static final String[] ALL = {
+        "8x16", "1x32000", "64x32000", "1x128256", "256x128256", "4096x128", "1024x1024", "1x1000000"
+    };
 
     public Shape {
         if (rows < 1 || columns < 1 || (long) rows * columns > Integer.MAX_VALUE - 8) {

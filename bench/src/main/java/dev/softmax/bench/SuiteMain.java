@@ -50,20 +50,23 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 public final class SuiteMain {
 
     /** One JMH invocation: a benchmark-method regex and the parameter values to run it over. */
-    record Step(String name, String include, Map<String, String[]> params) {
-    }
+    record Step(String name, String include, Map<String, String[]> params) {}
 
-    record Settings(Mode mode, int forks, int warmupIterations, int warmupMillis, int iterations,
-            int iterationMillis, boolean gcProfiler) {
-    }
+    record Settings(
+            Mode mode,
+            int forks,
+            int warmupIterations,
+            int warmupMillis,
+            int iterations,
+            int iterationMillis,
+            boolean gcProfiler) {}
 
     private static final String[] SMOKE_SHAPES = {"8x16", "4096x128", "1x32000"};
     private static final String[] BACKENDS = {"ONEDNN", "JAVA", "AUTO"};
     private static final String[] DTYPES = {"F32", "BF16"};
     private static final String[] THREADS = {"1", "2"};
 
-    private SuiteMain() {
-    }
+    private SuiteMain() {}
 
     public static void main(String[] args) throws IOException {
         String mode = null;
@@ -117,9 +120,17 @@ public final class SuiteMain {
             String file = String.format(Locale.ROOT, "%02d-%s", index, step.name());
             Path json = jmhDir.resolve(file + ".json");
             Path log = jmhDir.resolve(file + ".log");
-            int combinations = step.params().values().stream().mapToInt(v -> v.length).reduce(1, (a, b) -> a * b);
-            System.out.printf(Locale.ROOT, "suite: [%d/%d] %s: %s, %d parameter combination(s) (log: %s)%n",
-                    index, steps.size(), step.name(), step.include(), combinations, log);
+            int combinations =
+                    step.params().values().stream().mapToInt(v -> v.length).reduce(1, (a, b) -> a * b);
+            System.out.printf(
+                    Locale.ROOT,
+                    "suite: [%d/%d] %s: %s, %d parameter combination(s) (log: %s)%n",
+                    index,
+                    steps.size(),
+                    step.name(),
+                    step.include(),
+                    combinations,
+                    log);
             Instant stepStart = Instant.now();
             try {
                 new Runner(options(step, settings, raw, json, log).build()).run();
@@ -128,12 +139,14 @@ public final class SuiteMain {
                 printTail(log, 80);
                 System.exit(1);
             }
-            System.out.printf(Locale.ROOT, "suite:        done in %s%n", format(Duration.between(stepStart,
-                    Instant.now())));
+            System.out.printf(
+                    Locale.ROOT, "suite:        done in %s%n", format(Duration.between(stepStart, Instant.now())));
         }
         env.setProperty("loadavg.end", loadAverage());
         env.setProperty("end", Instant.now().toString());
-        env.setProperty("jmh.seconds", Long.toString(Duration.between(start, Instant.now()).toSeconds()));
+        env.setProperty(
+                "jmh.seconds",
+                Long.toString(Duration.between(start, Instant.now()).toSeconds()));
         store(env, raw.resolve("env.properties"));
         System.out.println("suite: JMH finished in " + format(Duration.between(start, Instant.now())));
     }
@@ -145,37 +158,124 @@ public final class SuiteMain {
         if (mode.equals("quick")) {
             // Every shape for what the summary table needs; four representative shapes for the rest.
             String[] some = secondary(shapes);
-            steps.add(step("engine-softmax", engine + "softmax$", "shape", shapes, "backend", BACKENDS,
-                    "dtype", of("F32"), "threads", of("1")));
-            steps.add(step("ort-softmax", "dev\\.softmax\\.bench\\.OrtBenchmark\\.softmax$", "shape", shapes,
-                    "threads", of("1")));
-            steps.add(step("copy", "dev\\.softmax\\.bench\\.CopyBenchmark\\.copy$", "shape", shapes,
-                    "dtype", of("F32")));
+            steps.add(step(
+                    "engine-softmax",
+                    engine + "softmax$",
+                    "shape",
+                    shapes,
+                    "backend",
+                    BACKENDS,
+                    "dtype",
+                    of("F32"),
+                    "threads",
+                    of("1")));
+            steps.add(step(
+                    "ort-softmax",
+                    "dev\\.softmax\\.bench\\.OrtBenchmark\\.softmax$",
+                    "shape",
+                    shapes,
+                    "threads",
+                    of("1")));
+            steps.add(
+                    step("copy", "dev\\.softmax\\.bench\\.CopyBenchmark\\.copy$", "shape", shapes, "dtype", of("F32")));
             steps.add(step("naive", "dev\\.softmax\\.bench\\.NaiveBenchmark\\.softmax$", "shape", shapes));
-            steps.add(step("engine-logsoftmax", engine + "logSoftmax$", "shape", some,
-                    "backend", of("ONEDNN", "JAVA"), "dtype", of("F32"), "threads", of("1")));
-            steps.add(step("ort-logsoftmax", "dev\\.softmax\\.bench\\.OrtBenchmark\\.logSoftmax$", "shape", some,
-                    "threads", of("1")));
-            steps.add(step("engine-inplace", engine + "softmaxInPlace$", "shape", some, "backend", of("AUTO"),
-                    "dtype", of("F32"), "threads", of("1")));
-            steps.add(step("engine-bf16", engine + "softmax$", "shape", some, "backend", of("ONEDNN", "JAVA"),
-                    "dtype", of("BF16"), "threads", of("1")));
-            steps.add(step("engine-2threads", engine + "softmax$", "shape", some, "backend", of("AUTO"),
-                    "dtype", of("F32"), "threads", of("2")));
-            steps.add(step("ort-2threads", "dev\\.softmax\\.bench\\.OrtBenchmark\\.softmax$", "shape", some,
-                    "threads", of("2")));
-            steps.add(step("backward", "dev\\.softmax\\.bench\\.BackwardBenchmark\\.softmaxBackward$",
-                    "shape", some, "backend", of("ONEDNN", "JAVA"), "dtype", of("F32"), "threads", of("1")));
-            steps.add(step("backward-log", "dev\\.softmax\\.bench\\.BackwardBenchmark\\.logSoftmaxBackward$",
-                    "shape", some, "backend", of("ONEDNN", "JAVA"), "dtype", of("F32"), "threads", of("1")));
+            steps.add(step(
+                    "engine-logsoftmax",
+                    engine + "logSoftmax$",
+                    "shape",
+                    some,
+                    "backend",
+                    of("ONEDNN", "JAVA"),
+                    "dtype",
+                    of("F32"),
+                    "threads",
+                    of("1")));
+            steps.add(step(
+                    "ort-logsoftmax",
+                    "dev\\.softmax\\.bench\\.OrtBenchmark\\.logSoftmax$",
+                    "shape",
+                    some,
+                    "threads",
+                    of("1")));
+            steps.add(step(
+                    "engine-inplace",
+                    engine + "softmaxInPlace$",
+                    "shape",
+                    some,
+                    "backend",
+                    of("AUTO"),
+                    "dtype",
+                    of("F32"),
+                    "threads",
+                    of("1")));
+            steps.add(step(
+                    "engine-bf16",
+                    engine + "softmax$",
+                    "shape",
+                    some,
+                    "backend",
+                    of("ONEDNN", "JAVA"),
+                    "dtype",
+                    of("BF16"),
+                    "threads",
+                    of("1")));
+            steps.add(step(
+                    "engine-2threads",
+                    engine + "softmax$",
+                    "shape",
+                    some,
+                    "backend",
+                    of("AUTO"),
+                    "dtype",
+                    of("F32"),
+                    "threads",
+                    of("2")));
+            steps.add(step(
+                    "ort-2threads",
+                    "dev\\.softmax\\.bench\\.OrtBenchmark\\.softmax$",
+                    "shape",
+                    some,
+                    "threads",
+                    of("2")));
+            steps.add(step(
+                    "backward",
+                    "dev\\.softmax\\.bench\\.BackwardBenchmark\\.softmaxBackward$",
+                    "shape",
+                    some,
+                    "backend",
+                    of("ONEDNN", "JAVA"),
+                    "dtype",
+                    of("F32"),
+                    "threads",
+                    of("1")));
+            steps.add(step(
+                    "backward-log",
+                    "dev\\.softmax\\.bench\\.BackwardBenchmark\\.logSoftmaxBackward$",
+                    "shape",
+                    some,
+                    "backend",
+                    of("ONEDNN", "JAVA"),
+                    "dtype",
+                    of("F32"),
+                    "threads",
+                    of("1")));
         } else {
-            steps.add(step("engine", engine, "shape", shapes, "backend", BACKENDS, "dtype", DTYPES,
-                    "threads", THREADS));
+            steps.add(
+                    step("engine", engine, "shape", shapes, "backend", BACKENDS, "dtype", DTYPES, "threads", THREADS));
             steps.add(step("copy", "dev\\.softmax\\.bench\\.CopyBenchmark\\.", "shape", shapes, "dtype", DTYPES));
             steps.add(step("naive", "dev\\.softmax\\.bench\\.NaiveBenchmark\\.", "shape", shapes));
             steps.add(step("ort", "dev\\.softmax\\.bench\\.OrtBenchmark\\.", "shape", shapes, "threads", THREADS));
-            steps.add(step("backward", "dev\\.softmax\\.bench\\.BackwardBenchmark\\.", "shape", shapes,
-                    "backend", BACKENDS, "dtype", DTYPES, "threads", THREADS));
+            steps.add(step(
+                    "backward",
+                    "dev\\.softmax\\.bench\\.BackwardBenchmark\\.",
+                    "shape",
+                    shapes,
+                    "backend",
+                    BACKENDS,
+                    "dtype",
+                    DTYPES,
+                    "threads",
+                    THREADS));
         }
         return steps;
     }
@@ -214,7 +314,8 @@ public final class SuiteMain {
                 .result(json.toString())
                 .output(log.toString())
                 .verbosity(VerboseMode.NORMAL)
-                .jvmArgsPrepend("-D" + TrialLog.RAW_PROPERTY + "=" + raw.toAbsolutePath(),
+                .jvmArgsPrepend(
+                        "-D" + TrialLog.RAW_PROPERTY + "=" + raw.toAbsolutePath(),
                         "--sun-misc-unsafe-memory-access=allow");
         if (settings.mode() == Mode.AverageTime) {
             options.warmupTime(TimeValue.milliseconds(settings.warmupMillis()))
@@ -237,8 +338,10 @@ public final class SuiteMain {
         env.setProperty("jmh.gcProfiler", Boolean.toString(settings.gcProfiler()));
         env.setProperty("java.version", System.getProperty("java.version"));
         env.setProperty("java.vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
-        env.setProperty("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
+        env.setProperty(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         env.setProperty("cpu.model", cpuModel());
         env.setProperty("cpu.count", Integer.toString(Runtime.getRuntime().availableProcessors()));
         for (String name : List.of("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "OMP_PROC_BIND")) {
@@ -257,7 +360,8 @@ public final class SuiteMain {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                     .filter(line -> line.startsWith("model name"))
                     .map(line -> line.substring(line.indexOf(':') + 1).strip())
-                    .findFirst().orElse("unknown");
+                    .findFirst()
+                    .orElse("unknown");
         } catch (IOException e) {
             return "unknown";
         }

@@ -27,8 +27,7 @@ public final class TrialLog {
 
     private final Map<String, String> entries = new TreeMap<>();
 
-    private TrialLog() {
-    }
+    private TrialLog() {}
 
     public static TrialLog of(BenchmarkParams params) {
         TrialLog log = new TrialLog();
@@ -43,7 +42,8 @@ public final class TrialLog {
     /** The key the report matches trials and JMH results by: benchmark name and sorted parameters. */
     public static String key(String benchmark, Map<String, String> params) {
         StringBuilder key = new StringBuilder(benchmark);
-        new TreeMap<>(params).forEach((k, v) -> key.append(';').append(k).append('=').append(v));
+        new TreeMap<>(params)
+                .forEach((k, v) -> key.append(';').append(k).append('=').append(v));
         return key.toString();
     }
 
@@ -93,7 +93,8 @@ public final class TrialLog {
         try {
             Path dir = Path.of(folder, "trials");
             Files.createDirectories(dir);
-            String name = entries.get("key").replaceAll("[^A-Za-z0-9=;._-]", "_").replace("dev.softmax.bench.", "");
+            String name =
+                    entries.get("key").replaceAll("[^A-Za-z0-9=;._-]", "_").replace("dev.softmax.bench.", "");
             Path file = dir.resolve(name + ".properties");
             Path temp = Files.createTempFile(dir, "trial", ".tmp");
             try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {

@@ -20,7 +20,7 @@ class OnnxModelsTest {
     void modelLoadsAndComputesTheOperator(String file, String opType, boolean log) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-             OrtSession session = env.createSession(OrtBenchmark.model(file), options)) {
+                OrtSession session = env.createSession(OrtBenchmark.model(file), options)) {
             assertThat(session.getInputNames()).containsExactly("x");
             assertThat(session.getOutputNames()).containsExactly("y");
             assertThat(session.getMetadata().getProducerName()).contains("make_models.py");
@@ -30,15 +30,23 @@ class OnnxModelsTest {
                 FloatBuffer in = direct(x.length).put(0, x);
                 FloatBuffer out = direct(x.length);
                 try (OnnxTensor input = OnnxTensor.createTensor(env, in, shape.dims());
-                     OnnxTensor output = OnnxTensor.createTensor(env, out, shape.dims());
-                     OrtSession.Result result = session.run(Map.of("x", input), Map.of("y", output))) {
-                    assertThat(result.isResultOwner(0)).as("the pinned output is not owned by the result").isFalse();
+                        OnnxTensor output = OnnxTensor.createTensor(env, out, shape.dims());
+                        OrtSession.Result result = session.run(Map.of("x", input), Map.of("y", output))) {
+                    assertThat(result.isResultOwner(0))
+                            .as("the pinned output is not owned by the result")
+                            .isFalse();
                     Reference.Result check = Reference.checkForward(
-                            log ? Reference.Op.LOG_SOFTMAX : Reference.Op.SOFTMAX, shape, x, r -> {
+                            log ? Reference.Op.LOG_SOFTMAX : Reference.Op.SOFTMAX,
+                            shape,
+                            x,
+                            r -> {
                                 float[] row = new float[shape.columns()];
                                 out.get(r * shape.columns(), row);
                                 return row;
-                            }, false, Reference.Bound.PEER, opType + " " + shape);
+                            },
+                            false,
+                            Reference.Bound.PEER,
+                            opType + " " + shape);
                     assertThat(check.worstOverBound()).isLessThanOrEqualTo(1);
                 }
             }
@@ -46,6 +54,8 @@ class OnnxModelsTest {
     }
 
     private static FloatBuffer direct(int count) {
-        return ByteBuffer.allocateDirect(count * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return ByteBuffer.allocateDirect(count * 4)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
     }
 }

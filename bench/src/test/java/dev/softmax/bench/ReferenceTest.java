@@ -17,8 +17,8 @@ class ReferenceTest {
         float[] x = Data.logits(SHAPE);
         float[] y = new float[x.length];
         NaiveBenchmark.softmax(x, y, SHAPE.rows(), SHAPE.columns());
-        Reference.Result result = Reference.checkForward(Reference.Op.SOFTMAX, SHAPE, x, row(y),
-                false, Reference.Bound.PEER, "naive");
+        Reference.Result result =
+                Reference.checkForward(Reference.Op.SOFTMAX, SHAPE, x, row(y), false, Reference.Bound.PEER, "naive");
         assertThat(result.rowsChecked()).isEqualTo(17);
         assertThat(result.maxError()).isPositive().isLessThan(1e-5);
     }
@@ -36,9 +36,9 @@ class ReferenceTest {
         float[] x = Data.logits(SHAPE);
         float[] y = new float[x.length];
         NaiveBenchmark.softmax(x, y, SHAPE.rows(), SHAPE.columns());
-        y[SHAPE.columns() * 39 + 7] *= 1.001f;   // last row, always checked
-        assertThatThrownBy(() -> Reference.checkForward(Reference.Op.SOFTMAX, SHAPE, x, row(y), false,
-                Reference.Bound.PEER, "tampered"))
+        y[SHAPE.columns() * 39 + 7] *= 1.001f; // last row, always checked
+        assertThatThrownBy(() -> Reference.checkForward(
+                        Reference.Op.SOFTMAX, SHAPE, x, row(y), false, Reference.Bound.PEER, "tampered"))
                 .isInstanceOf(Reference.SelfCheckFailed.class)
                 .hasMessageContaining("SELF-CHECK FAILED: tampered")
                 .hasMessageContaining("[39, 7]");
@@ -50,8 +50,9 @@ class ReferenceTest {
         float[] y = new float[x.length];
         NaiveBenchmark.logSoftmax(x, y, SHAPE.rows(), SHAPE.columns());
         y[0] = Float.NaN;
-        assertThatThrownBy(() -> Reference.checkForward(Reference.Op.LOG_SOFTMAX, SHAPE, x, row(y), false,
-                Reference.Bound.NAIVE, "nan")).isInstanceOf(Reference.SelfCheckFailed.class);
+        assertThatThrownBy(() -> Reference.checkForward(
+                        Reference.Op.LOG_SOFTMAX, SHAPE, x, row(y), false, Reference.Bound.NAIVE, "nan"))
+                .isInstanceOf(Reference.SelfCheckFailed.class);
     }
 
     @Test
@@ -71,11 +72,19 @@ class ReferenceTest {
                 dx[r * 50 + c] = (float) (s[r * 50 + c] * (g[r * 50 + c] - dot));
             }
         }
-        Reference.checkBackward(Reference.Op.SOFTMAX_BACKWARD, shape, s, g, row(dx, shape), false,
-                Reference.Bound.ENGINE, "backward");
+        Reference.checkBackward(
+                Reference.Op.SOFTMAX_BACKWARD, shape, s, g, row(dx, shape), false, Reference.Bound.ENGINE, "backward");
         dx[10] = -dx[10] + 1e-3f;
-        assertThatThrownBy(() -> Reference.checkBackward(Reference.Op.SOFTMAX_BACKWARD, shape, s, g, row(dx, shape),
-                false, Reference.Bound.ENGINE, "backward")).isInstanceOf(Reference.SelfCheckFailed.class);
+        assertThatThrownBy(() -> Reference.checkBackward(
+                        Reference.Op.SOFTMAX_BACKWARD,
+                        shape,
+                        s,
+                        g,
+                        row(dx, shape),
+                        false,
+                        Reference.Bound.ENGINE,
+                        "backward"))
+                .isInstanceOf(Reference.SelfCheckFailed.class);
     }
 
     @Test

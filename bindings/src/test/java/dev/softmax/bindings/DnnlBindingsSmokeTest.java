@@ -1,5 +1,9 @@
 package dev.softmax.bindings;
 
+import static dev.softmax.bindings.dnnl.dnnl_h.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.softmax.bindings.dnnl.dnnl_exec_arg_t;
 import dev.softmax.bindings.dnnl.dnnl_version_t;
 import dev.softmax.nativelib.DnnlLibrary;
@@ -7,10 +11,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import static dev.softmax.bindings.dnnl.dnnl_h.*;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 /**
  * Drives oneDNN end to end through the bindings alone: version, engine, stream, a strided memory descriptor,
@@ -22,6 +22,7 @@ class DnnlBindingsSmokeTest {
     private static final int COLUMNS = 3;
     /** Rows are 4 floats apart, so the last float of each row is padding oneDNN must neither read nor write. */
     private static final int ROW_STRIDE = 4;
+
     private static final float PADDING_SENTINEL = -12345.5f;
 
     @BeforeAll
@@ -36,7 +37,9 @@ class DnnlBindingsSmokeTest {
         assertThat(dnnl_version_t.major(version)).isEqualTo(3).isEqualTo(DNNL_VERSION_MAJOR());
         assertThat(dnnl_version_t.minor(version)).isEqualTo(13).isEqualTo(DNNL_VERSION_MINOR());
         assertThat(dnnl_version_t.patch(version)).isEqualTo(DNNL_VERSION_PATCH());
-        assertThat(dnnl_version_t.cpu_runtime(version)).isEqualTo(DNNL_CPU_RUNTIME()).isEqualTo(DNNL_RUNTIME_OMP());
+        assertThat(dnnl_version_t.cpu_runtime(version))
+                .isEqualTo(DNNL_CPU_RUNTIME())
+                .isEqualTo(DNNL_RUNTIME_OMP());
         assertThat(dnnl_version_t.hash(version).address()).isNotZero();
     }
 
@@ -59,10 +62,9 @@ class DnnlBindingsSmokeTest {
     void softmaxForwardOverAStridedMemoryDescriptorMatchesADoubleReference() {
         float[][] input = {{1.0f, 2.0f, 3.0f}, {-4.0f, 0.5f, 9.25f}};
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment engine = create(arena, "dnnl_engine_create",
-                    out -> dnnl_engine_create(out, dnnl_cpu(), 0));
-            MemorySegment stream = create(arena, "dnnl_stream_create",
-                    out -> dnnl_stream_create(out, engine, dnnl_stream_default_flags()));
+            MemorySegment engine = create(arena, "dnnl_engine_create", out -> dnnl_engine_create(out, dnnl_cpu(), 0));
+            MemorySegment stream = create(
+                    arena, "dnnl_stream_create", out -> dnnl_stream_create(out, engine, dnnl_stream_default_flags()));
 
             MemorySegment dims = arena.allocate(C_LONG, DNNL_MAX_NDIMS());
             MemorySegment strides = arena.allocate(C_LONG, DNNL_MAX_NDIMS());
@@ -70,7 +72,9 @@ class DnnlBindingsSmokeTest {
             dims.setAtIndex(C_LONG, 1, COLUMNS);
             strides.setAtIndex(C_LONG, 0, ROW_STRIDE);
             strides.setAtIndex(C_LONG, 1, 1);
-            MemorySegment memoryDesc = create(arena, "dnnl_memory_desc_create_with_strides",
+            MemorySegment memoryDesc = create(
+                    arena,
+                    "dnnl_memory_desc_create_with_strides",
                     out -> dnnl_memory_desc_create_with_strides(out, 2, dims, dnnl_f32(), strides));
             assertDescribes(arena, memoryDesc);
             // oneDNN sizes a plain strided layout as dims[0] x strides[0], padding of the last row included.
@@ -78,21 +82,34 @@ class DnnlBindingsSmokeTest {
             assertThat(bytes).isEqualTo((long) ROWS * ROW_STRIDE * Float.BYTES);
 
             MemorySegment attr = create(arena, "dnnl_primitive_attr_create", out -> dnnl_primitive_attr_create(out));
-            check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_library()),
+            check(
+                    dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_library()),
                     "dnnl_primitive_attr_set_scratchpad_mode");
             MemorySegment mode = arena.allocate(C_INT);
             check(dnnl_primitive_attr_get_scratchpad_mode(attr, mode), "dnnl_primitive_attr_get_scratchpad_mode");
             assertThat(mode.get(C_INT, 0)).isEqualTo(dnnl_scratchpad_mode_library());
 
-            MemorySegment forwardDesc = create(arena, "dnnl_softmax_forward_primitive_desc_create",
-                    out -> dnnl_softmax_forward_primitive_desc_create(out, engine, dnnl_forward_inference(),
-                            dnnl_softmax_accurate(), memoryDesc, memoryDesc, 1, attr));
+            MemorySegment forwardDesc = create(
+                    arena,
+                    "dnnl_softmax_forward_primitive_desc_create",
+                    out -> dnnl_softmax_forward_primitive_desc_create(
+                            out,
+                            engine,
+                            dnnl_forward_inference(),
+                            dnnl_softmax_accurate(),
+                            memoryDesc,
+                            memoryDesc,
+                            1,
+                            attr));
             assertThat(dnnl_memory_desc_equal(
-                    dnnl_primitive_desc_query_md(forwardDesc, dnnl_query_src_md(), 0), memoryDesc)).isEqualTo(1);
+                            dnnl_primitive_desc_query_md(forwardDesc, dnnl_query_src_md(), 0), memoryDesc))
+                    .isEqualTo(1);
             assertThat(dnnl_memory_desc_equal(
-                    dnnl_primitive_desc_query_md(forwardDesc, dnnl_query_dst_md(), 0), memoryDesc)).isEqualTo(1);
+                            dnnl_primitive_desc_query_md(forwardDesc, dnnl_query_dst_md(), 0), memoryDesc))
+                    .isEqualTo(1);
             MemorySegment implementation = arena.allocate(C_POINTER);
-            check(dnnl_primitive_desc_query(forwardDesc, dnnl_query_impl_info_str(), 0, implementation),
+            check(
+                    dnnl_primitive_desc_query(forwardDesc, dnnl_query_impl_info_str(), 0, implementation),
                     "dnnl_primitive_desc_query(impl_info_str)");
             assertThat(implementation.get(C_POINTER, 0).getString(0)).isNotBlank();
 
@@ -105,17 +122,17 @@ class DnnlBindingsSmokeTest {
                     source.setAtIndex(C_FLOAT, (long) row * ROW_STRIDE + column, input[row][column]);
                 }
             }
-            MemorySegment sourceMemory = create(arena, "dnnl_memory_create(src)",
-                    out -> dnnl_memory_create(out, memoryDesc, engine, source));
-            MemorySegment destinationMemory = create(arena, "dnnl_memory_create(dst)",
-                    out -> dnnl_memory_create(out, memoryDesc, engine, destination));
+            MemorySegment sourceMemory = create(
+                    arena, "dnnl_memory_create(src)", out -> dnnl_memory_create(out, memoryDesc, engine, source));
+            MemorySegment destinationMemory = create(
+                    arena, "dnnl_memory_create(dst)", out -> dnnl_memory_create(out, memoryDesc, engine, destination));
             MemorySegment handle = arena.allocate(C_POINTER);
             check(dnnl_memory_get_data_handle(sourceMemory, handle), "dnnl_memory_get_data_handle");
             assertThat(handle.get(C_POINTER, 0).address()).isEqualTo(source.address());
             check(dnnl_memory_set_data_handle(sourceMemory, source), "dnnl_memory_set_data_handle");
 
-            MemorySegment primitive = create(arena, "dnnl_primitive_create",
-                    out -> dnnl_primitive_create(out, forwardDesc));
+            MemorySegment primitive =
+                    create(arena, "dnnl_primitive_create", out -> dnnl_primitive_create(out, forwardDesc));
             MemorySegment args = dnnl_exec_arg_t.allocateArray(2, arena);
             dnnl_exec_arg_t.arg(dnnl_exec_arg_t.asSlice(args, 0), DNNL_ARG_SRC());
             dnnl_exec_arg_t.memory(dnnl_exec_arg_t.asSlice(args, 0), sourceMemory);
@@ -129,16 +146,28 @@ class DnnlBindingsSmokeTest {
                 for (int column = 0; column < COLUMNS; column++) {
                     long index = (long) row * ROW_STRIDE + column;
                     assertThat((double) destination.getAtIndex(C_FLOAT, index))
-                            .as("dst[%d][%d]", row, column).isCloseTo(expected[column], within(1e-6));
+                            .as("dst[%d][%d]", row, column)
+                            .isCloseTo(expected[column], within(1e-6));
                     assertThat(source.getAtIndex(C_FLOAT, index)).isEqualTo(input[row][column]);
                 }
                 assertThat(destination.getAtIndex(C_FLOAT, (long) row * ROW_STRIDE + COLUMNS))
-                        .as("row %d padding", row).isEqualTo(PADDING_SENTINEL);
+                        .as("row %d padding", row)
+                        .isEqualTo(PADDING_SENTINEL);
             }
 
-            MemorySegment backwardDesc = create(arena, "dnnl_softmax_backward_primitive_desc_create",
-                    out -> dnnl_softmax_backward_primitive_desc_create(out, engine, dnnl_softmax_accurate(),
-                            memoryDesc, memoryDesc, memoryDesc, 1, forwardDesc, attr));
+            MemorySegment backwardDesc = create(
+                    arena,
+                    "dnnl_softmax_backward_primitive_desc_create",
+                    out -> dnnl_softmax_backward_primitive_desc_create(
+                            out,
+                            engine,
+                            dnnl_softmax_accurate(),
+                            memoryDesc,
+                            memoryDesc,
+                            memoryDesc,
+                            1,
+                            forwardDesc,
+                            attr));
 
             check(dnnl_primitive_desc_destroy(backwardDesc), "dnnl_primitive_desc_destroy(backward)");
             check(dnnl_primitive_destroy(primitive), "dnnl_primitive_destroy");
@@ -209,7 +238,8 @@ class DnnlBindingsSmokeTest {
     }
 
     private static void check(int status, String call) {
-        assertThat(status).as("%s returned %s", call, dnnl_status2str(status).getString(0))
+        assertThat(status)
+                .as("%s returned %s", call, dnnl_status2str(status).getString(0))
                 .isEqualTo(dnnl_success());
     }
 }

@@ -1,13 +1,13 @@
 package dev.softmax.bindings;
 
-import dev.softmax.nativelib.DnnlLibrary;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import static dev.softmax.bindings.omp.omp_h.omp_get_max_threads;
 import static dev.softmax.bindings.omp.omp_h.omp_get_num_procs;
 import static dev.softmax.bindings.omp.omp_h.omp_set_num_threads;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.softmax.nativelib.DnnlLibrary;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Calls the three OpenMP runtime functions through the bindings, in the libgomp loaded beside oneDNN. */
 class OmpBindingsSmokeTest {

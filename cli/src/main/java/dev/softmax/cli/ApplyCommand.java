@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
  * axis (when that is not the softmax axis), so memory use stays far below the file size. The output appears
  * under its name only when complete.
  */
-@Command(name = "apply", mixinStandardHelpOptions = true,
+@Command(
+        name = "apply",
+        mixinStandardHelpOptions = true,
         description = "Apply softmax or log-softmax to a NumPy .npy file.")
 final class ApplyCommand implements Callable<Integer> {
 
@@ -39,22 +41,36 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--op", required = true, paramLabel = "softmax|log-softmax", description = "The operation.")
     String op;
 
-    @Option(names = "--axis", defaultValue = "-1", paramLabel = "N",
-            description = "Axis (ONNX opset 13: -rank..rank-1, negative counts from the end). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--axis",
+            defaultValue = "-1",
+            paramLabel = "N",
+            description =
+                    "Axis (ONNX opset 13: -rank..rank-1, negative counts from the end). Default: ${DEFAULT-VALUE}.")
     int axis;
 
-    @Option(names = "--temperature", defaultValue = "1", paramLabel = "T",
+    @Option(
+            names = "--temperature",
+            defaultValue = "1",
+            paramLabel = "T",
             description = "Divide the logits by T (finite, > 0). Default: ${DEFAULT-VALUE}.")
     float temperature;
 
-    @Option(names = "--dtype", defaultValue = "f32", paramLabel = "f32|f16",
+    @Option(
+            names = "--dtype",
+            defaultValue = "f32",
+            paramLabel = "f32|f16",
             description = "Output element type. Default: ${DEFAULT-VALUE}.")
     String dtype;
 
     @Option(names = "--in", required = true, paramLabel = "X.npy", description = "Input logits.")
     Path in;
 
-    @Option(names = "--out", required = true, paramLabel = "Y.npy", description = "Output file (replaced only on success).")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "Y.npy",
+            description = "Output file (replaced only on success).")
     Path out;
 
     @Mixin
@@ -67,7 +83,8 @@ final class ApplyCommand implements Callable<Integer> {
         boolean log = switch (op) {
             case "softmax" -> false;
             case "log-softmax" -> true;
-            default -> throw new BadInputException("--op: '" + op + "' is not an operation; expected softmax or log-softmax");
+            default ->
+                throw new BadInputException("--op: '" + op + "' is not an operation; expected softmax or log-softmax");
         };
         NpyDType outType = switch (dtype.toLowerCase(Locale.ROOT)) {
             case "f32", "float32" -> NpyDType.F4;
@@ -91,11 +108,21 @@ final class ApplyCommand implements Callable<Integer> {
         ProgressBar progress = ProgressBar.forInput(err, header.dataBytes(), shape[0], sliceBytes);
 
         try (SoftmaxEngine engine = SoftmaxEngine.create(engineChoice.options());
-             NpyOutput output = NpyOutput.create(out, outType, shape)) {
+                NpyOutput output = NpyOutput.create(out, outType, shape)) {
             if (header.elementCount() > 0) {
                 for (long first = 0; first < shape[0]; first += rowsPerWindow) {
                     long rows = windowed ? Math.min(rowsPerWindow, shape[0] - first) : shape[0];
-                    runWindow(engine, header, output, outType, shape, normalisedAxis, log, first, rows, windowed,
+                    runWindow(
+                            engine,
+                            header,
+                            output,
+                            outType,
+                            shape,
+                            normalisedAxis,
+                            log,
+                            first,
+                            rows,
+                            windowed,
                             sliceElements);
                     progress.update(first + rows);
                     if (!windowed) {
@@ -108,21 +135,35 @@ final class ApplyCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void runWindow(SoftmaxEngine engine, NpyHeader header, NpyOutput output, NpyDType outType, long[] shape,
-            int normalisedAxis, boolean log, long firstRow, long rows, boolean windowed, long sliceElements)
+    private void runWindow(
+            SoftmaxEngine engine,
+            NpyHeader header,
+            NpyOutput output,
+            NpyDType outType,
+            long[] shape,
+            int normalisedAxis,
+            boolean log,
+            long firstRow,
+            long rows,
+            boolean windowed,
+            long sliceElements)
             throws IOException {
         long[] windowShape = shape.clone();
         windowShape[0] = rows;
         long elementOffset = windowed ? firstRow * sliceElements : 0;
         long elements = windowed ? rows * sliceElements : header.elementCount();
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment inData = NpyArray.mapRange(in, header, elementOffset * header.dtype().itemSize(),
-                    elements * header.dtype().itemSize(), arena);
-            MemorySegment outData = output.mapRange(elementOffset * outType.itemSize(), elements * outType.itemSize(),
+            MemorySegment inData = NpyArray.mapRange(
+                    in,
+                    header,
+                    elementOffset * header.dtype().itemSize(),
+                    elements * header.dtype().itemSize(),
                     arena);
+            MemorySegment outData =
+                    output.mapRange(elementOffset * outType.itemSize(), elements * outType.itemSize(), arena);
             TensorView src = NpyTensors.view(inData, header.dtype(), windowShape, header.stridesInElements(), arena);
-            TensorView dst = NpyTensors.view(outData, outType, windowShape, TensorView.rowMajorStrides(windowShape),
-                    arena);
+            TensorView dst =
+                    NpyTensors.view(outData, outType, windowShape, TensorView.rowMajorStrides(windowShape), arena);
             if (log) {
                 engine.logSoftmax(src, dst, normalisedAxis, temperature);
             } else {

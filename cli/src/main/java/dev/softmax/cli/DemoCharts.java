@@ -27,8 +27,7 @@ final class DemoCharts {
     private static final Color PROBABILITY = new Color(0xDD8452);
     private static final Color[] SWEEP = {new Color(0xC44E52), new Color(0xDD8452), new Color(0x4C72B0)};
 
-    private DemoCharts() {
-    }
+    private DemoCharts() {}
 
     /** Raw logits on the left, probabilities after softmax on the right. */
     static void distributionShift(Path file, String[] tokens, float[] logits, float[] probabilities)
@@ -41,8 +40,8 @@ final class DemoCharts {
         }
         JFreeChart left = bars("Logits", "logit", logitData, LOGIT);
         JFreeChart right = bars("Probabilities after softmax", "probability", probabilityData, PROBABILITY);
-        ((NumberAxis) right.getCategoryPlot().getRangeAxis()).setNumberFormatOverride(
-                java.text.NumberFormat.getPercentInstance(java.util.Locale.ROOT));
+        ((NumberAxis) right.getCategoryPlot().getRangeAxis())
+                .setNumberFormatOverride(java.text.NumberFormat.getPercentInstance(java.util.Locale.ROOT));
         BufferedImage image = new BufferedImage(1400, 560, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -66,22 +65,29 @@ final class DemoCharts {
                 data.addValue(probabilities[t][i], "T = " + temperatures[t], tokens[i]);
             }
         }
-        JFreeChart chart = ChartFactory.createBarChart("softmax(logits / T): low T, the winner takes most",
-                "token", "probability", data, PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart = ChartFactory.createBarChart(
+                "softmax(logits / T): low T, the winner takes most",
+                "token",
+                "probability",
+                data,
+                PlotOrientation.VERTICAL,
+                true,
+                false,
+                false);
         style(chart);
         BarRenderer renderer = (BarRenderer) chart.getCategoryPlot().getRenderer();
         for (int t = 0; t < temperatures.length; t++) {
             renderer.setSeriesPaint(t, SWEEP[t % SWEEP.length]);
         }
-        ((NumberAxis) chart.getCategoryPlot().getRangeAxis()).setNumberFormatOverride(
-                java.text.NumberFormat.getPercentInstance(java.util.Locale.ROOT));
+        ((NumberAxis) chart.getCategoryPlot().getRangeAxis())
+                .setNumberFormatOverride(java.text.NumberFormat.getPercentInstance(java.util.Locale.ROOT));
         BufferedImage image = chart.createBufferedImage(1200, 600);
         write(image, file);
     }
 
     private static JFreeChart bars(String title, String valueLabel, DefaultCategoryDataset data, Color color) {
-        JFreeChart chart = ChartFactory.createBarChart(title, "token", valueLabel, data, PlotOrientation.VERTICAL,
-                false, false, false);
+        JFreeChart chart = ChartFactory.createBarChart(
+                title, "token", valueLabel, data, PlotOrientation.VERTICAL, false, false, false);
         style(chart);
         chart.getCategoryPlot().getRenderer().setSeriesPaint(0, color);
         return chart;

@@ -24,19 +24,26 @@ import picocli.CommandLine.Spec;
  * {@code softmax demo}: what softmax does to a distribution, from the design notes' example (next-token
  * candidates after "the cat sat on a"), computed on this machine's oneDNN and Java kernel.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Show what softmax does to next-token logits, computed through oneDNN on this machine, and write charts.")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description =
+                "Show what softmax does to next-token logits, computed through oneDNN on this machine, and write charts.")
 final class DemoCommand implements Callable<Integer> {
 
     /** Next-token candidates after "the cat sat on a" and their logits; "mat" ends up near 48%. */
     static final String[] TOKENS = {"mat", "rug", "chair", "floor", "sofa", "bed", "table", "car"};
+
     static final float[] LOGITS = {3.2f, 2.3f, 1.8f, 1.5f, 1.0f, 0.5f, 0.1f, -1.0f};
     static final float[] TEMPERATURES = {0.5f, 1f, 2f};
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--out-dir", defaultValue = "softmax-demo", paramLabel = "DIR",
+    @Option(
+            names = "--out-dir",
+            defaultValue = "softmax-demo",
+            paramLabel = "DIR",
             description = "Where the PNG charts go. Default: ${DEFAULT-VALUE}.")
     Path outDir;
 
@@ -47,10 +54,15 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         out = spec.commandLine().getOut();
         bar = Charset.forName(System.getProperty("stdout.encoding", "UTF-8"), Charset.defaultCharset())
-                .newEncoder().canEncode('\u2588') ? '\u2588' : '#';
-        try (SoftmaxEngine onednn = SoftmaxEngine.create(EngineOptions.builder().backend(Backend.ONEDNN).build());
-             SoftmaxEngine java = SoftmaxEngine.create(EngineOptions.builder().backend(Backend.JAVA).build());
-             Arena arena = Arena.ofShared()) {
+                        .newEncoder()
+                        .canEncode('\u2588')
+                ? '\u2588'
+                : '#';
+        try (SoftmaxEngine onednn = SoftmaxEngine.create(
+                        EngineOptions.builder().backend(Backend.ONEDNN).build());
+                SoftmaxEngine java = SoftmaxEngine.create(
+                        EngineOptions.builder().backend(Backend.JAVA).build());
+                Arena arena = Arena.ofShared()) {
             out.println("softmax-engine demo");
             out.println();
             float[] probabilities = distributionShift(onednn, arena);
@@ -67,8 +79,10 @@ final class DemoCommand implements Callable<Integer> {
             BackendInfo info = onednn.backend();
             out.println();
             out.println("oneDNN " + info.onednnVersion().orElse("?") + "; ISA: dispatched kernel "
-                    + String.join(", ", onednn.statistics().onednnImplementations()) + " (most capable ISA on this CPU: "
-                    + info.onednnIsa().orElse("?") + "); loaded from " + info.onednnLibrary().orElse("?"));
+                    + String.join(", ", onednn.statistics().onednnImplementations())
+                    + " (most capable ISA on this CPU: "
+                    + info.onednnIsa().orElse("?") + "); loaded from "
+                    + info.onednnLibrary().orElse("?"));
             out.println("Java kernel: " + java.backend().javaKernel());
         }
         return 0;
@@ -76,7 +90,8 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The design notes' example: logits and probabilities side by side. */
     private float[] distributionShift(SoftmaxEngine engine, Arena arena) {
-        TensorView logits = TensorView.allocate(arena, DType.F32, 1, TOKENS.length).copyFrom(LOGITS);
+        TensorView logits =
+                TensorView.allocate(arena, DType.F32, 1, TOKENS.length).copyFrom(LOGITS);
         TensorView probabilities = TensorView.allocate(arena, DType.F32, 1, TOKENS.length);
         engine.softmax(logits, probabilities);
         float[] p = probabilities.toFloatArray();
@@ -90,8 +105,13 @@ final class DemoCommand implements Callable<Integer> {
         }
         for (int i = 0; i < TOKENS.length; i++) {
             int logitBar = Math.round(Math.max(0, LOGITS[i]) / maxLogit * 16);
-            out.printf(Locale.ROOT, "   %-6s %6.2f  %-16s %6.1f%%  %s%n", TOKENS[i], LOGITS[i],
-                    String.valueOf(bar).repeat(logitBar), 100 * p[i],
+            out.printf(
+                    Locale.ROOT,
+                    "   %-6s %6.2f  %-16s %6.1f%%  %s%n",
+                    TOKENS[i],
+                    LOGITS[i],
+                    String.valueOf(bar).repeat(logitBar),
+                    100 * p[i],
                     String.valueOf(bar).repeat(Math.round(p[i] * 50)));
         }
         double sum = 0;
@@ -104,7 +124,8 @@ final class DemoCommand implements Callable<Integer> {
 
     /** softmax(x / T) for T = 0.5, 1, 2. */
     private float[][] temperatureSweep(SoftmaxEngine engine, Arena arena) {
-        TensorView logits = TensorView.allocate(arena, DType.F32, 1, TOKENS.length).copyFrom(LOGITS);
+        TensorView logits =
+                TensorView.allocate(arena, DType.F32, 1, TOKENS.length).copyFrom(LOGITS);
         TensorView probabilities = TensorView.allocate(arena, DType.F32, 1, TOKENS.length);
         float[][] sweep = new float[TEMPERATURES.length][];
         out.println("2. Temperature: softmax(x / T). Low T sharpens the distribution (the winner takes most),");
@@ -138,7 +159,8 @@ final class DemoCommand implements Callable<Integer> {
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) (gaussian(random) * sigma);
         }
-        TensorView logits = TensorView.allocate(arena, DType.F32, rows, candidates).copyFrom(values);
+        TensorView logits =
+                TensorView.allocate(arena, DType.F32, rows, candidates).copyFrom(values);
         TensorView probabilities = TensorView.allocate(arena, DType.F32, rows, candidates);
         engine.softmax(logits, probabilities);
         float[] p = probabilities.toFloatArray();
@@ -155,10 +177,17 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         Arrays.sort(topShare);
-        out.printf(Locale.ROOT, "3. A batch of %d rows of %d random logits, N(0, %.0f^2): the largest logit took more "
-                + "than half%n   of the probability in %.1f%% of rows (median share of the top token: %.1f%%, "
-                + "a uniform row would give %.1f%%).%n%n", rows, candidates, sigma, 100.0 * majority / rows,
-                100 * topShare[rows / 2], 100.0 / candidates);
+        out.printf(
+                Locale.ROOT,
+                "3. A batch of %d rows of %d random logits, N(0, %.0f^2): the largest logit took more "
+                        + "than half%n   of the probability in %.1f%% of rows (median share of the top token: %.1f%%, "
+                        + "a uniform row would give %.1f%%).%n%n",
+                rows,
+                candidates,
+                sigma,
+                100.0 * majority / rows,
+                100 * topShare[rows / 2],
+                100.0 / candidates);
     }
 
     /**
@@ -179,8 +208,13 @@ final class DemoCommand implements Callable<Integer> {
         onednn.softmaxBackward(s, g, dx);
         float[] p = s.toFloatArray();
         float[] backward = dx.toFloatArray();
-        out.printf(Locale.ROOT, "4. The Jacobian of softmax is J = diag(s) - s s^T. For logits (2.0, 1.0, 0.1), "
-                + "s = (%.4f, %.4f, %.4f):%n", p[0], p[1], p[2]);
+        out.printf(
+                Locale.ROOT,
+                "4. The Jacobian of softmax is J = diag(s) - s s^T. For logits (2.0, 1.0, 0.1), "
+                        + "s = (%.4f, %.4f, %.4f):%n",
+                p[0],
+                p[1],
+                p[2]);
         double maxDifference = 0;
         for (int i = 0; i < 3; i++) {
             double gTj = 0;
@@ -190,10 +224,16 @@ final class DemoCommand implements Callable<Integer> {
             maxDifference = Math.max(maxDifference, Math.abs(gTj - backward[i]));
             out.printf(Locale.ROOT, "     [%8.4f %8.4f %8.4f]%n", j.getFloat(i, 0), j.getFloat(i, 1), j.getFloat(i, 2));
         }
-        out.printf(Locale.ROOT, "   Its rows sum to 0 (adding a constant to every logit changes nothing). The backward "
-                + "pass s * (g - <s, g>)%n   never forms J: for g = (1, -2, 0.5) oneDNN gives (%.4f, %.4f, %.4f), "
-                + "equal to g^T J within %.1e.%n   At a 128k vocabulary J would be 64 GB per row; the backward pass "
-                + "reads two rows and writes one.%n%n", backward[0], backward[1], backward[2], maxDifference);
+        out.printf(
+                Locale.ROOT,
+                "   Its rows sum to 0 (adding a constant to every logit changes nothing). The backward "
+                        + "pass s * (g - <s, g>)%n   never forms J: for g = (1, -2, 0.5) oneDNN gives (%.4f, %.4f, %.4f), "
+                        + "equal to g^T J within %.1e.%n   At a 128k vocabulary J would be 64 GB per row; the backward pass "
+                        + "reads two rows and writes one.%n%n",
+                backward[0],
+                backward[1],
+                backward[2],
+                maxDifference);
     }
 
     /** Agreement of the two backends on a 64x32000 batch, and each one's throughput there. */
@@ -225,8 +265,14 @@ final class DemoCommand implements Callable<Integer> {
             String name = engine.options().backend().name().toLowerCase(Locale.ROOT);
             double nanos = time(engine, logits, engine == onednn ? fromOnednn : fromJava);
             double perElement = nanos / ((double) rows * columns);
-            out.printf(Locale.ROOT, "   %-6s agrees with %s within %.1e relative (entries >= 1e-30); %.3f ns/element, "
-                    + "%.2f GB/s in+out%n", name, engine == onednn ? "java" : "onednn", maxRelative, perElement,
+            out.printf(
+                    Locale.ROOT,
+                    "   %-6s agrees with %s within %.1e relative (entries >= 1e-30); %.3f ns/element, "
+                            + "%.2f GB/s in+out%n",
+                    name,
+                    engine == onednn ? "java" : "onednn",
+                    maxRelative,
+                    perElement,
                     8.0 / perElement);
         }
     }

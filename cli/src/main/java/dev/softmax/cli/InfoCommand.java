@@ -5,12 +5,15 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code softmax info}: what this machine runs the engine on. */
-@Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Print the JDK, the backend chosen and why, oneDNN's version, ISA and location, and the Java kernel.")
+@Command(
+        name = "info",
+        mixinStandardHelpOptions = true,
+        description =
+                "Print the JDK, the backend chosen and why, oneDNN's version, ISA and location, and the Java kernel.")
 final class InfoCommand implements Callable<Integer> {
 
     @Spec

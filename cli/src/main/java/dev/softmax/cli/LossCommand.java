@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
  * {@code [N, C, d1, ..., dk]} (class axis 1), int32/int64 labels {@code [N, d1, ..., dk]}, optional weights
  * {@code [C]}. The loss file is a 0-d array for sum and mean, {@code [N, d1, ..., dk]} for none.
  */
-@Command(name = "loss", mixinStandardHelpOptions = true,
+@Command(
+        name = "loss",
+        mixinStandardHelpOptions = true,
         description = "Softmax cross-entropy with ONNX SoftmaxCrossEntropyLoss semantics, on .npy files.")
 final class LossCommand implements Callable<Integer> {
 
@@ -33,7 +35,11 @@ final class LossCommand implements Callable<Integer> {
     @Option(names = "--scores", required = true, paramLabel = "S.npy", description = "Scores [N, C, d1, ..., dk].")
     Path scores;
 
-    @Option(names = "--labels", required = true, paramLabel = "L.npy", description = "Labels [N, d1, ..., dk], int32 or int64.")
+    @Option(
+            names = "--labels",
+            required = true,
+            paramLabel = "L.npy",
+            description = "Labels [N, d1, ..., dk], int32 or int64.")
     Path labels;
 
     @Option(names = "--weights", paramLabel = "W.npy", description = "Per-class weights [C].")
@@ -42,14 +48,24 @@ final class LossCommand implements Callable<Integer> {
     @Option(names = "--ignore-index", paramLabel = "K", description = "Targets with this label count for nothing.")
     Long ignoreIndex;
 
-    @Option(names = "--reduction", defaultValue = "mean", paramLabel = "none|sum|mean",
+    @Option(
+            names = "--reduction",
+            defaultValue = "mean",
+            paramLabel = "none|sum|mean",
             description = "How losses are combined. Default: ${DEFAULT-VALUE}.")
     String reduction;
 
-    @Option(names = "--out", required = true, paramLabel = "LOSS.npy", description = "The loss (replaced only on success).")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "LOSS.npy",
+            description = "The loss (replaced only on success).")
     Path out;
 
-    @Option(names = "--log-prob", paramLabel = "P.npy", description = "Also write log-softmax of the scores along axis 1.")
+    @Option(
+            names = "--log-prob",
+            paramLabel = "P.npy",
+            description = "Also write log-softmax of the scores along axis 1.")
     Path logProb;
 
     @Mixin
@@ -62,16 +78,18 @@ final class LossCommand implements Callable<Integer> {
             case "none" -> CrossEntropyLoss.Reduction.NONE;
             case "sum" -> CrossEntropyLoss.Reduction.SUM;
             case "mean" -> CrossEntropyLoss.Reduction.MEAN;
-            default -> throw new BadInputException("--reduction: '" + reduction
-                    + "' is not a reduction; expected none, sum or mean");
+            default ->
+                throw new BadInputException(
+                        "--reduction: '" + reduction + "' is not a reduction; expected none, sum or mean");
         };
         try (Arena arena = Arena.ofShared();
-             SoftmaxEngine engine = SoftmaxEngine.create(engineChoice.options())) {
+                SoftmaxEngine engine = SoftmaxEngine.create(engineChoice.options())) {
             NpyArray scoreFile = NpyArray.open(scores, arena);
             NpyTensors.requireFloatingPoint(scores, scoreFile.header(), "scores");
             if (scoreFile.shape().length < 2) {
-                throw new BadInputException(scores + ": shape " + scoreFile.header().shapeString()
-                        + " has fewer than 2 dimensions; scores must be [N, C] or [N, C, d1, ..., dk]");
+                throw new BadInputException(
+                        scores + ": shape " + scoreFile.header().shapeString()
+                                + " has fewer than 2 dimensions; scores must be [N, C] or [N, C, d1, ..., dk]");
             }
             NpyArray labelFile = NpyArray.open(labels, arena);
             NpyTensors.requireInteger(labels, labelFile.header(), "labels");
@@ -79,10 +97,10 @@ final class LossCommand implements Callable<Integer> {
                 throw new BadInputException(labels + ": is a 0-d array; labels must be [N, d1, ..., dk]");
             }
             NpyTensors.noteConversion(err, scores, scoreFile.header());
-            TensorView scoreView = NpyTensors.view(scoreFile.data(), scoreFile.dtype(), scoreFile.shape(),
-                    scoreFile.stridesInElements(), arena);
-            TensorView labelView = NpyTensors.view(labelFile.data(), labelFile.dtype(), labelFile.shape(),
-                    labelFile.stridesInElements(), arena);
+            TensorView scoreView = NpyTensors.view(
+                    scoreFile.data(), scoreFile.dtype(), scoreFile.shape(), scoreFile.stridesInElements(), arena);
+            TensorView labelView = NpyTensors.view(
+                    labelFile.data(), labelFile.dtype(), labelFile.shape(), labelFile.stridesInElements(), arena);
             CrossEntropyLoss loss = CrossEntropyLoss.of(mode);
             if (ignoreIndex != null) {
                 loss = loss.withIgnoreIndex(ignoreIndex);
@@ -91,21 +109,35 @@ final class LossCommand implements Callable<Integer> {
                 NpyArray weightFile = NpyArray.open(weights, arena);
                 NpyTensors.requireFloatingPoint(weights, weightFile.header(), "weights");
                 NpyTensors.noteConversion(err, weights, weightFile.header());
-                loss = loss.withWeights(NpyTensors.view(weightFile.data(), weightFile.dtype(), weightFile.shape(),
-                        weightFile.stridesInElements(), arena));
+                loss = loss.withWeights(NpyTensors.view(
+                        weightFile.data(),
+                        weightFile.dtype(),
+                        weightFile.shape(),
+                        weightFile.stridesInElements(),
+                        arena));
             }
             long[] targetShape = labelFile.shape();
-            try (NpyOutput lossFile = NpyOutput.create(out, NpyDType.F4,
-                         mode == CrossEntropyLoss.Reduction.NONE ? targetShape : new long[0]);
-                 NpyOutput logProbFile = logProb == null ? null
-                         : NpyOutput.create(logProb, NpyDType.F4, scoreFile.shape())) {
-                TensorView lossView = NpyTensors.view(lossFile.data(arena), NpyDType.F4, lossFile.shape(),
-                        lossFile.stridesInElements(), arena);
-                TensorView logProbView = logProbFile == null ? null
-                        : NpyTensors.view(logProbFile.data(arena), NpyDType.F4, logProbFile.shape(),
-                                logProbFile.stridesInElements(), arena);
-                double value = engine.softmaxCrossEntropy(scoreView, labelView, loss,
-                        mode == CrossEntropyLoss.Reduction.NONE ? lossView : null, logProbView, null);
+            try (NpyOutput lossFile = NpyOutput.create(
+                            out, NpyDType.F4, mode == CrossEntropyLoss.Reduction.NONE ? targetShape : new long[0]);
+                    NpyOutput logProbFile =
+                            logProb == null ? null : NpyOutput.create(logProb, NpyDType.F4, scoreFile.shape())) {
+                TensorView lossView = NpyTensors.view(
+                        lossFile.data(arena), NpyDType.F4, lossFile.shape(), lossFile.stridesInElements(), arena);
+                TensorView logProbView = logProbFile == null
+                        ? null
+                        : NpyTensors.view(
+                                logProbFile.data(arena),
+                                NpyDType.F4,
+                                logProbFile.shape(),
+                                logProbFile.stridesInElements(),
+                                arena);
+                double value = engine.softmaxCrossEntropy(
+                        scoreView,
+                        labelView,
+                        loss,
+                        mode == CrossEntropyLoss.Reduction.NONE ? lossView : null,
+                        logProbView,
+                        null);
                 if (mode != CrossEntropyLoss.Reduction.NONE) {
                     lossView.setFloat((float) value, 0);
                 }

@@ -13,8 +13,7 @@ import java.nio.file.Path;
 /** Turns mapped .npy data into engine views: zero-copy for f32/f16/int, one conversion for f64. */
 final class NpyTensors {
 
-    private NpyTensors() {
-    }
+    private NpyTensors() {}
 
     /** The engine type that holds this file's elements as they are, or null when they must be converted. */
     static DType engineType(NpyDType type) {
@@ -36,8 +35,8 @@ final class NpyTensors {
 
     static void requireInteger(Path file, NpyHeader header, String what) {
         if (header.dtype() != NpyDType.I4 && header.dtype() != NpyDType.I8) {
-            throw new BadInputException(file + ": holds " + header.dtype().descr() + "; " + what
-                    + " must be integers (<i4 or <i8)");
+            throw new BadInputException(
+                    file + ": holds " + header.dtype().descr() + "; " + what + " must be integers (<i4 or <i8)");
         }
     }
 
@@ -62,8 +61,7 @@ final class NpyTensors {
         long count = data.byteSize() / 8;
         MemorySegment converted = arena.allocate(Math.max(4, 4 * count), 64);
         for (long i = 0; i < count; i++) {
-            converted.setAtIndex(ValueLayout.JAVA_FLOAT, i,
-                    (float) data.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, 8 * i));
+            converted.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) data.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, 8 * i));
         }
         return TensorView.wrap(converted, DType.F32, viewShape, viewStrides);
     }

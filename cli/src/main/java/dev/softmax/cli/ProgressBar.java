@@ -52,8 +52,15 @@ final class ProgressBar {
         int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
         double rowsPerSecond = done / seconds;
         double megabytesPerSecond = done * (double) bytesPerRow / seconds / 1e6;
-        err.printf(Locale.ROOT, "\r[%s%s] %d/%d rows  %.0f rows/s  %.0f MB/s", "#".repeat(filled),
-                ".".repeat(WIDTH - filled), done, total, rowsPerSecond, megabytesPerSecond);
+        err.printf(
+                Locale.ROOT,
+                "\r[%s%s] %d/%d rows  %.0f rows/s  %.0f MB/s",
+                "#".repeat(filled),
+                ".".repeat(WIDTH - filled),
+                done,
+                total,
+                rowsPerSecond,
+                megabytesPerSecond);
         if (done >= total) {
             err.println();
         }

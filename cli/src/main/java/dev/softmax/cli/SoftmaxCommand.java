@@ -14,10 +14,18 @@ import picocli.CommandLine.Command;
  * The {@code softmax} command. Exit codes: 0 success, 2 bad usage or bad input (one line on stderr),
  * 1 internal or environment error.
  */
-@Command(name = "softmax", mixinStandardHelpOptions = true, versionProvider = SoftmaxCommand.Version.class,
+@Command(
+        name = "softmax",
+        mixinStandardHelpOptions = true,
+        versionProvider = SoftmaxCommand.Version.class,
         description = "Softmax and log-softmax on oneDNN or the pure-Java kernel, from the command line.",
-        subcommands = {DemoCommand.class, ApplyCommand.class, LossCommand.class, InfoCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            ApplyCommand.class,
+            LossCommand.class,
+            InfoCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class SoftmaxCommand implements Runnable {
 
     @CommandLine.Spec
@@ -39,7 +47,8 @@ public final class SoftmaxCommand implements Runnable {
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             PrintWriter stderr = line.getErr();
-            if (exception instanceof BadInputException || exception instanceof IllegalArgumentException
+            if (exception instanceof BadInputException
+                    || exception instanceof IllegalArgumentException
                     || exception instanceof NpyFormatException) {
                 stderr.println("softmax: " + exception.getMessage());
                 return 2;

@@ -28,8 +28,8 @@ class ApplyIT {
         double[] x = random(6 * 50, 3, 1);
         NpyIO.write(dir.resolve("x.npy"), NpyDType.F4, new long[] {6, 50}, toFloats(x));
 
-        Launcher.Result result = Launcher.run(dir, "apply", "--op", "softmax", "--backend", backend, "--in", "x.npy",
-                "--out", "y.npy");
+        Launcher.Result result =
+                Launcher.run(dir, "apply", "--op", "softmax", "--backend", backend, "--in", "x.npy", "--out", "y.npy");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(result.stderr()).isEmpty();
@@ -45,8 +45,19 @@ class ApplyIT {
         double[] x = random(4 * 3, 2, 2);
         NpyIO.write(dir.resolve("x.npy"), NpyDType.F8, new long[] {4, 3}, x);
 
-        Launcher.Result result = Launcher.run(dir, "apply", "--op", "log-softmax", "--axis", "0", "--dtype", "f16",
-                "--in", "x.npy", "--out", "y.npy");
+        Launcher.Result result = Launcher.run(
+                dir,
+                "apply",
+                "--op",
+                "log-softmax",
+                "--axis",
+                "0",
+                "--dtype",
+                "f16",
+                "--in",
+                "x.npy",
+                "--out",
+                "y.npy");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(result.stderr()).contains("x.npy is float64; it is converted to float32");
@@ -76,11 +87,13 @@ class ApplyIT {
         NpyIO.write(x, NpyDType.F4, new long[] {2, 3}, columnMajor);
         byte[] bytes = Files.readAllBytes(x);
         String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
-        Files.write(x, text.replace("'fortran_order': False", "'fortran_order': True ")
-                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Files.write(
+                x,
+                text.replace("'fortran_order': False", "'fortran_order': True ")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
 
-        Launcher.Result result = Launcher.run(dir, "apply", "--op", "softmax", "--temperature", "2", "--in", "f.npy",
-                "--out", "y.npy");
+        Launcher.Result result =
+                Launcher.run(dir, "apply", "--op", "softmax", "--temperature", "2", "--in", "f.npy", "--out", "y.npy");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         float[] y = NpyIO.readFloats(dir.resolve("y.npy"));
@@ -99,12 +112,13 @@ class ApplyIT {
         NpyIO.write(dir.resolve("x.npy"), NpyDType.F4, new long[] {2, 2}, new float[] {1f, Float.NaN, 0f, 1f});
         Files.writeString(dir.resolve("y.npy"), "precious");
 
-        Launcher.Result result = Launcher.run(dir, "apply", "--op", "softmax", "--policy", "reject", "--in", "x.npy",
-                "--out", "y.npy");
+        Launcher.Result result =
+                Launcher.run(dir, "apply", "--op", "softmax", "--policy", "reject", "--in", "x.npy", "--out", "y.npy");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.stderr()).isEqualTo("softmax: src: element [0, 1] (row 0, column 1) is NaN; policy REJECT "
-                + "accepts only finite logits and -inf\n");
+        assertThat(result.stderr())
+                .isEqualTo("softmax: src: element [0, 1] (row 0, column 1) is NaN; policy REJECT "
+                        + "accepts only finite logits and -inf\n");
         assertThat(Files.readString(dir.resolve("y.npy"))).isEqualTo("precious");
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("x.npy", "y.npy");
@@ -119,25 +133,31 @@ class ApplyIT {
         Path big = dir.resolve("big.npy");
         NpyIO.write(big, NpyDType.F4, new long[] {2, 2}, new float[] {1, 2, 3, 4});
         byte[] bytes = Files.readAllBytes(big);
-        Files.write(dir.resolve("be.npy"), new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)
-                .replace("'<f4'", "'>f4'").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Files.write(
+                dir.resolve("be.npy"),
+                new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)
+                        .replace("'<f4'", "'>f4'")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         Files.write(dir.resolve("short.npy"), java.util.Arrays.copyOf(bytes, bytes.length - 3));
 
         String[][] cases = {
-                {"junk.npy", "softmax: junk.npy: not a NumPy .npy file (the first 6 bytes are not \\x93NUMPY)"},
-                {"ints.npy", "softmax: ints.npy: holds <i4 integers; logits must be floating point (<f4, <f2 or <f8)"},
-                {"be.npy", "softmax: be.npy: big-endian data ('>f4') is not supported; convert it with a.astype('<f4')"},
-                {"short.npy", "softmax: short.npy: truncated data: the header's shape (2, 2) of <f4 needs 16 bytes after"
-                        + " the 128-byte header, the file has 13"},
-                {"missing.npy", "softmax: missing.npy: no such file"},
+            {"junk.npy", "softmax: junk.npy: not a NumPy .npy file (the first 6 bytes are not \\x93NUMPY)"},
+            {"ints.npy", "softmax: ints.npy: holds <i4 integers; logits must be floating point (<f4, <f2 or <f8)"},
+            {"be.npy", "softmax: be.npy: big-endian data ('>f4') is not supported; convert it with a.astype('<f4')"},
+            {
+                "short.npy",
+                "softmax: short.npy: truncated data: the header's shape (2, 2) of <f4 needs 16 bytes after"
+                        + " the 128-byte header, the file has 13"
+            },
+            {"missing.npy", "softmax: missing.npy: no such file"},
         };
         for (String[] c : cases) {
             Launcher.Result result = Launcher.run(dir, "apply", "--op", "softmax", "--in", c[0], "--out", "y.npy");
             assertThat(result.exitCode()).as(c[0]).isEqualTo(2);
             assertThat(result.stderr()).as(c[0]).isEqualTo(c[1] + "\n");
         }
-        Launcher.Result axis = Launcher.run(dir, "apply", "--op", "softmax", "--axis", "2", "--in", "x.npy", "--out",
-                "y.npy");
+        Launcher.Result axis =
+                Launcher.run(dir, "apply", "--op", "softmax", "--axis", "2", "--in", "x.npy", "--out", "y.npy");
         assertThat(axis.exitCode()).isEqualTo(2);
         assertThat(axis.stderr()).isEqualTo("softmax: axis: 2 is out of range for rank 2; expected -2 to 1\n");
         Launcher.Result op = Launcher.run(dir, "apply", "--op", "tanh", "--in", "x.npy", "--out", "y.npy");
@@ -152,8 +172,10 @@ class ApplyIT {
         for (String spelling : new String[] {"log_softmax", "logsoftmax", "Softmax", "LOG-SOFTMAX"}) {
             Launcher.Result op = Launcher.run(dir, "apply", "--op", spelling, "--in", "x.npy", "--out", "y.npy");
             assertThat(op.exitCode()).as(spelling).isEqualTo(2);
-            assertThat(op.stderr()).as(spelling).isEqualTo("softmax: --op: '" + spelling
-                    + "' is not an operation; expected softmax or log-softmax\n");
+            assertThat(op.stderr())
+                    .as(spelling)
+                    .isEqualTo(
+                            "softmax: --op: '" + spelling + "' is not an operation; expected softmax or log-softmax\n");
             assertThat(dir.resolve("y.npy")).as(spelling).doesNotExist();
         }
     }
@@ -166,14 +188,17 @@ class ApplyIT {
 
         Launcher.Result directory = Launcher.run(dir, "apply", "--op", "softmax", "--in", "x.npy", "--out", "adir");
         // The parent is a file: the error comes from creating the hidden temporary file, but names the path given.
-        Launcher.Result underAFile = Launcher.run(dir, "apply", "--op", "softmax", "--in", "x.npy", "--out",
-                "afile/y.npy");
+        Launcher.Result underAFile =
+                Launcher.run(dir, "apply", "--op", "softmax", "--in", "x.npy", "--out", "afile/y.npy");
 
         assertThat(directory.exitCode()).as(directory.stderr()).isEqualTo(2);
         assertThat(directory.stderr()).isEqualTo("softmax: adir: is a directory\n");
         assertThat(underAFile.exitCode()).as(underAFile.stderr()).isEqualTo(2);
-        assertThat(underAFile.stderr()).startsWith("softmax: afile/y.npy: ").doesNotContain(".partial")
-                .endsWith("\n").hasLineCount(1);
+        assertThat(underAFile.stderr())
+                .startsWith("softmax: afile/y.npy: ")
+                .doesNotContain(".partial")
+                .endsWith("\n")
+                .hasLineCount(1);
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("x.npy", "adir", "afile");
         }
@@ -187,8 +212,16 @@ class ApplyIT {
         NpyIO.write(dir.resolve("x.npy"), NpyDType.F4, new long[] {8, 4}, new float[32]);
 
         Launcher.Result piped = Launcher.run(dir, "apply", "--op", "softmax", "--in", "x.npy", "--out", "y.npy");
-        Launcher.Result forced = Launcher.run(dir, Map.of("SOFTMAX_PROGRESS", "always"), "apply", "--op", "softmax",
-                "--in", "x.npy", "--out", "y.npy");
+        Launcher.Result forced = Launcher.run(
+                dir,
+                Map.of("SOFTMAX_PROGRESS", "always"),
+                "apply",
+                "--op",
+                "softmax",
+                "--in",
+                "x.npy",
+                "--out",
+                "y.npy");
 
         assertThat(piped.stderr()).isEmpty();
         assertThat(forced.stderr()).contains("8/8 rows").contains("rows/s").contains("MB/s");

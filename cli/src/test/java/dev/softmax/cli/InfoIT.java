@@ -21,7 +21,8 @@ class InfoIT {
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(result.stderr()).isEmpty();
-        assertThat(result.stdout()).contains("backend requested: java\n")
+        assertThat(result.stdout())
+                .contains("backend requested: java\n")
                 .contains("oneDNN: not in use: backend JAVA was requested\n")
                 .contains("Java kernel: ")
                 .contains("threads per call: 3\n");

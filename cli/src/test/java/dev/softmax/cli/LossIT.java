@@ -20,6 +20,7 @@ class LossIT {
 
     /** scores [2, 3, 2] (N=2, C=3, d1=2), labels [2, 2]. */
     private static final float[] SCORES = {1f, 0f, 2f, 1f, 3f, -1f, 0.5f, 2f, 0f, 2f, 1f, 0f};
+
     private static final long[] LABELS = {2, 0, 1, -5};
     private static final float[] WEIGHTS = {1f, 2f, 0.5f};
 
@@ -27,8 +28,23 @@ class LossIT {
     void meanWithWeightsAndANegativeIgnoreIndexWritesAZeroDimensionalLossAndLogProbabilities() throws Exception {
         write();
 
-        Launcher.Result result = Launcher.run(dir, "loss", "--scores", "s.npy", "--labels", "l.npy", "--weights",
-                "w.npy", "--ignore-index", "-5", "--reduction", "mean", "--out", "loss.npy", "--log-prob", "p.npy");
+        Launcher.Result result = Launcher.run(
+                dir,
+                "loss",
+                "--scores",
+                "s.npy",
+                "--labels",
+                "l.npy",
+                "--weights",
+                "w.npy",
+                "--ignore-index",
+                "-5",
+                "--reduction",
+                "mean",
+                "--out",
+                "loss.npy",
+                "--log-prob",
+                "p.npy");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         NpyHeader header = NpyArray.openHeader(dir.resolve("loss.npy"));
@@ -47,10 +63,32 @@ class LossIT {
         write();
         double[] perTarget = perTargetLoss();
 
-        Launcher.Result none = Launcher.run(dir, "loss", "--scores", "s.npy", "--labels", "l.npy", "--ignore-index",
-                "-5", "--reduction", "none", "--out", "none.npy");
-        Launcher.Result sum = Launcher.run(dir, "loss", "--scores", "s.npy", "--labels", "l.npy", "--ignore-index",
-                "-5", "--reduction", "sum", "--out", "sum.npy");
+        Launcher.Result none = Launcher.run(
+                dir,
+                "loss",
+                "--scores",
+                "s.npy",
+                "--labels",
+                "l.npy",
+                "--ignore-index",
+                "-5",
+                "--reduction",
+                "none",
+                "--out",
+                "none.npy");
+        Launcher.Result sum = Launcher.run(
+                dir,
+                "loss",
+                "--scores",
+                "s.npy",
+                "--labels",
+                "l.npy",
+                "--ignore-index",
+                "-5",
+                "--reduction",
+                "sum",
+                "--out",
+                "sum.npy");
 
         assertThat(none.exitCode()).as(none.stderr()).isZero();
         assertThat(NpyArray.openHeader(dir.resolve("none.npy")).shape()).containsExactly(2, 2);
@@ -73,8 +111,9 @@ class LossIT {
         Launcher.Result range = Launcher.run(dir, "loss", "--scores", "s.npy", "--labels", "bad.npy", "--out", "x.npy");
 
         assertThat(shape.exitCode()).isEqualTo(2);
-        assertThat(shape.stderr()).isEqualTo("softmax: labels: shape [3] does not match scores [2, 3, 2]; expected "
-                + "[2, 2] (scores without the class axis 1)\n");
+        assertThat(shape.stderr())
+                .isEqualTo("softmax: labels: shape [3] does not match scores [2, 3, 2]; expected "
+                        + "[2, 2] (scores without the class axis 1)\n");
         assertThat(range.exitCode()).isEqualTo(2);
         assertThat(range.stderr()).isEqualTo("softmax: labels: element [0, 1] is 3; expected a class in 0..2\n");
         assertThat(dir.resolve("x.npy")).doesNotExist();

@@ -44,6 +44,7 @@ final class BackendDispatcher implements AutoCloseable {
     private final SoftmaxBackend javaBackend;
     /** The native backend (oneDNN), or null when it is unavailable or not wanted. */
     private final SoftmaxBackend nativeBackend;
+
     private final KernelProvider kernels;
     private final LongAdder javaCalls = new LongAdder();
     private final LongAdder nativeCalls = new LongAdder();
@@ -53,8 +54,7 @@ final class BackendDispatcher implements AutoCloseable {
     /**
      * @param nativeBackend the oneDNN backend, or {@code null} when it is unavailable (then only JAVA or AUTO)
      */
-    BackendDispatcher(Backend mode, SoftmaxBackend javaBackend, SoftmaxBackend nativeBackend,
-            KernelProvider kernels) {
+    BackendDispatcher(Backend mode, SoftmaxBackend javaBackend, SoftmaxBackend nativeBackend, KernelProvider kernels) {
         if (mode == Backend.ONEDNN && nativeBackend == null) {
             throw new IllegalArgumentException("backend ONEDNN needs a oneDNN runtime");
         }
@@ -128,8 +128,8 @@ final class BackendDispatcher implements AutoCloseable {
      */
     <C extends JavaOnlyCall> double computeOnJava(C call, ToDoubleFunction<C> computation) {
         if (call.policy() == EdgePolicy.REJECT) {
-            EdgeContract.rejectNonFinite(call.input(), call.inputName(), call.rows(), call.inputOperand(), call.axis(),
-                    kernels);
+            EdgeContract.rejectNonFinite(
+                    call.input(), call.inputName(), call.rows(), call.inputOperand(), call.axis(), kernels);
         }
         double result = computation.applyAsDouble(call);
         javaCalls.increment();
@@ -157,11 +157,13 @@ final class BackendDispatcher implements AutoCloseable {
     String rule() {
         return switch (mode) {
             case JAVA -> "every call on the Java kernel";
-            case ONEDNN -> nativeBackend == null ? "oneDNN unavailable"
-                    : "every call on oneDNN; cases it declines on Java";
-            case AUTO -> nativeBackend == null ? "every call on the Java kernel (oneDNN unavailable)"
-                    : "Java for f32, heap memory and calls under " + AUTO_JAVA_BELOW_ELEMENTS
-                            + " elements; oneDNN for bf16/f16 operands; cases oneDNN declines on Java";
+            case ONEDNN ->
+                nativeBackend == null ? "oneDNN unavailable" : "every call on oneDNN; cases it declines on Java";
+            case AUTO ->
+                nativeBackend == null
+                        ? "every call on the Java kernel (oneDNN unavailable)"
+                        : "Java for f32, heap memory and calls under " + AUTO_JAVA_BELOW_ELEMENTS
+                                + " elements; oneDNN for bf16/f16 operands; cases oneDNN declines on Java";
         };
     }
 
@@ -174,9 +176,17 @@ final class BackendDispatcher implements AutoCloseable {
             }
         });
         BackendCounters counters = nativeBackend == null ? BackendCounters.NONE : nativeBackend.counters();
-        return new EngineStatistics(javaCalls.sum(), nativeCalls.sum(), declined.sum(), reasons,
-                counters.cacheSize(), counters.cacheHits(), counters.cacheMisses(), counters.cacheEvictions(),
-                counters.liveNativeHandles(), counters.implementations());
+        return new EngineStatistics(
+                javaCalls.sum(),
+                nativeCalls.sum(),
+                declined.sum(),
+                reasons,
+                counters.cacheSize(),
+                counters.cacheHits(),
+                counters.cacheMisses(),
+                counters.cacheEvictions(),
+                counters.liveNativeHandles(),
+                counters.implementations());
     }
 
     @Override

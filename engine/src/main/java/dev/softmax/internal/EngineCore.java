@@ -50,6 +50,7 @@ public final class EngineCore implements AutoCloseable {
     private final BackendInfo info;
     /** The Java-only operations' computations, created once (a method reference per call would allocate). */
     private final ToDoubleFunction<ReductionCall> reductions;
+
     private final ToDoubleFunction<CrossEntropyCall> crossEntropy;
     private final AtomicLong callsInProgress = new AtomicLong();
     private final ThreadLocal<LastCall> lastCall = ThreadLocal.withInitial(LastCall::new);
@@ -75,16 +76,23 @@ public final class EngineCore implements AutoCloseable {
         } else {
             onednnProblem = "backend JAVA was requested";
         }
-        SoftmaxBackend onednn = runtime == null ? null
+        SoftmaxBackend onednn = runtime == null
+                ? null
                 : new DnnlSoftmaxBackend(runtime, options.primitiveCacheCapacity(), parallelism, kernels);
         this.dispatcher = new BackendDispatcher(options.backend(), javaBackend, onednn, kernels);
         this.reductions = new RowReductions(kernels)::compute;
         this.crossEntropy = new CrossEntropyComputation(kernels)::compute;
-        this.info = new BackendInfo(options.backend(), runtime != null, Optional.ofNullable(onednnProblem),
+        this.info = new BackendInfo(
+                options.backend(),
+                runtime != null,
+                Optional.ofNullable(onednnProblem),
                 Optional.ofNullable(runtime).map(DnnlRuntime::version),
                 Optional.ofNullable(runtime).map(DnnlRuntime::cpuIsa),
                 Optional.ofNullable(runtime).map(r -> r.library().describe()),
-                kernels.name(), kernels.fallbackReason(), options.threads(), dispatcher.rule());
+                kernels.name(),
+                kernels.fallbackReason(),
+                options.threads(),
+                dispatcher.rule());
         if (options.warmUp()) {
             try {
                 dispatcher.warmUp(options.edgePolicy());
@@ -118,8 +126,8 @@ public final class EngineCore implements AutoCloseable {
         enter();
         try {
             LastCall last = lastCall.get();
-            SoftmaxCall call = ForwardValidation.reuseOrValidate(last.forward, operation, src, dst, axis,
-                    temperature, options.edgePolicy());
+            SoftmaxCall call = ForwardValidation.reuseOrValidate(
+                    last.forward, operation, src, dst, axis, temperature, options.edgePolicy());
             last.forward = call;
             dispatcher.forward(call);
         } finally {
@@ -128,13 +136,20 @@ public final class EngineCore implements AutoCloseable {
     }
 
     /** A backward pass or JVP; the names are the public method's argument names, used in messages. */
-    public void backward(Operation operation, TensorView y, String yName, TensorView dy, String dyName,
-            TensorView dx, String dxName, int axis) {
+    public void backward(
+            Operation operation,
+            TensorView y,
+            String yName,
+            TensorView dy,
+            String dyName,
+            TensorView dx,
+            String dxName,
+            int axis) {
         enter();
         try {
             LastCall last = lastCall.get();
-            BackwardCall call = BackwardValidation.reuseOrValidate(last.backward, operation, y, yName, dy, dyName,
-                    dx, dxName, axis, options.edgePolicy());
+            BackwardCall call = BackwardValidation.reuseOrValidate(
+                    last.backward, operation, y, yName, dy, dyName, dx, dxName, axis, options.edgePolicy());
             last.backward = call;
             dispatcher.backward(call);
         } finally {
@@ -146,20 +161,27 @@ public final class EngineCore implements AutoCloseable {
     public void reduce(RowReductions.Kind kind, TensorView src, TensorView dst, int axis) {
         enter();
         try {
-            dispatcher.computeOnJava(ReductionValidation.validate(kind, src, dst, axis, options.edgePolicy()),
-                    reductions);
+            dispatcher.computeOnJava(
+                    ReductionValidation.validate(kind, src, dst, axis, options.edgePolicy()), reductions);
         } finally {
             callsInProgress.decrementAndGet();
         }
     }
 
     /** Softmax cross-entropy; returns the reduced loss. */
-    public double crossEntropy(TensorView scores, TensorView labels, CrossEntropyLoss loss, TensorView lossOut,
-            TensorView logProbOut, TensorView gradientOut) {
+    public double crossEntropy(
+            TensorView scores,
+            TensorView labels,
+            CrossEntropyLoss loss,
+            TensorView lossOut,
+            TensorView logProbOut,
+            TensorView gradientOut) {
         enter();
         try {
-            return dispatcher.computeOnJava(CrossEntropyValidation.validate(scores, labels, loss, lossOut,
-                    logProbOut, gradientOut, options.edgePolicy()), crossEntropy);
+            return dispatcher.computeOnJava(
+                    CrossEntropyValidation.validate(
+                            scores, labels, loss, lossOut, logProbOut, gradientOut, options.edgePolicy()),
+                    crossEntropy);
         } finally {
             callsInProgress.decrementAndGet();
         }

@@ -20,6 +20,7 @@ final class JavaSoftmaxBackend implements SoftmaxBackend {
     private final RowParallelism parallelism;
     /** Created once: a method reference bound at each call would be an allocation per call. */
     private final RowParallelism.RangeTask<SoftmaxCall> forwardTask;
+
     private final RowParallelism.RangeTask<BackwardCall> backwardTask;
 
     JavaSoftmaxBackend(KernelProvider kernels, RowParallelism parallelism) {
@@ -36,7 +37,8 @@ final class JavaSoftmaxBackend implements SoftmaxBackend {
     @Override
     public Optional<Decline> forward(SoftmaxCall call) {
         RowLayout rows = call.rows();
-        boolean shareable = parallelism.canShare(call.src().segment()) && parallelism.canShare(call.dst().segment());
+        boolean shareable = parallelism.canShare(call.src().segment())
+                && parallelism.canShare(call.dst().segment());
         parallelism.forEachRange(rows.rowCount(), rows.rowLength(), shareable, call, forwardTask);
         return Optional.empty();
     }
@@ -45,7 +47,8 @@ final class JavaSoftmaxBackend implements SoftmaxBackend {
     public Optional<Decline> backward(BackwardCall call) {
         RowLayout rows = call.rows();
         boolean shareable = parallelism.canShare(call.output().segment())
-                && parallelism.canShare(call.gradient().segment()) && parallelism.canShare(call.result().segment());
+                && parallelism.canShare(call.gradient().segment())
+                && parallelism.canShare(call.result().segment());
         parallelism.forEachRange(rows.rowCount(), rows.rowLength(), shareable, call, backwardTask);
         return Optional.empty();
     }

@@ -1,12 +1,12 @@
 package dev.softmax.internal;
 
-import dev.softmax.internal.forward.ForwardValidation;
-import dev.softmax.internal.forward.SoftmaxCall;
-import dev.softmax.internal.grad.BackwardValidation;
-import dev.softmax.internal.call.Operation;
 import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
 import dev.softmax.TensorView;
+import dev.softmax.internal.call.Operation;
+import dev.softmax.internal.forward.ForwardValidation;
+import dev.softmax.internal.forward.SoftmaxCall;
+import dev.softmax.internal.grad.BackwardValidation;
 import java.lang.foreign.Arena;
 
 /**
@@ -18,8 +18,7 @@ final class WarmUp {
 
     private static final int CALLS = 3000;
 
-    private WarmUp() {
-    }
+    private WarmUp() {}
 
     /**
      * Exercises every forward and backward path {@code dispatcher} routes to, for f32 and bf16 (its routing
@@ -59,10 +58,10 @@ final class WarmUp {
                         continue; // the long rows need fewer calls to be compiled
                     }
                     for (Operation operation : Operation.values()) {
-                        dispatcher.forward(ForwardValidation.validate(operation, x[k], y[k], -1,
-                                SoftmaxCall.NO_TEMPERATURE, policy));
-                        dispatcher.backward(BackwardValidation.validate(operation, y[k], "y", x[k], "dy", dx[k], "dx",
-                                -1, policy));
+                        dispatcher.forward(ForwardValidation.validate(
+                                operation, x[k], y[k], -1, SoftmaxCall.NO_TEMPERATURE, policy));
+                        dispatcher.backward(
+                                BackwardValidation.validate(operation, y[k], "y", x[k], "dy", dx[k], "dx", -1, policy));
                     }
                 }
             }

@@ -8,11 +8,11 @@ import dev.softmax.TensorView;
 /** Run in a child JVM by {@link dev.softmax.KernelVariantTest}: prints which Java kernel an engine got, and why. */
 public final class KernelProbeMain {
 
-    private KernelProbeMain() {
-    }
+    private KernelProbeMain() {}
 
     public static void main(String[] args) {
-        try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder().backend(Backend.JAVA).build())) {
+        try (SoftmaxEngine engine = SoftmaxEngine.create(
+                EngineOptions.builder().backend(Backend.JAVA).build())) {
             System.out.println("kernel=" + engine.backend().javaKernel());
             System.out.println("note=" + engine.backend().javaKernelNote().orElse(""));
             float[] out = new float[2];

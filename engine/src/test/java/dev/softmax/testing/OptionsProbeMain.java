@@ -9,13 +9,18 @@ import dev.softmax.EngineOptions;
  */
 public final class OptionsProbeMain {
 
-    private OptionsProbeMain() {
-    }
+    private OptionsProbeMain() {}
 
     public static void main(String[] args) {
         print("configured", () -> EngineOptions.configuredBackend().name());
         print("defaults", () -> EngineOptions.defaults().backend().name());
-        print("builder", () -> EngineOptions.builder().backend(Backend.AUTO).build().backend().name());
+        print(
+                "builder",
+                () -> EngineOptions.builder()
+                        .backend(Backend.AUTO)
+                        .build()
+                        .backend()
+                        .name());
     }
 
     private static void print(String label, java.util.function.Supplier<String> question) {

@@ -2,8 +2,8 @@ package dev.softmax.testing;
 
 import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
-import dev.softmax.internal.kernel.FloatConversions;
 import dev.softmax.TensorView;
+import dev.softmax.internal.kernel.FloatConversions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,8 +37,7 @@ public final class ReferenceSoftmax {
     public static final double ROW_SUM_TOLERANCE = 1e-5;
     public static final double LOG_TOLERANCE = 1e-5;
 
-    private ReferenceSoftmax() {
-    }
+    private ReferenceSoftmax() {}
 
     /** Everything that defines one call's expected result. */
     public record Spec(long[] shape, int axis, boolean log, float temperature, EdgePolicy policy) {
@@ -120,8 +119,8 @@ public final class ReferenceSoftmax {
                 continue;
             }
             if (max == Double.NEGATIVE_INFINITY) {
-                double value = spec.policy() == EdgePolicy.NAN ? Double.NaN
-                        : spec.log() ? Double.NEGATIVE_INFINITY : 0.0;
+                double value =
+                        spec.policy() == EdgePolicy.NAN ? Double.NaN : spec.log() ? Double.NEGATIVE_INFINITY : 0.0;
                 for (int i = 0; i < n; i++) {
                     out[spec.index(r, i)] = value;
                 }
@@ -184,18 +183,17 @@ public final class ReferenceSoftmax {
     }
 
     /** Observed worst errors, for reports. */
-    public record Report(int checked, double worstRatio, String worstAt) {
-    }
+    public record Report(int checked, double worstRatio, String worstAt) {}
 
     /**
      * Checks {@code actual} (row-major, as read back from the destination view of type {@code outType}) against
      * the reference; throws an {@link AssertionError} listing the first failures.
      */
-    public static Report assertMatches(String context, float[] input, float[] actual, double[] reference, DType outType,
-            Spec spec) {
+    public static Report assertMatches(
+            String context, float[] input, float[] actual, double[] reference, DType outType, Spec spec) {
         if (actual.length != reference.length) {
-            throw new AssertionError(context + ": " + actual.length + " results for " + reference.length
-                    + " reference values");
+            throw new AssertionError(
+                    context + ": " + actual.length + " results for " + reference.length + " reference values");
         }
         List<String> failures = new ArrayList<>();
         int failureCount = 0;
@@ -244,9 +242,17 @@ public final class ReferenceSoftmax {
                 if (problem != null) {
                     failureCount++;
                     if (failures.size() < 12) {
-                        failures.add(String.format(Locale.ROOT, "row %d column %d: input %s, got %s, reference %s"
-                                + " (rounded to %s: %s): %s", r, i, input[at], got, ref, outType.label(),
-                                roundTo(outType, ref), problem));
+                        failures.add(String.format(
+                                Locale.ROOT,
+                                "row %d column %d: input %s, got %s, reference %s" + " (rounded to %s: %s): %s",
+                                r,
+                                i,
+                                input[at],
+                                got,
+                                ref,
+                                outType.label(),
+                                roundTo(outType, ref),
+                                problem));
                     }
                 }
             }
@@ -255,8 +261,8 @@ public final class ReferenceSoftmax {
                 if (!(Math.abs(rowSum - 1.0) <= tolerance)) {
                     failureCount++;
                     if (failures.size() < 12) {
-                        failures.add(String.format(Locale.ROOT, "row %d sums to %.9f, not 1 within %.3g", r, rowSum,
-                                tolerance));
+                        failures.add(String.format(
+                                Locale.ROOT, "row %d sums to %.9f, not 1 within %.3g", r, rowSum, tolerance));
                     }
                 }
             }

@@ -18,13 +18,13 @@ public final class RepeatedCallMain {
 
     public static final int REPEATS = 2000;
 
-    private RepeatedCallMain() {
-    }
+    private RepeatedCallMain() {}
 
     public static void main(String[] args) {
         Backend backend = Backend.valueOf(args[0]);
         String operation = args[1];
-        try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder().backend(backend).build());
+        try (SoftmaxEngine engine = SoftmaxEngine.create(
+                        EngineOptions.builder().backend(backend).build());
                 Arena arena = Arena.ofConfined()) {
             int n = 4096;
             TensorView src = TensorView.allocate(arena, DType.F32, 4, n);

@@ -15,12 +15,11 @@ import java.lang.foreign.MemorySegment;
  */
 public final class SoftmaxCheck {
 
-    private SoftmaxCheck() {
-    }
+    private SoftmaxCheck() {}
 
     /** Calls the overload that matches the arguments (2-, 3- or 4-argument form). */
-    public static void invoke(SoftmaxEngine engine, boolean log, TensorView src, TensorView dst, int axis,
-            float temperature) {
+    public static void invoke(
+            SoftmaxEngine engine, boolean log, TensorView src, TensorView dst, int axis, float temperature) {
         if (temperature != 1f) {
             if (log) {
                 engine.logSoftmax(src, dst, axis, temperature);
@@ -41,20 +40,34 @@ public final class SoftmaxCheck {
     }
 
     /** Runs {@code op(src) -> dst} along {@code axis} and checks it; returns the observed worst error ratio. */
-    public static ReferenceSoftmax.Report run(SoftmaxEngine engine, String context, TensorView src, TensorView dst,
-            int axis, boolean log, float temperature) {
+    public static ReferenceSoftmax.Report run(
+            SoftmaxEngine engine,
+            String context,
+            TensorView src,
+            TensorView dst,
+            int axis,
+            boolean log,
+            float temperature) {
         return run(engine, context, src, dst, axis, log, temperature, true);
     }
 
     /** As above; {@code countCalls = false} when other threads use the engine at the same time. */
-    public static ReferenceSoftmax.Report run(SoftmaxEngine engine, String context, TensorView src, TensorView dst,
-            int axis, boolean log, float temperature, boolean countCalls) {
-        ReferenceSoftmax.Spec spec = new ReferenceSoftmax.Spec(src.shape(), axis, log, temperature,
-                engine.options().edgePolicy());
+    public static ReferenceSoftmax.Report run(
+            SoftmaxEngine engine,
+            String context,
+            TensorView src,
+            TensorView dst,
+            int axis,
+            boolean log,
+            float temperature,
+            boolean countCalls) {
+        ReferenceSoftmax.Spec spec = new ReferenceSoftmax.Spec(
+                src.shape(), axis, log, temperature, engine.options().edgePolicy());
         float[] input = src.toFloatArray();
         int[] inputBits = TestTensors.bits(input);
         boolean inPlace = src == dst;
-        boolean separateSegments = !inPlace && src.segment().asOverlappingSlice(dst.segment()).isEmpty();
+        boolean separateSegments =
+                !inPlace && src.segment().asOverlappingSlice(dst.segment()).isEmpty();
         byte[] srcBefore = separateSegments ? TestTensors.snapshot(src.segment()) : null;
         byte[] dstBefore = TestTensors.snapshot(dst.segment());
         EngineStatistics before = engine.statistics();
@@ -63,17 +76,19 @@ public final class SoftmaxCheck {
 
         EngineStatistics after = engine.statistics();
         long calls = (after.javaCalls() + after.onednnCalls()) - (before.javaCalls() + before.onednnCalls());
-        String where = context + " [" + engine.options().backend() + ", " + src + " -> " + dst + ", axis " + axis
-                + "]";
+        String where = context + " [" + engine.options().backend() + ", " + src + " -> " + dst + ", axis " + axis + "]";
         boolean empty = src.elementCount() == 0;
         if (countCalls) {
             assertThat(calls).as("%s: calls counted by the engine", where).isEqualTo(empty ? 0 : 1);
         }
         if (engine.options().backend() == Backend.JAVA) {
-            assertThat(after.onednnCalls()).as("%s: JAVA engine never calls oneDNN", where).isZero();
+            assertThat(after.onednnCalls())
+                    .as("%s: JAVA engine never calls oneDNN", where)
+                    .isZero();
         }
         if (!inPlace) {
-            assertThat(TestTensors.bits(src.toFloatArray())).as("%s: source unchanged", where)
+            assertThat(TestTensors.bits(src.toFloatArray()))
+                    .as("%s: source unchanged", where)
                     .isEqualTo(inputBits);
             if (separateSegments) {
                 TestTensors.assertBytesUnchanged(where + ": source segment", srcBefore, src.segment());

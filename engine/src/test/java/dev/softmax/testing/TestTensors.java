@@ -20,8 +20,7 @@ public final class TestTensors {
     /** Byte every fresh test segment is filled with, so unwritten or stray writes are visible. */
     public static final byte PATTERN = (byte) 0x5A;
 
-    private TestTensors() {
-    }
+    private TestTensors() {}
 
     /** Normal(0, sigma^2) logits. */
     public static float[] normal(Random random, int count, double sigma) {
@@ -79,8 +78,8 @@ public final class TestTensors {
      * A view with the given layout in a fresh native segment (filled with {@link #PATTERN}), starting
      * {@code byteOffset} bytes after a 64-byte boundary, with {@code slackBytes} more bytes after its span.
      */
-    public static TensorView allocate(Arena arena, DType type, long[] shape, long[] strides, long byteOffset,
-            long slackBytes) {
+    public static TensorView allocate(
+            Arena arena, DType type, long[] shape, long[] strides, long byteOffset, long slackBytes) {
         long span = spanBytes(type, shape, strides);
         MemorySegment whole = arena.allocate(Math.max(1, byteOffset + span + slackBytes), 64);
         whole.fill(PATTERN);
@@ -99,7 +98,8 @@ public final class TestTensors {
     /** A view over a fresh heap {@code float[]} (F32) or {@code short[]} (16-bit) holding the same layout. */
     public static TensorView heap(DType type, long[] shape, long[] strides) {
         long span = spanBytes(type, shape, strides) + 16;
-        MemorySegment segment = type == DType.F32 ? MemorySegment.ofArray(new float[(int) (span / 4) + 1])
+        MemorySegment segment = type == DType.F32
+                ? MemorySegment.ofArray(new float[(int) (span / 4) + 1])
                 : MemorySegment.ofArray(new short[(int) (span / 2) + 1]);
         segment.fill(PATTERN);
         return TensorView.wrap(segment, type, shape, strides);

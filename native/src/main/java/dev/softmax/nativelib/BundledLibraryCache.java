@@ -96,8 +96,8 @@ final class BundledLibraryCache {
         try {
             String actual = copyHashing(loader, resource, partial);
             if (!actual.equals(expectedSha256)) {
-                throw new IOException("content of " + resource + " has SHA-256 " + actual
-                        + " but " + expectedSha256 + " was expected (a different dnnl jar on the class path?)");
+                throw new IOException("content of " + resource + " has SHA-256 " + actual + " but " + expectedSha256
+                        + " was expected (a different dnnl jar on the class path?)");
             }
             Files.setPosixFilePermissions(partial, OWNER_ONLY_LIBRARY);
             try {
@@ -122,9 +122,9 @@ final class BundledLibraryCache {
             if (in == null) {
                 throw new IOException("resource " + resource + " vanished from the class path");
             }
-            try (FileChannel channel = FileChannel.open(destination, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
-                 OutputStream out = new DigestOutputStream(Channels.newOutputStream(channel), sha256)) {
+            try (FileChannel channel = FileChannel.open(
+                            destination, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                    OutputStream out = new DigestOutputStream(Channels.newOutputStream(channel), sha256)) {
                 in.transferTo(out);
                 out.flush();
                 // Durable before the rename publishes it: a crash must not leave a complete-looking empty file.
@@ -171,8 +171,8 @@ final class BundledLibraryCache {
                 // Another process created it first; it is checked below like any existing folder.
             }
         }
-        PosixFileAttributes attributes = Files.readAttributes(folder, PosixFileAttributes.class,
-                LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributes attributes =
+                Files.readAttributes(folder, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!attributes.isDirectory()) {
             throw new IOException(folder + " exists but is not a folder");
         }
@@ -181,12 +181,14 @@ final class BundledLibraryCache {
         try {
             me = processOwner();
         } catch (IOException e) {
-            throw new IOException("cannot create a file in cache folder " + folder + " (owned by "
-                    + owner.getName() + ") to learn which user this process runs as", e);
+            throw new IOException(
+                    "cannot create a file in cache folder " + folder + " (owned by " + owner.getName()
+                            + ") to learn which user this process runs as",
+                    e);
         }
         if (!owner.equals(me)) {
-            throw new IOException("cache folder " + folder + " belongs to " + owner.getName()
-                    + ", not to " + me.getName() + "; refusing to load native code from it");
+            throw new IOException("cache folder " + folder + " belongs to " + owner.getName() + ", not to "
+                    + me.getName() + "; refusing to load native code from it");
         }
         Set<PosixFilePermission> permissions = EnumSet.copyOf(attributes.permissions());
         if (permissions.contains(PosixFilePermission.GROUP_WRITE)

@@ -41,14 +41,14 @@ public final class DnnlLibrary {
 
     /** Names the library must export for us to accept a loaded file as oneDNN. */
     private static final String PROBE_SYMBOL = "dnnl_version";
+
     private static final String MANIFEST = "bundled-natives.properties";
 
     private static final Object LOCK = new Object();
     private static LoadedDnnl loaded;
     private static NativeLibraryUnavailableException failure;
 
-    private DnnlLibrary() {
-    }
+    private DnnlLibrary() {}
 
     /**
      * Loads oneDNN if this has not happened yet, and returns what was loaded. Safe to call from any thread,
@@ -111,8 +111,8 @@ public final class DnnlLibrary {
             applyOpenMpDefaults();
             String explicit = Settings.get("softmax.dnnl.library", "SOFTMAX_DNNL_LIBRARY");
             if (explicit != null) {
-                return loadExplicit(Path.of(explicit), Settings.describe("softmax.dnnl.library",
-                        "SOFTMAX_DNNL_LIBRARY"));
+                return loadExplicit(
+                        Path.of(explicit), Settings.describe("softmax.dnnl.library", "SOFTMAX_DNNL_LIBRARY"));
             }
             LoadedDnnl bundled = tryBundled();
             if (bundled != null) {
@@ -140,25 +140,32 @@ public final class DnnlLibrary {
             String location = path.toString();
             if (!Files.exists(path)) {
                 attempts.add(LoadAttempt.failed(LibrarySource.EXPLICIT, location, "no such file"));
-                throw new NativeLibraryUnavailableException("oneDNN was requested from " + location + " ("
-                        + setting + ") but there is no such file. Fix or unset it to use the bundled copy.",
+                throw new NativeLibraryUnavailableException(
+                        "oneDNN was requested from " + location + " (" + setting
+                                + ") but there is no such file. Fix or unset it to use the bundled copy.",
                         attempts);
             }
             if (!Files.isRegularFile(path)) {
                 attempts.add(LoadAttempt.failed(LibrarySource.EXPLICIT, location, "not a regular file"));
-                throw new NativeLibraryUnavailableException("oneDNN was requested from " + location + " ("
-                        + setting + ") but it is not a regular file.", attempts);
+                throw new NativeLibraryUnavailableException(
+                        "oneDNN was requested from " + location + " (" + setting + ") but it is not a regular file.",
+                        attempts);
             }
             Path absolute = path.toAbsolutePath().normalize();
             // A libgomp beside the requested library is the one it was built with; load it first so that the
             // dynamic linker does not pick some other OpenMP runtime.
-            Path gomp = platform.openMpFileName().map(absolute.resolveSibling(".")::resolve)
-                    .map(Path::normalize).filter(Files::isRegularFile).orElse(null);
+            Path gomp = platform.openMpFileName()
+                    .map(absolute.resolveSibling(".")::resolve)
+                    .map(Path::normalize)
+                    .filter(Files::isRegularFile)
+                    .orElse(null);
             String problem = loadPair(gomp, absolute);
             if (problem != null) {
                 attempts.add(LoadAttempt.failed(LibrarySource.EXPLICIT, location, problem));
-                throw new NativeLibraryUnavailableException("oneDNN was requested from " + location + " ("
-                        + setting + ") but could not be loaded: " + problem, attempts);
+                throw new NativeLibraryUnavailableException(
+                        "oneDNN was requested from " + location + " (" + setting + ") but could not be loaded: "
+                                + problem,
+                        attempts);
             }
             attempts.add(LoadAttempt.loaded(LibrarySource.EXPLICIT, location));
             return result(LibrarySource.EXPLICIT, absolute, gomp);
@@ -169,25 +176,29 @@ public final class DnnlLibrary {
             String folder = platform.bundledResourceFolder();
             Optional<String> dnnlName = platform.dnnlFileName();
             if (!platform.isSupported() || dnnlName.isEmpty()) {
-                attempts.add(LoadAttempt.failed(LibrarySource.BUNDLED, "classpath:" + folder,
+                attempts.add(LoadAttempt.failed(
+                        LibrarySource.BUNDLED,
+                        "classpath:" + folder,
                         "this build bundles oneDNN only for linux-x86_64, not for " + platform
                                 + " (add org.bytedeco:dnnl with classifier " + platform.classifier()
                                 + " and test it, or install oneDNN 3.x and set SOFTMAX_DNNL_LIBRARY)"));
                 return null;
             }
             Properties manifest = readManifest(loader);
-            String artifact = manifest.getProperty("dnnl.artifact", "org.bytedeco:dnnl") + ":"
-                    + platform.classifier();
+            String artifact = manifest.getProperty("dnnl.artifact", "org.bytedeco:dnnl") + ":" + platform.classifier();
             String dnnlResource = folder + dnnlName.get();
             if (loader.getResource(dnnlResource) == null) {
-                attempts.add(LoadAttempt.failed(LibrarySource.BUNDLED, "classpath:" + dnnlResource,
+                attempts.add(LoadAttempt.failed(
+                        LibrarySource.BUNDLED,
+                        "classpath:" + dnnlResource,
                         "not on the class path (the jar " + artifact + " is missing)"));
                 return null;
             }
             try {
                 Path gomp = null;
                 if (platform.openMpFileName().isPresent()) {
-                    gomp = extract(loader, manifest, folder, platform.openMpFileName().get());
+                    gomp = extract(
+                            loader, manifest, folder, platform.openMpFileName().get());
                 }
                 Path dnnl = extract(loader, manifest, folder, dnnlName.get());
                 String problem = loadPair(gomp, dnnl);
@@ -198,7 +209,9 @@ public final class DnnlLibrary {
                 attempts.add(LoadAttempt.loaded(LibrarySource.BUNDLED, dnnl.toString()));
                 return result(LibrarySource.BUNDLED, dnnl, gomp);
             } catch (IOException | UncheckedIOException e) {
-                attempts.add(LoadAttempt.failed(LibrarySource.BUNDLED, "classpath:" + dnnlResource,
+                attempts.add(LoadAttempt.failed(
+                        LibrarySource.BUNDLED,
+                        "classpath:" + dnnlResource,
                         "could not extract into " + cache.root() + ": " + e.getMessage()));
                 return null;
             }
@@ -218,7 +231,9 @@ public final class DnnlLibrary {
         private LoadedDnnl trySystem() {
             Optional<String> dnnlName = platform.dnnlFileName();
             if (dnnlName.isEmpty()) {
-                attempts.add(LoadAttempt.failed(LibrarySource.SYSTEM, "(none)",
+                attempts.add(LoadAttempt.failed(
+                        LibrarySource.SYSTEM,
+                        "(none)",
                         "no known oneDNN file name for operating system " + platform.os()));
                 return null;
             }
@@ -242,8 +257,14 @@ public final class DnnlLibrary {
             Set<Path> folders = new LinkedHashSet<>();
             addPathList(folders, System.getProperty("java.library.path"));
             addPathList(folders, System.getenv("LD_LIBRARY_PATH"));
-            for (String standard : List.of("/usr/local/lib", "/usr/lib/x86_64-linux-gnu", "/usr/lib64",
-                    "/usr/lib", "/lib/x86_64-linux-gnu", "/lib64", "/lib")) {
+            for (String standard : List.of(
+                    "/usr/local/lib",
+                    "/usr/lib/x86_64-linux-gnu",
+                    "/usr/lib64",
+                    "/usr/lib",
+                    "/lib/x86_64-linux-gnu",
+                    "/lib64",
+                    "/lib")) {
                 folders.add(Path.of(standard));
             }
             return folders;

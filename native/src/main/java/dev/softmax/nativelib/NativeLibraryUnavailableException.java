@@ -27,8 +27,6 @@ public final class NativeLibraryUnavailableException extends RuntimeException {
         if (attempts.isEmpty()) {
             return "";
         }
-        return attempts.stream()
-                .map(a -> "  " + a)
-                .collect(Collectors.joining("\n", " Tried, in order:\n", ""));
+        return attempts.stream().map(a -> "  " + a).collect(Collectors.joining("\n", " Tried, in order:\n", ""));
     }
 }

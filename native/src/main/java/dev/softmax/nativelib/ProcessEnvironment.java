@@ -23,17 +23,18 @@ final class ProcessEnvironment {
             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
     private static final MethodHandle SETENV = LINKER.downcallHandle(
             LINKER.defaultLookup().find("setenv").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-                    ValueLayout.JAVA_INT));
+            FunctionDescriptor.of(
+                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
 
-    private ProcessEnvironment() {
-    }
+    private ProcessEnvironment() {}
 
     /** The variable's value in the C environment, or {@code null}. */
     static synchronized String get(String name) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = (MemorySegment) GETENV.invokeExact(arena.allocateFrom(name));
-            return value.equals(MemorySegment.NULL) ? null : value.reinterpret(Long.MAX_VALUE).getString(0);
+            return value.equals(MemorySegment.NULL)
+                    ? null
+                    : value.reinterpret(Long.MAX_VALUE).getString(0);
         } catch (Throwable t) {
             throw new IllegalStateException("getenv(" + name + ") failed", t);
         }

@@ -3,8 +3,7 @@ package dev.softmax.nativelib;
 /** Reads a setting from a system property, falling back to an environment variable (property wins). */
 final class Settings {
 
-    private Settings() {
-    }
+    private Settings() {}
 
     /** The trimmed value, or {@code null} when neither is set to a non-blank value. */
     static String get(String property, String environmentVariable) {

@@ -31,14 +31,18 @@ class BundledLibraryCacheTest {
         }
         for (String file : new String[] {"libdnnl.so.3", "libgomp.so.1"}) {
             byte[] content;
-            try (InputStream in = getClass().getClassLoader()
-                    .getResourceAsStream("org/bytedeco/dnnl/linux-x86_64/" + file)) {
+            try (InputStream in =
+                    getClass().getClassLoader().getResourceAsStream("org/bytedeco/dnnl/linux-x86_64/" + file)) {
                 assertThat(in).as(file + " in the dnnl jar").isNotNull();
                 content = in.readAllBytes();
             }
-            String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-            assertThat(manifest.getProperty("linux-x86_64/" + file + ".sha256")).as(file).isEqualTo(sha256);
-            assertThat(manifest.getProperty("linux-x86_64/" + file + ".size")).as(file)
+            String sha256 = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+            assertThat(manifest.getProperty("linux-x86_64/" + file + ".sha256"))
+                    .as(file)
+                    .isEqualTo(sha256);
+            assertThat(manifest.getProperty("linux-x86_64/" + file + ".size"))
+                    .as(file)
                     .isEqualTo(Long.toString(content.length));
         }
     }
@@ -53,9 +57,14 @@ class BundledLibraryCacheTest {
         long modified = Files.getLastModifiedTime(first).toMillis();
         Path second = cache.materialise(getClass().getClassLoader(), GOMP, "libgomp.so.1", sha, size);
 
-        assertThat(first).isEqualTo(temp.resolve("root").resolve(sha).resolve("libgomp.so.1").toAbsolutePath());
+        assertThat(first)
+                .isEqualTo(temp.resolve("root")
+                        .resolve(sha)
+                        .resolve("libgomp.so.1")
+                        .toAbsolutePath());
         assertThat(second).isEqualTo(first);
-        assertThat(Files.getLastModifiedTime(second).toMillis()).as("second call reuses the file")
+        assertThat(Files.getLastModifiedTime(second).toMillis())
+                .as("second call reuses the file")
                 .isEqualTo(modified);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(temp.resolve("root"))))
                 .isEqualTo("rwx------");
@@ -68,8 +77,8 @@ class BundledLibraryCacheTest {
         BundledLibraryCache cache = new BundledLibraryCache(temp.resolve("root"));
         String wrong = "0".repeat(64);
 
-        assertThatThrownBy(() -> cache.materialise(getClass().getClassLoader(), GOMP, "libgomp.so.1", wrong,
-                Long.parseLong(expected("size"))))
+        assertThatThrownBy(() -> cache.materialise(
+                        getClass().getClassLoader(), GOMP, "libgomp.so.1", wrong, Long.parseLong(expected("size"))))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("has SHA-256 " + expected("sha256"))
                 .hasMessageContaining("but " + wrong + " was expected");
@@ -98,10 +107,15 @@ class BundledLibraryCacheTest {
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxrwxrwx"));
         BundledLibraryCache cache = new BundledLibraryCache(root);
 
-        cache.materialise(getClass().getClassLoader(), GOMP, "libgomp.so.1", expected("sha256"),
+        cache.materialise(
+                getClass().getClassLoader(),
+                GOMP,
+                "libgomp.so.1",
+                expected("sha256"),
                 Long.parseLong(expected("size")));
 
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root))).isEqualTo("rwxr-xr-x");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root)))
+                .isEqualTo("rwxr-xr-x");
     }
 
     @Test
@@ -113,7 +127,11 @@ class BundledLibraryCacheTest {
         Path target;
         try {
             BundledLibraryCache cache = new BundledLibraryCache(temp.resolve("root"));
-            target = cache.materialise(getClass().getClassLoader(), GOMP, "libgomp.so.1", expected("sha256"),
+            target = cache.materialise(
+                    getClass().getClassLoader(),
+                    GOMP,
+                    "libgomp.so.1",
+                    expected("sha256"),
                     Long.parseLong(expected("size")));
         } finally {
             System.setProperty("user.name", userName);
@@ -127,13 +145,18 @@ class BundledLibraryCacheTest {
         Path root = Files.createDirectory(temp.resolve("root"));
         UserPrincipal owner = Files.getOwner(root);
         // A uid with no passwd entry is looked up by its number; uid + 1 is someone other than the owner.
-        UserPrincipal someoneElse = root.getFileSystem().getUserPrincipalLookupService()
+        UserPrincipal someoneElse = root.getFileSystem()
+                .getUserPrincipalLookupService()
                 .lookupPrincipalByName(Integer.toString((Integer) Files.getAttribute(root, "unix:uid") + 1));
         assertThat(someoneElse).isNotEqualTo(owner);
         BundledLibraryCache cache = new BundledLibraryCache(root, someoneElse);
 
-        assertThatThrownBy(() -> cache.materialise(getClass().getClassLoader(), GOMP, "libgomp.so.1",
-                expected("sha256"), Long.parseLong(expected("size"))))
+        assertThatThrownBy(() -> cache.materialise(
+                        getClass().getClassLoader(),
+                        GOMP,
+                        "libgomp.so.1",
+                        expected("sha256"),
+                        Long.parseLong(expected("size"))))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("cache folder " + root.toAbsolutePath() + " belongs to " + owner.getName()
                         + ", not to " + someoneElse.getName() + "; refusing to load native code from it");
@@ -147,8 +170,12 @@ class BundledLibraryCacheTest {
         Path file = Files.writeString(temp.resolve("root"), "x");
         BundledLibraryCache cache = new BundledLibraryCache(file);
 
-        assertThatThrownBy(() -> cache.materialise(getClass().getClassLoader(), GOMP, "libgomp.so.1",
-                expected("sha256"), Long.parseLong(expected("size"))))
+        assertThatThrownBy(() -> cache.materialise(
+                        getClass().getClassLoader(),
+                        GOMP,
+                        "libgomp.so.1",
+                        expected("sha256"),
+                        Long.parseLong(expected("size"))))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining(file + " exists but is not a folder");
     }

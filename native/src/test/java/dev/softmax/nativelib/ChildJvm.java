@@ -10,14 +10,13 @@ import java.util.concurrent.TimeUnit;
 /** Starts {@link LoadProbeMain} in a fresh JVM with the given class path, properties and environment. */
 final class ChildJvm {
 
-    record Outcome(int exitCode, String output) {
-    }
+    record Outcome(int exitCode, String output) {}
 
-    private ChildJvm() {
-    }
+    private ChildJvm() {}
 
-    static Process start(String classPath, List<String> jvmOptions, Map<String, String> environment,
-            List<String> arguments) throws IOException {
+    static Process start(
+            String classPath, List<String> jvmOptions, Map<String, String> environment, List<String> arguments)
+            throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> command = new ArrayList<>();
         command.add(java);

@@ -19,8 +19,8 @@ class DnnlLibraryLoadingTest {
     @Test
     void bundledCopyIsExtractedIntoTheCacheAndLoaded() throws Exception {
         Path cache = temp.resolve("cache");
-        ChildJvm.Outcome outcome = ChildJvm.run(ChildJvm.fullClassPath(),
-                List.of("-Dsoftmax.native.cache=" + cache), Map.of());
+        ChildJvm.Outcome outcome =
+                ChildJvm.run(ChildJvm.fullClassPath(), List.of("-Dsoftmax.native.cache=" + cache), Map.of());
 
         assertThat(outcome.exitCode()).as(outcome.output()).isZero();
         assertThat(outcome.output()).contains("LOADED BUNDLED " + cache.toAbsolutePath());
@@ -33,8 +33,8 @@ class DnnlLibraryLoadingTest {
     void bundledCopyLoadsWhenTheUserHasNoName() throws Exception {
         // What the JDK reports for a uid that has no passwd entry (docker --user 1000, OpenShift).
         Path cache = temp.resolve("cache");
-        ChildJvm.Outcome outcome = ChildJvm.run(ChildJvm.fullClassPath(),
-                List.of("-Duser.name=?", "-Dsoftmax.native.cache=" + cache), Map.of());
+        ChildJvm.Outcome outcome = ChildJvm.run(
+                ChildJvm.fullClassPath(), List.of("-Duser.name=?", "-Dsoftmax.native.cache=" + cache), Map.of());
 
         assertThat(outcome.exitCode()).as(outcome.output()).isZero();
         assertThat(outcome.output()).contains("LOADED BUNDLED " + cache.toAbsolutePath());
@@ -42,8 +42,10 @@ class DnnlLibraryLoadingTest {
 
     @Test
     void userChosenWaitPolicyIsLeftAlone() throws Exception {
-        ChildJvm.Outcome outcome = ChildJvm.run(ChildJvm.fullClassPath(),
-                List.of("-Dsoftmax.native.cache=" + temp.resolve("cache")), Map.of("OMP_WAIT_POLICY", "ACTIVE"));
+        ChildJvm.Outcome outcome = ChildJvm.run(
+                ChildJvm.fullClassPath(),
+                List.of("-Dsoftmax.native.cache=" + temp.resolve("cache")),
+                Map.of("OMP_WAIT_POLICY", "ACTIVE"));
 
         assertThat(outcome.exitCode()).as(outcome.output()).isZero();
         assertThat(outcome.output()).contains("ENV {}", "OMP_WAIT_POLICY=ACTIVE");
@@ -69,7 +71,9 @@ class DnnlLibraryLoadingTest {
         assertThat(a.output()).contains("LOADED BUNDLED " + cache.toAbsolutePath());
         assertThat(b.output()).contains("LOADED BUNDLED " + cache.toAbsolutePath());
         try (Stream<Path> files = Files.walk(cache)) {
-            List<String> names = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
+            List<String> names = files.filter(Files::isRegularFile)
+                    .map(p -> p.getFileName().toString())
+                    .toList();
             // No temporary file may survive, and each library exists exactly once.
             assertThat(names).containsExactlyInAnyOrder("libdnnl.so.3", "libgomp.so.1");
         }
@@ -77,8 +81,8 @@ class DnnlLibraryLoadingTest {
 
     @Test
     void explicitPathThatDoesNotExistFailsNamingThePath() throws Exception {
-        ChildJvm.Outcome outcome = ChildJvm.run(ChildJvm.fullClassPath(), List.of(),
-                Map.of("SOFTMAX_DNNL_LIBRARY", "/nonexistent/libdnnl.so.3"));
+        ChildJvm.Outcome outcome = ChildJvm.run(
+                ChildJvm.fullClassPath(), List.of(), Map.of("SOFTMAX_DNNL_LIBRARY", "/nonexistent/libdnnl.so.3"));
 
         assertThat(outcome.exitCode()).isEqualTo(3);
         assertThat(outcome.output())
@@ -91,7 +95,8 @@ class DnnlLibraryLoadingTest {
 
     @Test
     void systemPropertyWinsOverEnvironmentVariable() throws Exception {
-        ChildJvm.Outcome outcome = ChildJvm.run(ChildJvm.fullClassPath(),
+        ChildJvm.Outcome outcome = ChildJvm.run(
+                ChildJvm.fullClassPath(),
                 List.of("-Dsoftmax.dnnl.library=/from/property/libdnnl.so.3"),
                 Map.of("SOFTMAX_DNNL_LIBRARY", "/from/environment/libdnnl.so.3"));
 
@@ -102,8 +107,8 @@ class DnnlLibraryLoadingTest {
     @Test
     void explicitPathToAFileThatIsNotALibraryFailsWithTheLinkersReason() throws Exception {
         Path bogus = Files.writeString(temp.resolve("libdnnl.so.3"), "not an ELF file");
-        ChildJvm.Outcome outcome = ChildJvm.run(ChildJvm.fullClassPath(), List.of(),
-                Map.of("SOFTMAX_DNNL_LIBRARY", bogus.toString()));
+        ChildJvm.Outcome outcome =
+                ChildJvm.run(ChildJvm.fullClassPath(), List.of(), Map.of("SOFTMAX_DNNL_LIBRARY", bogus.toString()));
 
         assertThat(outcome.exitCode()).isEqualTo(3);
         assertThat(outcome.output()).contains(bogus.toString()).contains("the dynamic linker refused it");
@@ -112,17 +117,18 @@ class DnnlLibraryLoadingTest {
     @Test
     void explicitPathToTheExtractedCopyLoadsIt() throws Exception {
         Path cache = temp.resolve("cache");
-        ChildJvm.Outcome first = ChildJvm.run(ChildJvm.fullClassPath(),
-                List.of("-Dsoftmax.native.cache=" + cache), Map.of());
+        ChildJvm.Outcome first =
+                ChildJvm.run(ChildJvm.fullClassPath(), List.of("-Dsoftmax.native.cache=" + cache), Map.of());
         assertThat(first.exitCode()).as(first.output()).isZero();
         Path extracted;
         try (Stream<Path> files = Files.walk(cache)) {
-            extracted = files.filter(p -> p.getFileName().toString().equals("libdnnl.so.3")).findFirst()
+            extracted = files.filter(p -> p.getFileName().toString().equals("libdnnl.so.3"))
+                    .findFirst()
                     .orElseThrow();
         }
 
-        ChildJvm.Outcome outcome = ChildJvm.run(ChildJvm.classPathWithoutDnnl(), List.of(),
-                Map.of("SOFTMAX_DNNL_LIBRARY", extracted.toString()));
+        ChildJvm.Outcome outcome = ChildJvm.run(
+                ChildJvm.classPathWithoutDnnl(), List.of(), Map.of("SOFTMAX_DNNL_LIBRARY", extracted.toString()));
 
         assertThat(outcome.exitCode()).as(outcome.output()).isZero();
         assertThat(outcome.output()).contains("LOADED EXPLICIT " + extracted);
@@ -131,8 +137,8 @@ class DnnlLibraryLoadingTest {
     @Test
     void withNoOneDnnAnywhereTheErrorListsEveryPlaceTried() throws Exception {
         Path emptyLibraryFolder = Files.createDirectory(temp.resolve("empty-lib"));
-        ChildJvm.Outcome outcome = ChildJvm.run(ChildJvm.classPathWithoutDnnl(),
-                List.of("-Djava.library.path=" + emptyLibraryFolder), Map.of());
+        ChildJvm.Outcome outcome = ChildJvm.run(
+                ChildJvm.classPathWithoutDnnl(), List.of("-Djava.library.path=" + emptyLibraryFolder), Map.of());
 
         assertThat(outcome.exitCode()).isEqualTo(3);
         assertThat(outcome.output())
@@ -145,7 +151,6 @@ class DnnlLibraryLoadingTest {
         // Bundled is tried before system, and the java.library.path entry before the standard folders.
         String text = outcome.output();
         assertThat(text.indexOf("bundled classpath")).isLessThan(text.indexOf("system "));
-        assertThat(text.indexOf(emptyLibraryFolder.toString()))
-                .isLessThan(text.indexOf("/usr/lib/x86_64-linux-gnu"));
+        assertThat(text.indexOf(emptyLibraryFolder.toString())).isLessThan(text.indexOf("/usr/lib/x86_64-linux-gnu"));
     }
 }

@@ -12,8 +12,7 @@ import java.nio.file.Path;
  */
 public final class LoadProbeMain {
 
-    private LoadProbeMain() {
-    }
+    private LoadProbeMain() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0) {

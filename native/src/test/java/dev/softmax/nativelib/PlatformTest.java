@@ -13,14 +13,15 @@ class PlatformTest {
 
     @ParameterizedTest
     @CsvSource({
-            "Linux, amd64, linux-x86_64, true",
-            "Linux, x86_64, linux-x86_64, true",
-            "Linux, aarch64, linux-arm64, false",
-            "Mac OS X, aarch64, macosx-arm64, false",
-            "Mac OS X, x86_64, macosx-x86_64, false",
-            "Windows 11, amd64, windows-x86_64, false",
-            "FreeBSD, amd64, freebsd-x86_64, false",
-            "Linux, riscv64, linux-riscv64, false"})
+        "Linux, amd64, linux-x86_64, true",
+        "Linux, x86_64, linux-x86_64, true",
+        "Linux, aarch64, linux-arm64, false",
+        "Mac OS X, aarch64, macosx-arm64, false",
+        "Mac OS X, x86_64, macosx-x86_64, false",
+        "Windows 11, amd64, windows-x86_64, false",
+        "FreeBSD, amd64, freebsd-x86_64, false",
+        "Linux, riscv64, linux-riscv64, false"
+    })
     void classifierFollowsTheDnnlJarsNaming(String osName, String osArch, String classifier, boolean supported) {
         Platform platform = Platform.of(osName, osArch);
 
@@ -35,15 +36,15 @@ class PlatformTest {
 
     @ParameterizedTest
     @CsvSource({"Mac OS X, aarch64, libdnnl.3.dylib", "Windows 10, amd64, dnnl.dll", "Linux, aarch64, libdnnl.so.3"})
-    void otherPlatformsFailWithAClearMessageInsteadOfLoadingTheWrongBinary(String os, String arch, String file,
-            @TempDir Path cache) {
+    void otherPlatformsFailWithAClearMessageInsteadOfLoadingTheWrongBinary(
+            String os, String arch, String file, @TempDir Path cache) {
         Platform platform = Platform.of(os, arch);
 
         assertThatThrownBy(() -> DnnlLibrary.search(platform, cache))
                 .isInstanceOf(NativeLibraryUnavailableException.class)
                 .hasMessageContaining("oneDNN could not be loaded for platform " + platform.classifier())
-                .hasMessageContaining("this build bundles oneDNN only for linux-x86_64, not for "
-                        + platform.classifier())
+                .hasMessageContaining(
+                        "this build bundles oneDNN only for linux-x86_64, not for " + platform.classifier())
                 .hasMessageContaining("system /usr/local/lib/" + file + ": no such file");
     }
 

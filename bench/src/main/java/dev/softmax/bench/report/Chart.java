@@ -7,10 +7,10 @@ import java.awt.Font;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Rectangle2D;
 import java.io.IOException;
-import java.text.DecimalFormat;
-import java.text.DecimalFormatSymbols;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,8 +50,7 @@ final class Chart {
             Result.NAIVE, "naive Java loop",
             Result.COPY, "MemorySegment.copy");
 
-    private Chart() {
-    }
+    private Chart() {}
 
     static void write(Results results, List<Shape> shapes, Path file) throws IOException {
         System.setProperty("java.awt.headless", "true");
@@ -66,7 +65,7 @@ final class Chart {
         LogAxis values = new LogAxis("ns per element (median, log scale)");
         values.setSmallestValue(1e-3);
         values.setBase(10);
-        values.setTickUnit(new NumberTickUnit(1), false, true);   // one tick per decade, no auto selection
+        values.setTickUnit(new NumberTickUnit(1), false, true); // one tick per decade, no auto selection
         values.setNumberFormatOverride(new DecimalFormat("0.###", DecimalFormatSymbols.getInstance(Locale.ROOT)));
         values.setMinorTickMarksVisible(true);
         values.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
@@ -79,11 +78,17 @@ final class Chart {
         renderer.setItemMargin(0.25);
         for (int i = 0; i < data.getRowCount(); i++) {
             String label = (String) data.getRowKey(i);
-            String impl = LABELS.entrySet().stream().filter(e -> e.getValue().equals(label)).findFirst()
-                    .map(Map.Entry::getKey).orElse("");
+            String impl = LABELS.entrySet().stream()
+                    .filter(e -> e.getValue().equals(label))
+                    .findFirst()
+                    .map(Map.Entry::getKey)
+                    .orElse("");
             renderer.setSeriesPaint(i, COLORS.getOrDefault(impl, Color.BLACK));
-            renderer.setSeriesShape(i, impl.equals(Result.COPY) || impl.equals(Result.ONEDNN_C)
-                    ? new Rectangle2D.Double(-5, -5, 10, 10) : new Ellipse2D.Double(-5, -5, 10, 10));
+            renderer.setSeriesShape(
+                    i,
+                    impl.equals(Result.COPY) || impl.equals(Result.ONEDNN_C)
+                            ? new Rectangle2D.Double(-5, -5, 10, 10)
+                            : new Ellipse2D.Double(-5, -5, 10, 10));
         }
         CategoryPlot plot = new CategoryPlot(data, categories, values, renderer);
         plot.setBackgroundPaint(Color.WHITE);
@@ -91,10 +96,13 @@ final class Chart {
         plot.setRangeGridlineStroke(new BasicStroke(1f));
         plot.setDomainGridlinesVisible(true);
         plot.setDomainGridlinePaint(new Color(0xee, 0xee, 0xee));
-        JFreeChart chart = new JFreeChart("softmax, f32, last axis, 1 thread, out of place",
-                new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, true);
-        chart.addSubtitle(new TextTitle("lower is better; one run on a shared, noisy 2-vCPU VM",
-                new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
+        JFreeChart chart = new JFreeChart(
+                "softmax, f32, last axis, 1 thread, out of place",
+                new Font(Font.SANS_SERIF, Font.BOLD, 16),
+                plot,
+                true);
+        chart.addSubtitle(new TextTitle(
+                "lower is better; one run on a shared, noisy 2-vCPU VM", new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
         chart.setBackgroundPaint(Color.WHITE);
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {

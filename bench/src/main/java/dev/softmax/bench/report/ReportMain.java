@@ -89,8 +89,11 @@ public final class ReportMain {
         }
         Path notesFile = raw.resolve("notes.txt");
         List<String> notes = Files.exists(notesFile) ? Files.readAllLines(notesFile) : List.of();
-        ReportMain report = new ReportMain(results, properties(raw.resolve("env.properties")),
-                properties(raw.resolve("timing.properties")), notes);
+        ReportMain report = new ReportMain(
+                results,
+                properties(raw.resolve("env.properties")),
+                properties(raw.resolve("timing.properties")),
+                notes);
         String chartName = null;
         if (chart != null) {
             Chart.write(results, report.shapes, chart);
@@ -126,7 +129,8 @@ public final class ReportMain {
         backward();
         if (chartName != null) {
             md.append("\n## Chart\n\n![ns per element, f32 softmax, 1 thread, out of place](")
-                    .append(chartName).append(")\n\n")
+                    .append(chartName)
+                    .append(")\n\n")
                     .append("Median ns per element (log scale) per shape and implementation; f32 softmax along the")
                     .append(" last axis, 1 thread, out of place.\n");
         }
@@ -141,14 +145,26 @@ public final class ReportMain {
         if ("quick".equals(env.getProperty("mode"))) {
             md.append(" --quick");
         }
-        md.append("` (mode **").append(env.getProperty("mode", "?")).append("**), ")
-                .append(env.getProperty("start", "?")).append(" to ").append(env.getProperty("end", "?"))
+        md.append("` (mode **")
+                .append(env.getProperty("mode", "?"))
+                .append("**), ")
+                .append(env.getProperty("start", "?"))
+                .append(" to ")
+                .append(env.getProperty("end", "?"))
                 .append(". Do not edit by hand.\n\n");
-        md.append("- Host: ").append(env.getProperty("cpu.model", "?")).append(", ")
-                .append(env.getProperty("cpu.count", "?")).append(" vCPUs; load average (1/5/15 min) ")
-                .append(env.getProperty("loadavg.start", "?")).append(" at the start, ")
-                .append(env.getProperty("loadavg.end", "?")).append(" at the end of JMH.\n");
-        md.append("- JDK: ").append(env.getProperty("java.vm", "?")).append(" (").append(env.getProperty("os", "?"))
+        md.append("- Host: ")
+                .append(env.getProperty("cpu.model", "?"))
+                .append(", ")
+                .append(env.getProperty("cpu.count", "?"))
+                .append(" vCPUs; load average (1/5/15 min) ")
+                .append(env.getProperty("loadavg.start", "?"))
+                .append(" at the start, ")
+                .append(env.getProperty("loadavg.end", "?"))
+                .append(" at the end of JMH.\n");
+        md.append("- JDK: ")
+                .append(env.getProperty("java.vm", "?"))
+                .append(" (")
+                .append(env.getProperty("os", "?"))
                 .append(").\n");
         String describe = env.getProperty("engine.describe", "");
         for (String line : describe.split("\n")) {
@@ -156,19 +172,31 @@ public final class ReportMain {
                 md.append("- Engine: ").append(line.strip()).append(".\n");
             }
         }
-        results.all().stream().map(r -> r.info().get("ort.version")).filter(v -> v != null).findFirst()
+        results.all().stream()
+                .map(r -> r.info().get("ort.version"))
+                .filter(v -> v != null)
+                .findFirst()
                 .ifPresent(v -> md.append("- ONNX Runtime ").append(v).append(" (Java API, CPU provider).\n"));
-        md.append("- JMH 1.37: ").append(env.getProperty("jmh.forks", "?")).append(" fork(s), warm-up ")
-                .append(env.getProperty("jmh.warmup", "?")).append(", measurement ")
-                .append(env.getProperty("jmh.measurement", "?")).append(", mode ")
+        md.append("- JMH 1.37: ")
+                .append(env.getProperty("jmh.forks", "?"))
+                .append(" fork(s), warm-up ")
+                .append(env.getProperty("jmh.warmup", "?"))
+                .append(", measurement ")
+                .append(env.getProperty("jmh.measurement", "?"))
+                .append(", mode ")
                 .append(env.getProperty("jmh.mode", "?"))
-                .append("true".equals(env.getProperty("jmh.gcProfiler")) ? ", `-prof gc`" : "").append(".\n");
+                .append("true".equals(env.getProperty("jmh.gcProfiler")) ? ", `-prof gc`" : "")
+                .append(".\n");
         for (String line : new LinkedHashSet<>(results.cHeader())) {
             md.append("- C reference: `").append(line).append("`.\n");
         }
-        md.append("- Environment of the native peers: OMP_NUM_THREADS=").append(env.getProperty("env.OMP_NUM_THREADS"))
-                .append(", OMP_WAIT_POLICY=").append(env.getProperty("env.OMP_WAIT_POLICY"))
-                .append(", OMP_PROC_BIND=").append(env.getProperty("env.OMP_PROC_BIND")).append(".\n");
+        md.append("- Environment of the native peers: OMP_NUM_THREADS=")
+                .append(env.getProperty("env.OMP_NUM_THREADS"))
+                .append(", OMP_WAIT_POLICY=")
+                .append(env.getProperty("env.OMP_WAIT_POLICY"))
+                .append(", OMP_PROC_BIND=")
+                .append(env.getProperty("env.OMP_PROC_BIND"))
+                .append(".\n");
         if (!timing.isEmpty()) {
             md.append("- Wall time: ");
             List<String> parts = new ArrayList<>();
@@ -191,16 +219,21 @@ public final class ReportMain {
         }
         double load = Math.max(firstLoad(env.getProperty("loadavg.start")), firstLoad(env.getProperty("loadavg.end")));
         if (load > 1.0) {
-            md.append(String.format(Locale.ROOT, " The 1-minute load average reached %.2f (the benchmark itself"
-                    + " accounts for about 1): two-thread results in particular competed with other processes for the"
-                    + " two vCPUs.", load));
+            md.append(String.format(
+                    Locale.ROOT,
+                    " The 1-minute load average reached %.2f (the benchmark itself"
+                            + " accounts for about 1): two-thread results in particular competed with other processes for the"
+                            + " two vCPUs.",
+                    load));
         }
         md.append("\n");
         List<String> all = new ArrayList<>(notes);
         all.addAll(results.problems());
         if (!all.isEmpty()) {
             md.append("\nNotes from the run:\n\n");
-            all.stream().filter(n -> !n.isBlank()).forEach(n -> md.append("- ").append(n).append('\n'));
+            all.stream()
+                    .filter(n -> !n.isBlank())
+                    .forEach(n -> md.append("- ").append(n).append('\n'));
         }
     }
 
@@ -223,14 +256,23 @@ public final class ReportMain {
             Optional<Result> ort = find(Result.ORT, "softmax", "f32", "out", 1, shape);
             Optional<Result> copy = find(Result.COPY, "copy", "f32", "out", 1, shape);
             Optional<Result> naive = find(Result.NAIVE, "softmax", "f32", "out", 1, shape);
-            md.append("| ").append(shape).append(" | ")
-                    .append(auto.map(r -> perElement(r.perElement(r.median()))).orElse("n/a")).append(" | ")
-                    .append(ratio(onednn, c)).append(" | ")
-                    .append(ratio(java, onednn)).append(" | ")
-                    .append(ratio(auto, ort)).append(" | ")
-                    .append(ratio(auto, copy)).append(" | ")
-                    .append(ratio(naive, auto)).append(" | ")
-                    .append(auto.map(ReportMain::computedBy).orElse("n/a")).append(" |\n");
+            md.append("| ")
+                    .append(shape)
+                    .append(" | ")
+                    .append(auto.map(r -> perElement(r.perElement(r.median()))).orElse("n/a"))
+                    .append(" | ")
+                    .append(ratio(onednn, c))
+                    .append(" | ")
+                    .append(ratio(java, onednn))
+                    .append(" | ")
+                    .append(ratio(auto, ort))
+                    .append(" | ")
+                    .append(ratio(auto, copy))
+                    .append(" | ")
+                    .append(ratio(naive, auto))
+                    .append(" | ")
+                    .append(auto.map(ReportMain::computedBy).orElse("n/a"))
+                    .append(" |\n");
         }
     }
 
@@ -238,7 +280,8 @@ public final class ReportMain {
     private void allocations() {
         List<Result> allocating = results.all().stream()
                 .filter(r -> r.impl().startsWith("engine-") && r.allocBytesPerOp() > 64)
-                .sorted(Comparator.comparingDouble(Result::allocBytesPerOp).reversed()).toList();
+                .sorted(Comparator.comparingDouble(Result::allocBytesPerOp).reversed())
+                .toList();
         if (allocating.isEmpty()) {
             if (results.all().stream().anyMatch(r -> !Double.isNaN(r.allocBytesPerOp()))) {
                 md.append("\nNo engine benchmark allocated more than 64 bytes per call on the Java heap"
@@ -250,8 +293,15 @@ public final class ReportMain {
                 .append(" ORT rows show what measurement noise looks like): ");
         List<String> parts = new ArrayList<>();
         for (Result r : allocating.subList(0, Math.min(8, allocating.size()))) {
-            parts.add(String.format(Locale.ROOT, "%s %s %s %s %d thr %s: %,.0f B", NAMES.get(r.impl()), r.op(),
-                    r.dtype(), r.placement().equals("in") ? "in place" : "out of place", r.threads(), r.shape(),
+            parts.add(String.format(
+                    Locale.ROOT,
+                    "%s %s %s %s %d thr %s: %,.0f B",
+                    NAMES.get(r.impl()),
+                    r.op(),
+                    r.dtype(),
+                    r.placement().equals("in") ? "in place" : "out of place",
+                    r.threads(),
+                    r.shape(),
                     r.allocBytesPerOp()));
         }
         md.append(String.join("; ", parts));
@@ -274,12 +324,18 @@ public final class ReportMain {
             if (onednn.isEmpty()) {
                 continue;
             }
-            md.append("| ").append(shape).append(" | ")
-                    .append(onednn.map(r -> perElement(r.perElement(r.median()))).orElse("n/a")).append(" | ")
-                    .append(ratio(onednn, find(Result.ONEDNN_C, "logsoftmax", "f32", "out", 1, shape))).append(" | ")
+            md.append("| ")
+                    .append(shape)
+                    .append(" | ")
+                    .append(onednn.map(r -> perElement(r.perElement(r.median())))
+                            .orElse("n/a"))
+                    .append(" | ")
+                    .append(ratio(onednn, find(Result.ONEDNN_C, "logsoftmax", "f32", "out", 1, shape)))
+                    .append(" | ")
                     .append(ratio(find(Result.ENGINE_JAVA, "logsoftmax", "f32", "out", 1, shape), onednn))
                     .append(" | ")
-                    .append(ratio(onednn, find(Result.ORT, "logsoftmax", "f32", "out", 1, shape))).append(" | ")
+                    .append(ratio(onednn, find(Result.ORT, "logsoftmax", "f32", "out", 1, shape)))
+                    .append(" | ")
                     .append(ratio(onednn, find(Result.ENGINE_ONEDNN, "softmax", "f32", "out", 1, shape)))
                     .append(" |\n");
         }
@@ -304,16 +360,30 @@ public final class ReportMain {
             if (a2.isEmpty() && o2.isEmpty()) {
                 continue;
             }
-            md.append("| ").append(shape).append(" | ").append(nsPerElem(a1)).append(" | ").append(nsPerElem(a2))
-                    .append(" | ").append(ratio(a1, a2)).append(" | ").append(nsPerElem(o1)).append(" | ")
-                    .append(nsPerElem(o2)).append(" | ").append(ratio(o1, o2)).append(" | ").append(ratio(a2, o2))
+            md.append("| ")
+                    .append(shape)
+                    .append(" | ")
+                    .append(nsPerElem(a1))
+                    .append(" | ")
+                    .append(nsPerElem(a2))
+                    .append(" | ")
+                    .append(ratio(a1, a2))
+                    .append(" | ")
+                    .append(nsPerElem(o1))
+                    .append(" | ")
+                    .append(nsPerElem(o2))
+                    .append(" | ")
+                    .append(ratio(o1, o2))
+                    .append(" | ")
+                    .append(ratio(a2, o2))
                     .append(" |\n");
         }
     }
 
     private void bf16() {
         List<Result> bf16 = results.all().stream()
-                .filter(r -> r.dtype().equals("bf16") && r.impl().startsWith("engine-")).toList();
+                .filter(r -> r.dtype().equals("bf16") && r.impl().startsWith("engine-"))
+                .toList();
         if (bf16.isEmpty() && results.all().stream().noneMatch(r -> r.dtype().equals("bf16"))) {
             return;
         }
@@ -321,7 +391,8 @@ public final class ReportMain {
         md.append("Who computed each call comes from the engine's own statistics (`engine.statistics()`): calls per")
                 .append(" backend, and the calls oneDNN declined, by reason, which the Java kernel then computed.\n\n");
         md.append("| shape | engine ONEDNN bf16 ns/elem | bf16 / f32 (engine ONEDNN) | computed by |")
-                .append(" engine JAVA bf16 ns/elem | oneDNN from C bf16 ns/elem | engine ONEDNN / oneDNN from C (bf16) |\n");
+                .append(
+                        " engine JAVA bf16 ns/elem | oneDNN from C bf16 ns/elem | engine ONEDNN / oneDNN from C (bf16) |\n");
         md.append("|---|--:|--:|---|--:|--:|--:|\n");
         for (Shape shape : shapes) {
             Optional<Result> e = find(Result.ENGINE_ONEDNN, "softmax", "bf16", "out", 1, shape);
@@ -330,17 +401,30 @@ public final class ReportMain {
             if (e.isEmpty() && j.isEmpty() && c.isEmpty()) {
                 continue;
             }
-            md.append("| ").append(shape).append(" | ").append(nsPerElem(e)).append(" | ")
-                    .append(ratio(e, find(Result.ENGINE_ONEDNN, "softmax", "f32", "out", 1, shape))).append(" | ")
-                    .append(e.map(ReportMain::computedBy).orElse("n/a")).append(" | ").append(nsPerElem(j))
-                    .append(" | ").append(nsPerElem(c)).append(" | ").append(ratio(e, c)).append(" |\n");
+            md.append("| ")
+                    .append(shape)
+                    .append(" | ")
+                    .append(nsPerElem(e))
+                    .append(" | ")
+                    .append(ratio(e, find(Result.ENGINE_ONEDNN, "softmax", "f32", "out", 1, shape)))
+                    .append(" | ")
+                    .append(e.map(ReportMain::computedBy).orElse("n/a"))
+                    .append(" | ")
+                    .append(nsPerElem(j))
+                    .append(" | ")
+                    .append(nsPerElem(c))
+                    .append(" | ")
+                    .append(ratio(e, c))
+                    .append(" |\n");
         }
         Map<String, Long> reasons = new TreeMap<>();
         for (Result r : results.all()) {
             r.info().forEach((k, v) -> {
                 if (k.startsWith("engine.declined.")) {
-                    reasons.merge(k.substring("engine.declined.".length()) + " (" + r.dtype() + ")",
-                            Long.parseLong(v), Long::sum);
+                    reasons.merge(
+                            k.substring("engine.declined.".length()) + " (" + r.dtype() + ")",
+                            Long.parseLong(v),
+                            Long::sum);
                 }
             });
         }
@@ -350,13 +434,14 @@ public final class ReportMain {
                     .append(" *computed by*).\n");
         } else {
             md.append("\nDecline reasons reported by the engine's statistics (calls summed over all trials):\n\n");
-            reasons.forEach((reason, count) -> md.append("- ").append(reason).append(": ").append(count)
-                    .append(" calls\n"));
+            reasons.forEach((reason, count) ->
+                    md.append("- ").append(reason).append(": ").append(count).append(" calls\n"));
         }
     }
 
     private void inPlace() {
-        List<Result> in = results.all().stream().filter(r -> r.placement().equals("in")).toList();
+        List<Result> in =
+                results.all().stream().filter(r -> r.placement().equals("in")).toList();
         if (in.isEmpty()) {
             return;
         }
@@ -375,17 +460,29 @@ public final class ReportMain {
             Optional<Result> copy = find(Result.COPY, "copy", "f32", "out", 1, shape);
             Optional<Result> out = find(Result.ENGINE_AUTO, "softmax", "f32", "out", 1, shape);
             Optional<Double> net = ip.flatMap(a -> copy.map(b -> a.median() - b.median()));
-            md.append("| ").append(shape).append(" | ").append(perCall(ip)).append(" | ").append(perCall(copy))
-                    .append(" | ").append(net.map(ReportMain::time).orElse("n/a")).append(" | ").append(perCall(out))
+            md.append("| ")
+                    .append(shape)
                     .append(" | ")
-                    .append(net.flatMap(n -> out.map(o -> fixed(n / o.median()))).orElse("n/a")).append(" | ")
-                    .append(perCall(find(Result.ONEDNN_C, "softmax", "f32", "in", 1, shape))).append(" |\n");
+                    .append(perCall(ip))
+                    .append(" | ")
+                    .append(perCall(copy))
+                    .append(" | ")
+                    .append(net.map(ReportMain::time).orElse("n/a"))
+                    .append(" | ")
+                    .append(perCall(out))
+                    .append(" | ")
+                    .append(net.flatMap(n -> out.map(o -> fixed(n / o.median())))
+                            .orElse("n/a"))
+                    .append(" | ")
+                    .append(perCall(find(Result.ONEDNN_C, "softmax", "f32", "in", 1, shape)))
+                    .append(" |\n");
         }
     }
 
     private void backward() {
         md.append("\n## Backward: f32, 1 thread, out of place\n\n");
-        boolean engine = results.all().stream().anyMatch(r -> r.op().endsWith("_bwd") && r.impl().startsWith("engine"));
+        boolean engine = results.all().stream()
+                .anyMatch(r -> r.op().endsWith("_bwd") && r.impl().startsWith("engine"));
         if (!engine) {
             md.append("Engine: **n/a**: the engine's backward benchmarks were not part of this run; only oneDNN from")
                     .append(" C is shown.\n\n");
@@ -393,7 +490,8 @@ public final class ReportMain {
         md.append("*backward / forward* divides each implementation's backward median by its own forward median for")
                 .append(" the same shape (a backward reads two tensors and writes one, but needs no exp).\n\n");
         md.append("| shape | op | oneDNN from C ns/elem | engine ONEDNN | engine JAVA | engine ONEDNN / C |")
-                .append(" backward / forward (C) | backward / forward (engine ONEDNN) | backward / forward (engine JAVA) |\n");
+                .append(
+                        " backward / forward (C) | backward / forward (engine ONEDNN) | backward / forward (engine JAVA) |\n");
         md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
         for (Shape shape : shapes) {
             for (String op : List.of("softmax_bwd", "logsoftmax_bwd")) {
@@ -404,12 +502,25 @@ public final class ReportMain {
                     continue;
                 }
                 String forward = op.replace("_bwd", "");
-                md.append("| ").append(shape).append(" | ").append(op).append(" | ").append(nsPerElem(c))
-                        .append(" | ").append(nsPerElem(e)).append(" | ").append(nsPerElem(j)).append(" | ")
-                        .append(ratio(e, c)).append(" | ")
-                        .append(ratio(c, find(Result.ONEDNN_C, forward, "f32", "out", 1, shape))).append(" | ")
-                        .append(ratio(e, find(Result.ENGINE_ONEDNN, forward, "f32", "out", 1, shape))).append(" | ")
-                        .append(ratio(j, find(Result.ENGINE_JAVA, forward, "f32", "out", 1, shape))).append(" |\n");
+                md.append("| ")
+                        .append(shape)
+                        .append(" | ")
+                        .append(op)
+                        .append(" | ")
+                        .append(nsPerElem(c))
+                        .append(" | ")
+                        .append(nsPerElem(e))
+                        .append(" | ")
+                        .append(nsPerElem(j))
+                        .append(" | ")
+                        .append(ratio(e, c))
+                        .append(" | ")
+                        .append(ratio(c, find(Result.ONEDNN_C, forward, "f32", "out", 1, shape)))
+                        .append(" | ")
+                        .append(ratio(e, find(Result.ENGINE_ONEDNN, forward, "f32", "out", 1, shape)))
+                        .append(" | ")
+                        .append(ratio(j, find(Result.ENGINE_JAVA, forward, "f32", "out", 1, shape)))
+                        .append(" |\n");
             }
         }
     }
@@ -423,32 +534,60 @@ public final class ReportMain {
                 .append(" (Java heap bytes per call); *check* is the self-check's largest error against the double")
                 .append(" reference (relative for softmax, scaled for the others; see Reference.java).\n");
         for (Shape shape : shapes) {
-            md.append("\n### ").append(shape).append(" (").append(String.format(Locale.ROOT, "%,d", shape.elements()))
-                    .append(" elements, ").append(bytes(4L * shape.elements())).append(" per f32 tensor)\n\n");
+            md.append("\n### ")
+                    .append(shape)
+                    .append(" (")
+                    .append(String.format(Locale.ROOT, "%,d", shape.elements()))
+                    .append(" elements, ")
+                    .append(bytes(4L * shape.elements()))
+                    .append(" per f32 tensor)\n\n");
             md.append("| implementation | op | type | place | thr | median / call | ns/elem median | ns/elem best |")
                     .append(" spread | GB/s | ÷ C | ÷ ORT | alloc B/op | computed by | check |\n");
             md.append("|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|\n");
             List<Result> rows = new ArrayList<>(results.forShape(shape));
-            rows.sort(Comparator.comparing((Result r) -> OPS.indexOf(r.op())).thenComparing(Result::placement,
-                    Comparator.reverseOrder()).thenComparing(Result::dtype, Comparator.reverseOrder())
+            rows.sort(Comparator.comparing((Result r) -> OPS.indexOf(r.op()))
+                    .thenComparing(Result::placement, Comparator.reverseOrder())
+                    .thenComparing(Result::dtype, Comparator.reverseOrder())
                     .thenComparingInt(Result::threads)
                     .thenComparing(r -> Arrays.asList(Result.ORDER).indexOf(r.impl())));
             for (Result r : rows) {
-                Optional<Result> c = r.impl().equals(Result.ONEDNN_C) ? Optional.empty()
+                Optional<Result> c = r.impl().equals(Result.ONEDNN_C)
+                        ? Optional.empty()
                         : find(Result.ONEDNN_C, r.op(), r.dtype(), r.placement(), r.threads(), shape);
-                Optional<Result> ort = r.impl().equals(Result.ORT) ? Optional.empty()
+                Optional<Result> ort = r.impl().equals(Result.ORT)
+                        ? Optional.empty()
                         : find(Result.ORT, r.op(), r.dtype(), r.placement(), r.threads(), shape);
-                md.append("| ").append(NAMES.getOrDefault(r.impl(), r.impl())).append(" | ").append(r.op())
-                        .append(" | ").append(r.dtype()).append(" | ").append(r.placement()).append(" | ")
-                        .append(r.threads()).append(" | ").append(time(r.median())).append(" | ")
-                        .append(perElement(r.perElement(r.median()))).append(" | ")
-                        .append(perElement(r.perElement(r.best()))).append(" | ")
-                        .append(String.format(Locale.ROOT, "%.0f%%", 100 * r.spread())).append(" | ")
-                        .append(String.format(Locale.ROOT, "%.1f", r.gigabytesPerSecond())).append(" | ")
-                        .append(c.map(x -> fixed(r.median() / x.median())).orElse("")).append(" | ")
-                        .append(ort.map(x -> fixed(r.median() / x.median())).orElse("")).append(" | ")
-                        .append(alloc(r.allocBytesPerOp())).append(" | ").append(computedBy(r)).append(" | ")
-                        .append(check(r)).append(" |\n");
+                md.append("| ")
+                        .append(NAMES.getOrDefault(r.impl(), r.impl()))
+                        .append(" | ")
+                        .append(r.op())
+                        .append(" | ")
+                        .append(r.dtype())
+                        .append(" | ")
+                        .append(r.placement())
+                        .append(" | ")
+                        .append(r.threads())
+                        .append(" | ")
+                        .append(time(r.median()))
+                        .append(" | ")
+                        .append(perElement(r.perElement(r.median())))
+                        .append(" | ")
+                        .append(perElement(r.perElement(r.best())))
+                        .append(" | ")
+                        .append(String.format(Locale.ROOT, "%.0f%%", 100 * r.spread()))
+                        .append(" | ")
+                        .append(String.format(Locale.ROOT, "%.1f", r.gigabytesPerSecond()))
+                        .append(" | ")
+                        .append(c.map(x -> fixed(r.median() / x.median())).orElse(""))
+                        .append(" | ")
+                        .append(ort.map(x -> fixed(r.median() / x.median())).orElse(""))
+                        .append(" | ")
+                        .append(alloc(r.allocBytesPerOp()))
+                        .append(" | ")
+                        .append(computedBy(r))
+                        .append(" | ")
+                        .append(check(r))
+                        .append(" |\n");
             }
         }
     }
@@ -471,7 +610,8 @@ public final class ReportMain {
         md.append("- Naive Java loop: `float[]`, three scalar passes per row with `Math.exp` and a float sum.\n");
         md.append("- Every benchmark ran once and checked its output against a double-precision reference before")
                 .append(" being measured (engine: twice its documented bound; ORT and C: 1e-4 relative; naive:")
-                .append(" 1e-2, since its float sum drifts on long rows); a failure stops the run. The *check* column is the largest error seen.\n");
+                .append(
+                        " 1e-2, since its float sum drifts on long rows); a failure stops the run. The *check* column is the largest error seen.\n");
         md.append("- Raw data: `bench/results/raw/` (JMH JSON and logs, trial records, C output); not committed.\n");
     }
 
@@ -513,7 +653,9 @@ public final class ReportMain {
                             reasons.add(k.substring("engine.declined.".length()));
                         }
                     });
-                    text.append(" (oneDNN declined: ").append(String.join("; ", reasons)).append(")");
+                    text.append(" (oneDNN declined: ")
+                            .append(String.join("; ", reasons))
+                            .append(")");
                 }
                 yield text.toString();
             }
@@ -521,7 +663,9 @@ public final class ReportMain {
     }
 
     private static String check(Result r) {
-        String value = r.impl().equals(Result.ONEDNN_C) ? r.info().get("check_max_err") : r.info().get("check.maxError");
+        String value = r.impl().equals(Result.ONEDNN_C)
+                ? r.info().get("check_max_err")
+                : r.info().get("check.maxError");
         if (value == null) {
             return "?";
         }
@@ -535,7 +679,8 @@ public final class ReportMain {
         if (a.isEmpty() || b.isEmpty()) {
             return "n/a";
         }
-        return fixed(a.get().median() / b.get().median()) + " (" + fixed(a.get().best() / b.get().best()) + ")";
+        return fixed(a.get().median() / b.get().median()) + " ("
+                + fixed(a.get().best() / b.get().best()) + ")";
     }
 
     private static String nsPerElem(Optional<Result> r) {

@@ -18,8 +18,16 @@ import java.util.Map;
  * @param allocBytesPerOp gc.alloc.rate.norm (bytes allocated on the Java heap per call), NaN if not measured
  * @param info      the trial record (self-check, engine statistics) or the C program's fields
  */
-public record Result(String impl, String op, String dtype, String placement, int threads, Shape shape,
-        double[] samples, double allocBytesPerOp, Map<String, String> info) {
+public record Result(
+        String impl,
+        String op,
+        String dtype,
+        String placement,
+        int threads,
+        Shape shape,
+        double[] samples,
+        double allocBytesPerOp,
+        Map<String, String> info) {
 
     public static final String ONEDNN_C = "onednn-c";
     public static final String ORT = "ort";

@@ -24,8 +24,7 @@ public final class Results {
     private final List<String> cHeader = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
 
-    private Results() {
-    }
+    private Results() {}
 
     /** Loads {@code raw/jmh/*.json}, {@code raw/trials/*.properties} and {@code raw/c/*.txt}. */
     public static Results load(Path raw) throws IOException {
@@ -58,7 +57,9 @@ public final class Results {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(suffix))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -102,7 +103,8 @@ public final class Results {
             }
         }
         double alloc = Double.NaN;
-        for (Map.Entry<String, Object> metric : Json.object(entry.get("secondaryMetrics")).entrySet()) {
+        for (Map.Entry<String, Object> metric :
+                Json.object(entry.get("secondaryMetrics")).entrySet()) {
             if (metric.getKey().replaceFirst("^\\W+", "").equals("gc.alloc.rate.norm")) {
                 alloc = Json.number(Json.object(metric.getValue()).get("score"));
             }
@@ -134,8 +136,16 @@ public final class Results {
             problems.add(benchmark + " " + params + ": no samples");
             return;
         }
-        Result result = new Result(impl, op, dtype, placement, threads, shape,
-                samples.stream().mapToDouble(Double::doubleValue).toArray(), alloc, info);
+        Result result = new Result(
+                impl,
+                op,
+                dtype,
+                placement,
+                threads,
+                shape,
+                samples.stream().mapToDouble(Double::doubleValue).toArray(),
+                alloc,
+                info);
         byKey.put(result.key(), result);
     }
 
@@ -148,9 +158,17 @@ public final class Results {
             }
         }
         double[] samples = java.util.Arrays.stream(fields.get("sample_ns").split(","))
-                .mapToDouble(Double::parseDouble).toArray();
-        Result result = new Result(Result.ONEDNN_C, fields.get("op"), fields.get("dtype"), fields.get("placement"),
-                Integer.parseInt(fields.get("threads")), Shape.parse(fields.get("shape")), samples, Double.NaN,
+                .mapToDouble(Double::parseDouble)
+                .toArray();
+        Result result = new Result(
+                Result.ONEDNN_C,
+                fields.get("op"),
+                fields.get("dtype"),
+                fields.get("placement"),
+                Integer.parseInt(fields.get("threads")),
+                Shape.parse(fields.get("shape")),
+                samples,
+                Double.NaN,
                 fields);
         byKey.put(result.key(), result);
     }

@@ -20,15 +20,39 @@ class ReportMainTest {
         Files.createDirectories(raw.resolve("jmh"));
         Files.createDirectories(raw.resolve("c"));
         Files.createDirectories(raw.resolve("trials"));
-        Files.writeString(raw.resolve("jmh/01.json"), "[" + String.join(",",
-                jmh("EngineBenchmark.softmax", "\"backend\":\"ONEDNN\",\"dtype\":\"F32\",\"threads\":\"1\",", 1100, 1000, 1200),
-                jmh("EngineBenchmark.softmax", "\"backend\":\"JAVA\",\"dtype\":\"F32\",\"threads\":\"1\",", 1300, 1200, 1250),
-                jmh("EngineBenchmark.softmax", "\"backend\":\"AUTO\",\"dtype\":\"F32\",\"threads\":\"1\",", 1100, 1000, 1150),
-                jmh("OrtBenchmark.softmax", "\"threads\":\"1\",", 2200, 2000, 2100),
-                jmh("CopyBenchmark.copy", "\"dtype\":\"F32\",", 500, 550, 450),
-                jmh("NaiveBenchmark.softmax", "", 9000, 9900, 8800),
-                jmh("BackwardBenchmark.softmaxBackward", "\"backend\":\"JAVA\",\"dtype\":\"F32\",\"threads\":\"1\",", 1000,
-                        900, 1100)) + "]");
+        Files.writeString(
+                raw.resolve("jmh/01.json"),
+                "["
+                        + String.join(
+                                ",",
+                                jmh(
+                                        "EngineBenchmark.softmax",
+                                        "\"backend\":\"ONEDNN\",\"dtype\":\"F32\",\"threads\":\"1\",",
+                                        1100,
+                                        1000,
+                                        1200),
+                                jmh(
+                                        "EngineBenchmark.softmax",
+                                        "\"backend\":\"JAVA\",\"dtype\":\"F32\",\"threads\":\"1\",",
+                                        1300,
+                                        1200,
+                                        1250),
+                                jmh(
+                                        "EngineBenchmark.softmax",
+                                        "\"backend\":\"AUTO\",\"dtype\":\"F32\",\"threads\":\"1\",",
+                                        1100,
+                                        1000,
+                                        1150),
+                                jmh("OrtBenchmark.softmax", "\"threads\":\"1\",", 2200, 2000, 2100),
+                                jmh("CopyBenchmark.copy", "\"dtype\":\"F32\",", 500, 550, 450),
+                                jmh("NaiveBenchmark.softmax", "", 9000, 9900, 8800),
+                                jmh(
+                                        "BackwardBenchmark.softmaxBackward",
+                                        "\"backend\":\"JAVA\",\"dtype\":\"F32\",\"threads\":\"1\",",
+                                        1000,
+                                        900,
+                                        1100))
+                        + "]");
         Files.writeString(raw.resolve("c/dnnl.txt"), """
                 # dnnl_softmax_bench: oneDNN 3.13.0 (N/A) isa=cpu_isa_test
                 RESULT impl=onednn-c op=softmax dtype=f32 placement=out threads=1 shape=64x32000 elements=2048000 \
@@ -43,8 +67,14 @@ class ReportMainTest {
                 check.maxError=2e-07
                 """);
 
-        ReportMain.main(new String[] {"--raw", raw.toString(), "--out", raw.resolve("REPORT.md").toString(),
-                "--chart", raw.resolve("chart.png").toString()});
+        ReportMain.main(new String[] {
+            "--raw",
+            raw.toString(),
+            "--out",
+            raw.resolve("REPORT.md").toString(),
+            "--chart",
+            raw.resolve("chart.png").toString()
+        });
 
         String report = Files.readString(raw.resolve("REPORT.md"));
         // FFM / C = 1100 / 1000; Java / oneDNN = 1250 / 1100; AUTO / ORT = 1100 / 2100; AUTO / copy = 1100 / 500
@@ -57,7 +87,8 @@ class ReportMainTest {
         assertThat(Files.size(raw.resolve("chart.png"))).isGreaterThan(1000);
         Results results = Results.load(raw);
         assertThat(results.all()).hasSize(8);
-        Result auto = results.find(Result.ENGINE_AUTO, "softmax", "f32", "out", 1, new Shape(64, 32000)).orElseThrow();
+        Result auto = results.find(Result.ENGINE_AUTO, "softmax", "f32", "out", 1, new Shape(64, 32000))
+                .orElseThrow();
         assertThat(auto.median()).isEqualTo(1100);
         assertThat(auto.best()).isEqualTo(1000);
         assertThat(auto.allocBytesPerOp()).isEqualTo(0.001);
@@ -66,7 +97,8 @@ class ReportMainTest {
 
     @Test
     void jsonReaderHandlesJmhOutput() {
-        Object parsed = Json.parse("{\"a\": [1, 2.5e3, \"NaN\"], \"b\": {\"c\": true, \"d\": null}, \"e\": \"x\\\"y\"}");
+        Object parsed =
+                Json.parse("{\"a\": [1, 2.5e3, \"NaN\"], \"b\": {\"c\": true, \"d\": null}, \"e\": \"x\\\"y\"}");
         var map = Json.object(parsed);
         assertThat(Json.array(map.get("a"))).hasSize(3);
         assertThat(Json.number(Json.array(map.get("a")).get(1))).isEqualTo(2500);

@@ -1,5 +1,7 @@
 package dev.softmax.bindings.abi;
 
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
@@ -12,8 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 
 /**
  * Compares one binding (a jextract-form header class and its struct classes) with what the C compiler said,
@@ -47,8 +47,8 @@ final class AbiComparison {
         List<CompilerProbe.StructMember> members = new ArrayList<>();
         for (MemoryLayout member : layout.memberLayouts()) {
             if (!(member instanceof PaddingLayout)) {
-                members.add(new CompilerProbe.StructMember(member.name().orElse("<unnamed>"),
-                        member instanceof ValueLayout));
+                members.add(new CompilerProbe.StructMember(
+                        member.name().orElse("<unnamed>"), member instanceof ValueLayout));
             }
         }
         return members;
@@ -82,7 +82,9 @@ final class AbiComparison {
         Set<String> typedefs = new TreeSet<>();
         for (String typedef : symbols.typedefs()) {
             AbiType.Kind kind = cKind(typedef);
-            if (kind != AbiType.Kind.RECORD && kind != AbiType.Kind.ARRAY && !symbols.structs().contains(typedef)) {
+            if (kind != AbiType.Kind.RECORD
+                    && kind != AbiType.Kind.ARRAY
+                    && !symbols.structs().contains(typedef)) {
                 typedefs.add(typedef);
             }
         }
@@ -97,14 +99,17 @@ final class AbiComparison {
     private void compareSets(String kind, Set<String> listed, Set<String> bound) {
         for (String name : listed) {
             if (!bound.contains(name)) {
-                report(name, kind + " is listed in " + symbols.source() + " but " + java.headerName()
-                        + " does not bind it");
+                report(
+                        name,
+                        kind + " is listed in " + symbols.source() + " but " + java.headerName() + " does not bind it");
             }
         }
         for (String name : bound) {
             if (!listed.contains(name)) {
-                report(name, kind + " is bound in " + java.headerName() + " but not listed in " + symbols.source()
-                        + ", so nothing checks it");
+                report(
+                        name,
+                        kind + " is bound in " + java.headerName() + " but not listed in " + symbols.source()
+                                + ", so nothing checks it");
             }
         }
     }
@@ -138,20 +143,27 @@ final class AbiComparison {
         }
         AbiType javaReturn = descriptor.returnLayout().map(AbiType::of).orElse(AbiType.VOID);
         if (!javaReturn.equals(cFunction.returnType())) {
-            report(name, "returns " + describe(descriptor.returnLayout()) + " in Java but "
-                    + cFunction.returnType() + " in C" + where);
+            report(
+                    name,
+                    "returns " + describe(descriptor.returnLayout()) + " in Java but " + cFunction.returnType()
+                            + " in C" + where);
         }
         List<MemoryLayout> javaParameters = descriptor.argumentLayouts();
         if (javaParameters.size() != cFunction.parameters().size()) {
-            report(name, "takes " + javaParameters.size() + " parameters in Java but "
-                    + cFunction.parameters().size() + " in C" + where);
+            report(
+                    name,
+                    "takes " + javaParameters.size() + " parameters in Java but "
+                            + cFunction.parameters().size() + " in C" + where);
         } else {
             for (int i = 0; i < javaParameters.size(); i++) {
                 AbiType javaType = AbiType.of(javaParameters.get(i));
                 if (!javaType.equals(cFunction.parameters().get(i))) {
-                    report(name, "parameter " + i + " is " + describe(Optional.of(javaParameters.get(i)))
-                            + " in Java but C's '" + cFunction.parameterTypes().get(i) + "' is "
-                            + cFunction.parameters().get(i) + where);
+                    report(
+                            name,
+                            "parameter " + i + " is " + describe(Optional.of(javaParameters.get(i)))
+                                    + " in Java but C's '"
+                                    + cFunction.parameterTypes().get(i) + "' is "
+                                    + cFunction.parameters().get(i) + where);
                 }
             }
         }
@@ -161,14 +173,12 @@ final class AbiComparison {
     /** The static wrapper and the handle must have the descriptor's shape, or invokeExact fails at run time. */
     private void compareWrapper(String name, FunctionDescriptor descriptor) {
         if (java.wrapper(name, descriptor).isEmpty()) {
-            report(name, "has no public static wrapper " + descriptor.toMethodType()
-                    + " matching its descriptor");
+            report(name, "has no public static wrapper " + descriptor.toMethodType() + " matching its descriptor");
         }
         try {
             MethodHandle handle = java.handle(name);
             if (!handle.type().equals(descriptor.toMethodType())) {
-                report(name, "handle type " + handle.type() + " differs from descriptor "
-                        + descriptor.toMethodType());
+                report(name, "handle type " + handle.type() + " differs from descriptor " + descriptor.toMethodType());
             }
         } catch (ReflectiveOperationException e) {
             report(name, "reading " + name + "$handle() failed: " + e.getMessage());
@@ -201,8 +211,10 @@ final class AbiComparison {
             return;
         }
         if (javaSize != cConstant.size()) {
-            report(name, "is a " + javaSize + "-byte " + method.get().getReturnType() + " in Java but a "
-                    + cConstant.size() + "-byte " + (cConstant.signed() ? "signed" : "unsigned") + " value in C");
+            report(
+                    name,
+                    "is a " + javaSize + "-byte " + method.get().getReturnType() + " in Java but a " + cConstant.size()
+                            + "-byte " + (cConstant.signed() ? "signed" : "unsigned") + " value in C");
             return;
         }
         // Compare the bit patterns of the C width: jextract binds a 4-byte unsigned 0xFFFFFFFF as (int) -1.
@@ -238,27 +250,38 @@ final class AbiComparison {
         }
         GroupLayout javaLayout = layout.get();
         if (javaLayout.byteSize() != cStruct.size()) {
-            report(name, "layout() is " + javaLayout.byteSize() + " bytes in Java but sizeof is "
-                    + cStruct.size() + " in C");
+            report(
+                    name,
+                    "layout() is " + javaLayout.byteSize() + " bytes in Java but sizeof is " + cStruct.size()
+                            + " in C");
         }
         if (javaLayout.byteAlignment() != cStruct.alignment()) {
-            report(name, "layout() is aligned to " + javaLayout.byteAlignment() + " in Java but _Alignof is "
-                    + cStruct.alignment() + " in C");
+            report(
+                    name,
+                    "layout() is aligned to " + javaLayout.byteAlignment() + " in Java but _Alignof is "
+                            + cStruct.alignment() + " in C");
         }
-        JavaBindings.findMethod(structClass.get(), "sizeof").ifPresentOrElse(sizeof -> {
-            try {
-                long javaSizeof = (long) JavaBindings.invokeStatic(sizeof);
-                if (javaSizeof != cStruct.size()) {
-                    report(name, "sizeof() returns " + javaSizeof + " but sizeof is " + cStruct.size() + " in C");
-                }
-            } catch (ReflectiveOperationException e) {
-                report(name, "sizeof() failed: " + e.getMessage());
-            }
-        }, () -> report(name, "has no static sizeof()"));
+        JavaBindings.findMethod(structClass.get(), "sizeof")
+                .ifPresentOrElse(
+                        sizeof -> {
+                            try {
+                                long javaSizeof = (long) JavaBindings.invokeStatic(sizeof);
+                                if (javaSizeof != cStruct.size()) {
+                                    report(
+                                            name,
+                                            "sizeof() returns " + javaSizeof + " but sizeof is " + cStruct.size()
+                                                    + " in C");
+                                }
+                            } catch (ReflectiveOperationException e) {
+                                report(name, "sizeof() failed: " + e.getMessage());
+                            }
+                        },
+                        () -> report(name, "has no static sizeof()"));
         String countProblem = c.rejected().get("struct " + name + " field count");
         if (countProblem != null) {
             report(name, "C has fields the Java layout does not name: " + countProblem);
-        } else if (!c.structsWithConfirmedFieldCount().contains(name) && !members(javaLayout).isEmpty()) {
+        } else if (!c.structsWithConfirmedFieldCount().contains(name)
+                && !members(javaLayout).isEmpty()) {
             report(name, "the C probe did not confirm the field count");
         }
         for (CompilerProbe.StructMember member : members(javaLayout)) {
@@ -282,17 +305,22 @@ final class AbiComparison {
         if (!javaType.equals(cField.type())) {
             report(culprit, "is " + javaType + " in Java but " + cField.type() + " in C");
         }
-        JavaBindings.findMethod(structClass, field + "$offset").ifPresentOrElse(accessor -> {
-            try {
-                long accessorOffset = (long) JavaBindings.invokeStatic(accessor);
-                if (accessorOffset != cField.offset()) {
-                    report(culprit, field + "$offset() returns " + accessorOffset + " but offsetof is "
-                            + cField.offset() + " in C");
-                }
-            } catch (ReflectiveOperationException e) {
-                report(culprit, field + "$offset() failed: " + e.getMessage());
-            }
-        }, () -> report(culprit, "has no static " + field + "$offset()"));
+        JavaBindings.findMethod(structClass, field + "$offset")
+                .ifPresentOrElse(
+                        accessor -> {
+                            try {
+                                long accessorOffset = (long) JavaBindings.invokeStatic(accessor);
+                                if (accessorOffset != cField.offset()) {
+                                    report(
+                                            culprit,
+                                            field + "$offset() returns " + accessorOffset + " but offsetof is "
+                                                    + cField.offset() + " in C");
+                                }
+                            } catch (ReflectiveOperationException e) {
+                                report(culprit, field + "$offset() failed: " + e.getMessage());
+                            }
+                        },
+                        () -> report(culprit, "has no static " + field + "$offset()"));
     }
 
     // ---- typedefs -------------------------------------------------------------------------------------

@@ -1,5 +1,8 @@
 package dev.softmax.bindings.abi;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
 import dev.softmax.bindings.dnnl.dnnl_h;
 import dev.softmax.bindings.omp.omp_h;
 import dev.softmax.nativelib.DnnlLibrary;
@@ -19,9 +22,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-
 /**
  * Guards the hand-written jextract-form bindings against the real oneDNN and OpenMP ABI.
  *
@@ -34,8 +34,7 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class AbiConformanceTest {
 
-    private static final List<String> HEADERS =
-            List.of("oneapi/dnnl/dnnl.h", "oneapi/dnnl/dnnl_debug.h", "omp.h");
+    private static final List<String> HEADERS = List.of("oneapi/dnnl/dnnl.h", "oneapi/dnnl/dnnl_debug.h", "omp.h");
 
     @TempDir
     static Path work;
@@ -58,11 +57,14 @@ class AbiConformanceTest {
         Map<String, List<CompilerProbe.StructMember>> structs = new LinkedHashMap<>();
         structs.putAll(structMembers(dnnlSymbols, new JavaBindings(dnnl_h.class)));
         structs.putAll(structMembers(ompSymbols, new JavaBindings(omp_h.class)));
-        compiler = new CompilerProbe(work).run(new CompilerProbe.Request(include, HEADERS,
-                union(dnnlSymbols.functions(), ompSymbols.functions()),
-                union(dnnlSymbols.constants(), ompSymbols.constants()),
-                structs,
-                union(dnnlSymbols.typedefs(), ompSymbols.typedefs())));
+        compiler = new CompilerProbe(work)
+                .run(new CompilerProbe.Request(
+                        include,
+                        HEADERS,
+                        union(dnnlSymbols.functions(), ompSymbols.functions()),
+                        union(dnnlSymbols.constants(), ompSymbols.constants()),
+                        structs,
+                        union(dnnlSymbols.typedefs(), ompSymbols.typedefs())));
     }
 
     /**
@@ -70,8 +72,8 @@ class AbiConformanceTest {
      * names, their number and their places). A struct may be listed by its own name or by the typedef that
      * names an anonymous struct.
      */
-    private static Map<String, List<CompilerProbe.StructMember>> structMembers(BindingSymbols symbols,
-                                                                            JavaBindings bindings) {
+    private static Map<String, List<CompilerProbe.StructMember>> structMembers(
+            BindingSymbols symbols, JavaBindings bindings) {
         Map<String, List<CompilerProbe.StructMember>> structs = new LinkedHashMap<>();
         for (String name : union(symbols.structs(), symbols.typedefs())) {
             Optional<Class<?>> structClass = bindings.structClass(name);
@@ -83,7 +85,8 @@ class AbiConformanceTest {
             }
             List<CompilerProbe.StructMember> members = List.of();
             try {
-                members = JavaBindings.structLayout(structClass.get()).map(AbiComparison::members)
+                members = JavaBindings.structLayout(structClass.get())
+                        .map(AbiComparison::members)
                         .orElse(List.of());
             } catch (ReflectiveOperationException e) {
                 // Reported by the comparison; the probe still answers sizeof and _Alignof.
@@ -95,13 +98,15 @@ class AbiConformanceTest {
 
     @Test
     void dnnlBindingsMatchTheOneDnnlHeaders() {
-        List<String> mismatches = new ArrayList<>(
-                AbiComparison.mismatches(new JavaBindings(dnnl_h.class), dnnlSymbols, compiler));
+        List<String> mismatches =
+                new ArrayList<>(AbiComparison.mismatches(new JavaBindings(dnnl_h.class), dnnlSymbols, compiler));
         // The engine builds dims and strides as DNNL_MAX_NDIMS x dnnl_dim_t; dnnl_dims_t itself has no
         // Java declaration (jextract emits none for array typedefs), so its shape is checked here.
         CompilerProbe.Typedef dims = compiler.typedefs().get("dnnl_dims_t");
         long javaDimsBytes = dnnl_h.DNNL_MAX_NDIMS() * dnnl_h.dnnl_dim_t.byteSize();
-        if (dims == null || dims.type().kind() != AbiType.Kind.ARRAY || dims.type().size() != javaDimsBytes) {
+        if (dims == null
+                || dims.type().kind() != AbiType.Kind.ARRAY
+                || dims.type().size() != javaDimsBytes) {
             mismatches.add("dnnl_dims_t: C says " + (dims == null ? "nothing" : dims.type())
                     + " but DNNL_MAX_NDIMS() x dnnl_dim_t is an array of " + javaDimsBytes + " bytes");
         }
@@ -110,8 +115,7 @@ class AbiConformanceTest {
 
     @Test
     void ompBindingsMatchOmpH() {
-        assertNoMismatches(AbiComparison.mismatches(new JavaBindings(omp_h.class), ompSymbols, compiler),
-                ompSymbols);
+        assertNoMismatches(AbiComparison.mismatches(new JavaBindings(omp_h.class), ompSymbols, compiler), ompSymbols);
     }
 
     @Test
@@ -154,7 +158,9 @@ class AbiConformanceTest {
                 }
             }
         }
-        assertThat(problems).as("functions of %s that do not resolve in %s", symbols.source(), file).isEmpty();
+        assertThat(problems)
+                .as("functions of %s that do not resolve in %s", symbols.source(), file)
+                .isEmpty();
     }
 
     private static void assertNoMismatches(List<String> mismatches, BindingSymbols symbols) {

@@ -14,7 +14,15 @@ import java.lang.foreign.ValueLayout;
  */
 record AbiType(Kind kind, long size) {
 
-    enum Kind { VOID, INTEGER, POINTER, REAL, RECORD, ARRAY, OTHER }
+    enum Kind {
+        VOID,
+        INTEGER,
+        POINTER,
+        REAL,
+        RECORD,
+        ARRAY,
+        OTHER
+    }
 
     static final AbiType VOID = new AbiType(Kind.VOID, 0);
 
@@ -26,9 +34,9 @@ record AbiType(Kind kind, long size) {
         Kind kind = switch (typeClass) {
             case 0 -> Kind.VOID;
             case 1, 2, 3, 4 -> Kind.INTEGER; // integer, char, enumeral, boolean
-            case 5, 6 -> Kind.POINTER;        // pointer, reference
+            case 5, 6 -> Kind.POINTER; // pointer, reference
             case 8 -> Kind.REAL;
-            case 12, 13 -> Kind.RECORD;       // struct, union
+            case 12, 13 -> Kind.RECORD; // struct, union
             case 14 -> Kind.ARRAY;
             default -> Kind.OTHER;
         };
@@ -38,8 +46,9 @@ record AbiType(Kind kind, long size) {
     static AbiType of(MemoryLayout layout) {
         return switch (layout) {
             case AddressLayout address -> new AbiType(Kind.POINTER, address.byteSize());
-            case ValueLayout value when value.carrier() == float.class || value.carrier() == double.class ->
-                    new AbiType(Kind.REAL, value.byteSize());
+            case ValueLayout value
+            when value.carrier() == float.class || value.carrier() == double.class ->
+                new AbiType(Kind.REAL, value.byteSize());
             case ValueLayout value -> new AbiType(Kind.INTEGER, value.byteSize());
             case GroupLayout group -> new AbiType(Kind.RECORD, group.byteSize());
             case SequenceLayout sequence -> new AbiType(Kind.ARRAY, sequence.byteSize());

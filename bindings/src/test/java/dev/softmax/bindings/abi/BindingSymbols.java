@@ -65,8 +65,9 @@ record BindingSymbols(
                 case "--include-constant" -> constants;
                 case "--include-struct" -> structs;
                 case "--include-typedef" -> typedefs;
-                default -> throw new IllegalArgumentException(source + ": unexpected option " + option
-                        + " (only --include-function/-constant/-struct/-typedef are used)");
+                default ->
+                    throw new IllegalArgumentException(source + ": unexpected option " + option
+                            + " (only --include-function/-constant/-struct/-typedef are used)");
             };
             if (!target.add(name)) {
                 throw new IllegalArgumentException(source + ": " + name + " is listed twice");

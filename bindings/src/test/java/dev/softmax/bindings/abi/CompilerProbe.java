@@ -43,48 +43,57 @@ final class CompilerProbe {
     static final String GCC = "gcc";
 
     /** The headers to include and the symbols to ask about. */
-    record Request(Path includeDirectory, List<String> headers, Collection<String> functions,
-                   Collection<String> constants, Map<String, List<StructMember>> structs,
-                   Collection<String> typedefs) {
-    }
+    record Request(
+            Path includeDirectory,
+            List<String> headers,
+            Collection<String> functions,
+            Collection<String> constants,
+            Map<String, List<StructMember>> structs,
+            Collection<String> typedefs) {}
 
     /** A struct member as the Java layout names it; scalar members are initialised with 0, aggregates with {0}. */
-    record StructMember(String name, boolean scalar) {
-    }
+    record StructMember(String name, boolean scalar) {}
 
-    record Function(String name, String declaredAt, String prototype, AbiType returnType,
-                    List<String> parameterTypes, List<AbiType> parameters, boolean variadic) {
-    }
+    record Function(
+            String name,
+            String declaredAt,
+            String prototype,
+            AbiType returnType,
+            List<String> parameterTypes,
+            List<AbiType> parameters,
+            boolean variadic) {}
 
-    record Constant(String name, long value, int size, boolean signed) {
-    }
+    record Constant(String name, long value, int size, boolean signed) {}
 
-    record Struct(String name, long size, long alignment) {
-    }
+    record Struct(String name, long size, long alignment) {}
 
-    record Field(String struct, String name, long offset, AbiType type) {
-    }
+    record Field(String struct, String name, long offset, AbiType type) {}
 
-    record Typedef(String name, AbiType type) {
-    }
+    record Typedef(String name, AbiType type) {}
 
     /**
      * What the compiler said. {@code rejected} maps a symbol key such as {@code "constant dnnl_f32"} or
      * {@code "field dnnl_version_t.major"} to the reason GCC (or the prototype list) gave for not answering.
      */
-    record Result(SequencedMap<String, Function> functions, SequencedMap<String, Constant> constants,
-                  SequencedMap<String, Struct> structs, SequencedMap<String, Field> fields,
-                  Set<String> structsWithConfirmedFieldCount, SequencedMap<String, Typedef> typedefs,
-                  SequencedMap<String, String> rejected) {
-    }
+    record Result(
+            SequencedMap<String, Function> functions,
+            SequencedMap<String, Constant> constants,
+            SequencedMap<String, Struct> structs,
+            SequencedMap<String, Field> fields,
+            Set<String> structsWithConfirmedFieldCount,
+            SequencedMap<String, Typedef> typedefs,
+            SequencedMap<String, String> rejected) {}
 
-    private record Prototype(String name, String declaredAt, String text, String returnType,
-                             List<String> parameterTypes, boolean variadic) {
-    }
+    private record Prototype(
+            String name,
+            String declaredAt,
+            String text,
+            String returnType,
+            List<String> parameterTypes,
+            boolean variadic) {}
 
     /** One unit of the probe program; dropped as a whole when GCC rejects any line of it. */
-    private record Item(String key, List<String> fileScope, List<String> body) {
-    }
+    private record Item(String key, List<String> fileScope, List<String> body) {}
 
     private static final Pattern AUX_LINE = Pattern.compile("^/\\* (.+?):(\\d+):\\w+ \\*/ (.*);$");
     private static final Pattern GCC_ERROR = Pattern.compile("^(.*?):(\\d+):(?:\\d+:)? error: (.*)$");
@@ -133,8 +142,15 @@ final class CompilerProbe {
         Path source = workDirectory.resolve("declarations.c");
         Path aux = workDirectory.resolve("declarations.aux");
         write(source, includes(request.headers()));
-        ProcessOutput gcc = runCommand(List.of(GCC, "-std=gnu11", "-I" + request.includeDirectory(),
-                "-aux-info", aux.toString(), "-c", source.toString(), "-o",
+        ProcessOutput gcc = runCommand(List.of(
+                GCC,
+                "-std=gnu11",
+                "-I" + request.includeDirectory(),
+                "-aux-info",
+                aux.toString(),
+                "-c",
+                source.toString(),
+                "-o",
                 workDirectory.resolve("declarations.o").toString()));
         if (gcc.exitCode() != 0) {
             throw new IllegalStateException("gcc could not compile the headers alone:\n" + gcc.output());
@@ -146,8 +162,10 @@ final class CompilerProbe {
             if (prototype.isPresent()) {
                 prototypes.put(function, prototype.get());
             } else {
-                rejected.put("function " + function, "not declared in " + String.join(", ", request.headers())
-                        + " (gcc -aux-info lists no prototype for it)");
+                rejected.put(
+                        "function " + function,
+                        "not declared in " + String.join(", ", request.headers())
+                                + " (gcc -aux-info lists no prototype for it)");
             }
         }
         return prototypes;
@@ -226,22 +244,28 @@ final class CompilerProbe {
 
     private static Item functionItem(Prototype prototype) {
         String name = prototype.name();
-        String parameterList = prototype.parameterTypes().isEmpty() ? "void"
-                : String.join(", ", prototype.parameterTypes());
+        String parameterList =
+                prototype.parameterTypes().isEmpty() ? "void" : String.join(", ", prototype.parameterTypes());
         if (prototype.variadic()) {
             parameterList += ", ...";
         }
         List<String> body = new ArrayList<>();
-        body.add(printf("function\\t%s\\t%d\\t%d", quote(name), String.valueOf(prototype.parameterTypes().size()),
-                prototype.variadic() ? "1" : "0"));
-        body.add(prototype.returnType().equals("void")
-                ? printf("return\\t%s\\t0\\t0", quote(name))
-                : printf("return\\t%s\\t%zu\\t%d", quote(name), "sizeof(" + prototype.returnType() + ")",
-                        classify(prototype.returnType())));
+        body.add(printf(
+                "function\\t%s\\t%d\\t%d",
+                quote(name), String.valueOf(prototype.parameterTypes().size()), prototype.variadic() ? "1" : "0"));
+        body.add(
+                prototype.returnType().equals("void")
+                        ? printf("return\\t%s\\t0\\t0", quote(name))
+                        : printf(
+                                "return\\t%s\\t%zu\\t%d",
+                                quote(name),
+                                "sizeof(" + prototype.returnType() + ")",
+                                classify(prototype.returnType())));
         for (int i = 0; i < prototype.parameterTypes().size(); i++) {
             String type = prototype.parameterTypes().get(i);
-            body.add(printf("parameter\\t%s\\t%d\\t%zu\\t%d", quote(name), String.valueOf(i),
-                    "sizeof(" + type + ")", classify(type)));
+            body.add(printf(
+                    "parameter\\t%s\\t%d\\t%zu\\t%d",
+                    quote(name), String.valueOf(i), "sizeof(" + type + ")", classify(type)));
         }
         // Proves the -aux-info text was split into exactly the parameters the compiler knows.
         List<String> fileScope = List.of("_Static_assert(__builtin_types_compatible_p(__typeof__(&" + name + "), "
@@ -252,14 +276,24 @@ final class CompilerProbe {
 
     private static Item constantItem(String name) {
         // The signedness tells how to compare a 4-byte unsigned value with the Java int jextract binds it to.
-        return new Item("constant " + name, List.of(), List.of(printf("constant\\t%s\\t%lld\\t%zu\\t%d",
-                quote(name), "(long long)(" + name + ")", "sizeof(" + name + ")",
-                "((__typeof__(" + name + "))-1 < 0)")));
+        return new Item(
+                "constant " + name,
+                List.of(),
+                List.of(printf(
+                        "constant\\t%s\\t%lld\\t%zu\\t%d",
+                        quote(name),
+                        "(long long)(" + name + ")",
+                        "sizeof(" + name + ")",
+                        "((__typeof__(" + name + "))-1 < 0)")));
     }
 
     private static Item structItem(String struct) {
-        return new Item("struct " + struct, List.of(), List.of(printf("struct\\t%s\\t%zu\\t%zu", quote(struct),
-                "sizeof(" + struct + ")", "_Alignof(" + struct + ")")));
+        return new Item(
+                "struct " + struct,
+                List.of(),
+                List.of(printf(
+                        "struct\\t%s\\t%zu\\t%zu",
+                        quote(struct), "sizeof(" + struct + ")", "_Alignof(" + struct + ")")));
     }
 
     private static Item fieldCountItem(String struct, List<StructMember> members) {
@@ -268,19 +302,28 @@ final class CompilerProbe {
             // A lone literal 0 is C's universal zero initializer, which GCC never reports as incomplete.
             elements.add(member.scalar() && members.size() > 1 ? "0" : "{0}");
         }
-        return new Item("struct " + struct + " field count", List.of(), List.of(
-                "    " + struct + " positional = { " + String.join(", ", elements) + " };",
-                "    (void) positional;",
-                printf("fields\\t%s\\t%d", quote(struct), String.valueOf(members.size()))));
+        return new Item(
+                "struct " + struct + " field count",
+                List.of(),
+                List.of(
+                        "    " + struct + " positional = { " + String.join(", ", elements) + " };",
+                        "    (void) positional;",
+                        printf("fields\\t%s\\t%d", quote(struct), String.valueOf(members.size()))));
     }
 
     private static Item fieldItem(String struct, String field, int index) {
         String type = "__typeof__(((" + struct + " *)0)->" + field + ")";
         String helper = "field_as_parameter_" + index;
-        return new Item("field " + struct + "." + field,
+        return new Item(
+                "field " + struct + "." + field,
                 List.of("static size_t " + helper + "(" + type + " value) { return sizeof value; }"),
-                List.of(printf("field\\t%s\\t%s\\t%zu\\t%zu\\t%d\\t%zu", quote(struct), quote(field),
-                        "offsetof(" + struct + ", " + field + ")", "sizeof(" + type + ")", classify(type),
+                List.of(printf(
+                        "field\\t%s\\t%s\\t%zu\\t%zu\\t%d\\t%zu",
+                        quote(struct),
+                        quote(field),
+                        "offsetof(" + struct + ", " + field + ")",
+                        "sizeof(" + type + ")",
+                        classify(type),
                         helper + "((" + type + "){0})")));
     }
 
@@ -288,10 +331,15 @@ final class CompilerProbe {
         // An array type is adjusted to a pointer when it is a parameter type (and __builtin_classify_type
         // sees it decayed); comparing sizeof before and after tells arrays apart without naming the element.
         String helper = "as_parameter_" + index;
-        return new Item("typedef " + typedef,
+        return new Item(
+                "typedef " + typedef,
                 List.of("static size_t " + helper + "(" + typedef + " value) { return sizeof value; }"),
-                List.of(printf("typedef\\t%s\\t%zu\\t%d\\t%zu", quote(typedef), "sizeof(" + typedef + ")",
-                        classify(typedef), helper + "((" + typedef + "){0})")));
+                List.of(printf(
+                        "typedef\\t%s\\t%zu\\t%d\\t%zu",
+                        quote(typedef),
+                        "sizeof(" + typedef + ")",
+                        classify(typedef),
+                        helper + "((" + typedef + "){0})")));
     }
 
     private static String classify(String type) {
@@ -326,9 +374,18 @@ final class CompilerProbe {
         while (true) {
             List<int[]> lineRanges = new ArrayList<>();
             write(source, probeSource(request.headers(), remaining, lineRanges));
-            ProcessOutput gcc = runCommand(List.of(GCC, "-std=gnu11", "-O0", "-fdiagnostics-plain-output",
-                    "-fmax-errors=0", "-Werror=missing-field-initializers", "-Wno-sizeof-array-argument",
-                    "-I" + request.includeDirectory(), "-o", binary.toString(), source.toString()));
+            ProcessOutput gcc = runCommand(List.of(
+                    GCC,
+                    "-std=gnu11",
+                    "-O0",
+                    "-fdiagnostics-plain-output",
+                    "-fmax-errors=0",
+                    "-Werror=missing-field-initializers",
+                    "-Wno-sizeof-array-argument",
+                    "-I" + request.includeDirectory(),
+                    "-o",
+                    binary.toString(),
+                    source.toString()));
             if (gcc.exitCode() == 0) {
                 return binary;
             }
@@ -340,7 +397,8 @@ final class CompilerProbe {
                     continue;
                 }
                 int item = Path.of(error.group(1)).getFileName().toString().equals(PROBE_SOURCE)
-                        ? itemAt(Integer.parseInt(error.group(2)), lineRanges) : -1;
+                        ? itemAt(Integer.parseInt(error.group(2)), lineRanges)
+                        : -1;
                 if (item < 0) {
                     unexplained = true;
                 } else {
@@ -348,8 +406,8 @@ final class CompilerProbe {
                 }
             }
             if (unexplained || culprits.isEmpty()) {
-                throw new IllegalStateException("gcc rejected the probe for a reason not tied to one symbol:\n"
-                        + gcc.output());
+                throw new IllegalStateException(
+                        "gcc rejected the probe for a reason not tied to one symbol:\n" + gcc.output());
             }
             List<Item> dropped = new ArrayList<>();
             culprits.forEach((item, messages) -> {
@@ -402,7 +460,8 @@ final class CompilerProbe {
         return probe.output();
     }
 
-    private static Result parse(String output, Map<String, Prototype> prototypes, SequencedMap<String, String> rejected) {
+    private static Result parse(
+            String output, Map<String, Prototype> prototypes, SequencedMap<String, String> rejected) {
         var functionShapes = new LinkedHashMap<String, int[]>();
         var returns = new LinkedHashMap<String, AbiType>();
         var parameters = new LinkedHashMap<String, Map<Integer, AbiType>>();
@@ -414,22 +473,39 @@ final class CompilerProbe {
         for (String line : output.lines().toList()) {
             String[] column = line.split("\t");
             switch (column[0]) {
-                case "function" -> functionShapes.put(column[1],
-                        new int[] {Integer.parseInt(column[2]), Integer.parseInt(column[3])});
-                case "return" -> returns.put(column[1],
-                        AbiType.fromGccTypeClass(Integer.parseInt(column[3]), Long.parseLong(column[2])));
-                case "parameter" -> parameters.computeIfAbsent(column[1], _ -> new LinkedHashMap<>())
-                        .put(Integer.parseInt(column[2]),
-                                AbiType.fromGccTypeClass(Integer.parseInt(column[4]), Long.parseLong(column[3])));
-                case "constant" -> constants.put(column[1], new Constant(column[1], Long.parseLong(column[2]),
-                        Integer.parseInt(column[3]), column[4].equals("1")));
-                case "struct" -> structs.put(column[1],
-                        new Struct(column[1], Long.parseLong(column[2]), Long.parseLong(column[3])));
+                case "function" ->
+                    functionShapes.put(column[1], new int[] {Integer.parseInt(column[2]), Integer.parseInt(column[3])});
+                case "return" ->
+                    returns.put(
+                            column[1],
+                            AbiType.fromGccTypeClass(Integer.parseInt(column[3]), Long.parseLong(column[2])));
+                case "parameter" ->
+                    parameters
+                            .computeIfAbsent(column[1], _ -> new LinkedHashMap<>())
+                            .put(
+                                    Integer.parseInt(column[2]),
+                                    AbiType.fromGccTypeClass(Integer.parseInt(column[4]), Long.parseLong(column[3])));
+                case "constant" ->
+                    constants.put(
+                            column[1],
+                            new Constant(
+                                    column[1],
+                                    Long.parseLong(column[2]),
+                                    Integer.parseInt(column[3]),
+                                    column[4].equals("1")));
+                case "struct" ->
+                    structs.put(column[1], new Struct(column[1], Long.parseLong(column[2]), Long.parseLong(column[3])));
                 case "fields" -> confirmedFieldCounts.add(column[1]);
-                case "field" -> fields.put(column[1] + "." + column[2], new Field(column[1], column[2],
-                        Long.parseLong(column[3]), decayAware(column[4], column[5], column[6])));
-                case "typedef" -> typedefs.put(column[1],
-                        new Typedef(column[1], decayAware(column[2], column[3], column[4])));
+                case "field" ->
+                    fields.put(
+                            column[1] + "." + column[2],
+                            new Field(
+                                    column[1],
+                                    column[2],
+                                    Long.parseLong(column[3]),
+                                    decayAware(column[4], column[5], column[6])));
+                case "typedef" ->
+                    typedefs.put(column[1], new Typedef(column[1], decayAware(column[2], column[3], column[4])));
                 default -> throw new IllegalStateException("unexpected probe output: " + line);
             }
         }
@@ -441,8 +517,16 @@ final class CompilerProbe {
             for (int i = 0; i < shape[0]; i++) {
                 parameterTypes.add(byIndex.get(i));
             }
-            functions.put(name, new Function(name, prototype.declaredAt(), prototype.text(), returns.get(name),
-                    prototype.parameterTypes(), parameterTypes, shape[1] == 1));
+            functions.put(
+                    name,
+                    new Function(
+                            name,
+                            prototype.declaredAt(),
+                            prototype.text(),
+                            returns.get(name),
+                            prototype.parameterTypes(),
+                            parameterTypes,
+                            shape[1] == 1));
         });
         return new Result(functions, constants, structs, fields, confirmedFieldCounts, typedefs, rejected);
     }
@@ -457,17 +541,21 @@ final class CompilerProbe {
 
     // ---- processes and files ----------------------------------------------------------------------------
 
-    private record ProcessOutput(int exitCode, String output) {
-    }
+    private record ProcessOutput(int exitCode, String output) {}
 
     private ProcessOutput runCommand(List<String> command) {
         Process process;
         try {
-            process = new ProcessBuilder(command).directory(workDirectory.toFile()).redirectErrorStream(true).start();
+            process = new ProcessBuilder(command)
+                    .directory(workDirectory.toFile())
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             if (command.getFirst().equals(GCC)) {
-                throw new IllegalStateException("the ABI conformance test needs gcc on the PATH to compile its "
-                        + "probe, and it could not be started: " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "the ABI conformance test needs gcc on the PATH to compile its "
+                                + "probe, and it could not be started: " + e.getMessage(),
+                        e);
             }
             throw new UncheckedIOException(e);
         }

@@ -23,8 +23,7 @@ final class DnnlHeaders {
     static final String RESOURCE_ROOT = "org/bytedeco/dnnl/linux-x86_64/include/";
     private static final String MARKER = RESOURCE_ROOT + "oneapi/dnnl/dnnl.h";
 
-    private DnnlHeaders() {
-    }
+    private DnnlHeaders() {}
 
     /** Copies the include tree into {@code target} and returns {@code target}, ready for {@code gcc -I}. */
     static Path copyTo(Path target) {

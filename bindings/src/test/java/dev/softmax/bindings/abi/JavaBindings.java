@@ -64,7 +64,8 @@ final class JavaBindings {
         try {
             Method method = header.getMethod(function, descriptor.toMethodType().parameterArray());
             return method.getReturnType() == descriptor.toMethodType().returnType() && isPublicStatic(method)
-                    ? Optional.of(method) : Optional.empty();
+                    ? Optional.of(method)
+                    : Optional.empty();
         } catch (NoSuchMethodException e) {
             return Optional.empty();
         }
@@ -75,8 +76,11 @@ final class JavaBindings {
         var names = new TreeSet<String>();
         for (Method method : header.getDeclaredMethods()) {
             Class<?> type = method.getReturnType();
-            if (isPublicStatic(method) && method.getParameterCount() == 0 && !method.getName().contains("$")
-                    && (type == int.class || type == long.class) && !functions.contains(method.getName())) {
+            if (isPublicStatic(method)
+                    && method.getParameterCount() == 0
+                    && !method.getName().contains("$")
+                    && (type == int.class || type == long.class)
+                    && !functions.contains(method.getName())) {
                 names.add(method.getName());
             }
         }
@@ -111,16 +115,18 @@ final class JavaBindings {
         String packageFolder = header.getPackageName().replace('.', '/') + "/";
         var names = new TreeSet<String>();
         try {
-            Path location = Path.of(header.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path location = Path.of(
+                    header.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (Files.isDirectory(location)) {
                 try (Stream<Path> files = Files.list(location.resolve(packageFolder))) {
                     files.map(file -> file.getFileName().toString()).forEach(file -> addTopLevelClass(file, names));
                 }
             } else {
                 try (JarFile jar = new JarFile(location.toFile())) {
-                    jar.stream().map(entry -> entry.getName())
-                            .filter(entry -> entry.startsWith(packageFolder)
-                                    && entry.indexOf('/', packageFolder.length()) < 0)
+                    jar.stream()
+                            .map(entry -> entry.getName())
+                            .filter(entry ->
+                                    entry.startsWith(packageFolder) && entry.indexOf('/', packageFolder.length()) < 0)
                             .forEach(entry -> addTopLevelClass(entry.substring(packageFolder.length()), names));
                 }
             }
@@ -162,7 +168,8 @@ final class JavaBindings {
         } catch (InvocationTargetException e) {
             // Unwrap so that the report shows the real cause (typically an unresolved symbol).
             Throwable cause = e.getCause() instanceof ExceptionInInitializerError init && init.getCause() != null
-                    ? init.getCause() : e.getCause();
+                    ? init.getCause()
+                    : e.getCause();
             throw new ReflectiveOperationException(cause.toString(), cause);
         }
     }
@@ -174,8 +181,10 @@ final class JavaBindings {
     }
 
     private static boolean isTypedefField(Field field) {
-        return Modifier.isPublic(field.getModifiers()) && Modifier.isStatic(field.getModifiers())
-                && MemoryLayout.class.isAssignableFrom(field.getType()) && !field.getName().startsWith("C_");
+        return Modifier.isPublic(field.getModifiers())
+                && Modifier.isStatic(field.getModifiers())
+                && MemoryLayout.class.isAssignableFrom(field.getType())
+                && !field.getName().startsWith("C_");
     }
 
     private static boolean isPublicStatic(Method method) {

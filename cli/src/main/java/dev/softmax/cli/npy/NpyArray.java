@@ -83,7 +83,8 @@ public final class NpyArray implements AutoCloseable {
      */
     public static NpyHeader openHeader(Path path) throws IOException {
         String source = path.toString();
-        try (FileChannel channel = openForReading(path); Arena arena = Arena.ofConfined()) {
+        try (FileChannel channel = openForReading(path);
+                Arena arena = Arena.ofConfined()) {
             long size = channel.size();
             // Mapping costs address space only; just the header's pages are read.
             MemorySegment file = size == 0 ? MemorySegment.NULL : channel.map(MapMode.READ_ONLY, 0, size, arena);
@@ -116,7 +117,8 @@ public final class NpyArray implements AutoCloseable {
             throw new NpyFormatException(path.toString(), "is a directory, not a .npy file");
         }
         if (!attributes.isRegularFile()) {
-            throw new NpyFormatException(path.toString(),
+            throw new NpyFormatException(
+                    path.toString(),
                     "is not a regular file (.npy input is memory-mapped, so it cannot be a pipe or a device)");
         }
         return FileChannel.open(path, StandardOpenOption.READ);

@@ -82,8 +82,11 @@ public enum NpyDType {
                     return type;
                 }
                 if (order == '>' || order == '=') {
-                    throw new NpyFormatException(source, "big-endian data (" + PyLiteral.quote(descr)
-                            + ") is not supported; convert it with a.astype(" + PyLiteral.quote(type.descr) + ")");
+                    throw new NpyFormatException(
+                            source,
+                            "big-endian data (" + PyLiteral.quote(descr)
+                                    + ") is not supported; convert it with a.astype(" + PyLiteral.quote(type.descr)
+                                    + ")");
                 }
                 break;
             }

@@ -31,8 +31,8 @@ import java.util.Objects;
  * @param shape the dimensions; empty for a 0-d array (one element); a 0 makes the array empty
  * @param dataOffset the byte offset of the first element in the file
  */
-public record NpyHeader(int versionMajor, int versionMinor, NpyDType dtype, boolean fortranOrder, long[] shape,
-        long dataOffset) {
+public record NpyHeader(
+        int versionMajor, int versionMinor, NpyDType dtype, boolean fortranOrder, long[] shape, long dataOffset) {
 
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** NumPy's ARRAY_ALIGN: the data of a file NumPy writes starts on a multiple of this. */
@@ -121,19 +121,25 @@ public record NpyHeader(int versionMajor, int versionMinor, NpyDType dtype, bool
         int minor = Byte.toUnsignedInt(bytes.get(ValueLayout.JAVA_BYTE, 7));
         NpyVersion version = NpyVersion.of(major, minor);
         if (version == null) {
-            throw new NpyFormatException(source, "unsupported .npy format version " + major + "." + minor
-                    + " (supported: " + NpyVersion.SUPPORTED + ")");
+            throw new NpyFormatException(
+                    source,
+                    "unsupported .npy format version " + major + "." + minor + " (supported: " + NpyVersion.SUPPORTED
+                            + ")");
         }
         int prefix = version.prefixSize();
         if (size < prefix) {
             throw new NpyFormatException(source, "truncated header: the file has only " + size + " bytes");
         }
         long headerLength = version.lengthFieldSize == 2
-                ? Short.toUnsignedLong(bytes.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 8))
-                : Integer.toUnsignedLong(bytes.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 8));
+                ? Short.toUnsignedLong(
+                        bytes.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 8))
+                : Integer.toUnsignedLong(
+                        bytes.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 8));
         if (prefix + headerLength > size) {
-            throw new NpyFormatException(source, "truncated header: the " + prefix + "-byte prefix announces "
-                    + headerLength + " bytes of header, the file has " + (size - prefix) + " after it");
+            throw new NpyFormatException(
+                    source,
+                    "truncated header: the " + prefix + "-byte prefix announces " + headerLength
+                            + " bytes of header, the file has " + (size - prefix) + " after it");
         }
         if (headerLength > Integer.MAX_VALUE - 64) {
             throw NpyFormatException.malformed(source, "the header length " + headerLength + " is implausibly large");
@@ -142,12 +148,15 @@ public record NpyHeader(int versionMajor, int versionMinor, NpyDType dtype, bool
         String text;
         if (version.encoding == StandardCharsets.UTF_8) {
             try {
-                text = StandardCharsets.UTF_8.newDecoder()
+                text = StandardCharsets.UTF_8
+                        .newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(raw)).toString();
+                        .decode(ByteBuffer.wrap(raw))
+                        .toString();
             } catch (CharacterCodingException e) {
-                throw NpyFormatException.malformed(source, "the header is not valid UTF-8 (format 3.0 headers are UTF-8)");
+                throw NpyFormatException.malformed(
+                        source, "the header is not valid UTF-8 (format 3.0 headers are UTF-8)");
             }
         } else {
             text = new String(raw, version.encoding);
@@ -167,28 +176,32 @@ public record NpyHeader(int versionMajor, int versionMinor, NpyDType dtype, bool
     private static NpyHeader fromDict(String text, String source, int major, int minor, long dataOffset) {
         PyLiteral.Value parsed = PyLiteral.parse(text, source);
         if (!(parsed instanceof PyLiteral.Dict dict)) {
-            throw NpyFormatException.malformed(source, "expected a dict literal, found "
-                    + PyLiteral.snippet(parsed.text(), 60));
+            throw NpyFormatException.malformed(
+                    source, "expected a dict literal, found " + PyLiteral.snippet(parsed.text(), 60));
         }
         Map<String, PyLiteral.Value> entries = new LinkedHashMap<>();
         for (Map.Entry<PyLiteral.Value, PyLiteral.Value> entry : dict.entries()) {
             if (!(entry.getKey() instanceof PyLiteral.Str key)) {
-                throw NpyFormatException.malformed(source, "the key " + PyLiteral.snippet(entry.getKey().text(), 40)
-                        + " is not a string");
+                throw NpyFormatException.malformed(
+                        source, "the key " + PyLiteral.snippet(entry.getKey().text(), 40) + " is not a string");
             }
-            if (!key.value().equals("descr") && !key.value().equals("fortran_order") && !key.value().equals("shape")) {
-                throw NpyFormatException.malformed(source, "unexpected key " + PyLiteral.quote(key.value())
-                        + " (a .npy header has exactly the keys 'descr', 'fortran_order' and 'shape')");
+            if (!key.value().equals("descr")
+                    && !key.value().equals("fortran_order")
+                    && !key.value().equals("shape")) {
+                throw NpyFormatException.malformed(
+                        source,
+                        "unexpected key " + PyLiteral.quote(key.value())
+                                + " (a .npy header has exactly the keys 'descr', 'fortran_order' and 'shape')");
             }
             if (entries.put(key.value(), entry.getValue()) != null) {
-                throw NpyFormatException.malformed(source, "the key " + PyLiteral.quote(key.value())
-                        + " appears twice");
+                throw NpyFormatException.malformed(
+                        source, "the key " + PyLiteral.quote(key.value()) + " appears twice");
             }
         }
         for (String required : new String[] {"descr", "fortran_order", "shape"}) {
             if (!entries.containsKey(required)) {
-                throw NpyFormatException.malformed(source, "missing key '" + required + "' in "
-                        + PyLiteral.snippet(dict.text(), 100));
+                throw NpyFormatException.malformed(
+                        source, "missing key '" + required + "' in " + PyLiteral.snippet(dict.text(), 100));
             }
         }
 
@@ -198,26 +211,30 @@ public record NpyHeader(int versionMajor, int versionMinor, NpyDType dtype, bool
         };
 
         if (!(entries.get("fortran_order") instanceof PyLiteral.Bool fortranOrder)) {
-            throw NpyFormatException.malformed(source, "'fortran_order' must be True or False, not "
-                    + PyLiteral.snippet(entries.get("fortran_order").text(), 40));
+            throw NpyFormatException.malformed(
+                    source,
+                    "'fortran_order' must be True or False, not "
+                            + PyLiteral.snippet(entries.get("fortran_order").text(), 40));
         }
 
         PyLiteral.Value shapeValue = entries.get("shape");
-        if (!(shapeValue instanceof PyLiteral.Seq seq) || !seq.tuple()
+        if (!(shapeValue instanceof PyLiteral.Seq seq)
+                || !seq.tuple()
                 || !seq.items().stream().allMatch(PyLiteral.Int.class::isInstance)) {
-            throw NpyFormatException.malformed(source, "'shape' must be a tuple of integers, not "
-                    + PyLiteral.snippet(shapeValue.text(), 60));
+            throw NpyFormatException.malformed(
+                    source, "'shape' must be a tuple of integers, not " + PyLiteral.snippet(shapeValue.text(), 60));
         }
         long[] shape = new long[seq.items().size()];
         for (int i = 0; i < shape.length; i++) {
             BigInteger d = ((PyLiteral.Int) seq.items().get(i)).value();
             if (d.signum() < 0) {
-                throw NpyFormatException.malformed(source, "'shape' " + PyLiteral.snippet(seq.text(), 60)
-                        + " has a negative dimension");
+                throw NpyFormatException.malformed(
+                        source, "'shape' " + PyLiteral.snippet(seq.text(), 60) + " has a negative dimension");
             }
             if (d.bitLength() > 63) {
-                throw NpyFormatException.malformed(source, "'shape' " + PyLiteral.snippet(seq.text(), 60)
-                        + " has a dimension larger than 2^63 - 1");
+                throw NpyFormatException.malformed(
+                        source,
+                        "'shape' " + PyLiteral.snippet(seq.text(), 60) + " has a dimension larger than 2^63 - 1");
             }
             shape[i] = d.longValue();
         }
@@ -249,13 +266,19 @@ public record NpyHeader(int versionMajor, int versionMinor, NpyDType dtype, bool
             throw new IllegalArgumentException("shape " + shapeString(shape) + " " + problem);
         }
         StringBuilder dict = new StringBuilder()
-                .append("{'descr': '").append(dtype.descr())
-                .append("', 'fortran_order': ").append(fortranOrder ? "True" : "False")
-                .append(", 'shape': ").append(shapeString(shape))
+                .append("{'descr': '")
+                .append(dtype.descr())
+                .append("', 'fortran_order': ")
+                .append(fortranOrder ? "True" : "False")
+                .append(", 'shape': ")
+                .append(shapeString(shape))
                 .append(", }");
         if (shape.length > 0) {
             long growthAxis = shape[fortranOrder ? shape.length - 1 : 0];
-            dict.append(" ".repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - Long.toString(growthAxis).length())));
+            dict.append(" "
+                    .repeat(Math.max(
+                            0,
+                            GROWTH_AXIS_MAX_DIGITS - Long.toString(growthAxis).length())));
         }
         String text = dict.toString();
         if (version != null) {
@@ -305,9 +328,12 @@ public record NpyHeader(int versionMajor, int versionMinor, NpyDType dtype, bool
         long available = fileSize - dataOffset;
         long needed = dataBytes();
         if (available < needed) {
-            throw new NpyFormatException(source, "truncated data: the header's shape " + shapeString() + " of "
-                    + dtype.descr() + " needs " + needed + " bytes after the " + dataOffset + "-byte header, the file has "
-                    + available);
+            throw new NpyFormatException(
+                    source,
+                    "truncated data: the header's shape " + shapeString() + " of "
+                            + dtype.descr() + " needs " + needed + " bytes after the " + dataOffset
+                            + "-byte header, the file has "
+                            + available);
         }
         return available - needed;
     }
@@ -358,8 +384,12 @@ public record NpyHeader(int versionMajor, int versionMinor, NpyDType dtype, bool
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof NpyHeader h && versionMajor == h.versionMajor && versionMinor == h.versionMinor
-                && dtype == h.dtype && fortranOrder == h.fortranOrder && Arrays.equals(shape, h.shape)
+        return other instanceof NpyHeader h
+                && versionMajor == h.versionMajor
+                && versionMinor == h.versionMinor
+                && dtype == h.dtype
+                && fortranOrder == h.fortranOrder
+                && Arrays.equals(shape, h.shape)
                 && dataOffset == h.dataOffset;
     }
 

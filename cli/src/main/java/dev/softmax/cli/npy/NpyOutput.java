@@ -91,8 +91,11 @@ public final class NpyOutput implements AutoCloseable {
         }
         long usable = usableSpace(directory);
         if (usable >= 0 && usable < fileSize) {
-            throw new FileSystemException(target.toString(), null, "not enough free space: the file needs "
-                    + fileSize + " bytes, " + usable + " are available in " + directory);
+            throw new FileSystemException(
+                    target.toString(),
+                    null,
+                    "not enough free space: the file needs " + fileSize + " bytes, " + usable + " are available in "
+                            + directory);
         }
         String name = absolute.getFileName().toString();
         String prefix = "." + (name.length() > 100 ? name.substring(0, 100) : name) + ".";
@@ -217,7 +220,8 @@ public final class NpyOutput implements AutoCloseable {
     public synchronized MemorySegment mapRange(long dataByteOffset, long byteLength, Arena arena) throws IOException {
         ensureWritable();
         Objects.checkFromIndexSize(dataByteOffset, byteLength, header.dataBytes());
-        MemorySegment segment = channel.map(MapMode.READ_WRITE, header.dataOffset() + dataByteOffset, byteLength, arena);
+        MemorySegment segment =
+                channel.map(MapMode.READ_WRITE, header.dataOffset() + dataByteOffset, byteLength, arena);
         mapped.removeIf(s -> !s.scope().isAlive());
         mapped.add(segment);
         return segment;
@@ -249,8 +253,8 @@ public final class NpyOutput implements AutoCloseable {
         try {
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
-            throw new FileSystemException(target.toString(), null,
-                    "cannot replace the file atomically: " + e.getMessage());
+            throw new FileSystemException(
+                    target.toString(), null, "cannot replace the file atomically: " + e.getMessage());
         } catch (FileSystemException e) {
             throw aboutTarget(e, target); // e names the temporary file (and the target as the other file)
         }

@@ -18,6 +18,7 @@ enum NpyVersion {
     final int minor;
     /** Bytes of the little-endian header-length field after the magic and the version. */
     final int lengthFieldSize;
+
     final Charset encoding;
 
     NpyVersion(int major, int minor, int lengthFieldSize, Charset encoding) {

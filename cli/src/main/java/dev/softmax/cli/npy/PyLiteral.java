@@ -20,25 +20,19 @@ final class PyLiteral {
         String text();
     }
 
-    record Str(String value, String text) implements Value {
-    }
+    record Str(String value, String text) implements Value {}
 
-    record Int(BigInteger value, String text) implements Value {
-    }
+    record Int(BigInteger value, String text) implements Value {}
 
-    record Bool(boolean value, String text) implements Value {
-    }
+    record Bool(boolean value, String text) implements Value {}
 
-    record NoneValue(String text) implements Value {
-    }
+    record NoneValue(String text) implements Value {}
 
     /** A tuple ({@code tuple == true}) or a list. */
-    record Seq(boolean tuple, List<Value> items, String text) implements Value {
-    }
+    record Seq(boolean tuple, List<Value> items, String text) implements Value {}
 
     /** A dict, its entries in source order, duplicates kept so that the caller can reject them. */
-    record Dict(List<Map.Entry<Value, Value>> entries, String text) implements Value {
-    }
+    record Dict(List<Map.Entry<Value, Value>> entries, String text) implements Value {}
 
     private final String s;
     private final String source;
@@ -207,14 +201,16 @@ final class PyLiteral {
                 case 'b' -> out.append('\b');
                 case 'f' -> out.append('\f');
                 case 'v' -> out.append('\u000b');
-                case '\n' -> { } // line continuation
+                case '\n' -> {} // line continuation
                 case 'x' -> out.append((char) hex(2));
                 case 'u' -> out.append((char) hex(4));
                 case 'U' -> out.appendCodePoint(hex(8));
                 default -> {
                     if (e >= '0' && e <= '7') {
                         int value = e - '0';
-                        for (int i = 0; i < 2 && pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '7'; i++) {
+                        for (int i = 0;
+                                i < 2 && pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '7';
+                                i++) {
                             value = value * 8 + (s.charAt(pos++) - '0');
                         }
                         out.append((char) value);

@@ -53,8 +53,8 @@ class NpyArrayTest {
 
     @Test
     void cOrderFileOfTheSameValues() throws IOException {
-        Path file = NpyBytes.write(dir, "c.npy",
-                NpyBytes.concat(NpyHeaderTest.GOLDEN_F4_2x3, NpyBytes.floatsLE(1, 2, 3, 4, 5, 6)));
+        Path file = NpyBytes.write(
+                dir, "c.npy", NpyBytes.concat(NpyHeaderTest.GOLDEN_F4_2x3, NpyBytes.floatsLE(1, 2, 3, 4, 5, 6)));
         try (NpyArray array = NpyArray.open(file)) {
             assertThat(array.stridesInElements()).containsExactly(3, 1);
             for (int i = 0; i < 2; i++) {
@@ -76,8 +76,8 @@ class NpyArrayTest {
 
     @Test
     void dataIsAReadOnlyZeroCopyView() throws IOException {
-        Path file = NpyBytes.write(dir, "c.npy",
-                NpyBytes.concat(NpyHeaderTest.GOLDEN_F4_2x3, NpyBytes.floatsLE(1, 2, 3, 4, 5, 6)));
+        Path file = NpyBytes.write(
+                dir, "c.npy", NpyBytes.concat(NpyHeaderTest.GOLDEN_F4_2x3, NpyBytes.floatsLE(1, 2, 3, 4, 5, 6)));
         try (NpyArray array = NpyArray.open(file)) {
             assertThat(array.data().isReadOnly()).isTrue();
             assertThat(array.data().isMapped()).isTrue();
@@ -88,8 +88,8 @@ class NpyArrayTest {
 
     @Test
     void closeReleasesAnOwnedMappingButNotACallersArena() throws IOException {
-        Path file = NpyBytes.write(dir, "c.npy",
-                NpyBytes.concat(NpyHeaderTest.GOLDEN_F4_2x3, NpyBytes.floatsLE(1, 2, 3, 4, 5, 6)));
+        Path file = NpyBytes.write(
+                dir, "c.npy", NpyBytes.concat(NpyHeaderTest.GOLDEN_F4_2x3, NpyBytes.floatsLE(1, 2, 3, 4, 5, 6)));
         NpyArray owned = NpyArray.open(file);
         MemorySegment ownedData = owned.data();
         owned.close();
@@ -142,7 +142,7 @@ class NpyArrayTest {
         NpyIO.write(file, NpyDType.F4, new long[] {2, 3}, new float[6]);
         NpyHeader header = NpyArray.openHeader(file);
         try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE);
-             Arena arena = Arena.ofConfined()) {
+                Arena arena = Arena.ofConfined()) {
             channel.truncate(130);
             assertThatThrownBy(() -> NpyArray.mapRange(file, header, 0, 4, arena))
                     .isInstanceOf(NpyFormatException.class)
@@ -153,8 +153,9 @@ class NpyArrayTest {
 
     @Test
     void unalignedDataFromForeignWritersIsReadable() throws IOException {
-        byte[] file = NpyBytes.npy(1, 0, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,)}",
-                new byte[] {0, 0, 0, 0, 0, 0, (byte) 0xf8, 0x3f, 0, 0, 0, 0, 0, 0, 0, (byte) 0xc0});
+        byte[] file = NpyBytes.npy(1, 0, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,)}", new byte[] {
+            0, 0, 0, 0, 0, 0, (byte) 0xf8, 0x3f, 0, 0, 0, 0, 0, 0, 0, (byte) 0xc0
+        });
         Path path = NpyBytes.write(dir, "u.npy", file);
         try (NpyArray array = NpyArray.open(path)) {
             assertThat(array.header().dataOffset()).isEqualTo(65);
@@ -166,17 +167,23 @@ class NpyArrayTest {
 
     @Test
     void halfPrecisionAndIntegersThroughGetDouble() throws IOException {
-        Path h = NpyBytes.write(dir, "h.npy", NpyBytes.concat(
-                NpyBytes.v1("{'descr': '<f2', 'fortran_order': False, 'shape': (3,), }", new byte[0]),
-                new byte[] {0x00, 0x3c, 0x00, (byte) 0xc0, 0x00, 0x7c})); // 1.0, -2.0, +inf in binary16
+        Path h = NpyBytes.write(
+                dir,
+                "h.npy",
+                NpyBytes.concat(
+                        NpyBytes.v1("{'descr': '<f2', 'fortran_order': False, 'shape': (3,), }", new byte[0]),
+                        new byte[] {0x00, 0x3c, 0x00, (byte) 0xc0, 0x00, 0x7c})); // 1.0, -2.0, +inf in binary16
         try (NpyArray array = NpyArray.open(h)) {
             assertThat(array.getDouble(0)).isEqualTo(1.0);
             assertThat(array.getDouble(1)).isEqualTo(-2.0);
             assertThat(array.getDouble(2)).isEqualTo(Double.POSITIVE_INFINITY);
         }
-        Path i = NpyBytes.write(dir, "i.npy", NpyBytes.concat(
-                NpyBytes.v1("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", new byte[0]),
-                new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02, 0x00, 0x00}));
+        Path i = NpyBytes.write(
+                dir,
+                "i.npy",
+                NpyBytes.concat(
+                        NpyBytes.v1("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", new byte[0]),
+                        new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02, 0x00, 0x00}));
         assertThat(NpyIO.readInts(i)).containsExactly(-1, 0x0201);
     }
 
@@ -187,13 +194,14 @@ class NpyArrayTest {
     @Test
     void filesLargerThanFourGibibytes() throws IOException {
         long n = (1L << 30) + 3;
-        Assumptions.assumeTrue(Files.getFileStore(dir).getUsableSpace() > 3 * n * 4,
-                "needs a file system with room for a 4 GiB file");
+        Assumptions.assumeTrue(
+                Files.getFileStore(dir).getUsableSpace() > 3 * n * 4, "needs a file system with room for a 4 GiB file");
         Path file = dir.resolve("huge.npy");
-        try (NpyOutput out = NpyOutput.create(file, NpyDType.F4, new long[] {n}); Arena arena = Arena.ofConfined()) {
+        try (NpyOutput out = NpyOutput.create(file, NpyDType.F4, new long[] {n});
+                Arena arena = Arena.ofConfined()) {
             out.mapRange(0, 4, arena).set(F4, 0, 1f);
             out.mapRange((1L << 29) * 4, 4, arena).set(F4, 0, 2f); // at 2^31 bytes
-            out.mapRange((n - 1) * 4, 4, arena).set(F4, 0, 3f);    // past 2^32 bytes
+            out.mapRange((n - 1) * 4, 4, arena).set(F4, 0, 3f); // past 2^32 bytes
             out.commit();
         }
         assertThat(Files.size(file)).isEqualTo(128 + n * 4);
@@ -207,7 +215,8 @@ class NpyArrayTest {
         }
         NpyHeader header = NpyArray.openHeader(file);
         try (Arena arena = Arena.ofConfined()) {
-            assertThat(NpyArray.mapRange(file, header, (n - 1) * 4, 4, arena).get(F4, 0)).isEqualTo(3f);
+            assertThat(NpyArray.mapRange(file, header, (n - 1) * 4, 4, arena).get(F4, 0))
+                    .isEqualTo(3f);
         }
         Files.delete(file);
     }

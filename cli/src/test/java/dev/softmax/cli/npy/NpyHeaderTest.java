@@ -22,12 +22,14 @@ class NpyHeaderTest {
      */
     static final byte[] GOLDEN_F4_2x3 = NpyBytes.concat(
             new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 0x01, 0x00, 0x76, 0x00},
-            ("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }" + " ".repeat(58) + "\n").getBytes(ISO_8859_1));
+            ("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }" + " ".repeat(58) + "\n")
+                    .getBytes(ISO_8859_1));
 
     @Test
     void goldenHeaderIsWellFormedByItself() {
         assertThat(GOLDEN_F4_2x3).hasSize(128);
-        assertThat("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }").hasSize(59);
+        assertThat("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }")
+                .hasSize(59);
         assertThat(GOLDEN_F4_2x3[127]).isEqualTo((byte) '\n');
         assertThat(GOLDEN_F4_2x3[126]).isEqualTo((byte) ' ');
     }
@@ -65,7 +67,8 @@ class NpyHeaderTest {
     @Test
     void goldenOneDimensional() {
         String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }"; // 57 characters
-        byte[] expected = NpyBytes.concat(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 118, 0},
+        byte[] expected = NpyBytes.concat(
+                new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 118, 0},
                 (dict + " ".repeat(20) + " ".repeat(40) + "\n").getBytes(ISO_8859_1));
         assertThat(dict).hasSize(57);
         assertThat(NpyHeader.format(NpyDType.F4, false, new long[] {3})).isEqualTo(expected);
@@ -75,7 +78,8 @@ class NpyHeaderTest {
     @Test
     void goldenZeroDimensional() {
         String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (), }"; // 55 characters
-        byte[] expected = NpyBytes.concat(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 118, 0},
+        byte[] expected = NpyBytes.concat(
+                new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 118, 0},
                 (dict + " ".repeat(62) + "\n").getBytes(ISO_8859_1));
         assertThat(dict).hasSize(55);
         assertThat(NpyHeader.format(NpyDType.F8, false, new long[0])).isEqualTo(expected);
@@ -100,7 +104,8 @@ class NpyHeaderTest {
 
         byte[] olderNumpy = NpyBytes.v1(dict, new byte[0]);
         assertThat(olderNumpy).hasSize(128);
-        assertThat(NpyHeader.parse(MemorySegment.ofArray(olderNumpy), "old.npy").shape()).isEqualTo(shape);
+        assertThat(NpyHeader.parse(MemorySegment.ofArray(olderNumpy), "old.npy").shape())
+                .isEqualTo(shape);
     }
 
     /**
@@ -129,12 +134,13 @@ class NpyHeaderTest {
         long[] shape = new long[11];
         Arrays.fill(shape, 1);
         shape[10] = 1_000_000_000_000_000_000L;
-        String fortranDict = "{'descr': '<f4', 'fortran_order': True, 'shape': (" + "1, ".repeat(10)
-                + "1000000000000000000), }";
+        String fortranDict =
+                "{'descr': '<f4', 'fortran_order': True, 'shape': (" + "1, ".repeat(10) + "1000000000000000000), }";
         byte[] fortran = NpyHeader.format(NpyDType.F4, true, shape);
         assertThat(10 + fortranDict.length() + 2 + 1).isLessThanOrEqualTo(128);
         assertThat(fortran).hasSize(128);
-        assertThat(new String(fortran, 10, 118, ISO_8859_1)).isEqualTo(fortranDict + " ".repeat(118 - 1 - fortranDict.length()) + "\n");
+        assertThat(new String(fortran, 10, 118, ISO_8859_1))
+                .isEqualTo(fortranDict + " ".repeat(118 - 1 - fortranDict.length()) + "\n");
 
         byte[] c = NpyHeader.format(NpyDType.F4, false, shape);
         assertThat(10 + fortranDict.length() + 1 + 20 + 1).isGreaterThan(128); // "False" is one longer than "True"
@@ -143,21 +149,24 @@ class NpyHeaderTest {
         NpyHeader parsed = NpyHeader.parse(MemorySegment.ofArray(fortran), "f.npy");
         assertThat(parsed.fortranOrder()).isTrue();
         assertThat(parsed.shape()).isEqualTo(shape);
-        assertThat(NpyHeader.parse(MemorySegment.ofArray(NpyHeader.format(NpyDType.F4, true, new long[] {3, 7})),
-                "f.npy").stridesInElements()).containsExactly(1, 3);
+        assertThat(NpyHeader.parse(
+                                MemorySegment.ofArray(NpyHeader.format(NpyDType.F4, true, new long[] {3, 7})), "f.npy")
+                        .stridesInElements())
+                .containsExactly(1, 3);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{'shape': (2, 3), 'fortran_order': False, 'descr': '<f4'}",
-        "{ 'descr' : '<f4' , 'fortran_order' : False , 'shape' : ( 2 , 3 , ) , }",
-        "{\"descr\": \"<f4\", \"fortran_order\": False, \"shape\": (2L, 3L)}",
-        "{u'descr': u'<f4', 'fortran_order': False, 'shape': (2, 3,)}",
-        "{'descr': '<f4',\n 'fortran_order': False,\n 'shape': (2, 3)}\n",
-        "{'descr':'=f4','fortran_order':False,'shape':(2,3)}",
-        "\t{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }\t \n",
-        "{'descr': '<\\x66\\x34', 'fortran_order': False, 'shape': (+2, 3)}",
-    })
+    @ValueSource(
+            strings = {
+                "{'shape': (2, 3), 'fortran_order': False, 'descr': '<f4'}",
+                "{ 'descr' : '<f4' , 'fortran_order' : False , 'shape' : ( 2 , 3 , ) , }",
+                "{\"descr\": \"<f4\", \"fortran_order\": False, \"shape\": (2L, 3L)}",
+                "{u'descr': u'<f4', 'fortran_order': False, 'shape': (2, 3,)}",
+                "{'descr': '<f4',\n 'fortran_order': False,\n 'shape': (2, 3)}\n",
+                "{'descr':'=f4','fortran_order':False,'shape':(2,3)}",
+                "\t{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }\t \n",
+                "{'descr': '<\\x66\\x34', 'fortran_order': False, 'shape': (+2, 3)}",
+            })
     void parsesHeadersNumpyCouldHaveWritten(String dict) {
         NpyHeader header = NpyHeader.parse(MemorySegment.ofArray(NpyBytes.v1(dict, new byte[0])), "x.npy");
         assertThat(header.dtype()).isEqualTo(NpyDType.F4);
@@ -180,7 +189,8 @@ class NpyHeaderTest {
     private static long[] parseShape(String tuple) {
         String dict = "{'descr': '<i8', 'fortran_order': False, 'shape': " + tuple + ", }";
         try {
-            return NpyHeader.parse(MemorySegment.ofArray(NpyBytes.v1(dict, new byte[0])), "s.npy").shape();
+            return NpyHeader.parse(MemorySegment.ofArray(NpyBytes.v1(dict, new byte[0])), "s.npy")
+                    .shape();
         } catch (NpyFormatException e) {
             return null;
         }
@@ -189,8 +199,8 @@ class NpyHeaderTest {
     @Test
     void dataNeedNotBeSixtyFourByteAligned() {
         // An old or foreign writer: no padding at all, data right after the dict.
-        byte[] file = NpyBytes.npy(1, 0, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,)}",
-                NpyBytes.floatsLE(1.5f, -2f));
+        byte[] file = NpyBytes.npy(
+                1, 0, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,)}", NpyBytes.floatsLE(1.5f, -2f));
         NpyHeader header = NpyHeader.parse(MemorySegment.ofArray(file), "odd.npy");
         assertThat(header.dataOffset()).isEqualTo(10 + 55);
         assertThat(header.checkFileSize("odd.npy", file.length)).isZero();
@@ -231,7 +241,8 @@ class NpyHeaderTest {
         assertThat(Arrays.copyOfRange(v2, 6, 12)).containsExactly(2, 0, 116, 0, 0, 0);
         assertThat(Arrays.copyOfRange(v3, 6, 12)).containsExactly(3, 0, 116, 0, 0, 0);
         assertThat(Arrays.copyOfRange(v2, 12, 128)).isEqualTo(Arrays.copyOfRange(v3, 12, 128));
-        assertThat(NpyHeader.parse(MemorySegment.ofArray(v3), "v3.npy").versionMajor()).isEqualTo(3);
+        assertThat(NpyHeader.parse(MemorySegment.ofArray(v3), "v3.npy").versionMajor())
+                .isEqualTo(3);
     }
 
     @Test
@@ -244,7 +255,8 @@ class NpyHeaderTest {
                 .hasMessage("l.npy: unsupported dtype '<f4\u00e9' (supported: <f4, <f2, <f8, <i4, <i8)");
         // The same UTF-8 bytes read as latin-1 in a 2.0 file are two characters.
         byte[] utf8 = dict.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> NpyHeader.parse(MemorySegment.ofArray(NpyBytes.npyRaw(2, 0, utf8, new byte[4])), "m.npy"))
+        assertThatThrownBy(
+                        () -> NpyHeader.parse(MemorySegment.ofArray(NpyBytes.npyRaw(2, 0, utf8, new byte[4])), "m.npy"))
                 .hasMessage("m.npy: unsupported dtype '<f4\u00c3\u00a9' (supported: <f4, <f2, <f8, <i4, <i8)");
     }
 
@@ -257,7 +269,8 @@ class NpyHeaderTest {
         header.shape()[0] = 42;
         assertThat(header.shape()).containsExactly(2, 3);
         assertThat(header).isEqualTo(new NpyHeader(1, 0, NpyDType.F4, false, new long[] {2, 3}, 128));
-        assertThat(header.hashCode()).isEqualTo(new NpyHeader(1, 0, NpyDType.F4, false, new long[] {2, 3}, 128).hashCode());
+        assertThat(header.hashCode())
+                .isEqualTo(new NpyHeader(1, 0, NpyDType.F4, false, new long[] {2, 3}, 128).hashCode());
         assertThatThrownBy(() -> new NpyHeader(4, 0, NpyDType.F4, false, shape, 128))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new NpyHeader(1, 0, NpyDType.F4, false, new long[] {-1}, 128))
@@ -277,6 +290,7 @@ class NpyHeaderTest {
                 .containsExactly(1, 2, 6);
         assertThat(new NpyHeader(1, 0, NpyDType.F4, false, new long[] {2, 3, 4}, 128).stridesInElements())
                 .containsExactly(12, 4, 1);
-        assertThat(new NpyHeader(1, 0, NpyDType.F4, false, new long[0], 128).stridesInElements()).isEmpty();
+        assertThat(new NpyHeader(1, 0, NpyDType.F4, false, new long[0], 128).stridesInElements())
+                .isEmpty();
     }
 }

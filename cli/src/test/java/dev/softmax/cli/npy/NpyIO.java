@@ -16,8 +16,7 @@ import java.util.Objects;
  */
 public final class NpyIO {
 
-    private NpyIO() {
-    }
+    private NpyIO() {}
 
     /** Writes floats as f4, f2 (rounded to nearest-even) or f8. */
     public static void write(Path target, NpyDType dtype, long[] shape, float[] values) throws IOException {
@@ -40,16 +39,17 @@ public final class NpyIO {
     }
 
     /** The writes above, with the memory order and format version chosen ({@code version} null: as NumPy). */
-    static void write(Path target, NpyDType dtype, long[] shape, Object values, boolean fortranOrder,
-            NpyVersion version) throws IOException {
+    static void write(
+            Path target, NpyDType dtype, long[] shape, Object values, boolean fortranOrder, NpyVersion version)
+            throws IOException {
         Objects.requireNonNull(values, "values");
         int length = java.lang.reflect.Array.getLength(values);
         checkConvertible(values, dtype);
         try (NpyOutput out = NpyOutput.create(target, dtype, shape, fortranOrder, version);
-             Arena arena = Arena.ofConfined()) {
+                Arena arena = Arena.ofConfined()) {
             if (out.elementCount() != length) {
-                throw new IllegalArgumentException(length + " values for shape " + out.header().shapeString()
-                        + ", which has " + out.elementCount() + " elements");
+                throw new IllegalArgumentException(length + " values for shape "
+                        + out.header().shapeString() + ", which has " + out.elementCount() + " elements");
             }
             MemorySegment data = out.data(arena);
             long[] outShape = out.shape();
@@ -76,8 +76,8 @@ public final class NpyIO {
                     + values.getClass().getSimpleName());
         }
         if (floating != dtype.isFloatingPoint()) {
-            throw new IllegalArgumentException(values.getClass().getSimpleName() + " values cannot be written as "
-                    + dtype.descr());
+            throw new IllegalArgumentException(
+                    values.getClass().getSimpleName() + " values cannot be written as " + dtype.descr());
         }
     }
 
@@ -163,8 +163,8 @@ public final class NpyIO {
             for (int k = 0; k < out.length; k++) {
                 long value = readIntegral(array, physicalIndex(k, shape, strides));
                 if (value != (int) value) {
-                    throw new NpyFormatException(path.toString(), "value " + value + " at index " + k
-                            + " does not fit in a 32-bit int");
+                    throw new NpyFormatException(
+                            path.toString(), "value " + value + " at index " + k + " does not fit in a 32-bit int");
                 }
                 out[k] = (int) value;
             }
@@ -181,15 +181,19 @@ public final class NpyIO {
 
     private static void requireFloating(NpyArray array) {
         if (!array.dtype().isFloatingPoint()) {
-            throw new NpyFormatException(array.path().toString(), "expected floating-point data (<f4, <f2, <f8), "
-                    + "the file holds " + array.dtype().descr());
+            throw new NpyFormatException(
+                    array.path().toString(),
+                    "expected floating-point data (<f4, <f2, <f8), " + "the file holds "
+                            + array.dtype().descr());
         }
     }
 
     private static void requireIntegral(NpyArray array) {
         if (array.dtype().isFloatingPoint()) {
-            throw new NpyFormatException(array.path().toString(), "expected integer data (<i4, <i8), the file holds "
-                    + array.dtype().descr());
+            throw new NpyFormatException(
+                    array.path().toString(),
+                    "expected integer data (<i4, <i8), the file holds "
+                            + array.dtype().descr());
         }
     }
 

@@ -40,9 +40,11 @@ class NpyOutputTest {
     void committedOutputIsAValidFileWrittenThroughTheMapping() throws IOException {
         Path target = dir.resolve("Y.npy");
         try (NpyOutput out = NpyOutput.create(target, NpyDType.F4, new long[] {2, 3});
-             Arena arena = Arena.ofConfined()) {
+                Arena arena = Arena.ofConfined()) {
             assertThat(out.temporaryFile().getParent()).isEqualTo(dir);
-            assertThat(out.temporaryFile().getFileName().toString()).startsWith(".Y.npy.").endsWith(".partial");
+            assertThat(out.temporaryFile().getFileName().toString())
+                    .startsWith(".Y.npy.")
+                    .endsWith(".partial");
             assertThat(target).doesNotExist();
             MemorySegment data = out.data(arena);
             assertThat(data.byteSize()).isEqualTo(24);
@@ -62,7 +64,7 @@ class NpyOutputTest {
     void closeWithoutCommitLeavesNoFile() throws IOException {
         Path target = dir.resolve("Y.npy");
         try (NpyOutput out = NpyOutput.create(target, NpyDType.F8, new long[] {1000});
-             Arena arena = Arena.ofConfined()) {
+                Arena arena = Arena.ofConfined()) {
             out.data(arena).fill((byte) 1);
             assertThat(Files.exists(out.temporaryFile())).isTrue();
         }
@@ -78,13 +80,15 @@ class NpyOutputTest {
         var before = Files.getLastModifiedTime(target);
 
         assertThatThrownBy(() -> {
-            try (NpyOutput out = NpyOutput.create(target, NpyDType.F4, new long[] {2, 3});
-                 Arena arena = Arena.ofConfined()) {
-                MemorySegment data = out.data(arena);
-                data.set(F4, 0, 42f);
-                throw new IllegalStateException("engine failed half way");
-            }
-        }).isInstanceOf(IllegalStateException.class).hasMessage("engine failed half way");
+                    try (NpyOutput out = NpyOutput.create(target, NpyDType.F4, new long[] {2, 3});
+                            Arena arena = Arena.ofConfined()) {
+                        MemorySegment data = out.data(arena);
+                        data.set(F4, 0, 42f);
+                        throw new IllegalStateException("engine failed half way");
+                    }
+                })
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("engine failed half way");
 
         assertThat(Files.readAllBytes(target)).isEqualTo(original);
         assertThat(Files.getLastModifiedTime(target)).isEqualTo(before);
@@ -94,9 +98,10 @@ class NpyOutputTest {
     @Test
     void commitReplacesTheExistingTarget() throws IOException {
         Path target = dir.resolve("Y.npy");
-        Files.write(target, "an older, longer file that is not even .npy".repeat(10).getBytes());
+        Files.write(
+                target, "an older, longer file that is not even .npy".repeat(10).getBytes());
         try (NpyOutput out = NpyOutput.create(target, NpyDType.I4, new long[] {2});
-             Arena arena = Arena.ofConfined()) {
+                Arena arena = Arena.ofConfined()) {
             MemorySegment data = out.data(arena);
             data.set(ValueLayout.JAVA_INT_UNALIGNED, 0, 7);
             data.set(ValueLayout.JAVA_INT_UNALIGNED, 4, -7);
@@ -132,7 +137,7 @@ class NpyOutputTest {
     void scalarOutput() throws IOException {
         Path target = dir.resolve("loss.npy");
         try (NpyOutput out = NpyOutput.create(target, NpyDType.F4, new long[0]);
-             Arena arena = Arena.ofConfined()) {
+                Arena arena = Arena.ofConfined()) {
             assertThat(out.elementCount()).isOne();
             assertThat(out.shape()).isEmpty();
             MemorySegment data = out.data(arena);
@@ -151,7 +156,7 @@ class NpyOutputTest {
     void emptyOutput() throws IOException {
         Path target = dir.resolve("empty.npy");
         try (NpyOutput out = NpyOutput.create(target, NpyDType.F8, new long[] {0, 5});
-             Arena arena = Arena.ofConfined()) {
+                Arena arena = Arena.ofConfined()) {
             assertThat(out.data(arena).byteSize()).isZero();
             out.commit();
         }
@@ -196,7 +201,9 @@ class NpyOutputTest {
         Path target = dir.resolve("Y.npy");
         NpyOutput out = NpyOutput.create(target, NpyDType.F4, new long[] {1});
         out.commit();
-        assertThatThrownBy(out::commit).isInstanceOf(IllegalStateException.class).hasMessageContaining("already committed");
+        assertThatThrownBy(out::commit)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already committed");
         assertThatThrownBy(() -> out.data(Arena.global())).isInstanceOf(IllegalStateException.class);
         out.close();
         out.close();
@@ -204,7 +211,8 @@ class NpyOutputTest {
 
         NpyOutput discarded = NpyOutput.create(dir.resolve("Z.npy"), NpyDType.F4, new long[] {1});
         discarded.close();
-        assertThatThrownBy(discarded::commit).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(discarded::commit)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed without commit");
         assertThat(dir.resolve("Z.npy")).doesNotExist();
         assertNoPartialFiles();
@@ -214,7 +222,8 @@ class NpyOutputTest {
     void targetThatIsADirectoryIsRejectedBeforeAnythingIsCreated() throws IOException {
         Path target = Files.createDirectory(dir.resolve("out.npy"));
         assertThatThrownBy(() -> NpyOutput.create(target, NpyDType.F4, new long[] {1}))
-                .isInstanceOf(FileSystemException.class).hasMessageContaining("is a directory");
+                .isInstanceOf(FileSystemException.class)
+                .hasMessageContaining("is a directory");
         assertThat(listing()).containsExactly("out.npy");
     }
 
@@ -228,16 +237,21 @@ class NpyOutputTest {
                     assertThat(e.getOtherFile()).isNull();
                     assertThat(e.getReason()).isNotBlank();
                     assertThat(e.getCause()).isInstanceOf(FileSystemException.class);
-                }).message().doesNotContain(".partial");
+                })
+                .message()
+                .doesNotContain(".partial");
 
         // The target turns into a directory before the commit: the failed rename names the target.
         Path target = dir.resolve("Y.npy");
         try (NpyOutput out = NpyOutput.create(target, NpyDType.F4, new long[] {1})) {
             Files.createDirectory(target);
-            assertThatThrownBy(out::commit).isInstanceOfSatisfying(FileSystemException.class, e -> {
-                assertThat(e.getFile()).isEqualTo(target.toString());
-                assertThat(e.getOtherFile()).isNull();
-            }).message().doesNotContain(".partial");
+            assertThatThrownBy(out::commit)
+                    .isInstanceOfSatisfying(FileSystemException.class, e -> {
+                        assertThat(e.getFile()).isEqualTo(target.toString());
+                        assertThat(e.getOtherFile()).isNull();
+                    })
+                    .message()
+                    .doesNotContain(".partial");
         }
         assertNoPartialFiles();
     }
@@ -246,7 +260,8 @@ class NpyOutputTest {
     void outputLargerThanTheFreeSpaceIsRejectedUpFront() throws IOException {
         long huge = Long.MAX_VALUE / 8; // far beyond any disk, but a valid shape
         assertThatThrownBy(() -> NpyOutput.create(dir.resolve("huge.npy"), NpyDType.F4, new long[] {huge}))
-                .isInstanceOf(FileSystemException.class).hasMessageContaining("not enough free space");
+                .isInstanceOf(FileSystemException.class)
+                .hasMessageContaining("not enough free space");
         assertThat(listing()).isEmpty();
     }
 
@@ -288,6 +303,7 @@ class NpyOutputTest {
             assertThat(out.stridesInElements()).containsExactly(1, 2);
             out.commit();
         }
-        assertThat(NpyArray.openHeader(target)).isEqualTo(new NpyHeader(3, 0, NpyDType.F2, true, new long[] {2, 2}, 128));
+        assertThat(NpyArray.openHeader(target))
+                .isEqualTo(new NpyHeader(3, 0, NpyDType.F2, true, new long[] {2, 2}, 128));
     }
 }

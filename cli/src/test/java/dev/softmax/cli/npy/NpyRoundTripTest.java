@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -133,11 +132,14 @@ class NpyRoundTripTest {
         Path l = dir.resolve("l.npy");
         NpyIO.write(l, NpyDType.I8, new long[] {2}, new long[] {Long.MIN_VALUE, Long.MAX_VALUE});
         assertThat(NpyIO.readLongs(l)).containsExactly(Long.MIN_VALUE, Long.MAX_VALUE);
-        assertThatThrownBy(() -> NpyIO.readInts(l)).isInstanceOf(NpyFormatException.class)
+        assertThatThrownBy(() -> NpyIO.readInts(l))
+                .isInstanceOf(NpyFormatException.class)
                 .hasMessage(l + ": value -9223372036854775808 at index 0 does not fit in a 32-bit int");
-        assertThatThrownBy(() -> NpyIO.readFloats(l)).isInstanceOf(NpyFormatException.class)
+        assertThatThrownBy(() -> NpyIO.readFloats(l))
+                .isInstanceOf(NpyFormatException.class)
                 .hasMessage(l + ": expected floating-point data (<f4, <f2, <f8), the file holds <i8");
-        assertThatThrownBy(() -> NpyIO.readLongs(f)).isInstanceOf(NpyFormatException.class)
+        assertThatThrownBy(() -> NpyIO.readLongs(f))
+                .isInstanceOf(NpyFormatException.class)
                 .hasMessage(f + ": expected integer data (<i4, <i8), the file holds <f4");
 
         Path d = dir.resolve("d.npy");
@@ -152,12 +154,14 @@ class NpyRoundTripTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("3 values for shape (2, 2), which has 4 elements");
         assertThatThrownBy(() -> NpyIO.write(file, NpyDType.I4, new long[] {1}, new float[1]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("float[] values cannot be written as <i4");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("float[] values cannot be written as <i4");
         assertThatThrownBy(() -> NpyIO.write(file, NpyDType.I4, new long[] {1}, new long[] {1L << 40}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("value 1099511627776 at index 0 does not fit in <i4");
         assertThatThrownBy(() -> NpyIO.write(file, NpyDType.F4, new long[] {-1}, new float[0]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("shape (-1,) has a negative dimension");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("shape (-1,) has a negative dimension");
         assertThat(file).doesNotExist();
         assertThat(dir.toFile().list()).isEmpty();
     }

@@ -14,8 +14,7 @@ import java.util.SplittableRandom;
  */
 public final class LargeNpyMain {
 
-    private LargeNpyMain() {
-    }
+    private LargeNpyMain() {}
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);

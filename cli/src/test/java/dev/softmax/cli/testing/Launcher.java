@@ -12,13 +12,11 @@ import java.util.concurrent.TimeUnit;
 /** Runs the real {@code ./softmax} launcher from the project root, as a user would. */
 public final class Launcher {
 
-    public record Result(int exitCode, String stdout, String stderr) {
-    }
+    public record Result(int exitCode, String stdout, String stderr) {}
 
     public static final Path ROOT = Path.of("").toAbsolutePath().getParent();
 
-    private Launcher() {
-    }
+    private Launcher() {}
 
     public static Result run(Path workingDirectory, Map<String, String> environment, String... arguments)
             throws IOException, InterruptedException {
@@ -37,7 +35,9 @@ public final class Launcher {
             process.destroyForcibly();
             throw new AssertionError("./softmax " + String.join(" ", arguments) + " did not finish in 300 s");
         }
-        Result result = new Result(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+        Result result = new Result(
+                process.exitValue(),
+                Files.readString(stdout, StandardCharsets.UTF_8),
                 Files.readString(stderr, StandardCharsets.UTF_8));
         Files.delete(stdout);
         Files.delete(stderr);

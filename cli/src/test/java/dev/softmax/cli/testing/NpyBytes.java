@@ -13,8 +13,7 @@ public final class NpyBytes {
 
     public static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
 
-    private NpyBytes() {
-    }
+    private NpyBytes() {}
 
     /**
      * Magic, version, the header length field (2 bytes for major 1, else 4), the header text exactly as given

@@ -3,8 +3,7 @@ package dev.softmax.cli.testing;
 /** Softmax and log-softmax in double, written independently of the engine, for the end-to-end tests. */
 public final class Reference {
 
-    private Reference() {
-    }
+    private Reference() {}
 
     /** Row-major {@code [rows, n]}, along the last axis. */
     public static double[] softmax(double[] x, int n, boolean log) {

@@ -26,8 +26,7 @@ public interface SoftmaxBackend extends AutoCloseable {
     }
 
     /** Resets the counters that warm-up calls would otherwise leave behind (cache hits and misses). */
-    default void resetCounters() {
-    }
+    default void resetCounters() {}
 
     @Override
     void close();

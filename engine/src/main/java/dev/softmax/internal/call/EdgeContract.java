@@ -19,15 +19,14 @@ import java.util.Arrays;
  */
 public final class EdgeContract {
 
-    private EdgeContract() {
-    }
+    private EdgeContract() {}
 
     /**
      * Under {@link EdgePolicy#REJECT}: throws for the first NaN or +inf among the rows of operand {@code operand}
      * of {@code rows} (the view {@code src}, named {@code name}), before anything is written.
      */
-    public static void rejectNonFinite(TensorView src, String name, RowLayout rows, int operand, int axis,
-            KernelProvider kernels) {
+    public static void rejectNonFinite(
+            TensorView src, String name, RowLayout rows, int operand, int axis, KernelProvider kernels) {
         RowLayout.Cursor cursor = rows.cursor(0);
         long stride = rows.axisStride(operand);
         for (long r = 0; r < rows.rowCount(); r++, cursor.advance()) {
@@ -38,9 +37,12 @@ public final class EdgeContract {
                 float value = src.dtype().getFloat(src.segment(), offset + column * stride);
                 long[] index = RowLayout.rowIndex(src, axis, r);
                 index[axis] = column;
-                throw new NonFiniteInputException(name + ": element " + Arrays.toString(index) + " (row " + r
-                        + ", column " + column + ") is " + value + "; policy REJECT accepts only finite logits "
-                        + "and -inf", r, column);
+                throw new NonFiniteInputException(
+                        name + ": element " + Arrays.toString(index) + " (row " + r
+                                + ", column " + column + ") is " + value + "; policy REJECT accepts only finite logits "
+                                + "and -inf",
+                        r,
+                        column);
             }
         }
     }

@@ -14,14 +14,13 @@ import java.util.Arrays;
  */
 public final class OperandChecks {
 
-    private OperandChecks() {
-    }
+    private OperandChecks() {}
 
     /** Two operands that must not share any byte (an output and an input, or two outputs). */
     public static void requireDisjoint(TensorView a, String aName, TensorView b, String bName) {
         if (overlaps(a, b)) {
-            throw new IllegalArgumentException(bName + ": " + b + " overlaps " + aName + " " + a
-                    + "; expected memory that does not overlap");
+            throw new IllegalArgumentException(
+                    bName + ": " + b + " overlaps " + aName + " " + a + "; expected memory that does not overlap");
         }
     }
 
@@ -43,8 +42,8 @@ public final class OperandChecks {
 
     public static void requireFloatingPoint(TensorView view, String name) {
         if (!view.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException(name + ": element type " + view.dtype().label()
-                    + " is not supported here; expected f32, bf16 or f16");
+            throw new IllegalArgumentException(name + ": element type "
+                    + view.dtype().label() + " is not supported here; expected f32, bf16 or f16");
         }
     }
 
@@ -54,7 +53,8 @@ public final class OperandChecks {
         }
     }
 
-    public static void requireSameShape(TensorView expected, String expectedName, TensorView actual, String actualName) {
+    public static void requireSameShape(
+            TensorView expected, String expectedName, TensorView actual, String actualName) {
         if (expected.rank() != actual.rank()) {
             throw new IllegalArgumentException(actualName + ": shape " + Arrays.toString(actual.shape())
                     + " does not match " + expectedName + " shape " + Arrays.toString(expected.shape())
@@ -97,7 +97,8 @@ public final class OperandChecks {
         if (!overlaps(src, dst)) {
             return false;
         }
-        boolean identical = src.dtype() == dst.dtype() && src.segment().address() == dst.segment().address();
+        boolean identical = src.dtype() == dst.dtype()
+                && src.segment().address() == dst.segment().address();
         for (int d = 0; identical && d < src.rank(); d++) {
             identical = src.stride(d) == dst.stride(d) || src.dim(d) == 1;
         }
@@ -138,6 +139,8 @@ public final class OperandChecks {
         if (sa.isNative() != sb.isNative()) {
             return false;
         }
-        return sa.asSlice(0, a.spanBytes()).asOverlappingSlice(sb.asSlice(0, b.spanBytes())).isPresent();
+        return sa.asSlice(0, a.spanBytes())
+                .asOverlappingSlice(sb.asSlice(0, b.spanBytes()))
+                .isPresent();
     }
 }

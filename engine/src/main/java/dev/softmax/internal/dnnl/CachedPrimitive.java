@@ -24,8 +24,13 @@ final class CachedPrimitive {
         private final MemorySegment scratchpadMemory;
         private final Arena arena;
 
-        Binding(MemorySegment[] memories, MemorySegment args, MemorySegment scale, MemorySegment scaleMemory,
-                MemorySegment scratchpadMemory, Arena arena) {
+        Binding(
+                MemorySegment[] memories,
+                MemorySegment args,
+                MemorySegment scale,
+                MemorySegment scaleMemory,
+                MemorySegment scratchpadMemory,
+                Arena arena) {
             this.memories = memories;
             this.args = args;
             this.scale = scale;
@@ -51,16 +56,20 @@ final class CachedPrimitive {
      *
      * @param operandArgs oneDNN argument ids of the operands, in the order of {@code operandDescs}
      */
-    CachedPrimitive(DnnlRuntime runtime, MemorySegment primitiveDesc, MemorySegment[] operandDescs,
-            int[] operandArgs, MemorySegment scaleDesc) {
+    CachedPrimitive(
+            DnnlRuntime runtime,
+            MemorySegment primitiveDesc,
+            MemorySegment[] operandDescs,
+            int[] operandArgs,
+            MemorySegment scaleDesc) {
         this.runtime = runtime;
         this.primitiveDesc = primitiveDesc;
         this.operandDescs = operandDescs;
         this.operandArgs = operandArgs;
         this.scaleDesc = scaleDesc;
         MemorySegment scratchpadDesc = dnnl_primitive_desc_query_md(primitiveDesc, dnnl_query_scratchpad_md(), 0);
-        this.scratchpadBytes = scratchpadDesc.equals(MemorySegment.NULL) ? 0
-                : dnnl_memory_desc_get_size(scratchpadDesc);
+        this.scratchpadBytes =
+                scratchpadDesc.equals(MemorySegment.NULL) ? 0 : dnnl_memory_desc_get_size(scratchpadDesc);
         this.implementation = queryImplementation(primitiveDesc);
         this.primitive = runtime.createPrimitive(primitiveDesc);
         this.bindings = new HandlePool<>(HandlePool.defaultCapacity(), this::createBinding, this::destroyBinding);
@@ -101,8 +110,8 @@ final class CachedPrimitive {
 
     private Binding createBinding() {
         Arena arena = Arena.ofShared();
-        int count = operandDescs.length + (scaleDesc.equals(MemorySegment.NULL) ? 0 : 1)
-                + (scratchpadBytes > 0 ? 1 : 0);
+        int count =
+                operandDescs.length + (scaleDesc.equals(MemorySegment.NULL) ? 0 : 1) + (scratchpadBytes > 0 ? 1 : 0);
         MemorySegment args = dnnl_exec_arg_t.allocateArray(count, arena);
         MemorySegment[] memories = new MemorySegment[operandDescs.length];
         int at = 0;

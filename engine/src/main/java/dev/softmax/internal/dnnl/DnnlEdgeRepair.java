@@ -41,8 +41,7 @@ final class DnnlEdgeRepair {
         }
     }
 
-    private DnnlEdgeRepair() {
-    }
+    private DnnlEdgeRepair() {}
 
     /** Classifies rows {@code first .. first+count-1} of a forward call. */
     static RowsToRepair classify(SoftmaxCall call, KernelProvider kernels, long first, long count) {
@@ -54,8 +53,8 @@ final class DnnlEdgeRepair {
         RowLayout.Cursor cursor = rows.cursor(first);
         long stride = rows.axisStride(SoftmaxCall.SRC);
         for (long r = first; r < first + count; r++, cursor.advance()) {
-            float max = EdgeContract.rowMax(call.src(), cursor.offset(SoftmaxCall.SRC), stride, rows.rowLength(),
-                    kernels);
+            float max =
+                    EdgeContract.rowMax(call.src(), cursor.offset(SoftmaxCall.SRC), stride, rows.rowLength(), kernels);
             if (max == Float.NEGATIVE_INFINITY) {
                 masked = append(masked, maskedCount++, r);
             } else if (Float.isNaN(max) || max == Float.POSITIVE_INFINITY) {
@@ -86,8 +85,8 @@ final class DnnlEdgeRepair {
         for (long r = first; r < first + count; r++, cursor.advance()) {
             long yOffset = cursor.offset(BackwardCall.Y);
             double sumY = rowSum(call.output(), yOffset, yStride, n, kernels);
-            double sumG = rowSum(call.gradient(), cursor.offset(BackwardCall.DY), rows.axisStride(BackwardCall.DY),
-                    n, kernels);
+            double sumG = rowSum(
+                    call.gradient(), cursor.offset(BackwardCall.DY), rows.axisStride(BackwardCall.DY), n, kernels);
             boolean yNonFinite = log ? Double.isNaN(sumY) || sumY == Double.POSITIVE_INFINITY : !Double.isFinite(sumY);
             boolean bad = yNonFinite || !Double.isFinite(sumG);
             boolean isMasked = log
@@ -120,8 +119,8 @@ final class DnnlEdgeRepair {
         if (rows.isEmpty()) {
             return;
         }
-        float maskedValue = call.policy() == EdgePolicy.NAN ? Float.NaN
-                : call.operation().isLog() ? Float.NEGATIVE_INFINITY : 0f;
+        float maskedValue =
+                call.policy() == EdgePolicy.NAN ? Float.NaN : call.operation().isLog() ? Float.NEGATIVE_INFINITY : 0f;
         fill(call.dst(), call.rows(), SoftmaxCall.DST, rows.masked(), maskedValue);
         fill(call.dst(), call.rows(), SoftmaxCall.DST, rows.nonFinite(), Float.NaN);
     }

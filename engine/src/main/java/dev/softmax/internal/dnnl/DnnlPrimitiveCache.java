@@ -17,8 +17,7 @@ import java.util.function.Supplier;
 public final class DnnlPrimitiveCache implements AutoCloseable {
 
     /** What a lookup found: a primitive the caller now holds (and must release), or a refusal. */
-    record Lookup(CachedPrimitive primitive, Decline declined) {
-    }
+    record Lookup(CachedPrimitive primitive, Decline declined) {}
 
     /** The outcome of trying to build a primitive. */
     record Creation(CachedPrimitive primitive, Decline declined) {
@@ -95,8 +94,7 @@ public final class DnnlPrimitiveCache implements AutoCloseable {
     }
 
     /** Cache counters at one moment. */
-    public record Statistics(int size, int capacity, long hits, long misses, long evictions) {
-    }
+    public record Statistics(int size, int capacity, long hits, long misses, long evictions) {}
 
     /** Drops the cache's references; primitives still executing are destroyed by their last user. */
     @Override

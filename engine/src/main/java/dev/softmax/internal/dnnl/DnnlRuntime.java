@@ -130,8 +130,10 @@ public final class DnnlRuntime implements AutoCloseable {
             MemorySegment one = arena.allocate(ValueLayout.JAVA_LONG);
             one.set(ValueLayout.JAVA_LONG, 0, 1);
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-            DnnlStatus.check(dnnl_memory_desc_create_with_strides(out, 1, one, dnnl_f32(), one),
-                    "dnnl_memory_desc_create_with_strides", "scale");
+            DnnlStatus.check(
+                    dnnl_memory_desc_create_with_strides(out, 1, one, dnnl_f32(), one),
+                    "dnnl_memory_desc_create_with_strides",
+                    "scale");
             handles.created(Kind.MEMORY_DESC);
             return out.get(ValueLayout.ADDRESS, 0);
         }
@@ -210,8 +212,7 @@ public final class DnnlRuntime implements AutoCloseable {
     private MemorySegment createStream() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-            DnnlStatus.check(dnnl_stream_create(out, engine, dnnl_stream_default_flags()), "dnnl_stream_create",
-                    null);
+            DnnlStatus.check(dnnl_stream_create(out, engine, dnnl_stream_default_flags()), "dnnl_stream_create", null);
             handles.created(Kind.STREAM);
             return out.get(ValueLayout.ADDRESS, 0);
         }
@@ -232,7 +233,9 @@ public final class DnnlRuntime implements AutoCloseable {
     }
 
     static String cString(MemorySegment pointer) {
-        return pointer.equals(MemorySegment.NULL) ? "" : pointer.reinterpret(4096).getString(0);
+        return pointer.equals(MemorySegment.NULL)
+                ? ""
+                : pointer.reinterpret(4096).getString(0);
     }
 
     private void requireOpen() {

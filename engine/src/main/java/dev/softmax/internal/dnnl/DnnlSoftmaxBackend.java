@@ -6,16 +6,15 @@ import dev.softmax.DType;
 import dev.softmax.SoftmaxNativeException;
 import dev.softmax.TensorView;
 import dev.softmax.bindings.dnnl.dnnl_exec_arg_t;
-import dev.softmax.internal.grad.BackwardCall;
 import dev.softmax.internal.backend.BackendCounters;
 import dev.softmax.internal.backend.Decline;
-import dev.softmax.internal.call.Operation;
-import dev.softmax.internal.rows.RowLayout;
-import dev.softmax.internal.rows.RowParallelism;
 import dev.softmax.internal.backend.SoftmaxBackend;
 import dev.softmax.internal.forward.SoftmaxCall;
+import dev.softmax.internal.grad.BackwardCall;
 import dev.softmax.internal.kernel.KernelProvider;
 import dev.softmax.internal.kernel.RowMath;
+import dev.softmax.internal.rows.RowLayout;
+import dev.softmax.internal.rows.RowParallelism;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -57,7 +56,10 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
 
     /** Which oneDNN primitive a block runs. */
     enum PrimitiveKind {
-        SOFTMAX, LOG_SOFTMAX, SOFTMAX_BACKWARD, LOG_SOFTMAX_BACKWARD;
+        SOFTMAX,
+        LOG_SOFTMAX,
+        SOFTMAX_BACKWARD,
+        LOG_SOFTMAX_BACKWARD;
 
         boolean isLog() {
             return this == LOG_SOFTMAX || this == LOG_SOFTMAX_BACKWARD;
@@ -78,8 +80,8 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
     /**
      * @param kernels the Java row kernels, used to classify rows for the edge contract and re-normalise
      */
-    public DnnlSoftmaxBackend(DnnlRuntime runtime, int cacheCapacity, RowParallelism parallelism,
-            KernelProvider kernels) {
+    public DnnlSoftmaxBackend(
+            DnnlRuntime runtime, int cacheCapacity, RowParallelism parallelism, KernelProvider kernels) {
         this.runtime = runtime;
         this.cache = new DnnlPrimitiveCache(cacheCapacity);
         this.parallelism = parallelism;
@@ -100,8 +102,13 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
     @Override
     public BackendCounters counters() {
         DnnlPrimitiveCache.Statistics statistics = cache.statistics();
-        return new BackendCounters(statistics.size(), statistics.hits(), statistics.misses(), statistics.evictions(),
-                runtime.handles().total(), Set.copyOf(implementations));
+        return new BackendCounters(
+                statistics.size(),
+                statistics.hits(),
+                statistics.misses(),
+                statistics.evictions(),
+                runtime.handles().total(),
+                Set.copyOf(implementations));
     }
 
     @Override
@@ -126,9 +133,10 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         PrimitiveKind kind = call.operation().isLog() ? PrimitiveKind.LOG_SOFTMAX : PrimitiveKind.SOFTMAX;
         BlockOperand[] operands = {
             new BlockOperand(call.src(), rows.rowStride(SoftmaxCall.SRC), DNNL_ARG_SRC()),
-            new BlockOperand(call.dst(), rows.rowStride(SoftmaxCall.DST), DNNL_ARG_DST())};
-        boolean renormalise = !call.operation().isLog() && call.dst().dtype() == DType.F32
-                && rows.rowLength() >= RENORMALISE_FROM;
+            new BlockOperand(call.dst(), rows.rowStride(SoftmaxCall.DST), DNNL_ARG_DST())
+        };
+        boolean renormalise =
+                !call.operation().isLog() && call.dst().dtype() == DType.F32 && rows.rowLength() >= RENORMALISE_FROM;
         BlockContract contract = new BlockContract() {
             @Override
             public Object before(long first, long count) {
@@ -154,12 +162,13 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         if (declined != null) {
             return Optional.of(declined);
         }
-        PrimitiveKind kind = call.operation().isLog() ? PrimitiveKind.LOG_SOFTMAX_BACKWARD
-                : PrimitiveKind.SOFTMAX_BACKWARD;
+        PrimitiveKind kind =
+                call.operation().isLog() ? PrimitiveKind.LOG_SOFTMAX_BACKWARD : PrimitiveKind.SOFTMAX_BACKWARD;
         BlockOperand[] operands = {
             new BlockOperand(call.output(), rows.rowStride(BackwardCall.Y), DNNL_ARG_DST()),
             new BlockOperand(call.gradient(), rows.rowStride(BackwardCall.DY), DNNL_ARG_DIFF_DST()),
-            new BlockOperand(call.result(), rows.rowStride(BackwardCall.DX), DNNL_ARG_DIFF_SRC())};
+            new BlockOperand(call.result(), rows.rowStride(BackwardCall.DX), DNNL_ARG_DIFF_SRC())
+        };
         BlockContract contract = new BlockContract() {
             @Override
             public Object before(long first, long count) {
@@ -197,7 +206,12 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
      * @param temperature the divisor of the logits ({@link SoftmaxCall#NO_TEMPERATURE} for none)
      * @return empty when computed, else why the first block's primitive was refused
      */
-    private Optional<Decline> inBlocks(PrimitiveKind kind, float temperature, long rowCount, long n, BlockOperand[] operands,
+    private Optional<Decline> inBlocks(
+            PrimitiveKind kind,
+            float temperature,
+            long rowCount,
+            long n,
+            BlockOperand[] operands,
             BlockContract contract) {
         long widest = 1;
         for (BlockOperand operand : operands) {
@@ -237,14 +251,20 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         return Optional.empty();
     }
 
-    private void executeTail(PrimitiveKind kind, float temperature, long blockRows, long size, long n, BlockOperand[] operands,
+    private void executeTail(
+            PrimitiveKind kind,
+            float temperature,
+            long blockRows,
+            long size,
+            long n,
+            BlockOperand[] operands,
             long start) {
         DnnlPrimitiveCache.Lookup lookup = blockPrimitive(kind, temperature, size, n, operands);
         if (lookup.declined() != null) {
             // The full block's shape was accepted, so a refused tail shape is a oneDNN limitation we cannot route
             // back to Java without breaking "nothing written"; it has never been seen.
-            throw new IllegalStateException("oneDNN accepted " + blockRows + "-row blocks but refused a "
-                    + size + "-row block: " + lookup.declined().label());
+            throw new IllegalStateException("oneDNN accepted " + blockRows + "-row blocks but refused a " + size
+                    + "-row block: " + lookup.declined().label());
         }
         try {
             execute(lookup.primitive(), operands, start, temperature);
@@ -254,8 +274,8 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
     }
 
     /** A block primitive runs single-threaded; the calling thread's OpenMP setting must say so when it is built. */
-    private DnnlPrimitiveCache.Lookup blockPrimitive(PrimitiveKind kind, float temperature, long blockRows, long n,
-            BlockOperand[] operands) {
+    private DnnlPrimitiveCache.Lookup blockPrimitive(
+            PrimitiveKind kind, float temperature, long blockRows, long n, BlockOperand[] operands) {
         runtime.limitThreads(1);
         boolean scaled = temperature != SoftmaxCall.NO_TEMPERATURE;
         // The key comes from scalars; the block views oneDNN is described with are built only on a miss.
@@ -275,8 +295,9 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
     private static TensorView blockView(BlockOperand operand, long rows, long n) {
         TensorView whole = operand.view();
         long span = ((rows - 1) * operand.rowStride() + n) * whole.dtype().byteSize();
-        return TensorView.wrap(whole.segment().asSlice(0, span), whole.dtype(), new long[] {rows, n},
-                new long[] {operand.rowStride(), 1});
+        return TensorView.wrap(whole.segment().asSlice(0, span), whole.dtype(), new long[] {rows, n}, new long[] {
+            operand.rowStride(), 1
+        });
     }
 
     /**
@@ -308,10 +329,20 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
             int status;
             try {
                 status = operands.length == 2
-                        ? (int) KeepAliveExecute.TWO.invokeExact(primitive.primitive, stream, argCount, binding.args,
-                                operands[0].view().segment(), operands[1].view().segment())
-                        : (int) KeepAliveExecute.THREE.invokeExact(primitive.primitive, stream, argCount,
-                                binding.args, operands[0].view().segment(), operands[1].view().segment(),
+                        ? (int) KeepAliveExecute.TWO.invokeExact(
+                                primitive.primitive,
+                                stream,
+                                argCount,
+                                binding.args,
+                                operands[0].view().segment(),
+                                operands[1].view().segment())
+                        : (int) KeepAliveExecute.THREE.invokeExact(
+                                primitive.primitive,
+                                stream,
+                                argCount,
+                                binding.args,
+                                operands[0].view().segment(),
+                                operands[1].view().segment(),
                                 operands[2].view().segment());
             } catch (RuntimeException | Error e) {
                 throw e;
@@ -347,7 +378,8 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
     }
 
     /** Builds the primitive for block views (forward: src, dst; backward: y, dy, dx). */
-    private DnnlPrimitiveCache.Creation create(PrimitiveKind kind, TensorView[] views, BlockOperand[] operands, boolean scaled) {
+    private DnnlPrimitiveCache.Creation create(
+            PrimitiveKind kind, TensorView[] views, BlockOperand[] operands, boolean scaled) {
         MemorySegment[] descs = new MemorySegment[views.length];
         java.util.Arrays.fill(descs, MemorySegment.NULL);
         MemorySegment attr = MemorySegment.NULL;
@@ -367,28 +399,39 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
                 throw e;
             }
             attr = runtime.createAttr();
-            DnnlStatus.check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user()),
-                    "dnnl_primitive_attr_set_scratchpad_mode", null);
+            DnnlStatus.check(
+                    dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user()),
+                    "dnnl_primitive_attr_set_scratchpad_mode",
+                    null);
             if (scaled) {
-                DnnlStatus.check(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_SRC(), 0),
-                        "dnnl_primitive_attr_set_scales_mask", "temperature as a source scale");
+                DnnlStatus.check(
+                        dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_SRC(), 0),
+                        "dnnl_primitive_attr_set_scales_mask",
+                        "temperature as a source scale");
             }
             int algorithm = kind.isLog() ? dnnl_softmax_log() : dnnl_softmax_accurate();
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
                 int status;
                 if (kind.isForward()) {
-                    status = dnnl_softmax_forward_primitive_desc_create(out, runtime.engine(), dnnl_forward_inference(),
-                            algorithm, descs[0], descs[1], 1, attr);
+                    status = dnnl_softmax_forward_primitive_desc_create(
+                            out, runtime.engine(), dnnl_forward_inference(), algorithm, descs[0], descs[1], 1, attr);
                 } else {
                     // The backward primitive needs a forward primitive descriptor as a hint: y is the forward's dst.
-                    status = dnnl_softmax_forward_primitive_desc_create(out, runtime.engine(), dnnl_forward_training(),
-                            algorithm, descs[0], descs[0], 1, MemorySegment.NULL);
+                    status = dnnl_softmax_forward_primitive_desc_create(
+                            out,
+                            runtime.engine(),
+                            dnnl_forward_training(),
+                            algorithm,
+                            descs[0],
+                            descs[0],
+                            1,
+                            MemorySegment.NULL);
                     if (status == dnnl_success()) {
                         hint = out.get(ValueLayout.ADDRESS, 0);
                         runtime.adoptPrimitiveDesc();
-                        status = dnnl_softmax_backward_primitive_desc_create(out, runtime.engine(), algorithm, descs[2],
-                                descs[1], descs[0], 1, hint, attr);
+                        status = dnnl_softmax_backward_primitive_desc_create(
+                                out, runtime.engine(), algorithm, descs[2], descs[1], descs[0], 1, hint, attr);
                     }
                 }
                 Decline declined = declineReason(status);
@@ -459,6 +502,7 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
          * the callee never reads.
          */
         static final MethodHandle TWO = handle(2);
+
         static final MethodHandle THREE = handle(3);
 
         private static MethodHandle handle(int keptAlive) {
@@ -469,8 +513,9 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
             for (int i = 3; i < arguments.length; i++) {
                 arguments[i] = ValueLayout.ADDRESS;
             }
-            return Linker.nativeLinker().downcallHandle(dnnl_primitive_execute$address(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, arguments));
+            return Linker.nativeLinker()
+                    .downcallHandle(
+                            dnnl_primitive_execute$address(), FunctionDescriptor.of(ValueLayout.JAVA_INT, arguments));
         }
     }
 }

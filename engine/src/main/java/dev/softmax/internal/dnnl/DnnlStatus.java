@@ -21,8 +21,7 @@ public final class DnnlStatus {
             Map.entry(dnnl_invalid_shape(), "dnnl_invalid_shape"),
             Map.entry(dnnl_invalid_data_type(), "dnnl_invalid_data_type"));
 
-    private DnnlStatus() {
-    }
+    private DnnlStatus() {}
 
     /** The C enumerator name of a status, e.g. {@code dnnl_unimplemented}. */
     public static String name(int status) {

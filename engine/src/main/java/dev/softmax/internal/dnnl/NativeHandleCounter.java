@@ -10,7 +10,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class NativeHandleCounter {
 
     /** The kinds of native object the engine creates. */
-    public enum Kind { ENGINE, STREAM, MEMORY_DESC, MEMORY, PRIMITIVE_ATTR, PRIMITIVE_DESC, PRIMITIVE }
+    public enum Kind {
+        ENGINE,
+        STREAM,
+        MEMORY_DESC,
+        MEMORY,
+        PRIMITIVE_ATTR,
+        PRIMITIVE_DESC,
+        PRIMITIVE
+    }
 
     private final EnumMap<Kind, AtomicLong> live = new EnumMap<>(Kind.class);
 

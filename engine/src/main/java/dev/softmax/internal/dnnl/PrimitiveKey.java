@@ -22,7 +22,8 @@ final class PrimitiveKey {
      * stride, softmax along axis 1, one OpenMP thread (blocks run single-threaded). Built from scalars so that a
      * lookup that hits allocates only the key.
      */
-    static PrimitiveKey ofBlocks(DnnlSoftmaxBackend.PrimitiveKind kind, boolean scaled, long rows, long n, BlockOperand... operands) {
+    static PrimitiveKey ofBlocks(
+            DnnlSoftmaxBackend.PrimitiveKind kind, boolean scaled, long rows, long n, BlockOperand... operands) {
         long[] encoded = new long[5 + operands.length * 5];
         int at = 0;
         encoded[at++] = kind.ordinal();

@@ -44,8 +44,8 @@ public final class ForwardComputation {
             long srcOffset = first * srcStep;
             long dstOffset = first * dstStep;
             if (!log && !call.hasTemperature()) {
-                kernel.softmaxRows(src.segment(), srcOffset, srcStep, dst.segment(), dstOffset, dstStep, n, count,
-                        zeroMasked);
+                kernel.softmaxRows(
+                        src.segment(), srcOffset, srcStep, dst.segment(), dstOffset, dstStep, n, count, zeroMasked);
                 return;
             }
             for (long r = 0; r < count; r++, srcOffset += srcStep, dstOffset += dstStep) {
@@ -75,8 +75,15 @@ public final class ForwardComputation {
         }
     }
 
-    private void run(boolean log, MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            float temperature, boolean zeroMasked) {
+    private void run(
+            boolean log,
+            MemorySegment src,
+            long srcOffset,
+            MemorySegment dst,
+            long dstOffset,
+            long n,
+            float temperature,
+            boolean zeroMasked) {
         if (log) {
             kernel.logSoftmax(src, srcOffset, dst, dstOffset, n, temperature, zeroMasked);
         } else {

@@ -10,8 +10,7 @@ import dev.softmax.internal.rows.RowLayout;
 /** Validation of a forward softmax or log-softmax call. */
 public final class ForwardValidation {
 
-    private ForwardValidation() {
-    }
+    private ForwardValidation() {}
 
     /**
      * Validates a forward call.
@@ -19,8 +18,8 @@ public final class ForwardValidation {
      * @param axis        ONNX-style axis: {@code -rank .. rank-1}, negative counting from the end
      * @param temperature divisor of the logits; must be finite and positive
      */
-    public static SoftmaxCall validate(Operation operation, TensorView src, TensorView dst, int axis,
-            float temperature, EdgePolicy policy) {
+    public static SoftmaxCall validate(
+            Operation operation, TensorView src, TensorView dst, int axis, float temperature, EdgePolicy policy) {
         requireNonNull(src, "src");
         requireNonNull(dst, "dst");
         requireFloatingPoint(src, "src");
@@ -28,8 +27,8 @@ public final class ForwardValidation {
         requireSameShape(src, "src", dst, "dst");
         int normalisedAxis = TensorView.normaliseAxis(axis, src.rank());
         if (!Float.isFinite(temperature) || temperature <= 0f) {
-            throw new IllegalArgumentException("temperature: " + temperature
-                    + " is not allowed; expected a finite value > 0");
+            throw new IllegalArgumentException(
+                    "temperature: " + temperature + " is not allowed; expected a finite value > 0");
         }
         requireUsable(src, "src");
         requireUsable(dst, "dst");
@@ -47,10 +46,20 @@ public final class ForwardValidation {
      * checked again (the segments are alive and this thread may touch them). This keeps repeated calls in a loop
      * free of allocation.
      */
-    public static SoftmaxCall reuseOrValidate(SoftmaxCall last, Operation operation, TensorView src, TensorView dst,
-            int axis, float temperature, EdgePolicy policy) {
-        if (last != null && last.src() == src && last.dst() == dst && last.operation() == operation
-                && last.temperature() == temperature && last.policy() == policy
+    public static SoftmaxCall reuseOrValidate(
+            SoftmaxCall last,
+            Operation operation,
+            TensorView src,
+            TensorView dst,
+            int axis,
+            float temperature,
+            EdgePolicy policy) {
+        if (last != null
+                && last.src() == src
+                && last.dst() == dst
+                && last.operation() == operation
+                && last.temperature() == temperature
+                && last.policy() == policy
                 && (last.axis() == axis || last.axis() == axis + src.rank())) {
             requireUsable(src, "src");
             requireUsable(dst, "dst");

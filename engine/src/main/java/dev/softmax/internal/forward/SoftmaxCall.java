@@ -16,11 +16,18 @@ import dev.softmax.internal.rows.RowLayout;
  * @param policy      edge-value policy of the engine
  * @param rows        the rows of src ({@link #SRC}) and dst ({@link #DST}) along {@code axis}
  */
-public record SoftmaxCall(Operation operation, TensorView src, TensorView dst, int axis, float temperature,
-        EdgePolicy policy, RowLayout rows) {
+public record SoftmaxCall(
+        Operation operation,
+        TensorView src,
+        TensorView dst,
+        int axis,
+        float temperature,
+        EdgePolicy policy,
+        RowLayout rows) {
 
     /** Operand numbers in {@link #rows()}. */
     public static final int SRC = 0;
+
     public static final int DST = 1;
 
     /** The temperature of a call that gave none: dividing by 1 changes nothing, so no code path needs a flag. */

@@ -18,11 +18,20 @@ import dev.softmax.internal.rows.RowLayout;
  * @param result       dx; may be the same view as {@code output} or {@code gradient}
  * @param rows         rows of y ({@link #Y}), dy ({@link #DY}) and dx ({@link #DX})
  */
-public record BackwardCall(Operation operation, TensorView output, String outputName, TensorView gradient,
-        String gradientName, TensorView result, int axis, EdgePolicy policy, RowLayout rows) {
+public record BackwardCall(
+        Operation operation,
+        TensorView output,
+        String outputName,
+        TensorView gradient,
+        String gradientName,
+        TensorView result,
+        int axis,
+        EdgePolicy policy,
+        RowLayout rows) {
 
     /** Operand numbers in {@link #rows()}. */
     public static final int Y = 0;
+
     public static final int DY = 1;
     public static final int DX = 2;
 

@@ -1,8 +1,5 @@
 package dev.softmax.internal.grad;
 
-import dev.softmax.internal.rows.RowCopy;
-import dev.softmax.internal.rows.RowLayout;
-import dev.softmax.internal.rows.WorkingRow;
 import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
 import dev.softmax.TensorView;
@@ -10,6 +7,9 @@ import dev.softmax.internal.kernel.BackwardKernel;
 import dev.softmax.internal.kernel.Bf16Codec;
 import dev.softmax.internal.kernel.KernelProvider;
 import dev.softmax.internal.kernel.RowMath;
+import dev.softmax.internal.rows.RowCopy;
+import dev.softmax.internal.rows.RowLayout;
+import dev.softmax.internal.rows.WorkingRow;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -54,8 +54,8 @@ public final class BackwardComputation {
         TensorView g = call.gradient();
         TensorView dx = call.result();
         long n = rows.rowLength();
-        boolean direct = y.dtype() == DType.F32 && g.dtype() == DType.F32 && dx.dtype() == DType.F32
-                && rows.rowsAreContiguous();
+        boolean direct =
+                y.dtype() == DType.F32 && g.dtype() == DType.F32 && dx.dtype() == DType.F32 && rows.rowsAreContiguous();
         if (direct && !call.operation().isLog() && rows.isUniformBatch() && n <= PIPELINE_MAX_ROW) {
             pipelinedSoftmax(call, first, count);
             return;
@@ -78,8 +78,15 @@ public final class BackwardComputation {
         }
     }
 
-    private void row(BackwardCall call, MemorySegment y, long yOffset, MemorySegment g, long gOffset,
-            MemorySegment dx, long dxOffset, long n) {
+    private void row(
+            BackwardCall call,
+            MemorySegment y,
+            long yOffset,
+            MemorySegment g,
+            long gOffset,
+            MemorySegment dx,
+            long dxOffset,
+            long n) {
         float maskedValue = call.policy() == EdgePolicy.NAN ? Float.NaN : 0f;
         if (call.operation().isLog()) {
             if (allNegativeInfinity(y, yOffset, n)) {
@@ -147,8 +154,8 @@ public final class BackwardComputation {
             } else if (last) {
                 kernel.softmaxBackward(y, yAt, g, gAt, dx, dxAt, n, (float) dot);
             } else {
-                dot = kernel.softmaxBackwardAndNextDot(y, yAt, g, gAt, dx, dxAt, n, (float) dot, yAt + yStep,
-                        gAt + gStep);
+                dot = kernel.softmaxBackwardAndNextDot(
+                        y, yAt, g, gAt, dx, dxAt, n, (float) dot, yAt + yStep, gAt + gStep);
             }
         }
     }

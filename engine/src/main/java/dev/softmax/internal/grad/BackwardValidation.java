@@ -12,16 +12,22 @@ import java.util.Arrays;
 /** Validation of a backward (or JVP) call. */
 public final class BackwardValidation {
 
-    private BackwardValidation() {
-    }
+    private BackwardValidation() {}
 
     /**
      * Validates a backward call. {@code result} may be the very view {@code output} or {@code gradient} (each
      * element is read before it is overwritten); any other overlap with them is rejected. The names are the
      * public method's argument names ("y", "dy", "dx"; or "s", "v", "out" for a JVP), used in every message.
      */
-    public static BackwardCall validate(Operation operation, TensorView output, String outputName,
-            TensorView gradient, String gradientName, TensorView result, String resultName, int axis,
+    public static BackwardCall validate(
+            Operation operation,
+            TensorView output,
+            String outputName,
+            TensorView gradient,
+            String gradientName,
+            TensorView result,
+            String resultName,
+            int axis,
             EdgePolicy policy) {
         requireNonNull(output, outputName);
         requireNonNull(gradient, gradientName);
@@ -41,8 +47,8 @@ public final class BackwardValidation {
         requireDistinctElements(result, resultName);
         RowLayout rows = RowLayout.of(normalisedAxis, output, gradient, result);
         requireWorkableRowLength(result, rows, BackwardCall.DX);
-        return new BackwardCall(operation, output, outputName, gradient, gradientName, result, normalisedAxis,
-                policy, rows);
+        return new BackwardCall(
+                operation, output, outputName, gradient, gradientName, result, normalisedAxis, policy, rows);
     }
 
     /**
@@ -50,12 +56,25 @@ public final class BackwardValidation {
      * checking only what can change between calls (liveness and thread access), else validates it anew; see
      * {@link dev.softmax.internal.forward.ForwardValidation#reuseOrValidate}.
      */
-    public static BackwardCall reuseOrValidate(BackwardCall last, Operation operation, TensorView output,
-            String outputName, TensorView gradient, String gradientName, TensorView result, String resultName,
-            int axis, EdgePolicy policy) {
-        if (last != null && last.output() == output && last.gradient() == gradient && last.result() == result
-                && last.outputName() == outputName && last.gradientName() == gradientName
-                && last.operation() == operation && last.policy() == policy
+    public static BackwardCall reuseOrValidate(
+            BackwardCall last,
+            Operation operation,
+            TensorView output,
+            String outputName,
+            TensorView gradient,
+            String gradientName,
+            TensorView result,
+            String resultName,
+            int axis,
+            EdgePolicy policy) {
+        if (last != null
+                && last.output() == output
+                && last.gradient() == gradient
+                && last.result() == result
+                && last.outputName() == outputName
+                && last.gradientName() == gradientName
+                && last.operation() == operation
+                && last.policy() == policy
                 && (last.axis() == axis || last.axis() == axis + output.rank())) {
             requireUsable(output, outputName);
             requireUsable(gradient, gradientName);
@@ -92,12 +111,14 @@ public final class BackwardValidation {
         }
     }
 
-    private static NonFiniteInputException nonFinite(String name, TensorView shapeOf, int axis, long row,
-            long column, float value) {
+    private static NonFiniteInputException nonFinite(
+            String name, TensorView shapeOf, int axis, long row, long column, float value) {
         long[] index = RowLayout.rowIndex(shapeOf, axis, row);
         index[axis] = column;
-        return new NonFiniteInputException(name + ": element " + Arrays.toString(index) + " (row " + row
-                + ", column " + column + ") is " + value + "; policy REJECT accepts only finite values here", row,
+        return new NonFiniteInputException(
+                name + ": element " + Arrays.toString(index) + " (row " + row + ", column " + column + ") is " + value
+                        + "; policy REJECT accepts only finite values here",
+                row,
                 column);
     }
 }

@@ -8,8 +8,7 @@ import dev.softmax.TensorView;
  */
 public final class Jacobian {
 
-    private Jacobian() {
-    }
+    private Jacobian() {}
 
     /** Validates and writes J of {@code probabilities} ({@code [n]}) into {@code out} ({@code [n, n]}). */
     public static void compute(TensorView probabilities, TensorView out) {

@@ -8,8 +8,7 @@ import java.util.Arrays;
 /** Validation of an explicit Jacobian. */
 public final class JacobianValidation {
 
-    private JacobianValidation() {
-    }
+    private JacobianValidation() {}
 
     /** The largest n for which {@code jacobian} writes an n x n matrix (4096^2 f32 = 64 MiB). */
     public static final long MAX_JACOBIAN_SIZE = 4096;
@@ -21,8 +20,8 @@ public final class JacobianValidation {
         requireFloatingPoint(probabilities, "probabilities");
         requireFloatingPoint(out, "out");
         if (probabilities.rank() != 1) {
-            throw new IllegalArgumentException("probabilities: shape " + Arrays.toString(probabilities.shape())
-                    + " is not one row; expected [n]");
+            throw new IllegalArgumentException(
+                    "probabilities: shape " + Arrays.toString(probabilities.shape()) + " is not one row; expected [n]");
         }
         long n = probabilities.dim(0);
         if (n > MAX_JACOBIAN_SIZE) {

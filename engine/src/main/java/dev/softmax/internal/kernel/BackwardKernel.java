@@ -15,16 +15,32 @@ public interface BackwardKernel {
     double dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, long n);
 
     /** Softmax backward's second pass: {@code dx[i] = y[i] * (g[i] - dot)}; dx may be y or g. */
-    void softmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset, MemorySegment dx,
-            long dxOffset, long n, float dot);
+    void softmaxBackward(
+            MemorySegment y,
+            long yOffset,
+            MemorySegment g,
+            long gOffset,
+            MemorySegment dx,
+            long dxOffset,
+            long n,
+            float dot);
 
     /**
      * Softmax backward's second pass for row r fused with the first pass (the dot product) of the next row:
      * writes {@code dx = y (g - dot)} and returns {@code <y', g'>} of the row at {@code nextYOffset} /
      * {@code nextGOffset}. The next row streams in from memory while this one is finished from cache.
      */
-    default double softmaxBackwardAndNextDot(MemorySegment y, long yOffset, MemorySegment g, long gOffset,
-            MemorySegment dx, long dxOffset, long n, float dot, long nextYOffset, long nextGOffset) {
+    default double softmaxBackwardAndNextDot(
+            MemorySegment y,
+            long yOffset,
+            MemorySegment g,
+            long gOffset,
+            MemorySegment dx,
+            long dxOffset,
+            long n,
+            float dot,
+            long nextYOffset,
+            long nextGOffset) {
         softmaxBackward(y, yOffset, g, gOffset, dx, dxOffset, n, dot);
         return dot(y, nextYOffset, g, nextGOffset, n);
     }
@@ -35,6 +51,13 @@ public interface BackwardKernel {
      * caller's check). A maximum, not a sum: a sum of large finite y overflowed in f32 lanes and flagged a finite
      * row.
      */
-    double logSoftmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset, MemorySegment dx,
-            long dxOffset, long n, float sumG);
+    double logSoftmaxBackward(
+            MemorySegment y,
+            long yOffset,
+            MemorySegment g,
+            long gOffset,
+            MemorySegment dx,
+            long dxOffset,
+            long n,
+            float sumG);
 }

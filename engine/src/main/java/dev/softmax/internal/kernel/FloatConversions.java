@@ -3,8 +3,7 @@ package dev.softmax.internal.kernel;
 /** Conversions between f32 and the 16-bit types, shared by every kernel so that rounding is identical. */
 public final class FloatConversions {
 
-    private FloatConversions() {
-    }
+    private FloatConversions() {}
 
     /**
      * f32 to bfloat16, round to nearest even, NaN kept NaN (a quiet NaN; truncating a NaN's payload could

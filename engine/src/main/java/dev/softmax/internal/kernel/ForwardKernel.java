@@ -21,18 +21,38 @@ public interface ForwardKernel {
      * (bytes), written at {@code dstOffset + r * dstStride}. The default calls {@link #softmax} per row;
      * kernels override it where working on two rows at once hides per-row latency (short rows).
      */
-    default void softmaxRows(MemorySegment src, long srcOffset, long srcStride, MemorySegment dst, long dstOffset,
-            long dstStride, long n, long rows, boolean zeroMaskedRows) {
+    default void softmaxRows(
+            MemorySegment src,
+            long srcOffset,
+            long srcStride,
+            MemorySegment dst,
+            long dstOffset,
+            long dstStride,
+            long n,
+            long rows,
+            boolean zeroMaskedRows) {
         for (long r = 0; r < rows; r++) {
             softmax(src, srcOffset + r * srcStride, dst, dstOffset + r * dstStride, n, 1f, zeroMaskedRows);
         }
     }
 
     /** {@code dst[i] = exp((x[i] - max) / T) / sum_j exp((x[j] - max) / T)} over {@code n >= 1} elements. */
-    void softmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float temperature,
+    void softmax(
+            MemorySegment src,
+            long srcOffset,
+            MemorySegment dst,
+            long dstOffset,
+            long n,
+            float temperature,
             boolean zeroMaskedRows);
 
     /** {@code dst[i] = (x[i] - max) / T - log(sum_j exp((x[j] - max) / T))} over {@code n >= 1} elements. */
-    void logSoftmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            float temperature, boolean zeroMaskedRows);
+    void logSoftmax(
+            MemorySegment src,
+            long srcOffset,
+            MemorySegment dst,
+            long dstOffset,
+            long n,
+            float temperature,
+            boolean zeroMaskedRows);
 }

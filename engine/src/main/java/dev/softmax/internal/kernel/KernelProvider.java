@@ -64,8 +64,8 @@ public abstract class KernelProvider {
             case "auto":
                 break;
             default:
-                throw new IllegalArgumentException("softmax.kernel: '" + requested
-                        + "' is not a kernel; expected auto, vector or scalar");
+                throw new IllegalArgumentException(
+                        "softmax.kernel: '" + requested + "' is not a kernel; expected auto, vector or scalar");
         }
         Optional<String> problem = vectorDisqualifier();
         if (problem.isPresent()) {
@@ -87,16 +87,17 @@ public abstract class KernelProvider {
     /** The first reason, in order, why the Vector API kernel must not be used on this JVM. */
     static Optional<String> vectorDisqualifier() {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            return Optional.of("jdk.incubator.vector is not enabled (start java with "
-                    + "--add-modules jdk.incubator.vector)");
+            return Optional.of(
+                    "jdk.incubator.vector is not enabled (start java with " + "--add-modules jdk.incubator.vector)");
         }
         String vmInfo = System.getProperty("java.vm.info", "");
         if (vmInfo.contains("interpreted mode")) {
             return Optional.of("the JVM runs in interpreted mode (-Xint), where vector code is far slower");
         }
         Optional<String> tiered = hotspotFlag("TieredStopAtLevel");
-        if (tiered.isPresent() && !tiered.get().equals("4") && hotspotFlag("TieredCompilation").orElse("true")
-                .equals("true")) {
+        if (tiered.isPresent()
+                && !tiered.get().equals("4")
+                && hotspotFlag("TieredCompilation").orElse("true").equals("true")) {
             return Optional.of("C2 is disabled (-XX:TieredStopAtLevel=" + tiered.get()
                     + "), and the Vector API is only fast when C2 compiles it");
         }
@@ -109,7 +110,9 @@ public abstract class KernelProvider {
     private static Optional<String> hotspotFlag(String name) {
         try {
             var bean = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-            return bean == null ? Optional.empty() : Optional.of(bean.getVMOption(name).getValue());
+            return bean == null
+                    ? Optional.empty()
+                    : Optional.of(bean.getVMOption(name).getValue());
         } catch (RuntimeException | LinkageError e) {
             // Not HotSpot, or no management module: nothing to learn, nothing to disqualify.
             return Optional.empty();

@@ -27,8 +27,8 @@ public interface RowMath {
     double sumExp(MemorySegment src, long srcOffset, long n, float shift);
 
     /** {@code dst[i] = exp(x[i] - shift) * scale}; in-place allowed. */
-    void expShiftScale(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float shift,
-            float scale);
+    void expShiftScale(
+            MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float shift, float scale);
 
     /** {@code dst[i] = x[i] - shift}; in-place allowed. */
     void subtract(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float shift);

@@ -18,8 +18,15 @@ final class ScalarBackwardKernel implements BackwardKernel {
     }
 
     @Override
-    public void softmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset, MemorySegment dx,
-            long dxOffset, long n, float dot) {
+    public void softmaxBackward(
+            MemorySegment y,
+            long yOffset,
+            MemorySegment g,
+            long gOffset,
+            MemorySegment dx,
+            long dxOffset,
+            long n,
+            float dot) {
         for (long i = 0; i < n; i++) {
             float s = y.get(F32, yOffset + 4 * i);
             float gradient = g.get(F32, gOffset + 4 * i);
@@ -28,8 +35,15 @@ final class ScalarBackwardKernel implements BackwardKernel {
     }
 
     @Override
-    public double logSoftmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset,
-            MemorySegment dx, long dxOffset, long n, float sumG) {
+    public double logSoftmaxBackward(
+            MemorySegment y,
+            long yOffset,
+            MemorySegment g,
+            long gOffset,
+            MemorySegment dx,
+            long dxOffset,
+            long n,
+            float sumG) {
         float maxY = Float.NEGATIVE_INFINITY;
         for (long i = 0; i < n; i++) {
             float value = y.get(F32, yOffset + 4 * i);

@@ -19,7 +19,9 @@ final class ScalarBf16Codec implements Bf16Codec {
     @Override
     public void narrowBf16(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n) {
         for (long i = 0; i < n; i++) {
-            dst.set(ValueLayout.JAVA_SHORT_UNALIGNED, dstOffset + 2 * i,
+            dst.set(
+                    ValueLayout.JAVA_SHORT_UNALIGNED,
+                    dstOffset + 2 * i,
                     FloatConversions.floatToBf16(src.get(F32, srcOffset + 4 * i)));
         }
     }

@@ -14,8 +14,14 @@ final class ScalarForwardKernel implements ForwardKernel {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     @Override
-    public void softmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            float temperature, boolean zeroMaskedRows) {
+    public void softmax(
+            MemorySegment src,
+            long srcOffset,
+            MemorySegment dst,
+            long dstOffset,
+            long n,
+            float temperature,
+            boolean zeroMaskedRows) {
         float max = ScalarRowMath.rowMax(src, srcOffset, n);
         if (max == Float.NEGATIVE_INFINITY) {
             fill(dst, dstOffset, n, zeroMaskedRows ? 0f : Float.NaN);
@@ -38,8 +44,14 @@ final class ScalarForwardKernel implements ForwardKernel {
     }
 
     @Override
-    public void logSoftmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            float temperature, boolean zeroMaskedRows) {
+    public void logSoftmax(
+            MemorySegment src,
+            long srcOffset,
+            MemorySegment dst,
+            long dstOffset,
+            long n,
+            float temperature,
+            boolean zeroMaskedRows) {
         float max = ScalarRowMath.rowMax(src, srcOffset, n);
         if (max == Float.NEGATIVE_INFINITY) {
             fill(dst, dstOffset, n, zeroMaskedRows ? Float.NEGATIVE_INFINITY : Float.NaN);

@@ -51,8 +51,8 @@ final class ScalarRowMath implements RowMath {
     }
 
     @Override
-    public void expShiftScale(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            float shift, float scale) {
+    public void expShiftScale(
+            MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float shift, float scale) {
         for (long i = 0; i < n; i++) {
             double e = Math.exp((double) src.get(F32, srcOffset + 4 * i) - shift);
             dst.set(F32, dstOffset + 4 * i, (float) (e * scale));
@@ -60,8 +60,7 @@ final class ScalarRowMath implements RowMath {
     }
 
     @Override
-    public void subtract(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            float shift) {
+    public void subtract(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float shift) {
         for (long i = 0; i < n; i++) {
             dst.set(F32, dstOffset + 4 * i, (float) ((double) src.get(F32, srcOffset + 4 * i) - shift));
         }

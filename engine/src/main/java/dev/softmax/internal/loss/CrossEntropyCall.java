@@ -1,10 +1,10 @@
 package dev.softmax.internal.loss;
 
-import dev.softmax.internal.rows.RowLayout;
 import dev.softmax.CrossEntropyLoss;
 import dev.softmax.EdgePolicy;
 import dev.softmax.TensorView;
 import dev.softmax.internal.call.JavaOnlyCall;
+import dev.softmax.internal.rows.RowLayout;
 
 /**
  * A validated softmax cross-entropy call. Rows run along the class axis 1 of {@code scores}; row {@code r}
@@ -15,8 +15,16 @@ import dev.softmax.internal.call.JavaOnlyCall;
  * @param gradientOut  optional gradient of the (reduced) loss with respect to the scores, or {@code null}
  * @param weightTotal  the sum of the weights of the targets that are not ignored (the MEAN divisor)
  */
-public record CrossEntropyCall(TensorView scores, TensorView labels, CrossEntropyLoss loss, TensorView lossOut,
-        TensorView logProbOut, TensorView gradientOut, EdgePolicy policy, RowLayout rows, double weightTotal)
+public record CrossEntropyCall(
+        TensorView scores,
+        TensorView labels,
+        CrossEntropyLoss loss,
+        TensorView lossOut,
+        TensorView logProbOut,
+        TensorView gradientOut,
+        EdgePolicy policy,
+        RowLayout rows,
+        double weightTotal)
         implements JavaOnlyCall {
 
     /** The one operand of {@link #rows()}: scores along the class axis. */
@@ -60,7 +68,6 @@ public record CrossEntropyCall(TensorView scores, TensorView labels, CrossEntrop
     /** The class weight of {@code label} (1 without weights). */
     public double weight(long label) {
         TensorView weights = loss.weights();
-        return weights == null ? 1.0
-                : weights.dtype().getFloat(weights.segment(), label * weights.stride(0));
+        return weights == null ? 1.0 : weights.dtype().getFloat(weights.segment(), label * weights.stride(0));
     }
 }

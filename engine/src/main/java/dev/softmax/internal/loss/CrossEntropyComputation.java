@@ -1,8 +1,5 @@
 package dev.softmax.internal.loss;
 
-import dev.softmax.internal.rows.RowCopy;
-import dev.softmax.internal.rows.RowLayout;
-import dev.softmax.internal.rows.WorkingRow;
 import dev.softmax.CrossEntropyLoss;
 import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
@@ -10,6 +7,9 @@ import dev.softmax.TensorView;
 import dev.softmax.internal.kernel.Bf16Codec;
 import dev.softmax.internal.kernel.KernelProvider;
 import dev.softmax.internal.kernel.RowMath;
+import dev.softmax.internal.rows.RowCopy;
+import dev.softmax.internal.rows.RowLayout;
+import dev.softmax.internal.rows.WorkingRow;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -53,7 +53,14 @@ public final class CrossEntropyComputation {
             } else {
                 row = WorkingRow.get(n);
                 rowOffset = 0;
-                RowCopy.gather(codec, scores, cursor.offset(CrossEntropyCall.SCORES), rows.axisStride(CrossEntropyCall.SCORES), n, row, 0);
+                RowCopy.gather(
+                        codec,
+                        scores,
+                        cursor.offset(CrossEntropyCall.SCORES),
+                        rows.axisStride(CrossEntropyCall.SCORES),
+                        n,
+                        row,
+                        0);
             }
             long label = call.label(r);
             boolean ignored = call.ignored(label);
@@ -76,8 +83,7 @@ public final class CrossEntropyComputation {
                 loss = 0;
             } else {
                 loss = switch (state) {
-                    case FINITE -> -weight * (row.get(F32,
-                            rowOffset + 4 * label) - logSumExp);
+                    case FINITE -> -weight * (row.get(F32, rowOffset + 4 * label) - logSumExp);
                     case MASKED -> weight == 0 ? 0 : Double.POSITIVE_INFINITY;
                     case NON_FINITE -> Double.NaN;
                 };
@@ -92,17 +98,21 @@ public final class CrossEntropyComputation {
             }
             if (call.gradientOut() != null) {
                 double factor = ignored ? 0 : weight / meanDivisor;
-                writeGradient(call.gradientOut(), r, row, rowOffset, n, state, (float) logSumExp, label, factor,
-                        ignored);
+                writeGradient(
+                        call.gradientOut(), r, row, rowOffset, n, state, (float) logSumExp, label, factor, ignored);
             }
         }
         return call.loss().reduction() == CrossEntropyLoss.Reduction.MEAN ? total / call.weightTotal() : total;
     }
 
-    private enum RowState { FINITE, MASKED, NON_FINITE }
+    private enum RowState {
+        FINITE,
+        MASKED,
+        NON_FINITE
+    }
 
-    private void writeLogProbabilities(TensorView out, long r, MemorySegment row, long rowOffset, long n,
-            RowState state, float logSumExp) {
+    private void writeLogProbabilities(
+            TensorView out, long r, MemorySegment row, long rowOffset, long n, RowState state, float logSumExp) {
         float fill = switch (state) {
             case FINITE -> 0f;
             case MASKED -> Float.NEGATIVE_INFINITY;
@@ -117,8 +127,17 @@ public final class CrossEntropyComputation {
         target.flush(codec, out, r);
     }
 
-    private void writeGradient(TensorView out, long r, MemorySegment row, long rowOffset, long n, RowState state,
-            float logSumExp, long label, double factor, boolean ignored) {
+    private void writeGradient(
+            TensorView out,
+            long r,
+            MemorySegment row,
+            long rowOffset,
+            long n,
+            RowState state,
+            float logSumExp,
+            long label,
+            double factor,
+            boolean ignored) {
         Target target = target(out, r, n);
         if (ignored || state == RowState.MASKED) {
             fillRow(target.segment, target.offset, n, 0f);

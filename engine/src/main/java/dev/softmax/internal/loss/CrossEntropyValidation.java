@@ -14,28 +14,32 @@ import java.util.List;
 /** Validation of a softmax cross-entropy call, labels included. */
 public final class CrossEntropyValidation {
 
-    private CrossEntropyValidation() {
-    }
+    private CrossEntropyValidation() {}
 
     /**
      * Validates a softmax cross-entropy: shapes of scores, labels, weights and outputs; types; aliasing; and
      * every label, which must be in {@code [0, C)} or equal the ignore index. Returns the call with the MEAN
      * divisor already summed, so nothing needs a second look at the labels.
      */
-    public static CrossEntropyCall validate(TensorView scores, TensorView labels,
-            CrossEntropyLoss loss, TensorView lossOut, TensorView logProbOut, TensorView gradientOut,
+    public static CrossEntropyCall validate(
+            TensorView scores,
+            TensorView labels,
+            CrossEntropyLoss loss,
+            TensorView lossOut,
+            TensorView logProbOut,
+            TensorView gradientOut,
             EdgePolicy policy) {
         requireNonNull(scores, "scores");
         requireNonNull(labels, "labels");
         requireNonNull(loss, "loss");
         requireFloatingPoint(scores, "scores");
         if (scores.rank() < 2) {
-            throw new IllegalArgumentException("scores: shape " + Arrays.toString(scores.shape())
-                    + " has rank " + scores.rank() + "; expected [N, C] or [N, C, d1, ..., dk]");
+            throw new IllegalArgumentException("scores: shape " + Arrays.toString(scores.shape()) + " has rank "
+                    + scores.rank() + "; expected [N, C] or [N, C, d1, ..., dk]");
         }
         if (labels.dtype() != DType.I32 && labels.dtype() != DType.I64) {
-            throw new IllegalArgumentException("labels: element type " + labels.dtype().label()
-                    + " is not supported; expected i32 or i64");
+            throw new IllegalArgumentException(
+                    "labels: element type " + labels.dtype().label() + " is not supported; expected i32 or i64");
         }
         long[] targetShape = targetShape(scores);
         if (!Arrays.equals(labels.shape(), targetShape)) {
@@ -59,8 +63,8 @@ public final class CrossEntropyValidation {
                     + Arrays.toString(targetShape));
         }
         if (!none && lossOut != null) {
-            throw new IllegalArgumentException("lossOut: must be null for reduction " + loss.reduction()
-                    + " (the reduced loss is returned)");
+            throw new IllegalArgumentException(
+                    "lossOut: must be null for reduction " + loss.reduction() + " (the reduced loss is returned)");
         }
         requireUsable(scores, "scores");
         requireUsable(labels, "labels");
@@ -103,8 +107,7 @@ public final class CrossEntropyValidation {
         }
         RowLayout rows = RowLayout.of(1, scores);
         double weightTotal = checkLabels(scores, labels, loss, rows.rowCount());
-        return new CrossEntropyCall(scores, labels, loss, lossOut, logProbOut, gradientOut, policy, rows,
-                weightTotal);
+        return new CrossEntropyCall(scores, labels, loss, lossOut, logProbOut, gradientOut, policy, rows, weightTotal);
     }
 
     /** {@code [N, d1, ..., dk]}: the scores' shape without the class axis. */
@@ -117,8 +120,7 @@ public final class CrossEntropyValidation {
         return shape;
     }
 
-    private static double checkLabels(TensorView scores, TensorView labels, CrossEntropyLoss loss,
-            long targets) {
+    private static double checkLabels(TensorView scores, TensorView labels, CrossEntropyLoss loss, long targets) {
         long classes = scores.dim(1);
         double total = 0;
         for (long t = 0; t < targets; t++) {
@@ -135,12 +137,12 @@ public final class CrossEntropyValidation {
                 }
                 throw new IllegalArgumentException("labels: element " + Arrays.toString(index) + " is " + label
                         + "; expected a class in 0.." + (classes - 1)
-                        + (loss.ignoreIndex().isPresent() ? " or the ignore index " + loss.ignoreIndex().getAsLong()
+                        + (loss.ignoreIndex().isPresent()
+                                ? " or the ignore index " + loss.ignoreIndex().getAsLong()
                                 : ""));
             }
             TensorView weights = loss.weights();
-            total += weights == null ? 1.0
-                    : weights.dtype().getFloat(weights.segment(), label * weights.stride(0));
+            total += weights == null ? 1.0 : weights.dtype().getFloat(weights.segment(), label * weights.stride(0));
         }
         return total;
     }

@@ -11,8 +11,9 @@ import dev.softmax.internal.rows.RowLayout;
  *
  * @param rows the rows of src (its only operand)
  */
-public record ReductionCall(RowReductions.Kind kind, TensorView src, TensorView dst, int axis, EdgePolicy policy,
-        RowLayout rows) implements JavaOnlyCall {
+public record ReductionCall(
+        RowReductions.Kind kind, TensorView src, TensorView dst, int axis, EdgePolicy policy, RowLayout rows)
+        implements JavaOnlyCall {
 
     @Override
     public TensorView input() {

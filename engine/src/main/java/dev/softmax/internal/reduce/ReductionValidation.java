@@ -10,15 +10,14 @@ import java.util.Arrays;
 /** Validation of a per-row reduction (log-sum-exp, entropy). */
 public final class ReductionValidation {
 
-    private ReductionValidation() {
-    }
+    private ReductionValidation() {}
 
     /**
      * Validates a per-row reduction: {@code dst} has the shape of {@code src} without {@code axis} (shape
      * {@code [1]} when src has one dimension) and shares no memory with src.
      */
-    public static ReductionCall validate(RowReductions.Kind kind, TensorView src, TensorView dst, int axis,
-            EdgePolicy policy) {
+    public static ReductionCall validate(
+            RowReductions.Kind kind, TensorView src, TensorView dst, int axis, EdgePolicy policy) {
         requireNonNull(src, "src");
         requireNonNull(dst, "dst");
         requireFloatingPoint(src, "src");

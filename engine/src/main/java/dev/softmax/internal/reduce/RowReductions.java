@@ -1,14 +1,14 @@
 package dev.softmax.internal.reduce;
 
-import dev.softmax.internal.rows.RowCopy;
-import dev.softmax.internal.rows.RowLayout;
-import dev.softmax.internal.rows.WorkingRow;
 import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
 import dev.softmax.TensorView;
 import dev.softmax.internal.kernel.Bf16Codec;
 import dev.softmax.internal.kernel.KernelProvider;
 import dev.softmax.internal.kernel.RowMath;
+import dev.softmax.internal.rows.RowCopy;
+import dev.softmax.internal.rows.RowLayout;
+import dev.softmax.internal.rows.WorkingRow;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -24,7 +24,10 @@ import java.lang.foreign.MemorySegment;
 public final class RowReductions {
 
     /** Which reduction. */
-    public enum Kind { LOG_SUM_EXP, ENTROPY }
+    public enum Kind {
+        LOG_SUM_EXP,
+        ENTROPY
+    }
 
     private final RowMath math;
     private final Bf16Codec codec;

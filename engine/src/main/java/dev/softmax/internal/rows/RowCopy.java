@@ -15,12 +15,11 @@ public final class RowCopy {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 
-    private RowCopy() {
-    }
+    private RowCopy() {}
 
     /** Widens {@code n} elements of {@code from}, starting at element {@code offset}, stepping {@code stride}. */
-    public static void gather(Bf16Codec codec, TensorView from, long offset, long stride, long n, MemorySegment to,
-            long toByteOffset) {
+    public static void gather(
+            Bf16Codec codec, TensorView from, long offset, long stride, long n, MemorySegment to, long toByteOffset) {
         MemorySegment segment = from.segment();
         DType type = from.dtype();
         if (stride == 1 || n == 1) {
@@ -39,8 +38,7 @@ public final class RowCopy {
                     }
                     return;
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         for (long i = 0; i < n; i++) {
@@ -49,8 +47,8 @@ public final class RowCopy {
     }
 
     /** Rounds {@code n} f32 values into {@code to}'s type, starting at element {@code offset}, stepping {@code stride}. */
-    public static void scatter(Bf16Codec codec, MemorySegment from, long fromByteOffset, long n, TensorView to, long offset,
-            long stride) {
+    public static void scatter(
+            Bf16Codec codec, MemorySegment from, long fromByteOffset, long n, TensorView to, long offset, long stride) {
         MemorySegment segment = to.segment();
         DType type = to.dtype();
         if (stride == 1 || n == 1) {
@@ -69,8 +67,7 @@ public final class RowCopy {
                     }
                     return;
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         for (long i = 0; i < n; i++) {

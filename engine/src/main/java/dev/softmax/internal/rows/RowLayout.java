@@ -25,9 +25,15 @@ public final class RowLayout {
     private final long[] rowStrides;
     /** Otherwise: the outer dimensions after merging, outermost first, and their strides per operand. */
     private final long[] outerShape;
+
     private final long[][] outerStrides;
 
-    private RowLayout(long rowLength, long rowCount, long[] axisStrides, long[] rowStrides, long[] outerShape,
+    private RowLayout(
+            long rowLength,
+            long rowCount,
+            long[] axisStrides,
+            long[] rowStrides,
+            long[] outerShape,
             long[][] outerStrides) {
         this.rowLength = rowLength;
         this.rowCount = rowCount;

@@ -15,8 +15,7 @@ public final class WorkingRow {
 
     private static final ThreadLocal<MemorySegment[]> ROWS = ThreadLocal.withInitial(() -> new MemorySegment[2]);
 
-    private WorkingRow() {
-    }
+    private WorkingRow() {}
 
     /** A segment of at least {@code n} floats, private to the calling thread. */
     public static MemorySegment get(long n) {
@@ -30,8 +29,8 @@ public final class WorkingRow {
 
     private static MemorySegment get(int slot, long n) {
         if (n > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("a strided or 16-bit row of " + n
-                    + " elements is longer than a working row can hold (2^31 - 9)");
+            throw new IllegalArgumentException(
+                    "a strided or 16-bit row of " + n + " elements is longer than a working row can hold (2^31 - 9)");
         }
         MemorySegment[] rows = ROWS.get();
         MemorySegment row = rows[slot];

@@ -46,8 +46,15 @@ final class PanamaBackwardKernel implements BackwardKernel {
     }
 
     @Override
-    public void softmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset, MemorySegment dx,
-            long dxOffset, long n, float dot) {
+    public void softmaxBackward(
+            MemorySegment y,
+            long yOffset,
+            MemorySegment g,
+            long gOffset,
+            MemorySegment dx,
+            long dxOffset,
+            long n,
+            float dot) {
         FloatVector dotVector = FloatVector.broadcast(SPECIES, dot);
         long bound = n - n % LANES;
         long i = 0;
@@ -63,8 +70,17 @@ final class PanamaBackwardKernel implements BackwardKernel {
 
     /** {@link #softmaxBackward}'s loop and {@link #dot}'s in one, so each block streams the next row once. */
     @Override
-    public double softmaxBackwardAndNextDot(MemorySegment y, long yOffset, MemorySegment g, long gOffset,
-            MemorySegment dx, long dxOffset, long n, float dot, long nextYOffset, long nextGOffset) {
+    public double softmaxBackwardAndNextDot(
+            MemorySegment y,
+            long yOffset,
+            MemorySegment g,
+            long gOffset,
+            MemorySegment dx,
+            long dxOffset,
+            long n,
+            float dot,
+            long nextYOffset,
+            long nextGOffset) {
         FloatVector dotVector = FloatVector.broadcast(SPECIES, dot);
         long bound = n - n % LANES;
         DoubleVector low = DoubleVector.zero(WIDE);
@@ -97,8 +113,15 @@ final class PanamaBackwardKernel implements BackwardKernel {
     }
 
     @Override
-    public double logSoftmaxBackward(MemorySegment y, long yOffset, MemorySegment g, long gOffset,
-            MemorySegment dx, long dxOffset, long n, float sumG) {
+    public double logSoftmaxBackward(
+            MemorySegment y,
+            long yOffset,
+            MemorySegment g,
+            long gOffset,
+            MemorySegment dx,
+            long dxOffset,
+            long n,
+            float sumG) {
         FloatVector sumVector = FloatVector.broadcast(SPECIES, sumG);
         FloatVector maxY = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         long bound = n - n % LANES;

@@ -26,8 +26,10 @@ final class PanamaBf16Codec implements Bf16Codec {
         for (; i < bound; i += LANES) {
             // Sign-extended to 32 bits, then shifted up 16: the extension's bits fall off the top.
             ShortVector.fromMemorySegment(HALF, src, srcOffset + 2 * i, ORDER)
-                    .convertShape(VectorOperators.S2I, INTS, 0).reinterpretAsInts()
-                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
+                    .convertShape(VectorOperators.S2I, INTS, 0)
+                    .reinterpretAsInts()
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats()
                     .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
@@ -43,7 +45,8 @@ final class PanamaBf16Codec implements Bf16Codec {
         IntVector absMask = IntVector.broadcast(INTS, 0x7FFF_FFFF);
         IntVector infinity = IntVector.broadcast(INTS, 0x7F80_0000);
         for (; i < bound; i += LANES) {
-            IntVector bits = FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).reinterpretAsInts();
+            IntVector bits = FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+                    .reinterpretAsInts();
             IntVector odd = bits.lanewise(VectorOperators.LSHR, 16).and(1);
             IntVector rounded = bits.add(odd.add(0x7FFF)).lanewise(VectorOperators.LSHR, 16);
             IntVector quietNaN = bits.lanewise(VectorOperators.LSHR, 16).or(0x0040);
@@ -52,7 +55,9 @@ final class PanamaBf16Codec implements Bf16Codec {
                     .intoMemorySegment(dst, dstOffset + 2 * i, ORDER);
         }
         for (; i < n; i++) {
-            dst.set(ValueLayout.JAVA_SHORT_UNALIGNED, dstOffset + 2 * i,
+            dst.set(
+                    ValueLayout.JAVA_SHORT_UNALIGNED,
+                    dstOffset + 2 * i,
                     FloatConversions.floatToBf16(src.get(F32, srcOffset + 4 * i)));
         }
     }

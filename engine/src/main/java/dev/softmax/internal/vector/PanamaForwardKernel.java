@@ -42,8 +42,14 @@ final class PanamaForwardKernel implements ForwardKernel {
     static final long PAIRED_ROW = 256;
 
     @Override
-    public void softmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            float temperature, boolean zeroMaskedRows) {
+    public void softmax(
+            MemorySegment src,
+            long srcOffset,
+            MemorySegment dst,
+            long dstOffset,
+            long n,
+            float temperature,
+            boolean zeroMaskedRows) {
         if (n <= SHORT_ROW && temperature == 1f) {
             shortSoftmax(src, srcOffset, dst, dstOffset, n, zeroMaskedRows);
             return;
@@ -60,8 +66,14 @@ final class PanamaForwardKernel implements ForwardKernel {
     }
 
     @Override
-    public void logSoftmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            float temperature, boolean zeroMaskedRows) {
+    public void logSoftmax(
+            MemorySegment src,
+            long srcOffset,
+            MemorySegment dst,
+            long dstOffset,
+            long n,
+            float temperature,
+            boolean zeroMaskedRows) {
         if (n <= SHORT_ROW && temperature == 1f) {
             shortLogSoftmax(src, srcOffset, dst, dstOffset, n, zeroMaskedRows);
             return;
@@ -86,8 +98,8 @@ final class PanamaForwardKernel implements ForwardKernel {
      * each) and is folded by a fixed shuffle tree, without the double
      * widening of long rows.
      */
-    private static void shortSoftmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            boolean zeroMaskedRows) {
+    private static void shortSoftmax(
+            MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, boolean zeroMaskedRows) {
         long bound = n - n % LANES;
         FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         long i = 0;
@@ -109,8 +121,9 @@ final class PanamaForwardKernel implements ForwardKernel {
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         FloatVector sums = FloatVector.zero(SPECIES);
         for (i = 0; i < bound; i += LANES) {
-            FloatVector e = VectorExp.expOfNonPositive(
-                    FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).sub(maxVector));
+            FloatVector e =
+                    VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+                            .sub(maxVector));
             sums = sums.add(e);
             e.intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
         }
@@ -140,7 +153,8 @@ final class PanamaForwardKernel implements ForwardKernel {
         float scale = 1f / sum;
         FloatVector scaleVector = FloatVector.broadcast(SPECIES, scale);
         for (i = 0; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, dst, dstOffset + 4 * i, ORDER).mul(scaleVector)
+            FloatVector.fromMemorySegment(SPECIES, dst, dstOffset + 4 * i, ORDER)
+                    .mul(scaleVector)
                     .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
@@ -149,18 +163,41 @@ final class PanamaForwardKernel implements ForwardKernel {
     }
 
     @Override
-    public void softmaxRows(MemorySegment src, long srcOffset, long srcStride, MemorySegment dst, long dstOffset,
-            long dstStride, long n, long rows, boolean zeroMaskedRows) {
+    public void softmaxRows(
+            MemorySegment src,
+            long srcOffset,
+            long srcStride,
+            MemorySegment dst,
+            long dstOffset,
+            long dstStride,
+            long n,
+            long rows,
+            boolean zeroMaskedRows) {
         long r = 0;
         if (n <= PAIRED_ROW) {
             for (; r + 1 < rows; r += 2) {
-                shortSoftmaxPair(src, srcOffset + r * srcStride, srcOffset + (r + 1) * srcStride, dst,
-                        dstOffset + r * dstStride, dstOffset + (r + 1) * dstStride, n, zeroMaskedRows);
+                shortSoftmaxPair(
+                        src,
+                        srcOffset + r * srcStride,
+                        srcOffset + (r + 1) * srcStride,
+                        dst,
+                        dstOffset + r * dstStride,
+                        dstOffset + (r + 1) * dstStride,
+                        n,
+                        zeroMaskedRows);
             }
         }
         if (n > SHORT_ROW && r < rows) {
-            pipelinedSoftmax(src, srcOffset + r * srcStride, srcStride, dst, dstOffset + r * dstStride, dstStride, n,
-                    rows - r, zeroMaskedRows);
+            pipelinedSoftmax(
+                    src,
+                    srcOffset + r * srcStride,
+                    srcStride,
+                    dst,
+                    dstOffset + r * dstStride,
+                    dstStride,
+                    n,
+                    rows - r,
+                    zeroMaskedRows);
             return;
         }
         for (; r < rows; r++) {
@@ -174,8 +211,16 @@ final class PanamaForwardKernel implements ForwardKernel {
      * the other passes instead of running alone (measured on 256 x 128256: 1.0 ns/element before, see the
      * README's benchmark table for after).
      */
-    private static void pipelinedSoftmax(MemorySegment src, long srcOffset, long srcStride, MemorySegment dst,
-            long dstOffset, long dstStride, long n, long rows, boolean zeroMaskedRows) {
+    private static void pipelinedSoftmax(
+            MemorySegment src,
+            long srcOffset,
+            long srcStride,
+            MemorySegment dst,
+            long dstOffset,
+            long dstStride,
+            long n,
+            long rows,
+            boolean zeroMaskedRows) {
         float max = maxIgnoringNaN(src, srcOffset, n);
         for (long r = 0; r < rows; r++) {
             long srcAt = srcOffset + r * srcStride;
@@ -192,8 +237,8 @@ final class PanamaForwardKernel implements ForwardKernel {
     }
 
     /** Scales a row in place and, when {@code nextOffset >= 0}, returns the NaN-ignoring maximum of the next row. */
-    private static float scaleAndNextMax(MemorySegment dst, long offset, long n, float factor, MemorySegment src,
-            long nextOffset) {
+    private static float scaleAndNextMax(
+            MemorySegment dst, long offset, long n, float factor, MemorySegment src, long nextOffset) {
         if (nextOffset < 0) {
             PanamaRowMath.scaleRow(dst, offset, n, factor);
             return 0f;
@@ -203,7 +248,8 @@ final class PanamaForwardKernel implements ForwardKernel {
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, dst, offset + 4 * i, ORDER).mul(factorVector)
+            FloatVector.fromMemorySegment(SPECIES, dst, offset + 4 * i, ORDER)
+                    .mul(factorVector)
                     .intoMemorySegment(dst, offset + 4 * i, ORDER);
             FloatVector next = FloatVector.fromMemorySegment(SPECIES, src, nextOffset + 4 * i, ORDER);
             maxes = maxes.blend(next, next.compare(VectorOperators.GT, maxes));
@@ -222,8 +268,15 @@ final class PanamaForwardKernel implements ForwardKernel {
      * exponential, sum tree, division), so interleaving two independent chains nearly halves the time per row.
      * Rows whose maximum is -inf (masked, or hiding a NaN) go back to the one-row path.
      */
-    private static void shortSoftmaxPair(MemorySegment src, long srcA, long srcB, MemorySegment dst, long dstA,
-            long dstB, long n, boolean zeroMaskedRows) {
+    private static void shortSoftmaxPair(
+            MemorySegment src,
+            long srcA,
+            long srcB,
+            MemorySegment dst,
+            long dstA,
+            long dstB,
+            long n,
+            boolean zeroMaskedRows) {
         long bound = n - n % LANES;
         FloatVector maxesA = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector maxesB = maxesA;
@@ -252,10 +305,10 @@ final class PanamaForwardKernel implements ForwardKernel {
         FloatVector sumsA = FloatVector.zero(SPECIES);
         FloatVector sumsB = sumsA;
         for (i = 0; i < bound; i += LANES) {
-            FloatVector eA = VectorExp.expOfNonPositive(
-                    FloatVector.fromMemorySegment(SPECIES, src, srcA + 4 * i, ORDER).sub(maxVectorA));
-            FloatVector eB = VectorExp.expOfNonPositive(
-                    FloatVector.fromMemorySegment(SPECIES, src, srcB + 4 * i, ORDER).sub(maxVectorB));
+            FloatVector eA = VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcA + 4 * i, ORDER)
+                    .sub(maxVectorA));
+            FloatVector eB = VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcB + 4 * i, ORDER)
+                    .sub(maxVectorB));
             sumsA = sumsA.add(eA);
             sumsB = sumsB.add(eB);
             eA.intoMemorySegment(dst, dstA + 4 * i, ORDER);
@@ -297,9 +350,11 @@ final class PanamaForwardKernel implements ForwardKernel {
         FloatVector scaleA = FloatVector.broadcast(SPECIES, 1f / sumA);
         FloatVector scaleB = FloatVector.broadcast(SPECIES, 1f / sumB);
         for (i = 0; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, dst, dstA + 4 * i, ORDER).mul(scaleA)
+            FloatVector.fromMemorySegment(SPECIES, dst, dstA + 4 * i, ORDER)
+                    .mul(scaleA)
                     .intoMemorySegment(dst, dstA + 4 * i, ORDER);
-            FloatVector.fromMemorySegment(SPECIES, dst, dstB + 4 * i, ORDER).mul(scaleB)
+            FloatVector.fromMemorySegment(SPECIES, dst, dstB + 4 * i, ORDER)
+                    .mul(scaleB)
                     .intoMemorySegment(dst, dstB + 4 * i, ORDER);
         }
         float factorA = 1f / sumA;
@@ -311,8 +366,8 @@ final class PanamaForwardKernel implements ForwardKernel {
     }
 
     /** Log-softmax of a short row; see {@link #shortSoftmax}. */
-    private static void shortLogSoftmax(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            boolean zeroMaskedRows) {
+    private static void shortLogSoftmax(
+            MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, boolean zeroMaskedRows) {
         long bound = n - n % LANES;
         FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         long i = 0;
@@ -334,8 +389,9 @@ final class PanamaForwardKernel implements ForwardKernel {
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         FloatVector sums = FloatVector.zero(SPECIES);
         for (i = 0; i < bound; i += LANES) {
-            sums = sums.add(VectorExp.expOfNonPositive(
-                    FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).sub(maxVector)));
+            sums = sums.add(
+                    VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+                            .sub(maxVector)));
         }
         // The shuffle-tree fold, written out in each pass: as a helper it was boxed (see PanamaVectorConstants).
         if (LANES > 32) {
@@ -361,7 +417,9 @@ final class PanamaForwardKernel implements ForwardKernel {
         float logSum = (float) Math.log(sum);
         FloatVector logSumVector = FloatVector.broadcast(SPECIES, logSum);
         for (i = 0; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).sub(maxVector).sub(logSumVector)
+            FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+                    .sub(maxVector)
+                    .sub(logSumVector)
                     .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
@@ -411,8 +469,8 @@ final class PanamaForwardKernel implements ForwardKernel {
     }
 
     /** What a row whose NaN-ignoring maximum is -inf becomes: fully masked, unless a NaN hides in it. */
-    private static void fillMaskedOrNaN(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            float maskedValue) {
+    private static void fillMaskedOrNaN(
+            MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float maskedValue) {
         fill(dst, dstOffset, n, containsNaN(src, srcOffset, n) ? Float.NaN : maskedValue);
     }
 
@@ -429,8 +487,10 @@ final class PanamaForwardKernel implements ForwardKernel {
             long blockEnd = Math.min(bound, i + SUM_BLOCK);
             FloatVector block = FloatVector.zero(SPECIES);
             for (; i < blockEnd; i += LANES) {
-                block = block.add(VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER)
-                        .sub(maxVector).div(divisor)));
+                block = block.add(
+                        VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER)
+                                .sub(maxVector)
+                                .div(divisor)));
             }
             low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
             high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
@@ -447,8 +507,8 @@ final class PanamaForwardKernel implements ForwardKernel {
     }
 
     /** Stores {@code exp(x - max)} and returns its sum. */
-    private static double expStoreSum(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            float max) {
+    private static double expStoreSum(
+            MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float max) {
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         long bound = n - n % LANES;
         DoubleVector low = DoubleVector.zero(WIDE);
@@ -459,8 +519,9 @@ final class PanamaForwardKernel implements ForwardKernel {
             long blockEnd = Math.min(bound, i + SUM_BLOCK);
             FloatVector block = FloatVector.zero(SPECIES);
             for (; i < blockEnd; i += LANES) {
-                FloatVector e = VectorExp.expOfNonPositive(
-                        FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).sub(maxVector));
+                FloatVector e =
+                        VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+                                .sub(maxVector));
                 block = block.add(e);
                 e.intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
             }
@@ -481,8 +542,14 @@ final class PanamaForwardKernel implements ForwardKernel {
     }
 
     /** Stores {@code exp((x - max) / T)} and returns its sum. */
-    private static double expStoreSumScaled(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset,
-            long n, float max, float temperature) {
+    private static double expStoreSumScaled(
+            MemorySegment src,
+            long srcOffset,
+            MemorySegment dst,
+            long dstOffset,
+            long n,
+            float max,
+            float temperature) {
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         FloatVector divisor = FloatVector.broadcast(SPECIES, temperature);
         long bound = n - n % LANES;
@@ -494,8 +561,10 @@ final class PanamaForwardKernel implements ForwardKernel {
             long blockEnd = Math.min(bound, i + SUM_BLOCK);
             FloatVector block = FloatVector.zero(SPECIES);
             for (; i < blockEnd; i += LANES) {
-                FloatVector e = VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
-                        .sub(maxVector).div(divisor));
+                FloatVector e =
+                        VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+                                .sub(maxVector)
+                                .div(divisor));
                 block = block.add(e);
                 e.intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
             }
@@ -516,16 +585,26 @@ final class PanamaForwardKernel implements ForwardKernel {
     }
 
     /** {@code dst = (x - max) / T - logSum}. */
-    private static void shiftStoreScaled(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            float max, float temperature, float logSum) {
+    private static void shiftStoreScaled(
+            MemorySegment src,
+            long srcOffset,
+            MemorySegment dst,
+            long dstOffset,
+            long n,
+            float max,
+            float temperature,
+            float logSum) {
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         FloatVector divisor = FloatVector.broadcast(SPECIES, temperature);
         FloatVector logSumVector = FloatVector.broadcast(SPECIES, logSum);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).sub(maxVector).div(divisor)
-                    .sub(logSumVector).intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+            FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+                    .sub(maxVector)
+                    .div(divisor)
+                    .sub(logSumVector)
+                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
             dst.set(F32, dstOffset + 4 * i, (src.get(F32, srcOffset + 4 * i) - max) / temperature - logSum);

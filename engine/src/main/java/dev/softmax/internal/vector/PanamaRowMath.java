@@ -85,7 +85,8 @@ final class PanamaRowMath implements RowMath {
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, dst, offset + 4 * i, ORDER).mul(factorVector)
+            FloatVector.fromMemorySegment(SPECIES, dst, offset + 4 * i, ORDER)
+                    .mul(factorVector)
                     .intoMemorySegment(dst, offset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
@@ -110,8 +111,9 @@ final class PanamaRowMath implements RowMath {
             long blockEnd = Math.min(bound, i + SUM_BLOCK);
             FloatVector block = FloatVector.zero(SPECIES);
             for (; i < blockEnd; i += LANES) {
-                block = block.add(VectorExp.expOfNonPositive(
-                        FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER).sub(maxVector)));
+                block = block.add(
+                        VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER)
+                                .sub(maxVector)));
             }
             low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
             high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
@@ -128,15 +130,17 @@ final class PanamaRowMath implements RowMath {
     }
 
     @Override
-    public void expShiftScale(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            float shift, float scale) {
+    public void expShiftScale(
+            MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float shift, float scale) {
         FloatVector shiftVector = FloatVector.broadcast(SPECIES, shift);
         FloatVector scaleVector = FloatVector.broadcast(SPECIES, scale);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).sub(shiftVector))
-                    .mul(scaleVector).intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+            VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+                            .sub(shiftVector))
+                    .mul(scaleVector)
+                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
             dst.set(F32, dstOffset + 4 * i, VectorExp.exp(src.get(F32, srcOffset + 4 * i) - shift) * scale);
@@ -144,20 +148,21 @@ final class PanamaRowMath implements RowMath {
     }
 
     @Override
-    public void subtract(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            float shift) {
+    public void subtract(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float shift) {
         shiftStore(src, srcOffset, dst, dstOffset, n, shift, 0f);
     }
 
     /** {@code dst = x - max - logSum}. */
-    static void shiftStore(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n,
-            float max, float logSum) {
+    static void shiftStore(
+            MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float max, float logSum) {
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         FloatVector logSumVector = FloatVector.broadcast(SPECIES, logSum);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER).sub(maxVector).sub(logSumVector)
+            FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+                    .sub(maxVector)
+                    .sub(logSumVector)
                     .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
@@ -179,7 +184,8 @@ final class PanamaRowMath implements RowMath {
             for (; i < blockEnd; i += LANES) {
                 // Clamped like the exponential's own argument: a -inf entry becomes 0 * -104, not 0 * -inf.
                 FloatVector shifted = FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER)
-                        .sub(maxVector).max(VectorExp.LOWEST);
+                        .sub(maxVector)
+                        .max(VectorExp.LOWEST);
                 block = VectorExp.expOfNonPositive(shifted).fma(shifted, block);
             }
             low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));

@@ -55,9 +55,11 @@ final class PanamaVectorConstants {
     /** Doubles in a vector of the same width: half as many lanes. */
     static final VectorSpecies<Double> WIDE =
             VectorSpecies.of(double.class, VectorShape.forBitSize(SPECIES.vectorBitSize()));
+
     static final int LANES = SPECIES.length();
     /** Ints and shorts with as many lanes as {@link #SPECIES}, for bf16 conversions. */
     static final VectorSpecies<Integer> INTS = SPECIES.withLanes(int.class);
+
     static final VectorSpecies<Short> HALF =
             VectorSpecies.of(short.class, VectorShape.forBitSize(SPECIES.vectorBitSize() / 2));
     static final int WIDE_LANES = WIDE.length();
@@ -65,6 +67,7 @@ final class PanamaVectorConstants {
     static final int SUM_BLOCK = 1024;
     /** Lane {@code i} to lane {@code i ^ d} (identity where d >= LANES): the steps of the shuffle-tree fold. */
     static final VectorShuffle<Float> SWAP_32 = swap(32);
+
     static final VectorShuffle<Float> SWAP_16 = swap(16);
     static final VectorShuffle<Float> SWAP_8 = swap(8);
     static final VectorShuffle<Float> SWAP_4 = swap(4);
@@ -73,8 +76,7 @@ final class PanamaVectorConstants {
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
-    private PanamaVectorConstants() {
-    }
+    private PanamaVectorConstants() {}
 
     /**
      * Checked here, before any other species is derived from the result: a 64-bit species would fail while
@@ -90,10 +92,11 @@ final class PanamaVectorConstants {
                     + " are not supported; expected 128, 256 or 512 (the scalar kernel serves instead)");
         }
         if (bits > preferred) {
-            throw new IllegalStateException("softmax.vector.bits=" + bits + " is wider than this CPU's "
-                    + preferred + "-bit vectors");
+            throw new IllegalStateException(
+                    "softmax.vector.bits=" + bits + " is wider than this CPU's " + preferred + "-bit vectors");
         }
-        return bits == preferred ? FloatVector.SPECIES_PREFERRED
+        return bits == preferred
+                ? FloatVector.SPECIES_PREFERRED
                 : VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
     }
 

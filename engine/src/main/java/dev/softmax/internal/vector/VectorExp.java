@@ -34,6 +34,7 @@ public final class VectorExp {
     private static final float ROUNDING = 12582912f;
     /** The bits of {@link #ROUNDING} minus the float exponent bias: {@code bits(n + ROUNDING) - this = n + 127}. */
     private static final int ROUNDING_BITS_MINUS_BIAS = 0x4B40_0000 - 127;
+
     private static final float P0 = 1.9875691500e-4f;
     private static final float P1 = 1.3981999507e-3f;
     private static final float P2 = 8.3334519073e-3f;
@@ -41,8 +42,7 @@ public final class VectorExp {
     private static final float P4 = 1.6666665459e-1f;
     private static final float P5 = 5.0000001201e-1f;
 
-    private VectorExp() {
-    }
+    private VectorExp() {}
 
     /** Lane-wise {@code exp(x)}; see the class comment for the range. */
     public static FloatVector exp(FloatVector x) {
@@ -70,8 +70,10 @@ public final class VectorExp {
         polynomial = polynomial.fma(r, FloatVector.broadcast(species, P4));
         polynomial = polynomial.fma(r, FloatVector.broadcast(species, P5));
         FloatVector e = polynomial.fma(r.mul(r), r.add(1f));
-        FloatVector scale = shifted.reinterpretAsInts().sub(ROUNDING_BITS_MINUS_BIAS)
-                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector scale = shifted.reinterpretAsInts()
+                .sub(ROUNDING_BITS_MINUS_BIAS)
+                .lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
         return e.mul(scale);
     }
 

@@ -54,6 +54,7 @@ class KernelSupportTest {
     private static final long[] OFFSETS = {0, 4, 12};
     /** Byte offsets of bf16 rows. */
     private static final long[] HALF_OFFSETS = {0, 2, 6};
+
     private static final long GUARD = 16;
     private static final byte SENTINEL = (byte) 0xA5;
 
@@ -73,7 +74,15 @@ class KernelSupportTest {
 
     /** What a random row holds. */
     private enum Data {
-        GAUSSIAN, WIDE, LARGE, SOME_MASKED, ALL_MASKED, ALL_EQUAL, SIGNED_ZEROS, WITH_NAN, WITH_POSITIVE_INFINITY;
+        GAUSSIAN,
+        WIDE,
+        LARGE,
+        SOME_MASKED,
+        ALL_MASKED,
+        ALL_EQUAL,
+        SIGNED_ZEROS,
+        WITH_NAN,
+        WITH_POSITIVE_INFINITY;
 
         boolean hasNaNOrPositiveInfinity() {
             return this == WITH_NAN || this == WITH_POSITIVE_INFINITY;
@@ -109,19 +118,28 @@ class KernelSupportTest {
                             for (boolean zeroMasked : new boolean[] {true, false}) {
                                 for (boolean log : new boolean[] {false, true}) {
                                     double[] expected = softmaxReference(x, temperature, log, zeroMasked);
-                                    String what = String.format(Locale.ROOT, "%s T=%s zeroMasked=%s %s n=%d at %d->%d",
-                                            log ? "logSoftmax" : "softmax", temperature, zeroMasked, data, n, srcOffset,
+                                    String what = String.format(
+                                            Locale.ROOT,
+                                            "%s T=%s zeroMasked=%s %s n=%d at %d->%d",
+                                            log ? "logSoftmax" : "softmax",
+                                            temperature,
+                                            zeroMasked,
+                                            data,
+                                            n,
+                                            srcOffset,
                                             dstOffset);
                                     float[][] outputs = new float[2][];
                                     int p = 0;
                                     for (KernelProvider provider : List.of(scalar, vector)) {
                                         MemorySegment dst = guarded(arena, dstOffset, n);
                                         if (log) {
-                                            provider.forward().logSoftmax(src, srcOffset, dst, dstOffset, n, temperature,
-                                                    zeroMasked);
+                                            provider.forward()
+                                                    .logSoftmax(
+                                                            src, srcOffset, dst, dstOffset, n, temperature, zeroMasked);
                                         } else {
-                                            provider.forward().softmax(src, srcOffset, dst, dstOffset, n, temperature,
-                                                    zeroMasked);
+                                            provider.forward()
+                                                    .softmax(
+                                                            src, srcOffset, dst, dstOffset, n, temperature, zeroMasked);
                                         }
                                         outputs[p++] = load(dst, dstOffset, n, failures, provider.name() + " " + what);
                                     }
@@ -176,8 +194,8 @@ class KernelSupportTest {
                             for (KernelProvider provider : List.of(scalar, vector)) {
                                 MemorySegment dst = arena.allocate(offset + rows * stride + GUARD, 64);
                                 dst.fill(SENTINEL);
-                                provider.forward().softmaxRows(src, offset, stride, dst, offset, stride, n, rows,
-                                        zeroMasked);
+                                provider.forward()
+                                        .softmaxRows(src, offset, stride, dst, offset, stride, n, rows, zeroMasked);
                                 String what = provider.name() + " softmaxRows n=" + n + " rows=" + rows;
                                 checkUntouched(failures, what, dst, 0, offset);
                                 for (int r = 0; r < rows; r++) {
@@ -190,10 +208,22 @@ class KernelSupportTest {
                                 p++;
                             }
                             for (int r = 0; r < rows; r++) {
-                                String what = String.format(Locale.ROOT, "softmaxRows n=%d rows=%d row %d at %d stride %d",
-                                        n, rows, r, offset, stride);
-                                checkForward(failures, what, x[r], softmaxReference(x[r], 1f, false, zeroMasked),
-                                        new float[][] {outputs[0][r], outputs[1][r]}, 1f, false);
+                                String what = String.format(
+                                        Locale.ROOT,
+                                        "softmaxRows n=%d rows=%d row %d at %d stride %d",
+                                        n,
+                                        rows,
+                                        r,
+                                        offset,
+                                        stride);
+                                checkForward(
+                                        failures,
+                                        what,
+                                        x[r],
+                                        softmaxReference(x[r], 1f, false, zeroMasked),
+                                        new float[][] {outputs[0][r], outputs[1][r]},
+                                        1f,
+                                        false);
                             }
                         }
                     }
@@ -218,8 +248,11 @@ class KernelSupportTest {
                     for (Data data : Data.values()) {
                         // y is a softmax output (masked entries 0, a NaN row NaN); g ordinary, huge or with +inf.
                         float[] y = probabilities(row(data, n, random));
-                        float[] g = row(new Data[] {Data.GAUSSIAN, Data.WIDE, Data.LARGE,
-                            Data.WITH_POSITIVE_INFINITY}[random.nextInt(4)], n, random);
+                        float[] g = row(
+                                new Data[] {Data.GAUSSIAN, Data.WIDE, Data.LARGE, Data.WITH_POSITIVE_INFINITY}
+                                        [random.nextInt(4)],
+                                n,
+                                random);
                         float[] nextY = probabilities(row(Data.GAUSSIAN, n, random));
                         float[] nextG = row(Data.GAUSSIAN, n, random);
                         String what = String.format(Locale.ROOT, "%s n=%d at %d->%d", data, n, offset, dxOffset);
@@ -241,8 +274,9 @@ class KernelSupportTest {
                         double[] dxTolerance = new double[n];
                         for (int i = 0; i < n; i++) {
                             expectedDx[i] = (double) y[i] * ((double) g[i] - dot);
-                            dxTolerance[i] = SOFTMAX_BACKWARD_RELATIVE * Math.abs(y[i])
-                                    * (Math.abs(g[i]) + Math.abs(dot)) + Float.MIN_VALUE;
+                            dxTolerance[i] =
+                                    SOFTMAX_BACKWARD_RELATIVE * Math.abs(y[i]) * (Math.abs(g[i]) + Math.abs(dot))
+                                            + Float.MIN_VALUE;
                         }
                         double[] dots = new double[2];
                         double[] nextDots = new double[2];
@@ -257,26 +291,35 @@ class KernelSupportTest {
                             MemorySegment out = guarded(arena, dxOffset, n);
                             kernel.softmaxBackward(ys, offset, gs, offset, out, dxOffset, n, dot);
                             dx[p] = load(out, dxOffset, n, failures, provider.name() + " softmaxBackward " + what);
-                            failures.checkRow(provider.name() + " softmaxBackward " + what, dx[p], expectedDx,
-                                    dxTolerance);
+                            failures.checkRow(
+                                    provider.name() + " softmaxBackward " + what, dx[p], expectedDx, dxTolerance);
 
                             out = guarded(arena, dxOffset, n);
-                            nextDots[p] = kernel.softmaxBackwardAndNextDot(ys, offset, gs, offset, out, dxOffset, n,
-                                    dot, next, next);
-                            fusedDx[p] = load(out, dxOffset, n, failures,
-                                    provider.name() + " softmaxBackwardAndNextDot " + what);
-                            failures.checkRow(provider.name() + " softmaxBackwardAndNextDot dx " + what, fusedDx[p],
-                                    expectedDx, dxTolerance);
-                            failures.checkValue(provider.name() + " softmaxBackwardAndNextDot next dot " + what,
-                                    nextDots[p], expectedNext, nextTolerance);
+                            nextDots[p] = kernel.softmaxBackwardAndNextDot(
+                                    ys, offset, gs, offset, out, dxOffset, n, dot, next, next);
+                            fusedDx[p] = load(
+                                    out, dxOffset, n, failures, provider.name() + " softmaxBackwardAndNextDot " + what);
+                            failures.checkRow(
+                                    provider.name() + " softmaxBackwardAndNextDot dx " + what,
+                                    fusedDx[p],
+                                    expectedDx,
+                                    dxTolerance);
+                            failures.checkValue(
+                                    provider.name() + " softmaxBackwardAndNextDot next dot " + what,
+                                    nextDots[p],
+                                    expectedNext,
+                                    nextTolerance);
                             p++;
                         }
                         failures.checkValue("dot, vector vs scalar, " + what, dots[1], dots[0], 2 * dotTolerance);
-                        failures.checkValue("next dot, vector vs scalar, " + what, nextDots[1], nextDots[0],
-                                2 * nextTolerance);
+                        failures.checkValue(
+                                "next dot, vector vs scalar, " + what, nextDots[1], nextDots[0], 2 * nextTolerance);
                         failures.checkRows("softmaxBackward, vector vs scalar, " + what, dx[1], dx[0], dxTolerance);
-                        failures.checkRows("softmaxBackwardAndNextDot, vector vs scalar, " + what, fusedDx[1],
-                                fusedDx[0], dxTolerance);
+                        failures.checkRows(
+                                "softmaxBackwardAndNextDot, vector vs scalar, " + what,
+                                fusedDx[1],
+                                fusedDx[0],
+                                dxTolerance);
                     }
                 }
             }
@@ -303,8 +346,8 @@ class KernelSupportTest {
                             sum += value;
                         }
                         float sumG = (float) sum;
-                        String what = String.format(Locale.ROOT, "logSoftmaxBackward %s n=%d at %d->%d", data, n,
-                                offset, dxOffset);
+                        String what = String.format(
+                                Locale.ROOT, "logSoftmaxBackward %s n=%d at %d->%d", data, n, offset, dxOffset);
                         MemorySegment ys = store(arena, offset, y);
                         MemorySegment gs = store(arena, offset, g);
                         float expectedMax = Float.NEGATIVE_INFINITY;
@@ -315,7 +358,8 @@ class KernelSupportTest {
                             double e = Math.exp(y[i]);
                             expected[i] = g[i] - e * sumG;
                             tolerance[i] = LOG_SOFTMAX_BACKWARD_RELATIVE * (Math.abs(g[i]) + e * Math.abs(sumG))
-                                    + Float.MIN_NORMAL * Math.abs(sumG) + Float.MIN_VALUE;
+                                    + Float.MIN_NORMAL * Math.abs(sumG)
+                                    + Float.MIN_VALUE;
                         }
                         // The caller overwrites a row whose y holds a NaN or +inf; only the returned maximum counts.
                         boolean rowMatters = !(Float.isNaN(expectedMax) || expectedMax == Float.POSITIVE_INFINITY);
@@ -324,8 +368,8 @@ class KernelSupportTest {
                         int p = 0;
                         for (KernelProvider provider : List.of(scalar, vector)) {
                             MemorySegment out = guarded(arena, dxOffset, n);
-                            maxima[p] = provider.backward().logSoftmaxBackward(ys, offset, gs, offset, out, dxOffset, n,
-                                    sumG);
+                            maxima[p] = provider.backward()
+                                    .logSoftmaxBackward(ys, offset, gs, offset, out, dxOffset, n, sumG);
                             failures.checkExact(provider.name() + " max y of " + what, (float) maxima[p], expectedMax);
                             dx[p] = load(out, dxOffset, n, failures, provider.name() + " " + what);
                             if (rowMatters) {
@@ -381,19 +425,19 @@ class KernelSupportTest {
                             maxima[p] = math.max(src, offset, n);
                             failures.checkExact(provider.name() + " max " + what, maxima[p], expectedMax);
                             sums[p] = math.sum(src, offset, n);
-                            failures.checkValue(provider.name() + " sum " + what, sums[p], expectedSum,
-                                    SUM_RELATIVE * magnitude);
+                            failures.checkValue(
+                                    provider.name() + " sum " + what, sums[p], expectedSum, SUM_RELATIVE * magnitude);
                             MemorySegment row = guarded(arena, offset, n);
                             write(row, offset, x);
                             math.scale(row, offset, n, factor);
                             scaledBy[p] = load(row, offset, n, failures, provider.name() + " scale " + what);
-                            failures.checkExactRow(provider.name() + " scale by " + factor + " " + what, scaledBy[p],
-                                    scaled);
+                            failures.checkExactRow(
+                                    provider.name() + " scale by " + factor + " " + what, scaledBy[p], scaled);
                             p++;
                         }
                         failures.checkExact("max, vector vs scalar, " + what, maxima[1], maxima[0]);
-                        failures.checkValue("sum, vector vs scalar, " + what, sums[1], sums[0],
-                                2 * SUM_RELATIVE * magnitude);
+                        failures.checkValue(
+                                "sum, vector vs scalar, " + what, sums[1], sums[0], 2 * SUM_RELATIVE * magnitude);
                         failures.checkExactRow("scale, vector vs scalar, " + what, scaledBy[1], scaledBy[0]);
                     }
                 }
@@ -440,7 +484,8 @@ class KernelSupportTest {
                                 crossMagnitude += e * Math.abs(shifted);
                             }
                             crossBound += e >= SMALLEST_BOUNDED_P
-                                    ? Math.abs(shifted) * e
+                                    ? Math.abs(shifted)
+                                            * e
                                             * (PROBABILITY_ABSOLUTE + EXPONENT_ROUNDING * (1 + Math.abs(shifted)))
                                     : 100 * SMALLEST_BOUNDED_P;
                         }
@@ -469,8 +514,8 @@ class KernelSupportTest {
                             sums[p] = math.sumExp(src, offset, n, max);
                             failures.checkValue(provider.name() + " sumExp " + what, sums[p], sumExp, sumExpBound);
                             crosses[p] = math.expWeightedShift(src, offset, n, max);
-                            failures.checkValue(provider.name() + " expWeightedShift " + what, crosses[p], cross,
-                                    crossBound);
+                            failures.checkValue(
+                                    provider.name() + " expWeightedShift " + what, crosses[p], cross, crossBound);
                             MemorySegment dst = guarded(arena, dstOffset, n);
                             math.expShiftScale(src, offset, dst, dstOffset, n, logSumExp, scale);
                             exps[p] = load(dst, dstOffset, n, failures, provider.name() + " expShiftScale " + what);
@@ -482,8 +527,8 @@ class KernelSupportTest {
                             p++;
                         }
                         failures.checkValue("sumExp, vector vs scalar, " + what, sums[1], sums[0], 2 * sumExpBound);
-                        failures.checkValue("expWeightedShift, vector vs scalar, " + what, crosses[1], crosses[0],
-                                2 * crossBound);
+                        failures.checkValue(
+                                "expWeightedShift, vector vs scalar, " + what, crosses[1], crosses[0], 2 * crossBound);
                         failures.checkRows("expShiftScale, vector vs scalar, " + what, exps[1], exps[0], tolerance);
                         failures.checkExactRow("subtract, vector vs scalar, " + what, differences[1], differences[0]);
                     }
@@ -500,8 +545,24 @@ class KernelSupportTest {
     void bf16CodecsAreBitIdenticalAndRoundToNearestEven() {
         Failures failures = new Failures();
         SplittableRandom random = new SplittableRandom(41);
-        int[] special = {0, 0x8000_0000, 0x7F80_0000, 0xFF80_0000, 0x7FC0_0000, 0x7F80_0001, 0xFFFF_FFFF, 0x7F7F_FFFF,
-            0x7F7F_8000, 0x0000_0001, 0x0000_8000, 0x0001_8000, 0x3F80_8000, 0x3F81_8000, 0x3F80_8001, 0x0080_0000};
+        int[] special = {
+            0,
+            0x8000_0000,
+            0x7F80_0000,
+            0xFF80_0000,
+            0x7FC0_0000,
+            0x7F80_0001,
+            0xFFFF_FFFF,
+            0x7F7F_FFFF,
+            0x7F7F_8000,
+            0x0000_0001,
+            0x0000_8000,
+            0x0001_8000,
+            0x3F80_8000,
+            0x3F81_8000,
+            0x3F80_8001,
+            0x0080_0000
+        };
         for (int n : SIZES) {
             try (Arena arena = Arena.ofConfined()) {
                 for (int o = 0; o < OFFSETS.length; o++) {
@@ -529,33 +590,52 @@ class KernelSupportTest {
                         narrowed[p].fill(SENTINEL);
                         codec.narrowBf16(floats, floatOffset, narrowed[p], halfOffset, n);
                         checkUntouched(failures, provider.name() + " narrowBf16 " + what, narrowed[p], 0, halfOffset);
-                        checkUntouched(failures, provider.name() + " narrowBf16 " + what, narrowed[p],
-                                halfOffset + 2L * n, GUARD);
+                        checkUntouched(
+                                failures,
+                                provider.name() + " narrowBf16 " + what,
+                                narrowed[p],
+                                halfOffset + 2L * n,
+                                GUARD);
                         widened[p] = guarded(arena, floatOffset, n);
                         codec.widenBf16(halves, halfOffset, widened[p], floatOffset, n);
                         load(widened[p], floatOffset, n, failures, provider.name() + " widenBf16 " + what);
                         for (int i = 0; i < n; i++) {
                             float value = floats.get(F32, floatOffset + 4L * i);
                             short bf16 = narrowed[p].get(U16, halfOffset + 2L * i);
-                            failures.check(bf16 == FloatConversions.floatToBf16(value) && isNearestEven(value, bf16),
-                                    () -> String.format(Locale.ROOT, "%s narrowBf16 %s: %s (0x%08x) gave 0x%04x",
-                                            provider.name(), what, value, Float.floatToRawIntBits(value),
+                            failures.check(
+                                    bf16 == FloatConversions.floatToBf16(value) && isNearestEven(value, bf16),
+                                    () -> String.format(
+                                            Locale.ROOT,
+                                            "%s narrowBf16 %s: %s (0x%08x) gave 0x%04x",
+                                            provider.name(),
+                                            what,
+                                            value,
+                                            Float.floatToRawIntBits(value),
                                             bf16 & 0xFFFF));
                             short half = halves.get(U16, halfOffset + 2L * i);
                             int bits = widened[p].get(ValueLayout.JAVA_INT_UNALIGNED, floatOffset + 4L * i);
-                            failures.check(bits == (half & 0xFFFF) << 16, () -> String.format(Locale.ROOT,
-                                    "%s widenBf16 %s: 0x%04x gave 0x%08x", provider.name(), what, half & 0xFFFF, bits));
+                            failures.check(
+                                    bits == (half & 0xFFFF) << 16,
+                                    () -> String.format(
+                                            Locale.ROOT,
+                                            "%s widenBf16 %s: 0x%04x gave 0x%08x",
+                                            provider.name(),
+                                            what,
+                                            half & 0xFFFF,
+                                            bits));
                         }
                         p++;
                     }
-                    long narrowMismatch = MemorySegment.mismatch(narrowed[0], 0, narrowed[0].byteSize(), narrowed[1], 0,
-                            narrowed[1].byteSize());
-                    failures.check(narrowMismatch < 0, () -> "narrowBf16, vector vs scalar, " + what
-                            + ": first differing byte " + narrowMismatch);
-                    long widenMismatch = MemorySegment.mismatch(widened[0], 0, widened[0].byteSize(), widened[1], 0,
-                            widened[1].byteSize());
-                    failures.check(widenMismatch < 0, () -> "widenBf16, vector vs scalar, " + what
-                            + ": first differing byte " + widenMismatch);
+                    long narrowMismatch = MemorySegment.mismatch(
+                            narrowed[0], 0, narrowed[0].byteSize(), narrowed[1], 0, narrowed[1].byteSize());
+                    failures.check(
+                            narrowMismatch < 0,
+                            () -> "narrowBf16, vector vs scalar, " + what + ": first differing byte " + narrowMismatch);
+                    long widenMismatch = MemorySegment.mismatch(
+                            widened[0], 0, widened[0].byteSize(), widened[1], 0, widened[1].byteSize());
+                    failures.check(
+                            widenMismatch < 0,
+                            () -> "widenBf16, vector vs scalar, " + what + ": first differing byte " + widenMismatch);
                 }
             }
         }
@@ -624,13 +704,20 @@ class KernelSupportTest {
     }
 
     /** Checks both providers' forward outputs against the reference and each other. */
-    private static void checkForward(Failures failures, String what, float[] x, double[] expected, float[][] outputs,
-            float temperature, boolean log) {
+    private static void checkForward(
+            Failures failures,
+            String what,
+            float[] x,
+            double[] expected,
+            float[][] outputs,
+            float temperature,
+            boolean log) {
         int n = x.length;
         double[] tolerance = new double[n];
         for (int i = 0; i < n; i++) {
             double exact = expected[i];
-            tolerance[i] = log ? LOG_TOLERANCE * Math.max(1, Math.abs(exact))
+            tolerance[i] = log
+                    ? LOG_TOLERANCE * Math.max(1, Math.abs(exact))
                     : exponentialTolerance(exact, Math.log(exact), temperature == 1f ? 1 : 2);
         }
         failures.checkRow("scalar " + what, outputs[0], expected, tolerance);
@@ -695,8 +782,8 @@ class KernelSupportTest {
                 case GAUSSIAN, WITH_NAN, WITH_POSITIVE_INFINITY -> (float) random.nextGaussian();
                 case WIDE -> (float) (random.nextGaussian() * 30);
                 case LARGE -> (float) ((random.nextDouble() * 2 - 1) * 1e30);
-                case SOME_MASKED -> random.nextInt(4) == 0 ? Float.NEGATIVE_INFINITY
-                        : (float) (random.nextGaussian() * 5);
+                case SOME_MASKED ->
+                    random.nextInt(4) == 0 ? Float.NEGATIVE_INFINITY : (float) (random.nextGaussian() * 5);
                 case ALL_MASKED -> Float.NEGATIVE_INFINITY;
                 case ALL_EQUAL -> constant;
                 case SIGNED_ZEROS -> random.nextBoolean() ? 0f : -0f;
@@ -771,19 +858,27 @@ class KernelSupportTest {
 
         /** A non-finite expectation exactly (same NaN-ness, same infinity); a finite one within tolerance. */
         static boolean within(double actual, double expected, double tolerance) {
-            return Double.isNaN(expected) ? Double.isNaN(actual)
-                    : Double.isInfinite(expected) ? actual == expected
-                    : Math.abs(actual - expected) <= tolerance;
+            return Double.isNaN(expected)
+                    ? Double.isNaN(actual)
+                    : Double.isInfinite(expected) ? actual == expected : Math.abs(actual - expected) <= tolerance;
         }
 
         void checkValue(String what, double actual, double expected, double tolerance) {
-            check(within(actual, expected, tolerance), () -> String.format(Locale.ROOT,
-                    "%s: got %s, expected %s (error %.3g, tolerance %.3g)", what, actual, expected,
-                    Math.abs(actual - expected), tolerance));
+            check(
+                    within(actual, expected, tolerance),
+                    () -> String.format(
+                            Locale.ROOT,
+                            "%s: got %s, expected %s (error %.3g, tolerance %.3g)",
+                            what,
+                            actual,
+                            expected,
+                            Math.abs(actual - expected),
+                            tolerance));
         }
 
         void checkExact(String what, float actual, float expected) {
-            check(Float.floatToIntBits(actual) == Float.floatToIntBits(expected),
+            check(
+                    Float.floatToIntBits(actual) == Float.floatToIntBits(expected),
                     () -> what + ": got " + actual + ", expected exactly " + expected);
         }
 
@@ -813,7 +908,9 @@ class KernelSupportTest {
         }
 
         void assertNone() {
-            assertThat(messages).as("%d failures, the first %d", count, messages.size()).isEmpty();
+            assertThat(messages)
+                    .as("%d failures, the first %d", count, messages.size())
+                    .isEmpty();
         }
     }
 }

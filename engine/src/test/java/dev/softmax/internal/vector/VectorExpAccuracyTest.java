@@ -12,7 +12,9 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
  * normal range (arguments down to -87.3), results flushed to +0 only where {@code Math.exp} is subnormal, and
  * the vector lanes bit-identical to the scalar tail.
  */
-@DisabledIfSystemProperty(named = "softmax.test.noVectorModule", matches = "true",
+@DisabledIfSystemProperty(
+        named = "softmax.test.noVectorModule",
+        matches = "true",
         disabledReason = "needs jdk.incubator.vector")
 class VectorExpAccuracyTest {
 
@@ -34,13 +36,15 @@ class VectorExpAccuracyTest {
             for (int lane = 0; lane < lanes; lane++) {
                 inputs[lane] = Float.intBitsToFloat(Math.min(last, bits + 3 * lane));
             }
-            VectorExp.expOfNonPositive(FloatVector.fromArray(species, inputs, 0)).intoArray(outputs, 0);
+            VectorExp.expOfNonPositive(FloatVector.fromArray(species, inputs, 0))
+                    .intoArray(outputs, 0);
             for (int lane = 0; lane < lanes; lane++) {
                 double exact = Math.exp(inputs[lane]);
                 if (exact < Float.MIN_NORMAL) {
                     // Below the normal range: either the correctly rounded subnormal or the documented flush.
                     assertThat(outputs[lane] == 0f || Math.abs(outputs[lane] - exact) <= 2 * Float.MIN_VALUE)
-                            .as("exp(%s) = %s, exact %s", inputs[lane], outputs[lane], exact).isTrue();
+                            .as("exp(%s) = %s, exact %s", inputs[lane], outputs[lane], exact)
+                            .isTrue();
                     continue;
                 }
                 double ulps = Math.abs(outputs[lane] - exact) / Math.ulp((float) exact);
@@ -57,18 +61,37 @@ class VectorExpAccuracyTest {
 
     @Test
     void edgeValuesAndScalarTailMatchTheLanesBitForBit() {
-        float[] special = {0f, -0f, Float.NEGATIVE_INFINITY, Float.NaN, -87.3f, -87.7f, -88f, -1000f, -1e-30f,
-            Float.MIN_VALUE, -Float.MIN_VALUE, -0.5f, -1f, -10f, -50f, -69.07f};
+        float[] special = {
+            0f,
+            -0f,
+            Float.NEGATIVE_INFINITY,
+            Float.NaN,
+            -87.3f,
+            -87.7f,
+            -88f,
+            -1000f,
+            -1e-30f,
+            Float.MIN_VALUE,
+            -Float.MIN_VALUE,
+            -0.5f,
+            -1f,
+            -10f,
+            -50f,
+            -69.07f
+        };
         VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;
         float[] inputs = new float[species.length()];
         float[] outputs = new float[species.length()];
         for (float x : special) {
             java.util.Arrays.fill(inputs, x);
-            VectorExp.expOfNonPositive(FloatVector.fromArray(species, inputs, 0)).intoArray(outputs, 0);
-            assertThat(Float.floatToRawIntBits(outputs[0])).as("exp(%s)", x)
+            VectorExp.expOfNonPositive(FloatVector.fromArray(species, inputs, 0))
+                    .intoArray(outputs, 0);
+            assertThat(Float.floatToRawIntBits(outputs[0]))
+                    .as("exp(%s)", x)
                     .isEqualTo(Float.floatToRawIntBits(VectorExp.exp(x)));
             VectorExp.exp(FloatVector.fromArray(species, inputs, 0)).intoArray(outputs, 0);
-            assertThat(Float.floatToRawIntBits(outputs[0])).as("general exp(%s)", x)
+            assertThat(Float.floatToRawIntBits(outputs[0]))
+                    .as("general exp(%s)", x)
                     .isEqualTo(Float.floatToRawIntBits(VectorExp.exp(x)));
         }
         assertThat(VectorExp.exp(Float.NEGATIVE_INFINITY)).isEqualTo(0f);
@@ -99,7 +122,8 @@ class VectorExpAccuracyTest {
                 for (int i = 0; i < count; i++) {
                     float value = floats.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i);
                     short expected = dev.softmax.internal.kernel.FloatConversions.floatToBf16(value);
-                    assertThat(halves.getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, i)).as("bf16(%s)", value)
+                    assertThat(halves.getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, i))
+                            .as("bf16(%s)", value)
                             .isEqualTo(expected);
                     assertThat(Float.floatToRawIntBits(back.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i)))
                             .isEqualTo((expected & 0xFFFF) << 16);
