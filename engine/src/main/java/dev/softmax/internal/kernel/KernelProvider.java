@@ -24,16 +24,42 @@ public abstract class KernelProvider {
     public abstract String name();
 
     /** Softmax and log-softmax of whole rows. */
-    public abstract ForwardKernel forward();
+    private final ForwardKernel forward;
+
+    private final BackwardKernel backward;
+    private final RowMath math;
+    private final Bf16Codec codec;
+
+    /** The four capabilities of one kernel family, handed out as they are. */
+    protected KernelProvider(ForwardKernel forward, BackwardKernel backward, RowMath math, Bf16Codec codec) {
+        this.forward = forward;
+        this.backward = backward;
+        this.math = math;
+        this.codec = codec;
+    }
+
+    /** Softmax and log-softmax of whole rows. */
+    public final ForwardKernel forward() {
+        return forward;
+    }
 
     /** The per-row passes of softmax and log-softmax backward. */
-    public abstract BackwardKernel backward();
+    /** The backward passes' row loops. */
+    public final BackwardKernel backward() {
+        return backward;
+    }
 
     /** Single passes over a row: maximum, sums, scaling, shifted exponentials. */
-    public abstract RowMath math();
+    /** Row reductions and elementwise passes (maximum, sums, exponentials). */
+    public final RowMath math() {
+        return math;
+    }
 
     /** bf16 to f32 and back. */
-    public abstract Bf16Codec codec();
+    /** bf16 to f32 and back, for rows gathered into working rows. */
+    public final Bf16Codec codec() {
+        return codec;
+    }
 
     /** Why the Vector API kernel is not in use, if it is not. */
     public Optional<String> fallbackReason() {

@@ -1,10 +1,6 @@
 package dev.softmax.internal.vector;
 
-import dev.softmax.internal.kernel.BackwardKernel;
-import dev.softmax.internal.kernel.Bf16Codec;
-import dev.softmax.internal.kernel.ForwardKernel;
 import dev.softmax.internal.kernel.KernelProvider;
-import dev.softmax.internal.kernel.RowMath;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,42 +10,16 @@ import jdk.incubator.vector.VectorSpecies;
 public final class PanamaKernelProvider extends KernelProvider {
 
     private final VectorSpecies<Float> species;
-    private final ForwardKernel forward;
-    private final BackwardKernel backward;
-    private final RowMath math;
-    private final Bf16Codec codec;
 
     public PanamaKernelProvider() {
-        // PanamaVectorConstants' initialisation refuses widths it cannot serve, with the reason as its message.
+        // PanamaVectorConstants' initialisation (reached by the first kernel constructed) refuses widths it cannot
+        // serve, with the reason as its message.
+        super(new PanamaForwardKernel(), new PanamaBackwardKernel(), new PanamaRowMath(), new PanamaBf16Codec());
         this.species = PanamaVectorConstants.SPECIES;
-        this.forward = new PanamaForwardKernel();
-        this.backward = new PanamaBackwardKernel();
-        this.math = new PanamaRowMath();
-        this.codec = new PanamaBf16Codec();
     }
 
     @Override
     public String name() {
         return "vector (" + species.vectorBitSize() + "-bit, " + species.length() + " float lanes)";
-    }
-
-    @Override
-    public ForwardKernel forward() {
-        return forward;
-    }
-
-    @Override
-    public BackwardKernel backward() {
-        return backward;
-    }
-
-    @Override
-    public RowMath math() {
-        return math;
-    }
-
-    @Override
-    public Bf16Codec codec() {
-        return codec;
     }
 }
