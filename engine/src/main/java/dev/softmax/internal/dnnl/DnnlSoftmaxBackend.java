@@ -94,10 +94,6 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         return "onednn";
     }
 
-    public DnnlRuntime runtime() {
-        return runtime;
-    }
-
     /** The primitive cache, its live native handles, and oneDNN's names of the implementations chosen so far. */
     @Override
     public BackendCounters counters() {

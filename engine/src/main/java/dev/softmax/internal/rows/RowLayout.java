@@ -130,11 +130,6 @@ public final class RowLayout {
         return rowCount;
     }
 
-    /** The number of operands this layout was built over. */
-    public int operandCount() {
-        return axisStrides.length;
-    }
-
     /** Elements between neighbours along the axis in operand {@code k}. */
     public long axisStride(int k) {
         return axisStrides[k];
@@ -253,11 +248,6 @@ public final class RowLayout {
         /** The current row's element offset in operand {@code k}. */
         public long offset(int k) {
             return offsets == null ? row * rowStrides[k] : offsets[k];
-        }
-
-        /** The current row's number. */
-        public long row() {
-            return row;
         }
 
         /** Moves to the next row. */
