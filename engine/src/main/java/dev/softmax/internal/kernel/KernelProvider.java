@@ -29,13 +29,16 @@ public abstract class KernelProvider {
     private final BackwardKernel backward;
     private final RowMath math;
     private final Bf16Codec codec;
+    private final CandidateScan scan;
 
-    /** The four capabilities of one kernel family, handed out as they are. */
-    protected KernelProvider(ForwardKernel forward, BackwardKernel backward, RowMath math, Bf16Codec codec) {
+    /** The five capabilities of one kernel family, handed out as they are. */
+    protected KernelProvider(
+            ForwardKernel forward, BackwardKernel backward, RowMath math, Bf16Codec codec, CandidateScan scan) {
         this.forward = forward;
         this.backward = backward;
         this.math = math;
         this.codec = codec;
+        this.scan = scan;
     }
 
     /** Softmax and log-softmax of whole rows. */
@@ -43,22 +46,24 @@ public abstract class KernelProvider {
         return forward;
     }
 
-    /** The per-row passes of softmax and log-softmax backward. */
     /** The backward passes' row loops. */
     public final BackwardKernel backward() {
         return backward;
     }
 
-    /** Single passes over a row: maximum, sums, scaling, shifted exponentials. */
     /** Row reductions and elementwise passes (maximum, sums, exponentials). */
     public final RowMath math() {
         return math;
     }
 
-    /** bf16 to f32 and back. */
     /** bf16 to f32 and back, for rows gathered into working rows. */
     public final Bf16Codec codec() {
         return codec;
+    }
+
+    /** The threshold scan of the top-k selection. */
+    public final CandidateScan scan() {
+        return scan;
     }
 
     /** Why the Vector API kernel is not in use, if it is not. */

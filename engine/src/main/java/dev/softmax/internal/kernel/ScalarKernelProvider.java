@@ -8,7 +8,12 @@ final class ScalarKernelProvider extends KernelProvider {
     private final String fallbackReason;
 
     ScalarKernelProvider(String fallbackReason) {
-        super(new ScalarForwardKernel(), new ScalarBackwardKernel(), new ScalarRowMath(), new ScalarBf16Codec());
+        super(
+                new ScalarForwardKernel(),
+                new ScalarBackwardKernel(),
+                new ScalarRowMath(),
+                new ScalarBf16Codec(),
+                new ScalarCandidateScan());
         this.fallbackReason = fallbackReason;
     }
 

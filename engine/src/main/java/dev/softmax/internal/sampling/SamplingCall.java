@@ -11,8 +11,17 @@ import dev.softmax.internal.rows.RowLayout;
  * A validated fused decode step: logits {@code [rows, vocab]}, one request per row.
  *
  * @param topN the N of the top-N outputs, 0 without them
+ * @param rowsChecked whether validation has already checked every row for NaN, +inf and a token to draw; when
+ *     false the computation checks each row just before computing it ({@link SamplingValidation#checkRow}) and
+ *     writes nothing unless every row passes (see {@link SampleBatch})
  */
-public record SamplingCall(TensorView logits, SamplingParameters parameters, DecodeOutputs outputs, int vocab, int topN)
+public record SamplingCall(
+        TensorView logits,
+        SamplingParameters parameters,
+        DecodeOutputs outputs,
+        int vocab,
+        int topN,
+        boolean rowsChecked)
         implements JavaOnlyCall {
 
     /** The one operand of {@link #rows()}. */
@@ -44,7 +53,10 @@ public record SamplingCall(TensorView logits, SamplingParameters parameters, Dec
         return 1;
     }
 
-    /** NaN and +inf rows were rejected by {@link SamplingValidation} under every policy: nothing left to scan. */
+    /**
+     * NaN and +inf rows are rejected by {@link SamplingValidation} (up front, or row by row before anything is
+     * written) under every policy: nothing left for the dispatcher to scan.
+     */
     @Override
     public EdgePolicy policy() {
         return EdgePolicy.ZERO;

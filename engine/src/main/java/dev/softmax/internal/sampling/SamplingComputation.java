@@ -5,6 +5,7 @@ import dev.softmax.DecodeOutputs;
 import dev.softmax.SamplingParameters;
 import dev.softmax.TensorView;
 import dev.softmax.internal.kernel.Bf16Codec;
+import dev.softmax.internal.kernel.CandidateScan;
 import dev.softmax.internal.kernel.KernelProvider;
 import dev.softmax.internal.kernel.RowMath;
 import dev.softmax.internal.rows.RowCopy;
@@ -16,9 +17,15 @@ import java.lang.foreign.ValueLayout;
 /**
  * The decode step and its pieces, one row (one request) at a time, on the calling thread. A row's result depends
  * only on that row's logits, its settings and its own {@code (seed, step)}: never on the other rows, the thread
- * count, the backend or the kernel variant (the kernels are used only where they are exact: the maximum and the
- * temperature's f32 multiplication; every sum and exponential that decides a token is sequential scalar double
- * arithmetic in token-id order).
+ * count, the backend or the kernel variant (the kernels are used only where they are exact: the maximum, the
+ * temperature's f32 multiplication and the candidate scan's comparisons; every sum and exponential that decides a
+ * token is sequential scalar double arithmetic in token-id order).
+ *
+ * <p>A dense f32 row with a small top-k and nothing that changes logits before it takes {@link TopKPrefilter}:
+ * the candidates are collected from the caller's row in one vector scan (which is also the row's check), and
+ * only they are scaled and selected; the result is the general path's to the bit, which
+ * {@code TopKPrefilterEquivalenceTest} checks on rows built to defeat it. Results are held in a
+ * {@link SampleBatch} and written once every row has passed its check.
  *
  * <h2>The fused step, per row</h2>
  * <ol>
@@ -69,22 +76,30 @@ public final class SamplingComputation {
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
 
+    private final KernelProvider kernels;
     private final RowMath kernel;
+    private final CandidateScan scan;
     private final Bf16Codec codec;
     private final RowParallelism parallelism;
     /** The range tasks, created once (a lambda per call would allocate). */
-    private final RowParallelism.RangeTask<SamplingCall> sampleRange;
+    private final RowParallelism.RangeTask<SampleBatch> sampleRange;
 
     private final RowParallelism.RangeTask<SamplingPieceCall> pieceRange;
     private final RowParallelism.RangeTask<SpeculativeCall> verifyRange;
 
     public SamplingComputation(KernelProvider kernels, RowParallelism parallelism) {
+        this.kernels = kernels;
         this.kernel = kernels.math();
+        this.scan = kernels.scan();
         this.codec = kernels.codec();
         this.parallelism = parallelism;
-        this.sampleRange = (call, first, count) -> {
+        this.sampleRange = (batch, first, count) -> {
+            SamplingCall call = batch.call;
             for (long r = first; r < first + count; r++) {
-                sampleRow(call, (int) r);
+                if (!sampleRow(batch, (int) r)) {
+                    batch.failed = true;
+                    return;
+                }
             }
         };
         this.pieceRange = (call, first, count) -> {
@@ -125,11 +140,53 @@ public final class SamplingComputation {
                 && shareable(out.rawLogprobs())
                 && shareable(out.topIds())
                 && shareable(out.topLogprobs());
-        parallelism.forEachRange(call.parameters().rows(), call.vocab(), shareable, call, sampleRange);
+        SampleBatch batch = SampleBatch.start(call);
+        try {
+            parallelism.forEachRange(call.parameters().rows(), call.vocab(), shareable, batch, sampleRange);
+            if (batch.failed) {
+                // Nothing has been written. Throw what a row-by-row check throws: the lowest failing row's error.
+                SamplingValidation.checkRows(call.logits(), "logits", call.parameters(), call.vocab(), kernels);
+                throw new IllegalStateException("a row of the decode step failed its check, then passed it");
+            }
+            batch.flush();
+        } finally {
+            batch.finish();
+        }
         return 0;
     }
 
-    private void sampleRow(SamplingCall call, int r) {
+    /** Whether row r passes {@link SamplingValidation#checkRow} (the error itself is rebuilt by the caller). */
+    private boolean rowPasses(SamplingCall call, long r) {
+        try {
+            SamplingValidation.checkRow(call.logits(), "logits", call.parameters(), call.vocab(), kernels, r);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Computes row r into the batch; false, having computed nothing, when the row fails its check (NaN, +inf, or
+     * nothing to draw). The top-k prefilter checks the row in its own scan; every other path checks it first.
+     */
+    private boolean sampleRow(SampleBatch batch, int r) {
+        SamplingCall call = batch.call;
+        long axisStrideOfRow = call.logits().stride(1);
+        if (prefilterApplies(call, r, axisStrideOfRow)) {
+            int outcome = sampleTopKInPlace(batch, r, r * call.logits().stride(0), SamplingScratch.get(call.vocab()));
+            if (outcome != PREFILTER_DECLINED) {
+                return outcome == PREFILTER_DONE;
+            }
+        }
+        if (!call.rowsChecked() && !rowPasses(call, r)) {
+            return false;
+        }
+        sampleRowChecked(batch, r);
+        return true;
+    }
+
+    private void sampleRowChecked(SampleBatch batch, int r) {
+        SamplingCall call = batch.call;
         TensorView logits = call.logits();
         SamplingParameters params = call.parameters();
         DecodeOutputs out = call.outputs();
@@ -150,7 +207,7 @@ public final class SamplingComputation {
             MemorySegment src = logits.segment();
             long at = 4 * rowOffset;
             float max = kernel.max(src, at, n);
-            writeResults(call, r, rowOffset, axisStride, firstIndexOf(src, at, n, max), 0, 0);
+            writeResults(batch, r, rowOffset, axisStride, firstIndexOf(src, at, n, max), 0, 0);
             return;
         }
         MemorySegment x = WorkingRow.get(n);
@@ -166,30 +223,20 @@ public final class SamplingComputation {
                 MemorySegment.copy(x, F32, 0, s.row, 0, n);
                 int m = compact(s.row, n, s);
                 int found = Selection.topN(s, s.values, s.ids, m, call.topN());
-                writeTop(out, r, s, found, call.topN(), 0, rawLogSumExp);
+                writeTop(batch, r, s, found, call.topN(), 0, rawLogSumExp);
             }
         }
 
         applyProcessors(x, n, params, r, s);
 
         float temperature = params.temperature(r);
-        int token;
-        double logprob;
-        int m;
-        double maxValue;
-        double logTotal;
         float processedMax = kernel.max(x, 0, n);
         float inverse = temperature == 0f ? 0f : 1f / temperature;
+        int m;
         // A temperature so small that the scaled maximum overflows f32 is the greedy limit.
         if (temperature == 0f || Float.isInfinite(processedMax * inverse)) {
-            float max = processedMax;
-            token = firstIndexOf(x, n, max);
-            s.values[0] = max;
-            s.ids[0] = token;
-            m = 1;
-            maxValue = max;
-            logTotal = 0;
-            logprob = 0;
+            int token = firstIndexOf(x, n, processedMax);
+            m = greedy(batch, r, rowOffset, axisStride, s, token, processedMax, rawLogSumExp);
         } else {
             int k = params.topK(r);
             boolean filtered = (k > 0 && k < n) || params.topP(r) < 1f || params.minP(r) > 0f;
@@ -205,47 +252,16 @@ public final class SamplingComputation {
             if (!filtered && out.topIds() == null && !out.logitsProcessedInPlace()) {
                 // No filter needs probabilities: one pass over the row, weights and draw together.
                 long drawn = singlePassDraw(row, n, max, s.stream.reset(params.seed(r), params.step(r)), s);
-                token = (int) drawn;
-                logprob = ((double) row[token] - max) - Math.log(s.total);
-                writeResults(call, r, rowOffset, axisStride, token, logprob, raw ? rawLogSumExp : 0);
+                int token = (int) drawn;
+                double logprob = ((double) row[token] - max) - Math.log(s.total);
+                writeResults(batch, r, rowOffset, axisStride, token, logprob, raw ? rawLogSumExp : 0);
                 return;
             }
             m = k > 0 && k < n ? Selection.topKCandidates(s, row, n, k) : compact(row, n, s);
-            float[] values = s.values;
-            int[] ids = s.ids;
-            float[] w = s.weights;
             if (k > 0 && k < m) {
-                m = Selection.keepTopK(s, values, ids, null, m, k);
+                m = Selection.keepTopK(s, s.values, s.ids, null, m, k);
             }
-            float topP = params.topP(r);
-            float minP = params.minP(r);
-            if (topP < 1f || minP > 0f) {
-                double total = SamplingExp.weigh(values, w, m, max);
-                if (topP < 1f) {
-                    m = Selection.keepTopMass(s, values, ids, w, m, topP * total);
-                }
-                if (minP > 0f) {
-                    m = keepMinP(values, ids, w, m, minP);
-                }
-            }
-            if (last && inverse != 1f) {
-                for (int i = 0; i < m; i++) {
-                    values[i] *= inverse;
-                }
-                max *= inverse;
-            }
-            maxValue = max;
-            double total = SamplingExp.weigh(values, w, m, max);
-            int chosen = draw(w, m, s.stream.reset(params.seed(r), params.step(r)));
-            token = ids[chosen];
-            logTotal = Math.log(total);
-            logprob = ((double) values[chosen] - maxValue) - logTotal;
-        }
-
-        writeResults(call, r, rowOffset, axisStride, token, logprob, rawLogSumExp);
-        if (out.topIds() != null && out.topSource() == DecodeOutputs.LogprobSource.PROCESSED) {
-            int found = Selection.topN(s, s.values, s.ids, m, call.topN());
-            writeTop(out, r, s, found, call.topN(), maxValue, logTotal);
+            m = finishFiltered(batch, r, rowOffset, axisStride, s, m, max, inverse, last, rawLogSumExp);
         }
         if (out.logitsProcessedInPlace()) {
             fill(x, n, Float.NEGATIVE_INFINITY);
@@ -256,21 +272,177 @@ public final class SamplingComputation {
         }
     }
 
-    /** The token, its processed log-probability and its raw one, as the outputs ask. */
-    private static void writeResults(
-            SamplingCall call, int r, long rowOffset, long axisStride, int token, double logprob, double rawLogSumExp) {
+    private static final int PREFILTER_DONE = 0;
+    private static final int PREFILTER_REJECTED = 1;
+    private static final int PREFILTER_DECLINED = 2;
+
+    /**
+     * Whether row r may take {@link #sampleTopKInPlace}: a dense f32 row, a small top-k, nothing that changes
+     * logits before the selection (penalties, bias, bitmask) and nothing that needs the whole row (raw
+     * log-probabilities, in-place processing).
+     */
+    private static boolean prefilterApplies(SamplingCall call, int r, long axisStride) {
+        SamplingParameters params = call.parameters();
         DecodeOutputs out = call.outputs();
-        writeId(out.tokens(), r * out.tokens().stride(0), token);
-        if (out.logprobs() != null) {
-            TensorView lp = out.logprobs();
-            lp.dtype().setFloat(lp.segment(), r * lp.stride(0), (float) logprob);
+        return call.logits().dtype() == DType.F32
+                && (axisStride == 1 || call.vocab() == 1)
+                && params.temperature(r) > 0f
+                && TopKPrefilter.worthwhile(call.vocab(), params.topK(r))
+                && params.historyLength(r) == 0
+                && params.biasCount(r) == 0
+                && params.allowedTokens() == null
+                && out.rawLogprobs() == null
+                && (out.topIds() == null || out.topSource() == DecodeOutputs.LogprobSource.PROCESSED)
+                && !out.logitsProcessedInPlace();
+    }
+
+    /**
+     * The fused step for a row that {@link #prefilterApplies}, on the top-k candidates collected from the caller's
+     * row by {@link TopKPrefilter} instead of a working copy of the whole row: the same candidates, values and
+     * order as the general path, so the same token. Temperature (first) scales only the candidates: the same f32
+     * product the general path computes for them. Returns {@link #PREFILTER_DONE}; {@link #PREFILTER_REJECTED}
+     * when the scan met NaN or +inf or no finite token (the row fails its check); or {@link #PREFILTER_DECLINED},
+     * having computed nothing, when the candidates cannot be shown to hold the whole top k: the general path then
+     * runs.
+     */
+    private int sampleTopKInPlace(SampleBatch batch, int r, long rowOffset, SamplingScratch s) {
+        SamplingCall call = batch.call;
+        SamplingParameters params = call.parameters();
+        int n = call.vocab();
+        int k = params.topK(r);
+        int m = TopKPrefilter.collect(scan, call.logits().segment(), 4 * rowOffset, n, k, s);
+        if (m == TopKPrefilter.REJECTED) {
+            return PREFILTER_REJECTED;
         }
-        if (out.rawLogprobs() != null) {
-            TensorView lp = out.rawLogprobs();
+        if (m == TopKPrefilter.OVERFLOW) {
+            return PREFILTER_DECLINED;
+        }
+        float[] values = s.values;
+        // Every occurrence of the row's maximum is at or above the threshold, so it is among the candidates.
+        float processedMax = values[0];
+        int first = 0;
+        for (int i = 1; i < m; i++) {
+            if (values[i] > processedMax) {
+                processedMax = values[i];
+                first = i;
+            }
+        }
+        float inverse = 1f / params.temperature(r);
+        if (Float.isInfinite(processedMax * inverse)) {
+            greedy(batch, r, rowOffset, 1, s, s.ids[first], processedMax, 0);
+            return PREFILTER_DONE;
+        }
+        boolean last = params.temperatureLast(r);
+        boolean scaled = !last && inverse != 1f;
+        float max = processedMax;
+        if (scaled) {
+            for (int i = 0; i < m; i++) {
+                values[i] *= inverse;
+            }
+            max = processedMax * inverse;
+        }
+        if (k < m) {
+            m = Selection.keepTopK(s, values, s.ids, null, m, k);
+        }
+        float threshold = s.prefilterThreshold;
+        if (scaled && threshold != Float.NEGATIVE_INFINITY) {
+            // A token left out has a logit <= nextDown(threshold); scaled, it must stay below the k-th largest
+            // kept value, or the rounding of the product may have tied it with a kept token of higher id.
+            float smallestKept = values[0];
+            for (int i = 1; i < m; i++) {
+                smallestKept = Math.min(smallestKept, values[i]);
+            }
+            if (!(Math.nextDown(threshold) * inverse < smallestKept)) {
+                return PREFILTER_DECLINED;
+            }
+        }
+        finishFiltered(batch, r, rowOffset, 1, s, m, max, inverse, last, 0);
+        return PREFILTER_DONE;
+    }
+
+    /** Writes the greedy token's results (log-probability 0) and leaves it as the only candidate; returns 1. */
+    private static int greedy(
+            SampleBatch batch,
+            int r,
+            long rowOffset,
+            long axisStride,
+            SamplingScratch s,
+            int token,
+            float max,
+            double rawLogSumExp) {
+        s.values[0] = max;
+        s.ids[0] = token;
+        writeResults(batch, r, rowOffset, axisStride, token, 0, rawLogSumExp);
+        SamplingCall call = batch.call;
+        DecodeOutputs out = call.outputs();
+        if (out.topIds() != null && out.topSource() == DecodeOutputs.LogprobSource.PROCESSED) {
+            int found = Selection.topN(s, s.values, s.ids, 1, call.topN());
+            writeTop(batch, r, s, found, call.topN(), max, 0);
+        }
+        return 1;
+    }
+
+    /**
+     * From the top-k set in {@code s.values / s.ids} (id order; values scaled unless temperature is last): top-p,
+     * min-p, temperature last, the draw, and every output of the row. Returns the final candidate count.
+     */
+    private static int finishFiltered(
+            SampleBatch batch,
+            int r,
+            long rowOffset,
+            long axisStride,
+            SamplingScratch s,
+            int m,
+            float max,
+            float inverse,
+            boolean last,
+            double rawLogSumExp) {
+        SamplingCall call = batch.call;
+        SamplingParameters params = call.parameters();
+        DecodeOutputs out = call.outputs();
+        float[] values = s.values;
+        int[] ids = s.ids;
+        float[] w = s.weights;
+        float topP = params.topP(r);
+        float minP = params.minP(r);
+        if (topP < 1f || minP > 0f) {
+            double total = SamplingExp.weigh(values, w, m, max);
+            if (topP < 1f) {
+                m = Selection.keepTopMass(s, values, ids, w, m, topP * total);
+            }
+            if (minP > 0f) {
+                m = keepMinP(values, ids, w, m, minP);
+            }
+        }
+        if (last && inverse != 1f) {
+            for (int i = 0; i < m; i++) {
+                values[i] *= inverse;
+            }
+            max *= inverse;
+        }
+        double total = SamplingExp.weigh(values, w, m, max);
+        int chosen = draw(w, m, s.stream.reset(params.seed(r), params.step(r)));
+        int token = ids[chosen];
+        double logTotal = Math.log(total);
+        double logprob = ((double) values[chosen] - max) - logTotal;
+        writeResults(batch, r, rowOffset, axisStride, token, logprob, rawLogSumExp);
+        if (out.topIds() != null && out.topSource() == DecodeOutputs.LogprobSource.PROCESSED) {
+            int found = Selection.topN(s, values, ids, m, call.topN());
+            writeTop(batch, r, s, found, call.topN(), max, logTotal);
+        }
+        return m;
+    }
+
+    /** The token, its processed log-probability and its raw one, as the outputs ask, held in the batch. */
+    private static void writeResults(
+            SampleBatch batch, int r, long rowOffset, long axisStride, int token, double logprob, double rawLogSumExp) {
+        SamplingCall call = batch.call;
+        float raw = 0;
+        if (call.outputs().rawLogprobs() != null) {
             TensorView logits = call.logits();
-            double value = logits.dtype().getFloat(logits.segment(), rowOffset + token * axisStride) - rawLogSumExp;
-            lp.dtype().setFloat(lp.segment(), r * lp.stride(0), (float) value);
+            raw = (float) (logits.dtype().getFloat(logits.segment(), rowOffset + token * axisStride) - rawLogSumExp);
         }
+        batch.result(r, token, (float) logprob, raw);
     }
 
     /**
@@ -440,28 +612,18 @@ public final class SamplingComputation {
     }
 
     private static void writeTop(
-            DecodeOutputs out, int r, SamplingScratch s, int found, int n, double shift, double logTotal) {
-        TensorView ids = out.topIds();
-        TensorView lps = out.topLogprobs();
+            SampleBatch batch, int r, SamplingScratch s, int found, int n, double shift, double logTotal) {
         for (int j = 0; j < n; j++) {
-            long idAt = r * ids.stride(0) + j * ids.stride(1);
-            long lpAt = r * lps.stride(0) + j * lps.stride(1);
             if (j < found) {
-                writeId(ids, idAt, s.topIds[j]);
-                lps.dtype().setFloat(lps.segment(), lpAt, (float) (((double) s.topValues[j] - shift) - logTotal));
+                batch.top(r, j, s.topIds[j], (float) (((double) s.topValues[j] - shift) - logTotal));
             } else {
-                writeId(ids, idAt, -1);
-                lps.dtype().setFloat(lps.segment(), lpAt, Float.NEGATIVE_INFINITY);
+                batch.top(r, j, -1, Float.NEGATIVE_INFINITY);
             }
         }
     }
 
-    static void writeId(TensorView view, long element, long id) {
-        if (view.dtype() == DType.I32) {
-            view.segment().set(I32, 4 * element, (int) id);
-        } else {
-            view.segment().set(I64, 8 * element, id);
-        }
+    private static void writeId(TensorView view, long element, long id) {
+        SampleBatch.writeId(view, element, id);
     }
 
     private static void fill(MemorySegment x, int n, float value) {

@@ -25,10 +25,15 @@ final class SamplingScratch {
     final double[] bucketAmount = new double[BUCKETS];
     final int[] bucketCount = new int[BUCKETS];
     final int[] bucketCountOdd = new int[BUCKETS];
+    /** {@link Selection#kthLargest}'s histogram: all zero between calls. */
+    final int[] kthCounts = new int[BUCKETS];
+
     final float[] topValues = new float[dev.softmax.DecodeOutputs.MAX_TOP];
     final int[] topIds = new int[dev.softmax.DecodeOutputs.MAX_TOP];
     /** Set by the selection: the amount strictly above the threshold key. */
     double above;
+    /** Set by {@link TopKPrefilter#collect}: the threshold of its collection. */
+    float prefilterThreshold;
     /** Set by the single-pass draw: the sum of the weights. */
     double total;
 

@@ -88,7 +88,13 @@ public final class SamplingValidation {
         requireDisjointOutputs(outputs.rawLogprobs(), "rawLogprobs", outputs.topLogprobs(), "topLogprobs");
         requireDisjointOutputs(outputs.topIds(), "topIds", outputs.topLogprobs(), "topLogprobs");
         checkSettings(parameters, vocab);
-        checkRows(logits, "logits", parameters, vocab, kernels);
+        // Without in-place processing the step writes only its outputs, which it holds back until every row has
+        // passed: each row is then checked (checkRow) just before it is computed, while it is in cache (see
+        // SampleBatch for the figures). With in-place processing the logits are written row by row: check first.
+        boolean rowsChecked = outputs.logitsProcessedInPlace();
+        if (rowsChecked) {
+            checkRows(logits, "logits", parameters, vocab, kernels);
+        }
         SamplingCall[] last = LAST_CALL.get();
         SamplingCall previous = last[0];
         if (previous != null
@@ -96,10 +102,11 @@ public final class SamplingValidation {
                 && previous.parameters() == parameters
                 && previous.outputs() == outputs
                 && previous.vocab() == vocab
-                && previous.topN() == topN) {
+                && previous.topN() == topN
+                && previous.rowsChecked() == rowsChecked) {
             return previous; // the same operands as this thread's previous step: no new call object
         }
-        SamplingCall call = new SamplingCall(logits, parameters, outputs, vocab, topN);
+        SamplingCall call = new SamplingCall(logits, parameters, outputs, vocab, topN, rowsChecked);
         last[0] = call;
         return call;
     }
@@ -465,55 +472,59 @@ public final class SamplingValidation {
     /**
      * Every row: no NaN or +inf, and some token both finite and allowed (by the parameters' bitmask, when given).
      */
-    private static void checkRows(
-            TensorView input, String name, SamplingParameters p, int vocab, KernelProvider kernels) {
+    static void checkRows(TensorView input, String name, SamplingParameters p, int vocab, KernelProvider kernels) {
+        for (long r = 0; r < input.dim(0); r++) {
+            checkRow(input, name, p, vocab, kernels, r);
+        }
+    }
+
+    /** Row r: no NaN or +inf, and some token both finite and allowed (by the parameters' bitmask, when given). */
+    static void checkRow(
+            TensorView input, String name, SamplingParameters p, int vocab, KernelProvider kernels, long r) {
         TensorView mask = p == null ? null : p.allowedTokens();
-        long rows = input.dim(0);
         boolean direct = input.dtype() == DType.F32 && (input.stride(1) == 1 || vocab == 1);
-        for (long r = 0; r < rows; r++) {
-            MemorySegment x;
-            long base;
-            if (direct) {
-                // read in place: no copy of a dense f32 row just to scan it
-                x = input.segment();
-                base = 4 * r * input.stride(0);
-            } else {
-                x = WorkingRow.get(vocab);
-                base = 0;
-                RowCopy.gather(kernels.codec(), input, r * input.stride(0), input.stride(1), vocab, x, 0);
-            }
-            float max = kernels.math().max(x, base, vocab);
-            if (Float.isNaN(max) || max == Float.POSITIVE_INFINITY) {
-                long column = 0;
-                while (column < vocab) {
-                    float v = x.get(F32, base + 4 * column);
-                    if (Float.isNaN(v) || v == Float.POSITIVE_INFINITY) {
-                        break;
-                    }
-                    column++;
+        MemorySegment x;
+        long base;
+        if (direct) {
+            // read in place: no copy of a dense f32 row just to scan it
+            x = input.segment();
+            base = 4 * r * input.stride(0);
+        } else {
+            x = WorkingRow.get(vocab);
+            base = 0;
+            RowCopy.gather(kernels.codec(), input, r * input.stride(0), input.stride(1), vocab, x, 0);
+        }
+        float max = kernels.math().max(x, base, vocab);
+        if (Float.isNaN(max) || max == Float.POSITIVE_INFINITY) {
+            long column = 0;
+            while (column < vocab) {
+                float v = x.get(F32, base + 4 * column);
+                if (Float.isNaN(v) || v == Float.POSITIVE_INFINITY) {
+                    break;
                 }
-                throw new NonFiniteInputException(
-                        name + ": row " + r + " holds " + x.get(F32, base + 4 * column)
-                                + " at token " + column
-                                + "; expected finite logits or -inf (there is no distribution to "
-                                + "sample from)",
-                        r,
-                        column);
+                column++;
             }
-            boolean any;
-            if (mask == null) {
-                any = max != Float.NEGATIVE_INFINITY;
-            } else {
-                any = false;
-                for (int i = 0; i < vocab && !any; i++) {
-                    int word = mask.segment().get(I32, 4 * (r * mask.stride(0) + (i >>> 5) * mask.stride(1)));
-                    any = (word & (1 << (i & 31))) != 0 && x.get(F32, base + 4L * i) != Float.NEGATIVE_INFINITY;
-                }
+            throw new NonFiniteInputException(
+                    name + ": row " + r + " holds " + x.get(F32, base + 4 * column)
+                            + " at token " + column
+                            + "; expected finite logits or -inf (there is no distribution to "
+                            + "sample from)",
+                    r,
+                    column);
+        }
+        boolean any;
+        if (mask == null) {
+            any = max != Float.NEGATIVE_INFINITY;
+        } else {
+            any = false;
+            for (int i = 0; i < vocab && !any; i++) {
+                int word = mask.segment().get(I32, 4 * (r * mask.stride(0) + (i >>> 5) * mask.stride(1)));
+                any = (word & (1 << (i & 31))) != 0 && x.get(F32, base + 4L * i) != Float.NEGATIVE_INFINITY;
             }
-            if (!any) {
-                throw new IllegalArgumentException(name + ": row " + r + " has no token that is both allowed and "
-                        + "above -inf; expected at least one");
-            }
+        }
+        if (!any) {
+            throw new IllegalArgumentException(name + ": row " + r + " has no token that is both allowed and "
+                    + "above -inf; expected at least one");
         }
     }
 

@@ -3,10 +3,11 @@ package dev.softmax.internal.sampling;
 /**
  * Exact selection without sorting: a most-significant-digit radix search over order-preserving 32-bit keys of the
  * candidates' values (11, 11 and 10 bits), each level a histogram over the candidates still in play, so a row is
- * read once in full and then only the elements of one bucket. The same search serves top-k (amount = 1 per token,
- * target k) and top-p (amount = the token's weight, target p times the total): it finds the largest key K such
- * that the amount of tokens with key >= K reaches the target, and the amount strictly above K. The caller keeps
- * every token above K and, among the tokens equal to K, the lowest ids until the target is met.
+ * read once in full and then only the elements of one bucket. It serves top-p (amount = the token's weight,
+ * target p times the total) and the first cut of a top-k over a whole row ({@link #topKCandidates}): it finds the
+ * largest key K such that the amount of tokens with key >= K reaches the target, and the amount strictly above K.
+ * The caller keeps every token above K and, among the tokens equal to K, the lowest ids until the target is met.
+ * The final top-k over a candidate list uses a quickselect for its k-th value ({@link #keepTopK}), the same rule.
  *
  * <p>Candidates are kept in increasing token-id order throughout (compaction preserves order), which is what makes
  * "ties by lower id" a left-to-right scan.
@@ -87,16 +88,24 @@ final class Selection {
     /**
      * Keeps the {@code k} largest of {@code values[0, m)} (ties: lower position, i.e. lower id), compacting
      * values, ids (and weights when non-null) in place in order. Returns the new count. Requires {@code 0 < k < m}.
+     * The k-th largest value comes from a quickselect ({@link #kthLargest}) rather than the radix search: on the
+     * few hundred candidates of a top-k the radix search's three 2048-bucket histograms cost more to clear than to
+     * fill (about 3 us a row, 7% of 256x32000 scenario (b); JFR, 2026-12-05).
      */
     static int keepTopK(SamplingScratch s, float[] values, int[] ids, float[] weights, int m, int k) {
-        int threshold = thresholdKey(s, values, null, m, k);
-        double above = s.above;
-        long equalQuota = k - (long) above;
+        float kth = kthLargest(values, m, k, s.kthCounts);
+        int above = 0;
+        for (int i = 0; i < m; i++) {
+            if (values[i] > kth) {
+                above++;
+            }
+        }
+        int equalQuota = k - above;
         int kept = 0;
         for (int i = 0; i < m; i++) {
-            int c = Integer.compareUnsigned(key(values[i]), threshold);
-            if (c > 0 || (c == 0 && equalQuota-- > 0)) {
-                values[kept] = values[i];
+            float v = values[i];
+            if (v > kth || (v == kth && equalQuota-- > 0)) {
+                values[kept] = v;
                 ids[kept] = ids[i];
                 if (weights != null) {
                     weights[kept] = weights[i];
@@ -105,6 +114,73 @@ final class Selection {
             }
         }
         return kept;
+    }
+
+    /**
+     * The k-th largest of {@code values[0, m)} ({@code 0 < k <= m}, no NaN; -0 and +0 are the same value, returned
+     * as +0): three radix levels over the order-preserving keys (11, 11 and 10 bits), each a histogram of the
+     * values still in the running, so the k-th key is found digit by digit. {@code counts} holds
+     * {@link SamplingScratch#BUCKETS} zeros on entry and on return (each level clears the buckets it touched, not
+     * all 2048).
+     *
+     * <p>Branch-free on purpose: a quickselect here mispredicted about every other comparison and cost about 4 us
+     * on 500 candidates, 22% of a 256x32000 step (JFR, 2026-12-05).
+     */
+    static float kthLargest(float[] values, int m, int k, int[] counts) {
+        int prefix = 0;
+        int rank = k; // the wanted rank among the values whose key starts with the digits chosen so far
+        for (int level = 0; level < 3; level++) {
+            int shift = SHIFTS[level];
+            int mask = MASKS[level];
+            // the digits above this level, as a mask over the key (none at level 0)
+            int high = level == 0 ? 0 : -1 << (shift + (level == 1 ? 11 : 10));
+            int digit = 0; // the largest digit in the running: the search starts there, not at 2047
+            for (int i = 0; i < m; i++) {
+                int key = key(values[i]);
+                int d = (key >>> shift) & mask;
+                int running = ((key ^ prefix) & high) == 0 ? 1 : 0;
+                counts[d] += running;
+                digit = Math.max(digit, d * running);
+            }
+            while (counts[digit] < rank) {
+                rank -= counts[digit];
+                digit--;
+            }
+            prefix |= digit << shift;
+            for (int i = 0; i < m; i++) {
+                counts[(key(values[i]) >>> shift) & mask] = 0;
+            }
+        }
+        return valueOf(prefix);
+    }
+
+    /**
+     * A value at or below the k-th largest of {@code values[0, m)} ({@code 0 < k <= m}, no NaN) and at or above
+     * every value whose top 11 key bits are below the k-th's: the smallest value of the k-th's radix bucket (a
+     * quarter octave). One level of {@link #kthLargest}, for a threshold that only has to keep at least k.
+     * {@code counts} as there.
+     */
+    static float lowerBoundOfKth(float[] values, int m, int k, int[] counts) {
+        int digit = 0;
+        for (int i = 0; i < m; i++) {
+            int d = key(values[i]) >>> 21;
+            counts[d]++;
+            digit = Math.max(digit, d);
+        }
+        int rank = k;
+        while (counts[digit] < rank) {
+            rank -= counts[digit];
+            digit--;
+        }
+        for (int i = 0; i < m; i++) {
+            counts[key(values[i]) >>> 21] = 0;
+        }
+        return valueOf(digit << 21);
+    }
+
+    /** The float whose {@link #key} is {@code key}. */
+    static float valueOf(int key) {
+        return Float.intBitsToFloat(key < 0 ? key ^ 0x80000000 : ~key);
     }
 
     /**

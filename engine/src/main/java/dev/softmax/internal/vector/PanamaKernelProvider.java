@@ -14,7 +14,12 @@ public final class PanamaKernelProvider extends KernelProvider {
     public PanamaKernelProvider() {
         // PanamaVectorConstants' initialisation (reached by the first kernel constructed) refuses widths it cannot
         // serve, with the reason as its message.
-        super(new PanamaForwardKernel(), new PanamaBackwardKernel(), new PanamaRowMath(), new PanamaBf16Codec());
+        super(
+                new PanamaForwardKernel(),
+                new PanamaBackwardKernel(),
+                new PanamaRowMath(),
+                new PanamaBf16Codec(),
+                new PanamaCandidateScan());
         this.species = PanamaVectorConstants.SPECIES;
     }
 
