@@ -124,7 +124,8 @@ final class BackendDispatcher implements AutoCloseable {
         if (call.policy() == EdgePolicy.REJECT) {
             computation.rejectNonFinite(call);
         }
-        if (prefersNative(call.x(), call.dst())) {
+        // Checked first: without a native backend the varargs array is never built (no allocation per call).
+        if (nativeBackend != null && prefersNative(call.x(), call.dst())) {
             declined.increment();
             declinedByReason.get(Decline.ATTENTION).increment();
         }

@@ -73,9 +73,14 @@ public final class AttentionComputation {
     /** Rows {@code first .. first+count-1} of the call; runs on any worker. */
     void computeRows(AttentionCall call, long first, long count) {
         RowLayout rows = call.rows();
-        RowLayout.Cursor cursor = rows.cursor(first);
-        for (long r = first; r < first + count; r++, cursor.advance()) {
+        // A uniform batch needs no cursor (its offsets are multiples of one stride): none is created, so that
+        // nothing is allocated per call.
+        RowLayout.Cursor cursor = rows.isUniformBatch() ? null : rows.cursor(first);
+        for (long r = first; r < first + count; r++) {
             computeRow(call, r, cursor);
+            if (cursor != null) {
+                cursor.advance();
+            }
         }
     }
 
@@ -87,10 +92,11 @@ public final class AttentionComputation {
         boolean log = call.log();
         long limit = validPrefix(call, row, cursor);
         boolean dstDirect = dst.dtype() == DType.F32 && rows.isContiguous(AttentionCall.DST);
-        long dstAt = cursor.offset(AttentionCall.DST);
+        long dstAt = at(call, cursor, row, AttentionCall.DST);
         MemorySegment work = dstDirect ? dst.segment() : WorkingRow.get(n);
         long w = dstDirect ? 4 * dstAt : 0;
-        float sink = call.hasSinks() ? call.sinks().segment().get(F32, 4 * cursor.offset(AttentionCall.SINKS)) : 0f;
+        float sink =
+                call.hasSinks() ? call.sinks().segment().get(F32, 4 * at(call, cursor, row, AttentionCall.SINKS)) : 0f;
         float logSumExp;
         if (limit == 0) {
             float value = log ? Float.NEGATIVE_INFINITY : 0f;
@@ -101,12 +107,12 @@ public final class AttentionComputation {
             logSumExp = call.hasSinks() ? sink : Float.NEGATIVE_INFINITY;
         } else {
             boolean zeroMasked = call.policy() != EdgePolicy.NAN;
-            long xAt = cursor.offset(AttentionCall.X);
+            long xAt = at(call, cursor, row, AttentionCall.X);
             if (call.isPlain() && call.scale() == 1f && x.dtype() == DType.F32 && rows.isContiguous(AttentionCall.X)) {
                 normalise(log, x.segment(), 4 * xAt, work, w, limit, zeroMasked);
                 logSumExp = 0f;
             } else {
-                load(call, cursor, limit, work, w);
+                load(call, row, cursor, limit, work, w);
                 if (call.hasSinks() || call.hasLogSumExp()) {
                     logSumExp = normaliseWithSink(call, work, w, limit, sink);
                 } else {
@@ -124,7 +130,7 @@ public final class AttentionComputation {
             RowCopy.scatter(codec, work, 0, n, dst, dstAt, rows.axisStride(AttentionCall.DST));
         }
         if (call.hasLogSumExp()) {
-            call.logSumExp().segment().set(F32, 4 * cursor.offset(AttentionCall.LSE), logSumExp);
+            call.logSumExp().segment().set(F32, 4 * at(call, cursor, row, AttentionCall.LSE), logSumExp);
         }
     }
 
@@ -134,7 +140,7 @@ public final class AttentionComputation {
         long limit = n;
         if (call.hasKeyLengths()) {
             TensorView lengths = call.keyLengths();
-            long length = lengths.dtype().getLong(lengths.segment(), cursor.offset(AttentionCall.KEY_LENGTHS));
+            long length = lengths.dtype().getLong(lengths.segment(), at(call, cursor, row, AttentionCall.KEY_LENGTHS));
             limit = Math.max(0, Math.min(limit, length));
         }
         if (call.causal()) {
@@ -150,10 +156,10 @@ public final class AttentionComputation {
      * Writes the processed prefix {@code z = cap(scale x) + bias}, masked, into {@code work} at byte offset
      * {@code w}.
      */
-    private void load(AttentionCall call, RowLayout.Cursor cursor, long limit, MemorySegment work, long w) {
+    private void load(AttentionCall call, long row, RowLayout.Cursor cursor, long limit, MemorySegment work, long w) {
         RowLayout rows = call.rows();
         TensorView x = call.x();
-        long xAt = cursor.offset(AttentionCall.X);
+        long xAt = at(call, cursor, row, AttentionCall.X);
         MemorySegment src = work;
         long srcOffset = w;
         if (x.dtype() == DType.F32 && rows.isContiguous(AttentionCall.X)) {
@@ -166,7 +172,7 @@ public final class AttentionComputation {
         long biasOffset = 0;
         if (call.hasBias()) {
             TensorView bias = call.bias();
-            long biasAt = cursor.offset(AttentionCall.BIAS);
+            long biasAt = at(call, cursor, row, AttentionCall.BIAS);
             if (bias.dtype() == DType.F32 && rows.isContiguous(AttentionCall.BIAS)) {
                 biasRow = bias.segment();
                 biasOffset = 4 * biasAt;
@@ -178,7 +184,7 @@ public final class AttentionComputation {
         attention.prepare(src, srcOffset, biasRow, biasOffset, work, w, limit, call.scale(), call.softcap());
         if (call.hasMask()) {
             MemorySegment mask = call.mask().segment();
-            long maskAt = cursor.offset(AttentionCall.MASK);
+            long maskAt = at(call, cursor, row, AttentionCall.MASK);
             long stride = rows.axisStride(AttentionCall.MASK);
             if (call.maskPacked()) {
                 if (stride == 1) {
@@ -254,14 +260,17 @@ public final class AttentionComputation {
     public void rejectNonFinite(AttentionCall call) {
         RowLayout rows = call.rows();
         long n = rows.rowLength();
-        RowLayout.Cursor cursor = rows.cursor(0);
-        for (long r = 0; r < rows.rowCount(); r++, cursor.advance()) {
-            long limit = validPrefix(call, r, cursor);
+        RowLayout.Cursor cursor = rows.isUniformBatch() ? null : rows.cursor(0);
+        for (long row = 0; row < rows.rowCount(); row++) {
+            if (cursor != null && row > 0) {
+                cursor.advance();
+            }
+            long limit = validPrefix(call, row, cursor);
             if (limit == 0) {
                 continue;
             }
             MemorySegment work = WorkingRow.get(n);
-            load(call, cursor, limit, work, 0);
+            load(call, row, cursor, limit, work, 0);
             float max = math.max(work, 0, limit);
             if (!Float.isNaN(max) && max != Float.POSITIVE_INFINITY) {
                 continue;
@@ -269,7 +278,7 @@ public final class AttentionComputation {
             for (long j = 0; j < limit; j++) {
                 float z = work.get(F32, 4 * j);
                 if (Float.isNaN(z) || z == Float.POSITIVE_INFINITY) {
-                    throw nonFinite(call, cursor, r, j);
+                    throw nonFinite(call, cursor, row, j);
                 }
             }
         }
@@ -278,8 +287,8 @@ public final class AttentionComputation {
     private static NonFiniteInputException nonFinite(AttentionCall call, RowLayout.Cursor cursor, long row, long j) {
         TensorView x = call.x();
         RowLayout rows = call.rows();
-        float value =
-                x.dtype().getFloat(x.segment(), cursor.offset(AttentionCall.X) + j * rows.axisStride(AttentionCall.X));
+        float value = x.dtype()
+                .getFloat(x.segment(), at(call, cursor, row, AttentionCall.X) + j * rows.axisStride(AttentionCall.X));
         String name = "x";
         if (Float.isFinite(value) && call.hasBias()) {
             name = "bias";
@@ -287,7 +296,7 @@ public final class AttentionComputation {
                     .dtype()
                     .getFloat(
                             call.bias().segment(),
-                            cursor.offset(AttentionCall.BIAS) + j * rows.axisStride(AttentionCall.BIAS));
+                            at(call, cursor, row, AttentionCall.BIAS) + j * rows.axisStride(AttentionCall.BIAS));
         }
         long[] index = RowLayout.rowIndex(x, call.axis(), row);
         index[call.axis()] = j;
@@ -296,6 +305,11 @@ public final class AttentionComputation {
                         + " where the key is not masked; policy REJECT accepts only finite logits and -inf",
                 row,
                 j);
+    }
+
+    /** Row {@code row}'s element offset in operand {@code k}: from the cursor, or (uniform batch) one stride. */
+    private static long at(AttentionCall call, RowLayout.Cursor cursor, long row, int k) {
+        return cursor != null ? cursor.offset(k) : row * call.rows().rowStride(k);
     }
 
     private static void fill(MemorySegment dst, long offset, long n, float value) {
