@@ -113,6 +113,14 @@ public final class AttentionComputation {
                 logSumExp = 0f;
             } else {
                 load(call, row, cursor, limit, work, w);
+                if (limit < n) {
+                    // Pad the prefix with masked keys up to a multiple of 16 elements (every vector width divides
+                    // it): the kernels' scalar tails (an exponential per element) cost more than the padding,
+                    // which contributes exp(-inf) = 0 exactly.
+                    long padded = Math.min(n, (limit + 15) & ~15L);
+                    fill(work, w + 4 * limit, padded - limit, Float.NEGATIVE_INFINITY);
+                    limit = padded;
+                }
                 if (call.hasSinks() || call.hasLogSumExp()) {
                     logSumExp = normaliseWithSink(call, work, w, limit, sink);
                 } else {
