@@ -20,7 +20,12 @@ public enum DType {
     /** 32-bit signed integer (labels). */
     I32(4, false),
     /** 64-bit signed integer (labels). */
-    I64(8, false);
+    I64(8, false),
+    /**
+     * Unsigned 8-bit integer: boolean masks (non-zero = keep; NumPy {@code bool} and {@code uint8} share the
+     * layout), one byte per element or bit-packed (see {@link AttentionOptions#packedMask}).
+     */
+    U8(1, false);
 
     private final int byteSize;
     private final boolean floatingPoint;
@@ -49,6 +54,7 @@ public enum DType {
     private static final ValueLayout.OfShort U16_LAYOUT = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final ValueLayout.OfInt I32_LAYOUT = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong I64_LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfByte U8_LAYOUT = ValueLayout.JAVA_BYTE;
 
     /**
      * The element at index {@code element} (in elements, not bytes) of {@code segment}, widened to f32. Every
@@ -62,6 +68,7 @@ public enum DType {
             case F16 -> Float.float16ToFloat(segment.get(U16_LAYOUT, 2 * element));
             case I32 -> segment.get(I32_LAYOUT, 4 * element);
             case I64 -> segment.get(I64_LAYOUT, 8 * element);
+            case U8 -> segment.get(U8_LAYOUT, element) & 0xFF;
         };
     }
 
@@ -70,6 +77,7 @@ public enum DType {
         return switch (this) {
             case I32 -> segment.get(I32_LAYOUT, 4 * element);
             case I64 -> segment.get(I64_LAYOUT, 8 * element);
+            case U8 -> segment.get(U8_LAYOUT, element) & 0xFF;
             default -> (long) getFloat(segment, element);
         };
     }
@@ -82,6 +90,7 @@ public enum DType {
             case F16 -> segment.set(U16_LAYOUT, 2 * element, Float.floatToFloat16(value));
             case I32 -> segment.set(I32_LAYOUT, 4 * element, (int) value);
             case I64 -> segment.set(I64_LAYOUT, 8 * element, (long) value);
+            case U8 -> segment.set(U8_LAYOUT, element, (byte) (int) value);
         }
     }
 }

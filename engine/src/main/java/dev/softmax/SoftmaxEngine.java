@@ -100,6 +100,23 @@ public final class SoftmaxEngine implements AutoCloseable {
     }
 
     /**
+     * The fused attention softmax along the last axis of {@code x} (rank 1 to 8; f32/bf16/f16, any strides): for
+     * each row, {@code z = scale * x}, optional soft-capping {@code softcap * tanh(z / softcap)}, {@code + bias},
+     * masked positions (boolean or bit-packed mask, causal with an offset, key lengths) set to -inf, then softmax or
+     * log-softmax with optional per-head sinks in the denominator and an optional per-row log-sum-exp output; see
+     * {@link AttentionOptions} for the exact order and the edge values. Masked positions come out exactly 0 (log:
+     * -inf); a masked NaN or +inf in x does not affect its row. {@code dst} (any float type, same shape) may be the
+     * same view as x. Always computed by the Java kernel (oneDNN has no masked softmax; such calls are counted as
+     * declined, reason "attention options"). Every option is checked before anything is written.
+     *
+     * @throws IllegalArgumentException naming the option, the value or shape and what was expected
+     * @throws NonFiniteInputException  under {@link EdgePolicy#REJECT}, for an unmasked NaN or +inf
+     */
+    public void attentionSoftmax(TensorView x, TensorView dst, AttentionOptions options) {
+        core.attentionSoftmax(x, dst, options);
+    }
+
+    /**
      * Softmax backward along the last axis: {@code dx = y * (dy - <y, dy>)}, the Jacobian {@code diag(y) - y y^T}
      * applied to dy without ever forming it. {@code dx} may be the same view as {@code y} or {@code dy}.
      *

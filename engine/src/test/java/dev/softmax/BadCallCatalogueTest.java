@@ -309,6 +309,8 @@ class BadCallCatalogueTest {
             return new Prepared(() -> closed.softmax(src, dst), dst.segment());
         }));
 
+        attentionCalls(c);
+
         // Raised while building the arguments, before an engine is involved.
         c.add(construction(
                 "segment too small",
@@ -447,6 +449,206 @@ class BadCallCatalogueTest {
                     .as("%s: no call computed", bad.name())
                     .isEqualTo(stats.javaCalls() + stats.onednnCalls());
         }
+    }
+
+    static TensorView u8(Arena arena, long... shape) {
+        TensorView view = TestTensors.dense(arena, DType.U8, shape);
+        float[] ones = new float[(int) view.elementCount()];
+        java.util.Arrays.fill(ones, 1f);
+        return view.copyFrom(ones);
+    }
+
+    static TensorView ints(Arena arena, DType type, long... values) {
+        TensorView view = TestTensors.dense(arena, type, values.length);
+        for (int i = 0; i < values.length; i++) {
+            view.setFloat(values[i], i);
+        }
+        return view;
+    }
+
+    /** Bad attention-softmax calls: x is [2, 3, 4, 8] unless said otherwise; dst must stay unchanged. */
+    static void attentionCalls(List<BadCall> c) {
+        record Attention(
+                String name,
+                List<String> fragments,
+                java.util.function.BiFunction<Arena, TensorView, AttentionOptions> options) {}
+        Class<IllegalArgumentException> iae = IllegalArgumentException.class;
+        List<Attention> list = List.of(
+                new Attention(
+                        "attention: bias does not broadcast",
+                        List.of("bias:", "[3, 5, 8]", "[2, 3, 4, 8]"),
+                        (arena, x) -> AttentionOptions.defaults().bias(logits(arena, DType.F32, 3, 5, 8))),
+                new Attention(
+                        "attention: bias of higher rank",
+                        List.of("bias:", "[1, 2, 3, 4, 8]", "[2, 3, 4, 8]"),
+                        (arena, x) -> AttentionOptions.defaults().bias(logits(arena, DType.F32, 1, 2, 3, 4, 8))),
+                new Attention(
+                        "attention: bias of integers",
+                        List.of("bias:", "i32", "f32, bf16 or f16"),
+                        (arena, x) -> AttentionOptions.defaults().bias(ints(arena, DType.I32, 1, 2, 3, 4, 5, 6, 7, 8))),
+                new Attention(
+                        "attention: mask does not broadcast",
+                        List.of("mask:", "[4, 7]", "[2, 3, 4, 8]"),
+                        (arena, x) -> AttentionOptions.defaults().mask(u8(arena, 4, 7))),
+                new Attention(
+                        "attention: mask of floats",
+                        List.of("mask:", "f32", "u8"),
+                        (arena, x) -> AttentionOptions.defaults().mask(logits(arena, DType.F32, 4, 8))),
+                new Attention(
+                        "attention: packed mask of 8 bytes for 8 keys",
+                        List.of("packedMask:", "[4, 8]", "[2, 3, 4, 8]", "= 1 bytes"),
+                        (arena, x) -> AttentionOptions.defaults().packedMask(u8(arena, 4, 8))),
+                new Attention(
+                        "attention: key length -1",
+                        List.of("keyLengths:", "element [1]", "-1", "0 to 8"),
+                        (arena, x) -> AttentionOptions.defaults().keyLengths(ints(arena, DType.I32, 8, -1))),
+                new Attention(
+                        "attention: key length beyond the keys",
+                        List.of("keyLengths:", "element [0]", "9", "0 to 8"),
+                        (arena, x) -> AttentionOptions.defaults().keyLengths(ints(arena, DType.I64, 9, 2))),
+                new Attention(
+                        "attention: key lengths of the wrong length",
+                        List.of("keyLengths:", "[3]", "[2]"),
+                        (arena, x) -> AttentionOptions.defaults().keyLengths(ints(arena, DType.I32, 1, 2, 3))),
+                new Attention(
+                        "attention: key lengths of floats",
+                        List.of("keyLengths:", "f32", "i32 or i64"),
+                        (arena, x) -> AttentionOptions.defaults().keyLengths(logits(arena, DType.F32, 2))),
+                new Attention(
+                        "attention: sinks of the wrong length",
+                        List.of("sinks:", "[4]", "[3]"),
+                        (arena, x) -> AttentionOptions.defaults().sinks(logits(arena, DType.F32, 4))),
+                new Attention("attention: sink NaN", List.of("sinks:", "element [1]", "NaN", "finite"), (arena, x) -> {
+                    TensorView sinks = logits(arena, DType.F32, 3);
+                    sinks.setFloat(Float.NaN, 1);
+                    return AttentionOptions.defaults().sinks(sinks);
+                }),
+                new Attention(
+                        "attention: sink +inf", List.of("sinks:", "element [2]", "Infinity", "finite"), (arena, x) -> {
+                            TensorView sinks = logits(arena, DType.F32, 3);
+                            sinks.setFloat(Float.POSITIVE_INFINITY, 2);
+                            return AttentionOptions.defaults().sinks(sinks);
+                        }),
+                new Attention(
+                        "attention: sinks of bf16",
+                        List.of("sinks:", "bf16", "f32"),
+                        (arena, x) -> AttentionOptions.defaults().sinks(logits(arena, DType.BF16, 3))),
+                new Attention(
+                        "attention: softcap -1",
+                        List.of("softcap:", "-1.0", "0 (off) or a finite value > 0"),
+                        (arena, x) -> AttentionOptions.defaults().softcap(-1f)),
+                new Attention(
+                        "attention: softcap NaN",
+                        List.of("softcap:", "NaN"),
+                        (arena, x) -> AttentionOptions.defaults().softcap(Float.NaN)),
+                new Attention(
+                        "attention: softcap +inf",
+                        List.of("softcap:", "Infinity"),
+                        (arena, x) -> AttentionOptions.defaults().softcap(Float.POSITIVE_INFINITY)),
+                new Attention(
+                        "attention: scale 0",
+                        List.of("scale:", "0.0", "finite value other than 0"),
+                        (arena, x) -> AttentionOptions.defaults().scale(0f)),
+                new Attention(
+                        "attention: scale NaN",
+                        List.of("scale:", "NaN"),
+                        (arena, x) -> AttentionOptions.defaults().scale(Float.NaN)),
+                new Attention(
+                        "attention: scale -inf",
+                        List.of("scale:", "-Infinity"),
+                        (arena, x) -> AttentionOptions.defaults().scale(Float.NEGATIVE_INFINITY)),
+                new Attention(
+                        "attention: lse of the wrong shape",
+                        List.of("logSumExpOut:", "[2, 3, 8]", "[2, 3, 4]"),
+                        (arena, x) -> AttentionOptions.defaults().logSumExpOut(logits(arena, DType.F32, 2, 3, 8))),
+                new Attention(
+                        "attention: lse of bf16",
+                        List.of("logSumExpOut:", "bf16", "f32"),
+                        (arena, x) -> AttentionOptions.defaults().logSumExpOut(logits(arena, DType.BF16, 2, 3, 4))),
+                new Attention(
+                        "attention: lse over x",
+                        List.of("logSumExpOut:", "overlaps", "x"),
+                        (arena, x) -> AttentionOptions.defaults()
+                                .logSumExpOut(TensorView.wrap(x.segment(), DType.F32, 2, 3, 4))),
+                new Attention(
+                        "attention: bias read-only view of dst",
+                        List.of("dst:", "overlaps", "bias"),
+                        (arena, x) -> AttentionOptions.defaults().bias(x)));
+        for (Attention a : list) {
+            c.add(call(a.name(), iae, a.fragments(), (engine, arena) -> {
+                TensorView x = logits(arena, DType.F32, 2, 3, 4, 8);
+                TensorView dst = a.name().contains("of dst") ? x : logits(arena, DType.BF16, 2, 3, 4, 8);
+                AttentionOptions options = a.options().apply(arena, a.name().contains("of dst") ? dst : x);
+                return new Prepared(() -> engine.attentionSoftmax(x, dst, options), dst.segment());
+            }));
+        }
+        c.add(call("attention: causal on rank 1", iae, List.of("causal:", "rank 1"), (engine, arena) -> {
+            TensorView x = logits(arena, DType.F32, 8);
+            TensorView dst = logits(arena, DType.F32, 8);
+            return new Prepared(
+                    () -> engine.attentionSoftmax(
+                            x, dst, AttentionOptions.defaults().causal(2)),
+                    dst.segment());
+        }));
+        c.add(call("attention: sinks on rank 2", iae, List.of("sinks:", "rank 2"), (engine, arena) -> {
+            TensorView x = logits(arena, DType.F32, 2, 8);
+            TensorView dst = logits(arena, DType.F32, 2, 8);
+            AttentionOptions options = AttentionOptions.defaults().sinks(logits(arena, DType.F32, 8));
+            return new Prepared(() -> engine.attentionSoftmax(x, dst, options), dst.segment());
+        }));
+        c.add(call(
+                "attention: null options", NullPointerException.class, List.of("options:", "null"), (engine, arena) -> {
+                    TensorView x = logits(arena, DType.F32, 2, 8);
+                    TensorView dst = logits(arena, DType.F32, 2, 8);
+                    return new Prepared(() -> engine.attentionSoftmax(x, dst, null), dst.segment());
+                }));
+        c.add(call("attention: dst shape", iae, List.of("dst:", "[2, 9]", "[2, 8]"), (engine, arena) -> {
+            TensorView x = logits(arena, DType.F32, 2, 8);
+            TensorView dst = logits(arena, DType.F32, 2, 9);
+            return new Prepared(() -> engine.attentionSoftmax(x, dst, AttentionOptions.defaults()), dst.segment());
+        }));
+        c.add(call(
+                "attention: key length bad after a good call",
+                iae,
+                List.of("keyLengths:", "element [0]", "40"),
+                (engine, arena) -> {
+                    // The repeated call reuses its validation, but the data are checked again.
+                    TensorView x = logits(arena, DType.F32, 2, 3, 4, 8);
+                    TensorView dst = logits(arena, DType.F32, 2, 3, 4, 8);
+                    TensorView lengths = ints(arena, DType.I32, 8, 3);
+                    AttentionOptions options = AttentionOptions.defaults().keyLengths(lengths);
+                    engine.attentionSoftmax(x, dst, options);
+                    lengths.setFloat(40, 0);
+                    return new Prepared(() -> engine.attentionSoftmax(x, dst, options), dst.segment());
+                }));
+        c.add(rejecting(
+                "attention REJECT: unmasked NaN",
+                List.of("x:", "row 7", "column 3", "[0, 1, 3, 3]", "NaN", "not masked"),
+                (engine, arena) -> {
+                    TensorView x = logits(arena, DType.F32, 2, 3, 4, 8);
+                    // masked (beyond the causal limit of row [0, 0, 0]): no error from these
+                    x.setFloat(Float.NaN, 0, 0, 0, 5);
+                    x.setFloat(Float.POSITIVE_INFINITY, 0, 0, 1, 7);
+                    x.setFloat(Float.NaN, 0, 1, 3, 3);
+                    TensorView dst = logits(arena, DType.F32, 2, 3, 4, 8);
+                    return new Prepared(
+                            () -> engine.attentionSoftmax(
+                                    x, dst, AttentionOptions.defaults().causal(0)),
+                            dst.segment());
+                }));
+        c.add(rejecting(
+                "attention REJECT: unmasked +inf in the bias",
+                List.of("bias:", "row 0", "column 2", "Infinity"),
+                (engine, arena) -> {
+                    TensorView x = logits(arena, DType.F32, 2, 3, 4, 8);
+                    TensorView bias = logits(arena, DType.F32, 8);
+                    bias.setFloat(Float.POSITIVE_INFINITY, 2);
+                    TensorView dst = logits(arena, DType.F32, 2, 3, 4, 8);
+                    return new Prepared(
+                            () -> engine.attentionSoftmax(
+                                    x, dst, AttentionOptions.defaults().bias(bias)),
+                            dst.segment());
+                }));
     }
 
     @org.junit.jupiter.api.Test

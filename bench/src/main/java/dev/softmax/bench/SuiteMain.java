@@ -274,6 +274,7 @@ public final class SuiteMain {
                     "threads",
                     of("1")));
             samplingSteps(steps, samplingShapes);
+            attentionSteps(steps);
         } else {
             steps.add(
                     step("engine", engine, "shape", shapes, "backend", BACKENDS, "dtype", DTYPES, "threads", THREADS));
@@ -292,12 +293,26 @@ public final class SuiteMain {
                     "threads",
                     THREADS));
             samplingSteps(steps, samplingShapes);
+            attentionSteps(steps);
         }
         return steps;
     }
 
     private static final String[] SCENARIOS =
             Arrays.stream(SamplingWorkload.Scenario.values()).map(Enum::name).toArray(String[]::new);
+
+    /** The attention softmax (issue 14's three workloads) beside the plain softmax of the same shape. */
+    private static void attentionSteps(List<Step> steps) {
+        steps.add(step(
+                "attention",
+                "dev\\.softmax\\.bench\\.AttentionBenchmark\\.",
+                "workload",
+                of("causal", "keyLengths", "bias"),
+                "dtype",
+                of("F32", "BF16"),
+                "threads",
+                of("1", "2")));
+    }
 
     /** The decode step (every scenario), the engine's softmax of the same batch, and the naive sampler. */
     private static void samplingSteps(List<Step> steps, String[] shapes) {

@@ -1,5 +1,6 @@
 package dev.softmax.cli;
 
+import dev.softmax.AttentionOptions;
 import dev.softmax.SoftmaxEngine;
 import dev.softmax.TensorView;
 import dev.softmax.cli.npy.NpyArray;
@@ -26,6 +27,12 @@ import picocli.CommandLine.Spec;
  * file. Large C-order inputs are processed in windows of about {@value #WINDOW_BYTES} bytes along the first
  * axis (when that is not the softmax axis), so memory use stays far below the file size. The output appears
  * under its name only when complete.
+ *
+ * <p>With any attention option ({@code --scale}, {@code --softcap}, {@code --bias}, {@code --mask},
+ * {@code --causal}, {@code --key-lengths}, {@code --sinks}, {@code --lse-out}) the call is the engine's
+ * {@link SoftmaxEngine#attentionSoftmax}, along the last axis only, over the whole mapped file in one call (the
+ * operands broadcast over and index into axis 0, so it is not cut into windows); both outputs appear only when
+ * both are complete.
  */
 @Command(
         name = "apply",
@@ -73,8 +80,76 @@ final class ApplyCommand implements Callable<Integer> {
             description = "Output file (replaced only on success).")
     Path out;
 
+    @Option(
+            names = "--scale",
+            paramLabel = "S",
+            description = "Attention: multiply the logits by S first (finite, not 0).")
+    Float scale;
+
+    @Option(
+            names = "--softcap",
+            paramLabel = "C",
+            description = "Attention: soft-cap C * tanh(z / C) after the scale (C > 0; 0 = off).")
+    Float softcap;
+
+    @Option(
+            names = "--bias",
+            paramLabel = "B.npy",
+            description = "Attention: additive bias (f32/f16), broadcastable to the input (NumPy rules).")
+    Path bias;
+
+    @Option(
+            names = "--mask",
+            paramLabel = "M.npy",
+            description = "Attention: boolean mask (bool or uint8, non-zero = keep), broadcastable to the input.")
+    Path mask;
+
+    @Option(
+            names = "--causal",
+            description = "Attention: causal mask: key j of query i (axis -2) kept iff j <= i + offset.")
+    boolean causal;
+
+    @Option(
+            names = "--causal-offset",
+            paramLabel = "N",
+            description = "Attention: the causal offset (default 0; needs --causal). Decode with Q new queries "
+                    + "over K keys: K - Q.")
+    Long causalOffset;
+
+    @Option(
+            names = "--key-lengths",
+            paramLabel = "L.npy",
+            description = "Attention: int32/int64 [dim 0]: in batch entry b, keys j >= L[b] are masked.")
+    Path keyLengths;
+
+    @Option(
+            names = "--sinks",
+            paramLabel = "S.npy",
+            description = "Attention: f32 [dim 1]: per head, a logit in the denominator only.")
+    Path sinks;
+
+    @Option(
+            names = "--lse-out",
+            paramLabel = "LSE.npy",
+            description =
+                    "Attention: also write each row's log-sum-exp (f32, the input's shape without the last axis).")
+    Path lseOut;
+
     @Mixin
     EngineChoice engineChoice;
+
+    /** True when any attention option was given: the call is then the fused attention softmax. */
+    private boolean attention() {
+        return scale != null
+                || softcap != null
+                || bias != null
+                || mask != null
+                || causal
+                || causalOffset != null
+                || keyLengths != null
+                || sinks != null
+                || lseOut != null;
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -99,6 +174,9 @@ final class ApplyCommand implements Callable<Integer> {
         }
         int normalisedAxis = TensorView.normaliseAxis(axis, shape.length);
         NpyTensors.noteConversion(err, in, header);
+        if (attention()) {
+            return attention(err, header, outType, shape, normalisedAxis, log);
+        }
 
         // Windows along the slowest-varying axis, when it is not the softmax axis: axis 0 in C order.
         boolean windowed = !header.fortranOrder() && shape.length > 1 && normalisedAxis != 0;
@@ -133,6 +211,108 @@ final class ApplyCommand implements Callable<Integer> {
             output.commit();
         }
         return 0;
+    }
+
+    /** The attention softmax over the whole mapped input, writing the output and, if asked, the log-sum-exp. */
+    private int attention(
+            PrintWriter err, NpyHeader header, NpyDType outType, long[] shape, int normalisedAxis, boolean log)
+            throws IOException {
+        if (normalisedAxis != shape.length - 1) {
+            throw new BadInputException("--axis: " + axis + " is not the last axis; the attention options (--scale,"
+                    + " --softcap, --bias, --mask, --causal, --key-lengths, --sinks, --lse-out) work along the last"
+                    + " axis only; expected -1");
+        }
+        if (temperature != 1f) {
+            throw new BadInputException("--temperature: cannot be combined with the attention options; expected"
+                    + " --scale " + (1f / temperature) + " instead");
+        }
+        if (causalOffset != null && !causal) {
+            throw new BadInputException("--causal-offset: " + causalOffset + " given without --causal; expected both");
+        }
+        long[] lseShape = Arrays.copyOf(shape, shape.length - 1);
+        try (Arena arena = Arena.ofShared();
+                SoftmaxEngine engine = SoftmaxEngine.create(engineChoice.options());
+                NpyOutput output = NpyOutput.create(out, outType, shape);
+                NpyOutput lse = lseOut == null ? null : NpyOutput.create(lseOut, NpyDType.F4, lseShape)) {
+            AttentionOptions options = AttentionOptions.defaults().logSoftmax(log);
+            if (scale != null) {
+                options = options.scale(scale);
+            }
+            if (softcap != null) {
+                options = options.softcap(softcap);
+            }
+            if (causal) {
+                options = options.causal(causalOffset == null ? 0 : causalOffset);
+            }
+            if (bias != null) {
+                options = options.bias(operand(bias, "--bias", "a bias", arena, NpyDType.F4, NpyDType.F2));
+            }
+            if (mask != null) {
+                options = options.mask(operand(mask, "--mask", "a mask", arena, NpyDType.B1, NpyDType.U1));
+            }
+            if (keyLengths != null) {
+                options = options.keyLengths(
+                        operand(keyLengths, "--key-lengths", "key lengths", arena, NpyDType.I4, NpyDType.I8));
+            }
+            if (sinks != null) {
+                options = options.sinks(operand(sinks, "--sinks", "sinks", arena, NpyDType.F4));
+            }
+            if (lse != null) {
+                MemorySegment lseData = lse.mapRange(0, lse.dataBytes(), arena);
+                options = options.logSumExpOut(
+                        NpyTensors.view(lseData, NpyDType.F4, lseShape, TensorView.rowMajorStrides(lseShape), arena));
+            }
+            if (header.elementCount() > 0 || (lse != null && lse.dataBytes() > 0)) {
+                MemorySegment inData = NpyArray.mapRange(in, header, 0, header.dataBytes(), arena);
+                MemorySegment outData = output.mapRange(0, header.elementCount() * outType.itemSize(), arena);
+                TensorView src = NpyTensors.view(inData, header.dtype(), shape, header.stridesInElements(), arena);
+                TensorView dst = NpyTensors.view(outData, outType, shape, TensorView.rowMajorStrides(shape), arena);
+                try {
+                    engine.attentionSoftmax(src, dst, options);
+                } catch (IllegalArgumentException e) {
+                    throw new BadInputException(withFlagNames(e.getMessage()));
+                }
+            }
+            output.commit();
+            if (lse != null) {
+                lse.commit();
+            }
+        }
+        return 0;
+    }
+
+    /** An operand file mapped as a view, of one of the accepted types. */
+    private static TensorView operand(Path file, String flag, String what, Arena arena, NpyDType... accepted)
+            throws IOException {
+        NpyArray array = NpyArray.open(file, arena);
+        NpyDType type = array.dtype();
+        if (!Arrays.asList(accepted).contains(type)) {
+            throw new BadInputException(flag + " " + file + ": holds " + type.descr() + "; " + what + " must be "
+                    + String.join(
+                            " or ", Arrays.stream(accepted).map(NpyDType::descr).toList()));
+        }
+        return NpyTensors.view(array.data(), type, array.shape(), array.stridesInElements(), arena);
+    }
+
+    /** The engine names options as the API does; on the command line they are flags with files. */
+    private String withFlagNames(String message) {
+        String[][] names = {
+            {"bias:", "--bias " + bias + ":"},
+            {"mask:", "--mask " + mask + ":"},
+            {"keyLengths:", "--key-lengths " + keyLengths + ":"},
+            {"sinks:", "--sinks " + sinks + ":"},
+            {"logSumExpOut:", "--lse-out " + lseOut + ":"},
+            {"scale:", "--scale:"},
+            {"softcap:", "--softcap:"},
+            {"causal:", "--causal:"},
+            {"x:", in + ":"},
+        };
+        for (String[] name : names) {
+            if (message.startsWith(name[0])) {
+                return name[1] + message.substring(name[0].length());
+            }
+        }
+        return message;
     }
 
     private void runWindow(

@@ -22,6 +22,7 @@ final class NpyTensors {
             case F2 -> DType.F16;
             case I4 -> DType.I32;
             case I8 -> DType.I64;
+            case B1, U1 -> DType.U8;
             case F8 -> null;
         };
     }

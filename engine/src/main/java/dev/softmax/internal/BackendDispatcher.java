@@ -5,6 +5,8 @@ import dev.softmax.DType;
 import dev.softmax.EdgePolicy;
 import dev.softmax.EngineStatistics;
 import dev.softmax.TensorView;
+import dev.softmax.internal.attention.AttentionCall;
+import dev.softmax.internal.attention.AttentionComputation;
 import dev.softmax.internal.backend.BackendCounters;
 import dev.softmax.internal.backend.Decline;
 import dev.softmax.internal.backend.SoftmaxBackend;
@@ -107,6 +109,27 @@ final class BackendDispatcher implements AutoCloseable {
             return;
         }
         javaBackend.backward(call);
+        javaCalls.increment();
+    }
+
+    /**
+     * Computes a validated attention-softmax call. oneDNN has no masked softmax, so the call always runs on the
+     * Java kernel; where the rule above would have picked oneDNN (ONEDNN, or AUTO with 16-bit operands) the call
+     * is counted as declined with {@link Decline#ATTENTION}. The REJECT scan looks at unmasked positions only.
+     */
+    void attention(AttentionCall call, AttentionComputation computation) {
+        if (call.rows().rowCount() == 0) {
+            return;
+        }
+        if (call.policy() == EdgePolicy.REJECT) {
+            computation.rejectNonFinite(call);
+        }
+        // Checked first: without a native backend the varargs array is never built (no allocation per call).
+        if (nativeBackend != null && prefersNative(call.x(), call.dst())) {
+            declined.increment();
+            declinedByReason.get(Decline.ATTENTION).increment();
+        }
+        computation.compute(call);
         javaCalls.increment();
     }
 

@@ -1,5 +1,6 @@
 package dev.softmax.internal;
 
+import dev.softmax.AttentionOptions;
 import dev.softmax.Backend;
 import dev.softmax.BackendInfo;
 import dev.softmax.CrossEntropyLoss;
@@ -9,6 +10,9 @@ import dev.softmax.EngineStatistics;
 import dev.softmax.SamplingParameters;
 import dev.softmax.SoftmaxNativeException;
 import dev.softmax.TensorView;
+import dev.softmax.internal.attention.AttentionCall;
+import dev.softmax.internal.attention.AttentionComputation;
+import dev.softmax.internal.attention.AttentionValidation;
 import dev.softmax.internal.backend.SoftmaxBackend;
 import dev.softmax.internal.call.Operation;
 import dev.softmax.internal.dnnl.DnnlRuntime;
@@ -65,6 +69,9 @@ public final class EngineCore implements AutoCloseable {
     private final ToDoubleFunction<SamplingCall> sampling;
     private final ToDoubleFunction<SamplingPieceCall> samplingPieces;
     private final ToDoubleFunction<SpeculativeCall> speculative;
+    /** The fused attention softmax (scale, soft-cap, bias, masks, sinks), Java only. */
+    private final AttentionComputation attention;
+
     private final AtomicLong callsInProgress = new AtomicLong();
     private final ThreadLocal<LastCall> lastCall = ThreadLocal.withInitial(LastCall::new);
     private volatile boolean closed;
@@ -100,6 +107,7 @@ public final class EngineCore implements AutoCloseable {
         this.sampling = samplingComputation::sample;
         this.samplingPieces = samplingComputation::piece;
         this.speculative = samplingComputation::verify;
+        this.attention = new AttentionComputation(kernels, parallelism);
         this.info = new BackendInfo(
                 options.backend(),
                 runtime != null,
@@ -170,6 +178,20 @@ public final class EngineCore implements AutoCloseable {
                     last.backward, operation, y, yName, dy, dyName, dx, dxName, axis, options.edgePolicy());
             last.backward = call;
             dispatcher.backward(call);
+        } finally {
+            callsInProgress.decrementAndGet();
+        }
+    }
+
+    /** The fused attention softmax along the last axis. */
+    public void attentionSoftmax(TensorView x, TensorView dst, AttentionOptions options) {
+        enter();
+        try {
+            LastCall last = lastCall.get();
+            AttentionCall call =
+                    AttentionValidation.reuseOrValidate(last.attention, x, dst, options, this.options.edgePolicy());
+            last.attention = call;
+            dispatcher.attention(call, attention);
         } finally {
             callsInProgress.decrementAndGet();
         }
@@ -261,6 +283,7 @@ public final class EngineCore implements AutoCloseable {
     private static final class LastCall {
         SoftmaxCall forward;
         BackwardCall backward;
+        AttentionCall attention;
     }
 
     private void enter() {

@@ -146,7 +146,7 @@ public final class ReferenceSoftmax {
             case F32 -> f;
             case BF16 -> FloatConversions.bf16ToFloat(FloatConversions.floatToBf16(f));
             case F16 -> Float.float16ToFloat(Float.floatToFloat16(f));
-            case I32, I64 -> throw new IllegalArgumentException("not a softmax output type: " + type);
+            case I32, I64, U8 -> throw new IllegalArgumentException("not a softmax output type: " + type);
         };
     }
 
@@ -157,7 +157,7 @@ public final class ReferenceSoftmax {
             case F32 -> 0.0;
             case BF16 -> v < Float.MIN_NORMAL ? Math.scalb(1.0, -133) : Math.scalb(1.0, Math.getExponent(v) - 7);
             case F16 -> v < Math.scalb(1.0, -14) ? Math.scalb(1.0, -24) : Math.scalb(1.0, Math.getExponent(v) - 10);
-            case I32, I64 -> throw new IllegalArgumentException("not a softmax output type: " + type);
+            case I32, I64, U8 -> throw new IllegalArgumentException("not a softmax output type: " + type);
         };
     }
 

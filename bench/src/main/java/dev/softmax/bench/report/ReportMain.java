@@ -128,6 +128,7 @@ public final class ReportMain {
         inPlace();
         backward();
         decodeStep();
+        attentionRows();
         if (chartName != null) {
             md.append("\n## Chart\n\n![ns per element, f32 softmax, 1 thread, out of place](")
                     .append(chartName)
@@ -524,6 +525,60 @@ public final class ReportMain {
                         .append(" |\n");
             }
         }
+    }
+
+    /**
+     * Issue 14's attention rows: per workload, type and thread count, the engine's {@code attentionSoftmax} beside
+     * its plain softmax of the same shape in the same trial, with the ratio and the target.
+     */
+    private void attentionRows() {
+        if (!results.hasAttention()) {
+            return;
+        }
+        md.append("\n## Attention rows\n\n");
+        md.append("`SoftmaxEngine.attentionSoftmax` (`AttentionBenchmark`, backend AUTO, x and dst of the same type)")
+                .append(" beside `softmax` of the same shape and types in the same trial. Workloads: *causal*")
+                .append(" `[8, 32, 128, 128]`, scale 1/sqrt(128); *keyLengths* `[32, 4096]`, ragged lengths uniform")
+                .append(
+                        " in 1..4096; *bias* `[4, 16, 512, 512]`, scale 1/8, f32 bias `[4, 1, 512, 512]` broadcast over")
+                .append(" the heads. **Targets** (issue 14): masked <= 1.15x the plain softmax of the same shape, and")
+                .append(" faster than ONNX Runtime running the same graph (`Mul`, `Add`/`Where`, `Softmax`).\n\n");
+        md.append(
+                "| workload | type | threads | plain softmax | attention | attention / plain | <= 1.15x | ORT graph |\n");
+        md.append("|---|---|---|---|---|---|---|---|\n");
+        for (String workload : List.of("causal", "keyLengths", "bias")) {
+            for (String dtype : List.of("F32", "BF16")) {
+                for (String threads : List.of("1", "2")) {
+                    double plain = results.attention(workload, dtype, threads, "plain");
+                    double masked = results.attention(workload, dtype, threads, "attention");
+                    if (Double.isNaN(plain) && Double.isNaN(masked)) {
+                        continue;
+                    }
+                    double ratio = masked / plain;
+                    md.append("| ")
+                            .append(workload)
+                            .append(" | ")
+                            .append(dtype.toLowerCase(Locale.ROOT))
+                            .append(" | ")
+                            .append(threads)
+                            .append(" | ")
+                            .append(micros(plain))
+                            .append(" | ")
+                            .append(micros(masked))
+                            .append(" | ")
+                            .append(Double.isNaN(ratio) ? "n/a" : String.format(Locale.ROOT, "%.2fx", ratio))
+                            .append(" | ")
+                            .append(Double.isNaN(ratio) ? "n/a" : ratio <= 1.15 ? "yes" : "**no**")
+                            .append(" | not measured |\n");
+                }
+            }
+        }
+        md.append("\nORT: the ONNX graphs for these workloads are not in `bench/models/make_models.py` yet, so the")
+                .append(" second target is not measured in this report.\n");
+    }
+
+    private static String micros(double ns) {
+        return Double.isNaN(ns) ? "n/a" : String.format(Locale.ROOT, "%.1f µs", ns / 1e3);
     }
 
     /**

@@ -27,6 +27,8 @@ public final class Results {
     private String torchVersion;
     private final List<String> cHeader = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    /** AttentionBenchmark (issue 14): keyed by workload, type, threads and method; median ns per call. */
+    private final Map<String, Double> attention = new LinkedHashMap<>();
 
     private Results() {}
 
@@ -115,6 +117,16 @@ public final class Results {
             if (metric.getKey().replaceFirst("^\\W+", "").equals("gc.alloc.rate.norm")) {
                 alloc = Json.number(Json.object(metric.getValue()).get("score"));
             }
+        }
+        if (type.equals("AttentionBenchmark")) {
+            double[] sorted =
+                    samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double median = sorted.length % 2 == 1
+                    ? sorted[sorted.length / 2]
+                    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+            attention.put(
+                    attentionKey(params.get("workload"), params.get("dtype"), params.get("threads"), method), median);
+            return;
         }
         Shape shape = Shape.parse(params.get("shape"));
         if (type.equals("SamplingBenchmark") || type.equals("NaiveSamplerBenchmark")) {
@@ -261,6 +273,19 @@ public final class Results {
     }
 
     /** Files that could not be used. */
+    static String attentionKey(String workload, String dtype, String threads, String method) {
+        return workload + "/" + dtype + "/" + threads + "/" + method;
+    }
+
+    /** Median ns per call of an AttentionBenchmark configuration ({@code method} attention or plain), or NaN. */
+    public double attention(String workload, String dtype, String threads, String method) {
+        return attention.getOrDefault(attentionKey(workload, dtype, threads, method), Double.NaN);
+    }
+
+    public boolean hasAttention() {
+        return !attention.isEmpty();
+    }
+
     public List<String> problems() {
         return List.copyOf(problems);
     }

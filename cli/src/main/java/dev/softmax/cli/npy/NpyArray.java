@@ -202,6 +202,7 @@ public final class NpyArray implements AutoCloseable {
             case F8 -> data.get((ValueLayout.OfDouble) dtype.layout(), byteOffset);
             case I4 -> data.get((ValueLayout.OfInt) dtype.layout(), byteOffset);
             case I8 -> data.get((ValueLayout.OfLong) dtype.layout(), byteOffset);
+            case B1, U1 -> data.get(ValueLayout.JAVA_BYTE, byteOffset) & 0xFF;
         };
     }
 

@@ -19,7 +19,11 @@ public enum NpyDType {
     /** 32-bit two's complement, NumPy {@code int32}. */
     I4("<i4", 4, false),
     /** 64-bit two's complement, NumPy {@code int64}. */
-    I8("<i8", 8, false);
+    I8("<i8", 8, false),
+    /** NumPy {@code bool}: one byte, 0 or 1 (attention masks). */
+    B1("|b1", 1, false),
+    /** NumPy {@code uint8} (attention masks: non-zero = keep). */
+    U1("|u1", 1, false);
 
     /** {@code "<f4, <f2, <f8, <i4, <i8"}, as listed in error messages. */
     static final String SUPPORTED = Arrays.stream(values()).map(NpyDType::descr).collect(Collectors.joining(", "));
@@ -61,6 +65,7 @@ public enum NpyDType {
             case F8 -> ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
             case I4 -> ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
             case I8 -> ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+            case B1, U1 -> ValueLayout.JAVA_BYTE;
         };
     }
 
@@ -78,6 +83,10 @@ public enum NpyDType {
                     continue;
                 }
                 boolean nativeLittle = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+                // One-byte types have no byte order: NumPy writes '|' for them.
+                if (type.itemSize == 1 && (order == '|' || order == '<' || order == '=' || order == '>')) {
+                    return type;
+                }
                 if (order == '<' || (order == '=' && nativeLittle)) {
                     return type;
                 }

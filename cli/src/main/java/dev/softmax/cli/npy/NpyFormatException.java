@@ -2,7 +2,7 @@ package dev.softmax.cli.npy;
 
 /**
  * A {@code .npy} file (or header) that cannot be read: the message is one line that starts with the file's name,
- * e.g. {@code X.npy: unsupported dtype '<u1' (supported: <f4, <f2, <f8, <i4, <i8)}.
+ * e.g. {@code X.npy: unsupported dtype '<u2' (supported: <f4, <f2, <f8, <i4, <i8, |b1, |u1)}.
  *
  * <p>{@link #source()} is the file name as the user gave it and {@link #detail()} the text after the colon. Any
  * piece of the header quoted in the detail is escaped so that the message never spans several lines.

@@ -250,14 +250,15 @@ class NpyHeaderTest {
         // A non-ASCII character in the descr shows which decoding was used: the error message quotes it.
         String dict = "{'descr': '<f4\u00e9', 'fortran_order': False, 'shape': (1,)}\n";
         assertThatThrownBy(() -> NpyHeader.parse(MemorySegment.ofArray(NpyBytes.npy(3, 0, dict, new byte[4])), "u.npy"))
-                .hasMessage("u.npy: unsupported dtype '<f4\u00e9' (supported: <f4, <f2, <f8, <i4, <i8)");
+                .hasMessage("u.npy: unsupported dtype '<f4\u00e9' (supported: <f4, <f2, <f8, <i4, <i8, |b1, |u1)");
         assertThatThrownBy(() -> NpyHeader.parse(MemorySegment.ofArray(NpyBytes.npy(1, 0, dict, new byte[4])), "l.npy"))
-                .hasMessage("l.npy: unsupported dtype '<f4\u00e9' (supported: <f4, <f2, <f8, <i4, <i8)");
+                .hasMessage("l.npy: unsupported dtype '<f4\u00e9' (supported: <f4, <f2, <f8, <i4, <i8, |b1, |u1)");
         // The same UTF-8 bytes read as latin-1 in a 2.0 file are two characters.
         byte[] utf8 = dict.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         assertThatThrownBy(
                         () -> NpyHeader.parse(MemorySegment.ofArray(NpyBytes.npyRaw(2, 0, utf8, new byte[4])), "m.npy"))
-                .hasMessage("m.npy: unsupported dtype '<f4\u00c3\u00a9' (supported: <f4, <f2, <f8, <i4, <i8)");
+                .hasMessage(
+                        "m.npy: unsupported dtype '<f4\u00c3\u00a9' (supported: <f4, <f2, <f8, <i4, <i8, |b1, |u1)");
     }
 
     @Test

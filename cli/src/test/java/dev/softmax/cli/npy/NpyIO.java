@@ -99,6 +99,13 @@ public final class NpyIO {
                 data.set((ValueLayout.OfInt) dtype.layout(), offset, (int) value);
             }
             case I8 -> data.set((ValueLayout.OfLong) dtype.layout(), offset, value);
+            case B1, U1 -> {
+                if (value < 0 || value > (dtype == NpyDType.B1 ? 1 : 255)) {
+                    throw new IllegalArgumentException(
+                            "value " + value + " at index " + k + " does not fit in " + dtype.descr());
+                }
+                data.set(ValueLayout.JAVA_BYTE, offset, (byte) value);
+            }
             default -> throw new AssertionError(dtype);
         }
     }
@@ -174,9 +181,11 @@ public final class NpyIO {
 
     private static long readIntegral(NpyArray array, long element) {
         long offset = element * array.dtype().itemSize();
-        return array.dtype() == NpyDType.I4
-                ? array.data().get((ValueLayout.OfInt) NpyDType.I4.layout(), offset)
-                : array.data().get((ValueLayout.OfLong) NpyDType.I8.layout(), offset);
+        return switch (array.dtype()) {
+            case I4 -> array.data().get((ValueLayout.OfInt) NpyDType.I4.layout(), offset);
+            case B1, U1 -> array.data().get(ValueLayout.JAVA_BYTE, offset) & 0xFF;
+            default -> array.data().get((ValueLayout.OfLong) NpyDType.I8.layout(), offset);
+        };
     }
 
     private static void requireFloating(NpyArray array) {

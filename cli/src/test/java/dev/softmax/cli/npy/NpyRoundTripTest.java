@@ -65,7 +65,12 @@ class NpyRoundTripTest {
         } else {
             long[] v = new long[n];
             for (int k = 0; k < n; k++) {
-                v[k] = dtype == NpyDType.I8 ? (k - 3) * 3_000_000_000L : (k - 3) * 100_000_007L;
+                v[k] = switch (dtype) {
+                    case I8 -> (k - 3) * 3_000_000_000L;
+                    case B1 -> k % 2;
+                    case U1 -> (k * 37) % 256;
+                    default -> (k - 3) * 100_000_007L;
+                };
             }
             values = v;
         }

@@ -11,7 +11,12 @@ public enum Decline {
     UNIMPLEMENTED("no oneDNN implementation (dnnl_unimplemented)"),
     LAYOUT_REJECTED("layout rejected by oneDNN (dnnl_invalid_arguments)"),
     REFERENCE_ONLY("only oneDNN's reference implementation (ref:any) offered: slower and less accurate than Java"),
-    STRIDED_ROWS("rows not contiguous at one stride (oneDNN offers only its reference implementation)");
+    STRIDED_ROWS("rows not contiguous at one stride (oneDNN offers only its reference implementation)"),
+    /**
+     * oneDNN's softmax primitive has no mask, bias, soft-cap, sinks or log-sum-exp output: every attention-softmax
+     * call the dispatcher would have given oneDNN is counted here and computed by the Java kernel.
+     */
+    ATTENTION("attention options (oneDNN has no masked softmax)");
 
     private final String label;
 

@@ -206,6 +206,7 @@ public final class DnnlRuntime implements AutoCloseable {
             case F16 -> dnnl_f16();
             case I32 -> dnnl_s32();
             case I64 -> throw new IllegalArgumentException("oneDNN has no 64-bit integer type");
+            case U8 -> dnnl_u8();
         };
     }
 

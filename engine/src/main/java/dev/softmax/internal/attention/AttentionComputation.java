@@ -1,0 +1,328 @@
+package dev.softmax.internal.attention;
+
+import dev.softmax.DType;
+import dev.softmax.EdgePolicy;
+import dev.softmax.NonFiniteInputException;
+import dev.softmax.TensorView;
+import dev.softmax.internal.kernel.AttentionKernel;
+import dev.softmax.internal.kernel.Bf16Codec;
+import dev.softmax.internal.kernel.ForwardKernel;
+import dev.softmax.internal.kernel.KernelProvider;
+import dev.softmax.internal.kernel.RowMath;
+import dev.softmax.internal.rows.RowCopy;
+import dev.softmax.internal.rows.RowLayout;
+import dev.softmax.internal.rows.RowParallelism;
+import dev.softmax.internal.rows.WorkingRow;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * Attention rows on the Java kernels. Per row:
+ * <ol>
+ *   <li>the valid prefix: keys at or beyond {@code min(keyLength, i + causalOffset + 1)} are masked, so the row is
+ *       computed as a shorter row and the rest written as 0 (log: -inf), never read;</li>
+ *   <li>a row with nothing but a scale (no bias, mask, soft-cap, sinks or log-sum-exp) and scale 1 goes straight
+ *       to the softmax kernel on the caller's memory; otherwise one {@link AttentionKernel#prepare} pass writes
+ *       {@code cap(scale x) + bias} into the working row (the destination itself when it is contiguous f32), the
+ *       masks set -inf in place, and the softmax kernel finishes there in place;</li>
+ *   <li>with sinks or a log-sum-exp output the normaliser is assembled from {@link RowMath} passes (maximum, sum
+ *       of exponentials plus the sink's, then one scaled-exponential or shift pass), so that the log-sum-exp
+ *       written is the one the row was normalised with.</li>
+ * </ol>
+ * Rows are independent, so the result is the same for any number of threads.
+ */
+public final class AttentionComputation {
+
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+    private final ForwardKernel kernel;
+    private final RowMath math;
+    private final Bf16Codec codec;
+    private final AttentionKernel attention;
+    private final RowParallelism parallelism;
+    /** Created once: a method reference bound per call would allocate. */
+    private final RowParallelism.RangeTask<AttentionCall> rowTask;
+
+    public AttentionComputation(KernelProvider kernels, RowParallelism parallelism) {
+        this.kernel = kernels.forward();
+        this.math = kernels.math();
+        this.codec = kernels.codec();
+        this.attention = AttentionKernel.of(kernels);
+        this.parallelism = parallelism;
+        this.rowTask = this::computeRows;
+    }
+
+    /** Computes every row, on the engine's threads when it pays. */
+    public void compute(AttentionCall call) {
+        RowLayout rows = call.rows();
+        boolean shareable = shareable(call.x())
+                && shareable(call.dst())
+                && shareable(call.bias())
+                && shareable(call.mask())
+                && shareable(call.keyLengths())
+                && shareable(call.sinks())
+                && shareable(call.logSumExp());
+        parallelism.forEachRange(rows.rowCount(), rows.rowLength(), shareable, call, rowTask);
+    }
+
+    private boolean shareable(TensorView view) {
+        return view == null || parallelism.canShare(view.segment());
+    }
+
+    /** Rows {@code first .. first+count-1} of the call; runs on any worker. */
+    void computeRows(AttentionCall call, long first, long count) {
+        RowLayout rows = call.rows();
+        // A uniform batch needs no cursor (its offsets are multiples of one stride): none is created, so that
+        // nothing is allocated per call.
+        RowLayout.Cursor cursor = rows.isUniformBatch() ? null : rows.cursor(first);
+        for (long r = first; r < first + count; r++) {
+            computeRow(call, r, cursor);
+            if (cursor != null) {
+                cursor.advance();
+            }
+        }
+    }
+
+    private void computeRow(AttentionCall call, long row, RowLayout.Cursor cursor) {
+        RowLayout rows = call.rows();
+        TensorView x = call.x();
+        TensorView dst = call.dst();
+        long n = rows.rowLength();
+        boolean log = call.log();
+        long limit = validPrefix(call, row, cursor);
+        boolean dstDirect = dst.dtype() == DType.F32 && rows.isContiguous(AttentionCall.DST);
+        long dstAt = at(call, cursor, row, AttentionCall.DST);
+        MemorySegment work = dstDirect ? dst.segment() : WorkingRow.get(n);
+        long w = dstDirect ? 4 * dstAt : 0;
+        float sink =
+                call.hasSinks() ? call.sinks().segment().get(F32, 4 * at(call, cursor, row, AttentionCall.SINKS)) : 0f;
+        float logSumExp;
+        if (limit == 0) {
+            float value = log ? Float.NEGATIVE_INFINITY : 0f;
+            if (!call.hasSinks() && call.policy() == EdgePolicy.NAN) {
+                value = Float.NaN;
+            }
+            fill(work, w, n, value);
+            logSumExp = call.hasSinks() ? sink : Float.NEGATIVE_INFINITY;
+        } else {
+            boolean zeroMasked = call.policy() != EdgePolicy.NAN;
+            long xAt = at(call, cursor, row, AttentionCall.X);
+            if (call.isPlain() && call.scale() == 1f && x.dtype() == DType.F32 && rows.isContiguous(AttentionCall.X)) {
+                normalise(log, x.segment(), 4 * xAt, work, w, limit, zeroMasked);
+                logSumExp = 0f;
+            } else {
+                load(call, row, cursor, limit, work, w);
+                if (limit < n) {
+                    // Pad the prefix with masked keys up to a multiple of 16 elements (every vector width divides
+                    // it): the kernels' scalar tails (an exponential per element) cost more than the padding,
+                    // which contributes exp(-inf) = 0 exactly.
+                    long padded = Math.min(n, (limit + 15) & ~15L);
+                    fill(work, w + 4 * limit, padded - limit, Float.NEGATIVE_INFINITY);
+                    limit = padded;
+                }
+                if (call.hasSinks() || call.hasLogSumExp()) {
+                    logSumExp = normaliseWithSink(call, work, w, limit, sink);
+                } else {
+                    normalise(log, work, w, work, w, limit, zeroMasked);
+                    logSumExp = 0f;
+                }
+            }
+            if (limit < n) {
+                // A row made NaN (poisoned, or fully masked under NAN) is NaN throughout.
+                float tail = Float.isNaN(work.get(F32, w)) ? Float.NaN : log ? Float.NEGATIVE_INFINITY : 0f;
+                fill(work, w + 4 * limit, n - limit, tail);
+            }
+        }
+        if (!dstDirect) {
+            RowCopy.scatter(codec, work, 0, n, dst, dstAt, rows.axisStride(AttentionCall.DST));
+        }
+        if (call.hasLogSumExp()) {
+            call.logSumExp().segment().set(F32, 4 * at(call, cursor, row, AttentionCall.LSE), logSumExp);
+        }
+    }
+
+    /** Keys {@code 0 .. limit-1} of the row may be kept; the rest are masked by the key length or causality. */
+    private static long validPrefix(AttentionCall call, long row, RowLayout.Cursor cursor) {
+        long n = call.rows().rowLength();
+        long limit = n;
+        if (call.hasKeyLengths()) {
+            TensorView lengths = call.keyLengths();
+            long length = lengths.dtype().getLong(lengths.segment(), at(call, cursor, row, AttentionCall.KEY_LENGTHS));
+            limit = Math.max(0, Math.min(limit, length));
+        }
+        if (call.causal()) {
+            long query = row % call.queries();
+            // Clamped first, so that no offset overflows: beyond n or below -(queries + 1) nothing changes.
+            long offset = Math.max(-call.queries() - 1, Math.min(call.causalOffset(), n));
+            limit = Math.max(0, Math.min(limit, query + offset + 1));
+        }
+        return limit;
+    }
+
+    /**
+     * Writes the processed prefix {@code z = cap(scale x) + bias}, masked, into {@code work} at byte offset
+     * {@code w}.
+     */
+    private void load(AttentionCall call, long row, RowLayout.Cursor cursor, long limit, MemorySegment work, long w) {
+        RowLayout rows = call.rows();
+        TensorView x = call.x();
+        long xAt = at(call, cursor, row, AttentionCall.X);
+        MemorySegment src = work;
+        long srcOffset = w;
+        if (x.dtype() == DType.F32 && rows.isContiguous(AttentionCall.X)) {
+            src = x.segment();
+            srcOffset = 4 * xAt;
+        } else {
+            RowCopy.gather(codec, x, xAt, rows.axisStride(AttentionCall.X), limit, work, w);
+        }
+        MemorySegment biasRow = null;
+        long biasOffset = 0;
+        if (call.hasBias()) {
+            TensorView bias = call.bias();
+            long biasAt = at(call, cursor, row, AttentionCall.BIAS);
+            if (bias.dtype() == DType.F32 && rows.isContiguous(AttentionCall.BIAS)) {
+                biasRow = bias.segment();
+                biasOffset = 4 * biasAt;
+            } else {
+                biasRow = WorkingRow.second(limit);
+                RowCopy.gather(codec, bias, biasAt, rows.axisStride(AttentionCall.BIAS), limit, biasRow, 0);
+            }
+        }
+        attention.prepare(src, srcOffset, biasRow, biasOffset, work, w, limit, call.scale(), call.softcap());
+        if (call.hasMask()) {
+            MemorySegment mask = call.mask().segment();
+            long maskAt = at(call, cursor, row, AttentionCall.MASK);
+            long stride = rows.axisStride(AttentionCall.MASK);
+            if (call.maskPacked()) {
+                if (stride == 1) {
+                    attention.maskBits(mask, maskAt, work, w, limit);
+                } else {
+                    for (long j = 0; j < limit; j++) {
+                        if ((mask.get(ValueLayout.JAVA_BYTE, maskAt + (j >>> 3) * stride) & (1 << (j & 7))) == 0) {
+                            work.set(F32, w + 4 * j, Float.NEGATIVE_INFINITY);
+                        }
+                    }
+                }
+            } else if (stride == 1) {
+                attention.maskBytes(mask, maskAt, work, w, limit);
+            } else {
+                for (long j = 0; j < limit; j++) {
+                    if (mask.get(ValueLayout.JAVA_BYTE, maskAt + j * stride) == 0) {
+                        work.set(F32, w + 4 * j, Float.NEGATIVE_INFINITY);
+                    }
+                }
+            }
+        }
+    }
+
+    private void normalise(
+            boolean log,
+            MemorySegment src,
+            long srcOffset,
+            MemorySegment dst,
+            long dstOffset,
+            long n,
+            boolean zeroMasked) {
+        if (log) {
+            kernel.logSoftmax(src, srcOffset, dst, dstOffset, n, 1f, zeroMasked);
+        } else {
+            kernel.softmax(src, srcOffset, dst, dstOffset, n, 1f, zeroMasked);
+        }
+    }
+
+    /**
+     * Normalises the processed prefix in place with {@code exp(sink)} in the denominator (none: no sinks) and
+     * returns the log-sum-exp it was normalised with.
+     */
+    private float normaliseWithSink(AttentionCall call, MemorySegment work, long w, long n, float sink) {
+        boolean log = call.log();
+        float max = math.max(work, w, n);
+        if (Float.isNaN(max) || max == Float.POSITIVE_INFINITY) {
+            fill(work, w, n, Float.NaN);
+            return max;
+        }
+        float shift = call.hasSinks() ? Math.max(max, sink) : max;
+        if (shift == Float.NEGATIVE_INFINITY) {
+            fill(work, w, n, call.policy() == EdgePolicy.NAN ? Float.NaN : log ? Float.NEGATIVE_INFINITY : 0f);
+            return Float.NEGATIVE_INFINITY;
+        }
+        double sum = math.sumExp(work, w, n, shift);
+        if (call.hasSinks()) {
+            sum += Math.exp((double) sink - shift);
+        }
+        double logSum = Math.log(sum);
+        if (log) {
+            math.subtract(work, w, work, w, n, shift);
+            math.subtract(work, w, work, w, n, (float) logSum);
+        } else {
+            math.expShiftScale(work, w, work, w, n, shift, (float) (1.0 / sum));
+        }
+        return (float) (shift + logSum);
+    }
+
+    /**
+     * Under {@link EdgePolicy#REJECT}: throws for the first row whose processed, unmasked prefix holds a NaN or
+     * +inf, before anything is written. Masked positions are not looked at.
+     */
+    public void rejectNonFinite(AttentionCall call) {
+        RowLayout rows = call.rows();
+        long n = rows.rowLength();
+        RowLayout.Cursor cursor = rows.isUniformBatch() ? null : rows.cursor(0);
+        for (long row = 0; row < rows.rowCount(); row++) {
+            if (cursor != null && row > 0) {
+                cursor.advance();
+            }
+            long limit = validPrefix(call, row, cursor);
+            if (limit == 0) {
+                continue;
+            }
+            MemorySegment work = WorkingRow.get(n);
+            load(call, row, cursor, limit, work, 0);
+            float max = math.max(work, 0, limit);
+            if (!Float.isNaN(max) && max != Float.POSITIVE_INFINITY) {
+                continue;
+            }
+            for (long j = 0; j < limit; j++) {
+                float z = work.get(F32, 4 * j);
+                if (Float.isNaN(z) || z == Float.POSITIVE_INFINITY) {
+                    throw nonFinite(call, cursor, row, j);
+                }
+            }
+        }
+    }
+
+    private static NonFiniteInputException nonFinite(AttentionCall call, RowLayout.Cursor cursor, long row, long j) {
+        TensorView x = call.x();
+        RowLayout rows = call.rows();
+        float value = x.dtype()
+                .getFloat(x.segment(), at(call, cursor, row, AttentionCall.X) + j * rows.axisStride(AttentionCall.X));
+        String name = "x";
+        if (Float.isFinite(value) && call.hasBias()) {
+            name = "bias";
+            value = call.bias()
+                    .dtype()
+                    .getFloat(
+                            call.bias().segment(),
+                            at(call, cursor, row, AttentionCall.BIAS) + j * rows.axisStride(AttentionCall.BIAS));
+        }
+        long[] index = RowLayout.rowIndex(x, call.axis(), row);
+        index[call.axis()] = j;
+        return new NonFiniteInputException(
+                name + ": element " + Arrays.toString(index) + " (row " + row + ", column " + j + ") is " + value
+                        + " where the key is not masked; policy REJECT accepts only finite logits and -inf",
+                row,
+                j);
+    }
+
+    /** Row {@code row}'s element offset in operand {@code k}: from the cursor, or (uniform batch) one stride. */
+    private static long at(AttentionCall call, RowLayout.Cursor cursor, long row, int k) {
+        return cursor != null ? cursor.offset(k) : row * call.rows().rowStride(k);
+    }
+
+    private static void fill(MemorySegment dst, long offset, long n, float value) {
+        for (long i = 0; i < n; i++) {
+            dst.set(F32, offset + 4 * i, value);
+        }
+    }
+}
