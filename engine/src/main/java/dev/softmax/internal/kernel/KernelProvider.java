@@ -30,15 +30,22 @@ public abstract class KernelProvider {
     private final RowMath math;
     private final Bf16Codec codec;
     private final CandidateScan scan;
+    private final AttentionKernel attention;
 
-    /** The five capabilities of one kernel family, handed out as they are. */
+    /** The six capabilities of one kernel family, handed out as they are. */
     protected KernelProvider(
-            ForwardKernel forward, BackwardKernel backward, RowMath math, Bf16Codec codec, CandidateScan scan) {
+            ForwardKernel forward,
+            BackwardKernel backward,
+            RowMath math,
+            Bf16Codec codec,
+            CandidateScan scan,
+            AttentionKernel attention) {
         this.forward = forward;
         this.backward = backward;
         this.math = math;
         this.codec = codec;
         this.scan = scan;
+        this.attention = attention;
     }
 
     /** Softmax and log-softmax of whole rows. */
@@ -64,6 +71,11 @@ public abstract class KernelProvider {
     /** The threshold scan of the top-k selection. */
     public final CandidateScan scan() {
         return scan;
+    }
+
+    /** The elementwise passes of attention rows: scale, soft-cap, bias, masks, masked tails. */
+    public final AttentionKernel attention() {
+        return attention;
     }
 
     /** Why the Vector API kernel is not in use, if it is not. */

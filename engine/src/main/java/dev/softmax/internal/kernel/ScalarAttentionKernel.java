@@ -4,13 +4,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /** The attention passes in plain loops; the reference for {@code PanamaAttentionKernel}. */
-public final class ScalarAttentionKernel implements AttentionKernel {
-
-    static final ScalarAttentionKernel INSTANCE = new ScalarAttentionKernel();
+final class ScalarAttentionKernel implements AttentionKernel {
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
-
-    private ScalarAttentionKernel() {}
 
     @Override
     public void prepare(

@@ -13,7 +13,8 @@ final class ScalarKernelProvider extends KernelProvider {
                 new ScalarBackwardKernel(),
                 new ScalarRowMath(),
                 new ScalarBf16Codec(),
-                new ScalarCandidateScan());
+                new ScalarCandidateScan(),
+                new ScalarAttentionKernel());
         this.fallbackReason = fallbackReason;
     }
 

@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  * vector of bytes at a time, a bit-packed mask is read as the lane mask itself ({@code VectorMask.fromLong}).
  * Lanes that stay kept are not rewritten. As in the other kernels, no method takes or returns a vector.
  */
-public final class PanamaAttentionKernel implements AttentionKernel {
+final class PanamaAttentionKernel implements AttentionKernel {
 
     /** Bytes loaded per byte-mask step: at least as many lanes as {@link PanamaVectorConstants#SPECIES}. */
     private static final VectorSpecies<Byte> BYTES = LANES >= 16 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
@@ -29,8 +29,6 @@ public final class PanamaAttentionKernel implements AttentionKernel {
     private static final long LANE_BITS = LANES >= 64 ? -1L : (1L << LANES) - 1;
     private static final ValueLayout.OfShort U16_LE =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
-    public PanamaAttentionKernel() {}
 
     @Override
     public void prepare(

@@ -19,7 +19,8 @@ public final class PanamaKernelProvider extends KernelProvider {
                 new PanamaBackwardKernel(),
                 new PanamaRowMath(),
                 new PanamaBf16Codec(),
-                new PanamaCandidateScan());
+                new PanamaCandidateScan(),
+                new PanamaAttentionKernel());
         this.species = PanamaVectorConstants.SPECIES;
     }
 
