@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEST_MAX_NDIM 8
+#define TEST_MAX_NDIM 16
 
 /* Element size in bytes of the three float types the engine reads; 0 for anything else. */
 static inline int64_t element_bytes(DLDataType t) {

@@ -311,7 +311,7 @@ final class DlpackTestLibrary {
     /** The header fields as the C consumer sees them (see {@code v1_describe}). */
     long[] v1Describe(MemorySegment managed) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_LONG, 12 + 2 * 8);
+            MemorySegment out = arena.allocate(JAVA_LONG, 12 + 2 * 16);
             v1("v1_describe", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS)).invokeExact(managed, out);
             return out.toArray(JAVA_LONG);
         } catch (Throwable e) {
