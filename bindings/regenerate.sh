@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Replaces the bindings under src/main/java/dev/softmax/bindings/{dnnl,omp} with real jextract output for the
-# symbols listed in jextract-symbols.txt and jextract-omp-symbols.txt.
+# Replaces the bindings under src/main/java/dev/softmax/bindings/{dnnl,omp,dlpack} with real jextract output for
+# the symbols listed in jextract-symbols.txt, jextract-omp-symbols.txt and jextract-dlpack-symbols.txt.
 #
 #   bindings/regenerate.sh            # jextract from $JEXTRACT or from the PATH
 #   JEXTRACT=/opt/jextract-22/bin/jextract bindings/regenerate.sh
 #
 # The oneDNN headers come from the org.bytedeco:dnnl jar the build uses (the one whose libdnnl.so.3 is loaded),
-# omp.h from the installed GCC (or $OMP_H). Nothing is replaced unless both jextract runs succeed. Afterwards,
-# run `mvn -pl bindings -am test`: the ABI conformance test checks the new sources against the headers.
+# omp.h from the installed GCC (or $OMP_H), dlpack.h (1.1) from third_party/dlpack-1.1 (vendored, Apache-2.0).
+# Nothing is replaced unless every jextract run succeeds. Afterwards, run `mvn -pl bindings -am test`: the ABI
+# conformance tests check the new sources against the headers (DLPack: against 1.1 and Debian's 0.6).
 set -euo pipefail
 
 bindings_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -78,19 +79,24 @@ fi
     --target-package dev.softmax.bindings.omp --header-class-name omp_h \
     @"$bindings_dir/jextract-omp-symbols.txt" "$omp_h"
 
+dlpack_include="$bindings_dir/third_party/dlpack-1.1/include"
+"$jextract" --output "$work_dir/out" \
+    --target-package dev.softmax.bindings.dlpack --header-class-name dlpack_h \
+    -I "$dlpack_include" @"$bindings_dir/jextract-dlpack-symbols.txt" "$dlpack_include/dlpack/dlpack.h"
+
 generated="$work_dir/out/dev/softmax/bindings"
-for header in dnnl/dnnl_h.java omp/omp_h.java; do
+for header in dnnl/dnnl_h.java omp/omp_h.java dlpack/dlpack_h.java; do
     if [[ ! -f "$generated/$header" ]]; then
         echo "regenerate.sh: jextract did not produce $header; the sources were left unchanged" >&2
         exit 1
     fi
 done
 
-for package in dnnl omp; do
+for package in dnnl omp dlpack; do
     rm -rf "${sources_dir:?}/$package"
     mkdir -p "$sources_dir/$package"
     cp "$generated/$package"/*.java "$sources_dir/$package/"
 done
 
-echo "regenerate.sh: replaced $sources_dir/{dnnl,omp} with the output of $("$jextract" --version 2>&1 | head -n 1)"
+echo "regenerate.sh: replaced $sources_dir/{dnnl,omp,dlpack} with the output of $("$jextract" --version 2>&1 | head -n 1)"
 echo "regenerate.sh: now run 'mvn -pl bindings -am test' to check them against the headers"

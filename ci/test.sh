@@ -9,6 +9,9 @@ cd "$ROOT"
 source "$ROOT/ci/lib/jdk.sh"
 find_jdk25 || exit 1
 echo "ci/test.sh: using JDK at $SOFTMAX_JAVA_HOME"
+# shellcheck source=lib/dlpack.sh
+source "$ROOT/ci/lib/dlpack.sh"
+ensure_dlpack_header || exit 1
 
 softmax_mvn -B -ntp install
 

@@ -74,4 +74,23 @@ class ArchitectureTest {
             .resideInAPackage("dev.softmax")
             .because("the kernel interfaces and scalar kernels work on raw rows only; depending on the API package"
                     + " would tie the innermost loops to the public types and close a cycle through the engine");
+
+    @ArchTest
+    static final ArchRule DLPACK_IS_BUILT_ON_THE_PUBLIC_API = noClasses()
+            .that()
+            .resideInAPackage("dev.softmax.dlpack..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.softmax.internal..")
+            .because("the DLPack bridge turns native tensors into ForeignTensors and TensorViews, the public types;"
+                    + " it needs nothing of the engine's internals, so it could move to a module of its own");
+
+    @ArchTest
+    static final ArchRule NOTHING_ELSE_DEPENDS_ON_DLPACK = noClasses()
+            .that()
+            .resideOutsideOfPackage("dev.softmax.dlpack..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.softmax.dlpack..")
+            .because("DLPack is an optional bridge on top of the API; the engine works without it");
 }
