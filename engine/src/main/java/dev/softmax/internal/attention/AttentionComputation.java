@@ -82,26 +82,23 @@ public final class AttentionComputation {
         // A uniform batch needs no cursor (its offsets are multiples of one stride): none is created, so that
         // nothing is allocated per call.
         RowLayout.Cursor cursor = rows.isUniformBatch() ? null : rows.cursor(first);
-        boolean pairable = cursor == null && pairable(call);
-        long end = first + count;
-        for (long r = first; r < end; ) {
-            if (pairable && r + 1 < end && computePair(call, r)) {
-                r += 2;
-                continue;
-            }
+        if (cursor == null && groupable(call)) {
+            computeGroups(call, first, first + count);
+            return;
+        }
+        for (long r = first; r < first + count; r++) {
             computeRow(call, r, cursor);
             if (cursor != null) {
                 cursor.advance();
             }
-            r++;
         }
     }
 
     /**
-     * Whether rows of this call may be computed two at a time ({@link #computePair}): softmax (no sinks, no
-     * log-sum-exp) written in place in a contiguous f32 destination, after a {@link #load} pass.
+     * Whether the rows of this call may be computed in groups ({@link #computeGroups}): softmax (no sinks, no
+     * log-sum-exp) written in place in a contiguous f32 destination after a {@link #load} pass, in a uniform batch.
      */
-    private static boolean pairable(AttentionCall call) {
+    private static boolean groupable(AttentionCall call) {
         boolean plainDirect = call.isPlain()
                 && call.scale() == 1f
                 && call.x().dtype() == DType.F32
@@ -114,43 +111,56 @@ public final class AttentionComputation {
                 && call.rows().isContiguous(AttentionCall.DST);
     }
 
+    /** Rows per group: 64 rows of up to 1024 keys stay in L2 between the load and the softmax. */
+    private static final int GROUP = 64;
+
     /**
-     * Rows r and r+1 together when their padded valid prefixes have the same length (neighbouring causal rows
-     * almost always do): {@link ForwardKernel#softmaxRows} then interleaves the two rows' dependency chains
-     * (maximum, exponentials, sum, scale), as the plain softmax does for short rows. The pair kernel computes each
-     * row with exactly the single-row arithmetic, so the bits do not depend on the pairing. Returns false, having
-     * written nothing, when the rows do not pair.
+     * Runs of consecutive rows whose padded valid prefixes have the same length (a causal row's neighbours
+     * almost always do: 16 rows share each multiple of 16) are loaded into the destination one by one, then
+     * normalised by one {@link ForwardKernel#softmaxRows} call, which pairs short rows to interleave their
+     * dependency chains (maximum, exponentials, sum, scale) as the plain softmax does. The pair kernel computes
+     * each row with exactly the single-row arithmetic, so the bits do not depend on the grouping.
      *
-     * <p>Why: the causal workload {@code [8, 32, 128, 128]} cost 1.42x the plain softmax of the same shape with one
-     * row at a time (JFR: 57% in the single-row short softmax, whose chains are latency-bound on rows of about 70
-     * keys), against issue 14's target of 1.15x.
+     * <p>Why: one row at a time, the causal workload {@code [8, 32, 128, 128]} cost 1.42x the plain softmax of
+     * the same shape (JFR: 57% in the single-row short softmax, latency-bound on rows of about 70 keys), against
+     * issue 14's target of 1.15x. A kernel call per pair of rows instead made C2 inline the kernel into this
+     * class's row loop, past its inlining budget, and box vectors (2.7 KB a call in the full test JVM); one call
+     * per group keeps the kernel's loop in the kernel, as the plain softmax's batches do.
      */
-    private boolean computePair(AttentionCall call, long r) {
+    private void computeGroups(AttentionCall call, long first, long end) {
         long n = call.rows().rowLength();
-        long limitA = validPrefix(call, r, null);
-        long limitB = validPrefix(call, r + 1, null);
-        long padded = padded(limitA, n);
-        if (limitA == 0 || limitB == 0 || padded != padded(limitB, n)) {
-            return false;
-        }
         long stride = 4 * call.rows().rowStride(AttentionCall.DST);
-        long wA = 4 * at(call, null, r, AttentionCall.DST);
         MemorySegment work = call.dst().segment();
-        // One call site per pass (a loop, not two calls): each inlined copy of the prepare pass's vector loops
-        // counts against C2's inlining budget, and past it the pair kernel's vectors were boxed (2.7 KB a call).
-        for (int k = 0; k < 2; k++) {
-            long limit = k == 0 ? limitA : limitB;
-            long w = wA + k * stride;
-            load(call, r + k, null, limit, work, w);
-            pad(work, w + 4 * limit, padded - limit);
-        }
-        kernel.softmaxRows(work, wA, stride, work, wA, stride, padded, 2, call.policy() != EdgePolicy.NAN);
-        if (padded < n) {
-            for (int k = 0; k < 2; k++) {
-                fillTail(work, wA + k * stride, padded, n, false);
+        boolean zeroMasked = call.policy() != EdgePolicy.NAN;
+        long r = first;
+        while (r < end) {
+            long limit = validPrefix(call, r, null);
+            if (limit == 0) {
+                computeRow(call, r, null);
+                r++;
+                continue;
             }
+            long padded = padded(limit, n);
+            long g = r;
+            while (g < end && g - r < GROUP) {
+                long rowLimit = g == r ? limit : validPrefix(call, g, null);
+                if (rowLimit == 0 || padded(rowLimit, n) != padded) {
+                    break;
+                }
+                long w = 4 * at(call, null, g, AttentionCall.DST);
+                load(call, g, null, rowLimit, work, w);
+                pad(work, w + 4 * rowLimit, padded - rowLimit);
+                g++;
+            }
+            long w = 4 * at(call, null, r, AttentionCall.DST);
+            kernel.softmaxRows(work, w, stride, work, w, stride, padded, g - r, zeroMasked);
+            if (padded < n) {
+                for (long k = r; k < g; k++) {
+                    fillTail(work, w + (k - r) * stride, padded, n, false);
+                }
+            }
+            r = g;
         }
-        return true;
     }
 
     /** The prefix length rounded up to a multiple of 16 (every vector width divides it), at most n. */
