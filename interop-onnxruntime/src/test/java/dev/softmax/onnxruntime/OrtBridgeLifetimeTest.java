@@ -54,7 +54,9 @@ class OrtBridgeLifetimeTest {
     void noCloseOrderAndNoUseAfterCloseCrashesEveryMisuseIsAnException(String scenario) throws Exception {
         Outcome outcome = runChild(scenario);
         assertThat(outcome.exitCode())
-                .as("child JVM exit code (3 = a wrong outcome, any other non-zero = crashed); its output:%n%s", outcome.output())
+                .as(
+                        "child JVM exit code (3 = a wrong outcome, any other non-zero = crashed); its output:%n%s",
+                        outcome.output())
                 .isZero();
         assertThat(outcome.output()).contains("scenario " + scenario + ":").contains(" 0 wrong");
         if (scenario.equals("close-orders")) {
