@@ -41,6 +41,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *   <li>Every mode also runs the decode step ({@link SamplingBenchmark}: four scenarios, with the engine's
  *       softmax of the same batch) and {@link NaiveSamplerBenchmark}, on 1x128256, 64x128256 and 256x32000
  *       (smoke: on 8x16 and 1x32000; {@code --shapes}: on those).</li>
+ *   <li>Every mode also runs the zero-copy decode loop ({@link DecodeLoopBenchmark}: V = 32000, batch 16).</li>
  *   <li><b>smoke</b>: every benchmark method once (single shot, no warm-up, in this JVM: {@code -f 0}) over three
  *       small shapes and every parameter, each with its self-check; for CI.</li>
  *   <li><b>quick</b>: all eight shapes for the summary's ratios (engine per backend, ORT, copy, naive; f32 softmax,
@@ -275,6 +276,7 @@ public final class SuiteMain {
                     of("1")));
             samplingSteps(steps, samplingShapes);
             attentionSteps(steps);
+            decodeLoopSteps(steps, "1000");
         } else {
             steps.add(
                     step("engine", engine, "shape", shapes, "backend", BACKENDS, "dtype", DTYPES, "threads", THREADS));
@@ -294,6 +296,7 @@ public final class SuiteMain {
                     THREADS));
             samplingSteps(steps, samplingShapes);
             attentionSteps(steps);
+            decodeLoopSteps(steps, mode.equals("smoke") ? "0" : "1000");
         }
         return steps;
     }
@@ -312,6 +315,17 @@ public final class SuiteMain {
                 of("F32", "BF16"),
                 "threads",
                 of("1", "2")));
+    }
+
+    /** Issue 15's zero-copy decode loop: the engine's step on ORT's memory beside a plain sample, V = 32000, B = 16. */
+    private static void decodeLoopSteps(List<Step> steps, String warmUpSteps) {
+        steps.add(step(
+                "decode-loop",
+                "dev\\.softmax\\.bench\\.DecodeLoopBenchmark\\.",
+                "batch",
+                of("16"),
+                "warmUpSteps",
+                of(warmUpSteps)));
     }
 
     /** The decode step (every scenario), the engine's softmax of the same batch, and the naive sampler. */

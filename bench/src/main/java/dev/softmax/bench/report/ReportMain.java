@@ -83,7 +83,10 @@ public final class ReportMain {
             System.exit(64);
         }
         Results results = Results.load(raw);
-        if (results.all().isEmpty() && results.sampling().isEmpty()) {
+        if (results.all().isEmpty()
+                && results.sampling().isEmpty()
+                && !results.hasAttention()
+                && !results.hasDecodeLoop()) {
             System.err.println("ReportMain: no results in " + raw);
             System.exit(1);
         }
@@ -129,6 +132,7 @@ public final class ReportMain {
         backward();
         decodeStep();
         attentionRows();
+        decodeLoop();
         if (chartName != null) {
             md.append("\n## Chart\n\n![ns per element, f32 softmax, 1 thread, out of place](")
                     .append(chartName)
@@ -585,6 +589,46 @@ public final class ReportMain {
                 }
             }
         }
+    }
+
+    /**
+     * Issue 15's zero-copy decode loop: the engine's part of a loop step on ONNX Runtime's memory (through
+     * {@code OrtBridge}) beside the engine's plain {@code sample} of the same batch, with the ratio and the target.
+     */
+    private void decodeLoop() {
+        if (!results.hasDecodeLoop()) {
+            return;
+        }
+        md.append("\n## Zero-copy decode loop\n\n");
+        md.append("`DecodeLoopBenchmark`: the example `ZeroCopyDecodeLoop` on its V = 32000 model, batch 16, ONNX")
+                .append(" Runtime 1 thread, engine 1 thread. *engine step*: `sample` of ORT's logits in the bridge's")
+                .append(" memory (ORT's pinned output) into ORT's next input (the bridge's int64 segment); *plain")
+                .append(" sample*: the same call on the same values in `TensorView.allocate` tensors. Same engine,")
+                .append(" same per-row settings (greedy; T 0.7 top-k 5; T 1 top-p 0.9; T 0.8 min-p 0.1; T 1.3 top-k 20")
+                .append(" top-p 0.95; each row its own seed). **Target** (issue 15): engine step <= 1.1x plain sample")
+                .append(" (the bridge costs nothing).\n\n");
+        double[] step = results.decodeLoop("engineStep");
+        double[] plain = results.decodeLoop("plainSample");
+        double ratio = step[0] / plain[0];
+        md.append("| engine step | plain sample | step / plain | <= 1.1x | ORT run | whole step (run + sample) |\n");
+        md.append("|---|---|---|---|---|---|\n");
+        md.append("| ")
+                .append(micros(step[0]))
+                .append(alloc(step[1]).isEmpty() ? "" : ", " + alloc(step[1]) + " B/op")
+                .append(" | ")
+                .append(micros(plain[0]))
+                .append(alloc(plain[1]).isEmpty() ? "" : ", " + alloc(plain[1]) + " B/op")
+                .append(" | ")
+                .append(Double.isNaN(ratio) ? "n/a" : String.format(Locale.ROOT, "%.2fx", ratio))
+                .append(" | ")
+                .append(Double.isNaN(ratio) ? "n/a" : ratio <= 1.1 ? "yes" : "**no**")
+                .append(" | ")
+                .append(micros(results.decodeLoop("ortStep")[0]))
+                .append(" | ")
+                .append(micros(results.decodeLoop("fullStep")[0]))
+                .append(" |\n");
+        md.append("\nBytes copied between ONNX Runtime and the engine: 0 (the benchmark's set-up checks that ORT's")
+                .append(" data pointers, asked from its C API, are the engine segments' addresses).\n");
     }
 
     private static String micros(double ns) {

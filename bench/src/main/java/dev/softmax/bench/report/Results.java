@@ -27,6 +27,9 @@ public final class Results {
     private String torchVersion;
     private final List<String> cHeader = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    /** DecodeLoopBenchmark (issue 15): median ns per call and bytes allocated per call, keyed by method. */
+    private final Map<String, double[]> decodeLoop = new LinkedHashMap<>();
+
     /** AttentionBenchmark (issue 14): keyed by workload, type, threads and method; median ns per call. */
     private final Map<String, Double> attention = new LinkedHashMap<>();
 
@@ -117,6 +120,15 @@ public final class Results {
             if (metric.getKey().replaceFirst("^\\W+", "").equals("gc.alloc.rate.norm")) {
                 alloc = Json.number(Json.object(metric.getValue()).get("score"));
             }
+        }
+        if (type.equals("DecodeLoopBenchmark")) {
+            double[] sorted =
+                    samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double median = sorted.length % 2 == 1
+                    ? sorted[sorted.length / 2]
+                    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+            decodeLoop.put(method, new double[] {median, alloc});
+            return;
         }
         if (type.equals("AttentionBenchmark")) {
             double[] sorted =
@@ -280,6 +292,18 @@ public final class Results {
     /** Median ns per call of an AttentionBenchmark configuration ({@code method} attention or plain), or NaN. */
     public double attention(String workload, String dtype, String threads, String method) {
         return attention.getOrDefault(attentionKey(workload, dtype, threads, method), Double.NaN);
+    }
+
+    /**
+     * Median ns per call ([0]) and bytes allocated per call ([1], NaN without {@code -prof gc}) of a
+     * DecodeLoopBenchmark method, or NaNs.
+     */
+    public double[] decodeLoop(String method) {
+        return decodeLoop.getOrDefault(method, new double[] {Double.NaN, Double.NaN});
+    }
+
+    public boolean hasDecodeLoop() {
+        return !decodeLoop.isEmpty();
     }
 
     public boolean hasAttention() {

@@ -133,6 +133,31 @@ class ReportMainTest {
     }
 
     @Test
+    void zeroCopyDecodeLoopSectionDividesTheBridgeStepByThePlainSample() throws Exception {
+        Files.createDirectories(raw.resolve("jmh"));
+        Files.writeString(
+                raw.resolve("jmh/01.json"),
+                "["
+                        + String.join(
+                                ",",
+                                jmh("DecodeLoopBenchmark.engineStep", "\"batch\":\"16\",", 2100, 2000, 2300),
+                                jmh("DecodeLoopBenchmark.plainSample", "\"batch\":\"16\",", 2000, 1900, 2200),
+                                jmh("DecodeLoopBenchmark.ortStep", "\"batch\":\"16\",", 300),
+                                jmh("DecodeLoopBenchmark.fullStep", "\"batch\":\"16\",", 2500))
+                        + "]");
+
+        ReportMain.main(new String[] {
+            "--raw", raw.toString(), "--out", raw.resolve("REPORT.md").toString()
+        });
+
+        // 2100 / 2000 = 1.05x, within the 1.1x target; a slower bridge step would print "**no**".
+        assertThat(Files.readString(raw.resolve("REPORT.md")))
+                .contains("## Zero-copy decode loop")
+                .contains("| 2.1 µs, 0 B/op | 2.0 µs, 0 B/op | 1.05x | yes | 0.3 µs | 2.5 µs |");
+        assertThat(Results.load(raw).all()).isEmpty();
+    }
+
+    @Test
     void withoutTorchTheDecodeStepSaysItWasNotMeasured() throws Exception {
         Files.createDirectories(raw.resolve("jmh"));
         Files.writeString(
