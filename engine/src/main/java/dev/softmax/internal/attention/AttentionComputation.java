@@ -111,8 +111,10 @@ public final class AttentionComputation {
                 && call.rows().isContiguous(AttentionCall.DST);
     }
 
-    /** Rows per group: 64 rows of up to 1024 keys stay in L2 between the load and the softmax. */
-    private static final int GROUP = 64;
+    /**
+     * Bytes of destination rows per group: loaded rows stay in L1 (48 KB here) until the softmax reads them back.
+     */
+    private static final long GROUP_BYTES = 16 * 1024;
 
     /**
      * Runs of consecutive rows whose padded valid prefixes have the same length (a causal row's neighbours
@@ -132,6 +134,7 @@ public final class AttentionComputation {
         long stride = 4 * call.rows().rowStride(AttentionCall.DST);
         MemorySegment work = call.dst().segment();
         boolean zeroMasked = call.policy() != EdgePolicy.NAN;
+        long group = Math.max(2, GROUP_BYTES / (4 * n));
         long r = first;
         while (r < end) {
             long limit = validPrefix(call, r, null);
@@ -142,7 +145,7 @@ public final class AttentionComputation {
             }
             long padded = padded(limit, n);
             long g = r;
-            while (g < end && g - r < GROUP) {
+            while (g < end && g - r < group) {
                 long rowLimit = g == r ? limit : validPrefix(call, g, null);
                 if (rowLimit == 0 || padded(rowLimit, n) != padded) {
                     break;
