@@ -11,6 +11,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.vectorized.ColumnarArray;
 import org.apache.spark.unsafe.Platform;
 
 /**
@@ -110,6 +111,9 @@ final class RowKernels {
                     dst.setAtIndex(F32, i, (float) Platform.getDouble(base, values + 8L * i));
                 }
             }
+        } else if (data instanceof ColumnarArray && !isDouble) {
+            // A vectorised (Parquet) scan: one bulk copy out of the column vector.
+            MemorySegment.copy(data.toFloatArray(), 0, dst, F32, 0, n);
         } else if (!isDouble) {
             for (int i = 0; i < n; i++) {
                 dst.setAtIndex(F32, i, data.getFloat(i));

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
+import org.apache.spark.sql.catalyst.analysis.FunctionRegistry$;
 
 /**
  * The functions for the DataFrame API. Each builds a call of the SQL function of the same name, so it resolves to
@@ -30,7 +31,10 @@ public final class SoftmaxFunctions {
                 .functionRegistry();
         for (SoftmaxFunction function : SoftmaxFunction.values()) {
             var description = SoftmaxSparkExtensions.description(function);
-            registry.registerFunction(description._1(), description._2(), description._3());
+            registry.registerFunction(
+                    FunctionRegistry$.MODULE$.builtinFunctionIdentifier(function.sqlName),
+                    description._2(),
+                    description._3());
         }
     }
 
