@@ -31,10 +31,10 @@ public final class SoftmaxFunctions {
                 .functionRegistry();
         for (SoftmaxFunction function : SoftmaxFunction.values()) {
             var description = SoftmaxSparkExtensions.description(function);
-            registry.registerFunction(
-                    FunctionRegistry$.MODULE$.builtinFunctionIdentifier(function.sqlName),
-                    description._2(),
-                    description._3());
+            var identifier = FunctionRegistry$.MODULE$.builtinFunctionIdentifier(function.sqlName);
+            if (!registry.functionExists(identifier)) {
+                registry.registerFunction(identifier, description._2(), description._3());
+            }
         }
     }
 
