@@ -5,6 +5,7 @@
 #   spark/run-local.sh --in X.parquet --out Y.parquet --functions softmax,entropy,top_k_logprobs:5 \
 #                      [--temperature T] [--logits-column NAME] [--step-column NAME] [--keep-logits] [--mode overwrite]
 #   spark/run-local.sh generate --out X.parquet --rows 10000 --vocab 1024 [--ragged]    (synthetic logits to try it on)
+#   SPARK_MASTER='local[2]' SPARK_DRIVER_MEMORY=10g spark/run-local.sh benchmark [--shapes 100000x1024,10000x32000]
 #
 # The job runs from the module's shaded jar (engine and oneDNN inside) with Spark's jars on the class path: from
 # $SPARK_HOME/jars when SPARK_HOME is set, else the spark-sql_2.13 dependency tree Maven resolved for this module.
@@ -69,6 +70,9 @@ done
 MAIN=dev.softmax.spark.LogitsJob
 if [[ "${1:-}" == generate ]]; then
   MAIN=dev.softmax.spark.GenerateLogits
+  shift
+elif [[ "${1:-}" == benchmark ]]; then
+  MAIN=dev.softmax.spark.SparkBenchmark
   shift
 fi
 

@@ -68,15 +68,26 @@ public final class GenerateLogits {
     }
 
     static Row row(long id, int vocab, boolean ragged) {
+        float[] x = logits(id, vocab, ragged);
+        List<Float> values = new ArrayList<>(x.length);
+        for (float v : x) {
+            values.add(v);
+        }
+        return RowFactory.create(
+                id, "doc-" + id, CollectionConverters.asScala(values).toSeq());
+    }
+
+    /** The logits of row {@code id}: Gaussian, standard deviation 3, reproducible from the id. */
+    public static float[] logits(long id, int vocab, boolean ragged) {
         SplittableRandom random = new SplittableRandom(id * 0x9E3779B97F4A7C15L + 1);
         int n = ragged ? 1 + random.nextInt(vocab) : vocab;
-        List<Float> x = new ArrayList<>(n);
+        float[] x = new float[n];
         for (int i = 0; i < n; i++) {
-            // Box-Muller: Gaussian with standard deviation 3.
+            // Box-Muller.
             double u = random.nextDouble();
             double v = random.nextDouble();
-            x.add((float) (3 * Math.sqrt(-2 * Math.log1p(-u)) * Math.cos(2 * Math.PI * v)));
+            x[i] = (float) (3 * Math.sqrt(-2 * Math.log1p(-u)) * Math.cos(2 * Math.PI * v));
         }
-        return RowFactory.create(id, "doc-" + id, CollectionConverters.asScala(x).toSeq());
+        return x;
     }
 }

@@ -209,7 +209,11 @@ final class RowKernels {
         engine.logSumExp(aView, scalarView, 1);
         float lse = scalar.get(F32, 0);
         int kept = Math.min(k, n);
-        select(a, n, kept);
+        if (topIds.length < kept) {
+            topIds = new int[kept];
+            topValues = new float[kept];
+        }
+        select(a, 0, n, kept, topIds, topValues);
         return structArray(kept, lse);
     }
 
@@ -239,12 +243,11 @@ final class RowKernels {
         }
     }
 
-    /** The k largest values of row[0, n) with their ids into topValues/topIds, descending, ties by lower id. */
-    private void select(MemorySegment row, int n, int k) {
-        if (topIds.length < k) {
-            topIds = new int[k];
-            topValues = new float[k];
-        }
+    /**
+     * The k largest of the n floats at element {@code from} of {@code row}, with their ids (from 0), into
+     * topValues/topIds, descending, ties by lower id.
+     */
+    static void select(MemorySegment row, long from, int n, int k, int[] topIds, float[] topValues) {
         if (k == 0) {
             return;
         }
@@ -252,7 +255,7 @@ final class RowKernels {
             int count = 0;
             float threshold = Float.NEGATIVE_INFINITY;
             for (int i = 0; i < n; i++) {
-                float v = row.getAtIndex(F32, i);
+                float v = row.getAtIndex(F32, from + i);
                 if (count < k || v > threshold) {
                     // Insertion: strictly greater moves up, so equal values keep the lower id first.
                     int at = count < k ? count++ : k - 1;
@@ -270,7 +273,7 @@ final class RowKernels {
             // Large k: sort (value descending, id ascending) through one packed long key per element.
             long[] keys = new long[n];
             for (int i = 0; i < n; i++) {
-                int bits = Float.floatToIntBits(row.getAtIndex(F32, i));
+                int bits = Float.floatToIntBits(row.getAtIndex(F32, from + i));
                 int ordered = bits < 0 ? ~bits : bits | Integer.MIN_VALUE; // the float's order, unsigned
                 int descending = ~(ordered ^ Integer.MIN_VALUE); // signed, largest float first
                 keys[i] = ((long) descending << 32) | i;
@@ -279,7 +282,7 @@ final class RowKernels {
             for (int j = 0; j < k; j++) {
                 int id = (int) keys[j];
                 topIds[j] = id;
-                topValues[j] = row.getAtIndex(F32, id);
+                topValues[j] = row.getAtIndex(F32, from + id);
             }
         }
     }
