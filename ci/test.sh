@@ -17,5 +17,6 @@ softmax_mvn -B -ntp install
 
 bash "$ROOT/ci/launcher-test.sh"
 bash "$ROOT/bench/smoke.sh"
+bash "$ROOT/spark/smoke.sh"
 
 echo "ci/test.sh: all tests passed"

@@ -30,8 +30,8 @@ public final class LogitsJob {
 
     private LogitsJob() {}
 
-    /** The parsed command line. */
-    record Arguments(
+    /** The parsed command line ({@link #parse}). */
+    public record Arguments(
             String in,
             String out,
             List<String> functions,
@@ -50,8 +50,16 @@ public final class LogitsJob {
         conf.set("spark.sql.extensions", SoftmaxSparkExtensions.class.getName());
         SparkSession session = SparkSession.builder().config(conf).getOrCreate();
         try {
+            long start = System.nanoTime();
             long rows = run(session, arguments);
-            System.out.println("LogitsJob: wrote " + rows + " rows to " + arguments.out());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(
+                    Locale.ROOT,
+                    "LogitsJob: wrote %d rows to %s in %.1f s (%.0f rows/s)%n",
+                    rows,
+                    arguments.out(),
+                    seconds,
+                    rows / seconds);
         } finally {
             session.stop();
         }
@@ -126,7 +134,7 @@ public final class LogitsJob {
         }
     }
 
-    static Arguments parse(String[] args) {
+    public static Arguments parse(String[] args) {
         String in = null;
         String out = null;
         List<String> functions = new ArrayList<>();
