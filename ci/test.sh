@@ -20,5 +20,6 @@ bash "$ROOT/bench/smoke.sh"
 # The zero-copy decode loop, small: ONNX Runtime and the engine hand logits and tokens over without a copy.
 bash "$ROOT/examples/run.sh" --batch 4 --steps 8 --warm-up 50 | tee "$ROOT/examples/target/run-small.txt"
 grep -q "bytes copied in 8 steps: 0$" "$ROOT/examples/target/run-small.txt"
+bash "$ROOT/spark/smoke.sh"
 
 echo "ci/test.sh: all tests passed"
