@@ -50,7 +50,7 @@ class TopKPrefilterEquivalenceTest {
         try (Arena arena = Arena.ofConfined()) {
             TensorView logits = TensorView.allocate(arena, DType.F32, batch, vocab);
             for (int r = 0; r < batch; r++) {
-                MemorySegmentRows.copyRow(rows[r], logits, r);
+                copyRow(rows[r], logits, r);
             }
             SamplingParameters params = SamplingParameters.allocate(arena, batch);
             for (int r = 0; r < batch; r++) {
@@ -77,14 +77,6 @@ class TopKPrefilterEquivalenceTest {
                     lp.toFloatArray(),
                     topIds.segment().toArray(ValueLayout.JAVA_LONG),
                     topLp.toFloatArray());
-        }
-    }
-
-    /** Small helper so the test reads as rows. */
-    private static final class MemorySegmentRows {
-        static void copyRow(float[] row, TensorView view, int r) {
-            java.lang.foreign.MemorySegment.copy(
-                    row, 0, view.segment(), ValueLayout.JAVA_FLOAT, 4L * r * row.length, row.length);
         }
     }
 
@@ -311,7 +303,7 @@ class TopKPrefilterEquivalenceTest {
                 Random random = new Random(21);
                 TensorView logits = TensorView.allocate(arena, DType.F32, batch, vocab);
                 for (int r = 0; r < batch; r++) {
-                    MemorySegmentRows.copyRow(normal(random, vocab, 2), logits, r);
+                    copyRow(normal(random, vocab, 2), logits, r);
                 }
                 SamplingParameters params = SamplingParameters.allocate(arena, batch);
                 for (int r = 0; r < batch; r++) {
@@ -369,6 +361,11 @@ class TopKPrefilterEquivalenceTest {
                         .isBetween(0L, (long) vocab - 1);
             }
         }
+    }
+
+    private static void copyRow(float[] row, TensorView view, int r) {
+        java.lang.foreign.MemorySegment.copy(
+                row, 0, view.segment(), ValueLayout.JAVA_FLOAT, 4L * r * row.length, row.length);
     }
 
     private static float[] normal(Random random, int n, double sigma) {

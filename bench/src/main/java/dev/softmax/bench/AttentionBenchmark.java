@@ -14,7 +14,6 @@ import dev.softmax.SoftmaxEngine;
 import dev.softmax.TensorView;
 import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -155,9 +154,9 @@ public class AttentionBenchmark {
         boolean masked = !workload.equals("bias");
         ortSession = env.createSession(
                 OrtBenchmark.model(masked ? "attention_mask.onnx" : "attention_bias.onnx"), ortOptions);
-        FloatBuffer input = directFloats(values.length);
+        FloatBuffer input = OrtBenchmark.directFloats(values.length);
         input.put(0, values);
-        FloatBuffer output = directFloats(values.length);
+        FloatBuffer output = OrtBenchmark.directFloats(values.length);
         OnnxTensor xTensor = track(OnnxTensor.createTensor(env, input, shape));
         OnnxTensor yTensor = track(OnnxTensor.createTensor(env, output, shape));
         float scale = options.scale();
@@ -176,7 +175,7 @@ public class AttentionBenchmark {
             }
             third = track(OnnxTensor.createTensor(env, mask, new long[] {queries, keys}, OnnxJavaType.BOOL));
         } else {
-            FloatBuffer bias = directFloats(biasValues.length);
+            FloatBuffer bias = OrtBenchmark.directFloats(biasValues.length);
             bias.put(0, biasValues);
             third = track(OnnxTensor.createTensor(env, bias, new long[] {shape[0], 1, shape[2], shape[3]}));
         }
@@ -209,12 +208,6 @@ public class AttentionBenchmark {
     private OnnxTensor track(OnnxTensor tensor) {
         ortTensors.add(tensor);
         return tensor;
-    }
-
-    private static FloatBuffer directFloats(int count) {
-        return ByteBuffer.allocateDirect(count * Float.BYTES)
-                .order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
     }
 
     /** ONNX Runtime running the same computation as an ONNX graph (f32). */

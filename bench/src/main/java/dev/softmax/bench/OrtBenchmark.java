@@ -107,7 +107,8 @@ public class OrtBenchmark {
         TrialLog.of(params).check(result).put("ort.version", env.getVersion()).write();
     }
 
-    private static FloatBuffer directFloats(int count) {
+    /** A direct buffer of {@code count} floats in native order: ORT uses its memory as is. */
+    static FloatBuffer directFloats(int count) {
         return ByteBuffer.allocateDirect(count * Float.BYTES)
                 .order(ByteOrder.nativeOrder())
                 .asFloatBuffer();

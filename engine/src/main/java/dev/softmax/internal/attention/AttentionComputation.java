@@ -94,19 +94,23 @@ public final class AttentionComputation {
         }
     }
 
+    /** Nothing to apply before the softmax and x a contiguous f32 row: the kernel reads x where it lies. */
+    private static boolean plainDirect(AttentionCall call) {
+        return call.isPlain()
+                && call.scale() == 1f
+                && call.x().dtype() == DType.F32
+                && call.rows().isContiguous(AttentionCall.X);
+    }
+
     /**
      * Whether the rows of this call may be computed in groups ({@link #computeGroups}): softmax (no sinks, no
      * log-sum-exp) written in place in a contiguous f32 destination after a {@link #load} pass, in a uniform batch.
      */
     private static boolean groupable(AttentionCall call) {
-        boolean plainDirect = call.isPlain()
-                && call.scale() == 1f
-                && call.x().dtype() == DType.F32
-                && call.rows().isContiguous(AttentionCall.X);
         return !call.log()
                 && !call.hasSinks()
                 && !call.hasLogSumExp()
-                && !plainDirect
+                && !plainDirect(call)
                 && call.dst().dtype() == DType.F32
                 && call.rows().isContiguous(AttentionCall.DST);
     }
@@ -231,7 +235,7 @@ public final class AttentionComputation {
         } else {
             boolean zeroMasked = call.policy() != EdgePolicy.NAN;
             long xAt = at(call, cursor, row, AttentionCall.X);
-            if (call.isPlain() && call.scale() == 1f && x.dtype() == DType.F32 && rows.isContiguous(AttentionCall.X)) {
+            if (plainDirect(call)) {
                 normalise(log, x.segment(), 4 * xAt, work, w, limit, zeroMasked);
                 logSumExp = 0f;
             } else {
