@@ -9,8 +9,10 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Why a kernel: on a 128k-token row the scalar histogram pass that preceded it cost about 6x the engine's own
  * softmax of the row (449 us against 58 us, {@code bench/results/REPORT.md} of be9e2de, 1x128256 scenario (b));
- * a vector compare whose mask is almost always empty reads the row at load speed. Implementations are stateless
- * and thread-safe.
+ * a vector compare whose mask is almost always empty reads the row at load speed. The two list operations beside
+ * it are kernels for the same reason: as scalar loops with a branch per value, the compactions of a 512-entry
+ * list between scans cost about 2.5 us each, more than the scan itself (a replay of the scans of 256x32000
+ * scenario (b) with and without them, this host, 2026-12-05). Implementations are stateless and thread-safe.
  */
 public interface CandidateScan {
 
@@ -33,6 +35,19 @@ public interface CandidateScan {
             int[] ids,
             int count,
             int capacity);
+
+    /**
+     * How many of {@code values[0, m)} are not below {@code threshold} ({@code !(v < threshold)}: NaN counts). The
+     * selections over a candidate list are built on it ({@code Selection.kthLargest} bisects the threshold with
+     * it), so it must be fast on a few hundred values.
+     */
+    int countNotBelow(float[] values, int m, float threshold);
+
+    /**
+     * Keeps, in place and in order, the entries of {@code values / ids [0, m)} whose value is not below
+     * {@code threshold} (as {@link #countNotBelow}); returns how many.
+     */
+    int keepNotBelow(float[] values, int[] ids, int m, float threshold);
 
     /** Entries the candidate lists must hold past their capacity (the widest vector's lanes). */
     int SLACK = 64;

@@ -34,4 +34,26 @@ final class ScalarCandidateScan implements CandidateScan {
         }
         return CandidateScan.result(n, m);
     }
+
+    @Override
+    public int countNotBelow(float[] values, int m, float threshold) {
+        int count = 0;
+        for (int i = 0; i < m; i++) {
+            count += values[i] < threshold ? 0 : 1;
+        }
+        return count;
+    }
+
+    @Override
+    public int keepNotBelow(float[] values, int[] ids, int m, float threshold) {
+        int kept = 0;
+        for (int i = 0; i < m; i++) {
+            float v = values[i];
+            int id = ids[i];
+            values[kept] = v;
+            ids[kept] = id;
+            kept += v < threshold ? 0 : 1;
+        }
+        return kept;
+    }
 }

@@ -259,7 +259,7 @@ public final class SamplingComputation {
             }
             m = k > 0 && k < n ? Selection.topKCandidates(s, row, n, k) : compact(row, n, s);
             if (k > 0 && k < m) {
-                m = Selection.keepTopK(s, s.values, s.ids, null, m, k);
+                m = Selection.keepTopK(scan, s.values, s.ids, null, m, k);
             }
             m = finishFiltered(batch, r, rowOffset, axisStride, s, m, max, inverse, last, rawLogSumExp);
         }
@@ -342,7 +342,7 @@ public final class SamplingComputation {
             max = processedMax * inverse;
         }
         if (k < m) {
-            m = Selection.keepTopK(s, values, s.ids, null, m, k);
+            m = Selection.keepTopK(scan, values, s.ids, null, m, k);
         }
         float threshold = s.prefilterThreshold;
         if (scaled && threshold != Float.NEGATIVE_INFINITY) {
@@ -667,7 +667,7 @@ public final class SamplingComputation {
                 int m = k > 0 && k < n ? Selection.topKCandidates(s, s.row, n, k) : compact(s.row, n, s);
                 if (k > 0 && k < n) {
                     if (k < m) {
-                        m = Selection.keepTopK(s, s.values, s.ids, null, m, k);
+                        m = Selection.keepTopK(scan, s.values, s.ids, null, m, k);
                     }
                     fill(x, n, Float.NEGATIVE_INFINITY);
                     for (int i = 0; i < m; i++) {
@@ -683,7 +683,7 @@ public final class SamplingComputation {
                 if (call.kind() == SamplingPieceCall.Kind.TOP_K_RENORM) {
                     int k = params.topK(r);
                     if (k > 0 && k < m) {
-                        m = Selection.keepTopK(s, s.values, s.ids, w, m, k);
+                        m = Selection.keepTopK(scan, s.values, s.ids, w, m, k);
                     }
                 } else if (params.topP(r) < 1f) {
                     m = Selection.keepTopMass(s, s.values, s.ids, w, m, params.topP(r) * sequentialSum(w, m));

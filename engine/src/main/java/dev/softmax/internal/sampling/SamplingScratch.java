@@ -22,11 +22,12 @@ final class SamplingScratch {
     /** Token counts for the penalties, all zero between rows. */
     int[] counts = new int[0];
 
-    final double[] bucketAmount = new double[BUCKETS];
+    /** {@link Selection}'s top-p histograms (amount and count per digit): all zero between calls. */
+    final double[] thresholdAmount = new double[BUCKETS];
+
+    final int[] thresholdCount = new int[BUCKETS];
     final int[] bucketCount = new int[BUCKETS];
     final int[] bucketCountOdd = new int[BUCKETS];
-    /** {@link Selection#kthLargest}'s histogram: all zero between calls. */
-    final int[] kthCounts = new int[BUCKETS];
 
     final float[] topValues = new float[dev.softmax.DecodeOutputs.MAX_TOP];
     final int[] topIds = new int[dev.softmax.DecodeOutputs.MAX_TOP];

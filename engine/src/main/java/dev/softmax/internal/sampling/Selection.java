@@ -1,5 +1,7 @@
 package dev.softmax.internal.sampling;
 
+import dev.softmax.internal.kernel.CandidateScan;
+
 /**
  * Exact selection without sorting: a most-significant-digit radix search over order-preserving 32-bit keys of the
  * candidates' values (11, 11 and 10 bits), each level a histogram over the candidates still in play, so a row is
@@ -7,7 +9,8 @@ package dev.softmax.internal.sampling;
  * target p times the total) and the first cut of a top-k over a whole row ({@link #topKCandidates}): it finds the
  * largest key K such that the amount of tokens with key >= K reaches the target, and the amount strictly above K.
  * The caller keeps every token above K and, among the tokens equal to K, the lowest ids until the target is met.
- * The final top-k over a candidate list uses a quickselect for its k-th value ({@link #keepTopK}), the same rule.
+ * The final top-k over a candidate list bisects for its k-th value with vector counts ({@link #keepTopK}), the
+ * same rule.
  *
  * <p>Candidates are kept in increasing token-id order throughout (compaction preserves order), which is what makes
  * "ties by lower id" a left-to-right scan.
@@ -88,17 +91,19 @@ final class Selection {
     /**
      * Keeps the {@code k} largest of {@code values[0, m)} (ties: lower position, i.e. lower id), compacting
      * values, ids (and weights when non-null) in place in order. Returns the new count. Requires {@code 0 < k < m}.
-     * The k-th largest value comes from a quickselect ({@link #kthLargest}) rather than the radix search: on the
-     * few hundred candidates of a top-k the radix search's three 2048-bucket histograms cost more to clear than to
-     * fill (about 3 us a row, 7% of 256x32000 scenario (b); JFR, 2026-12-05).
      */
-    static int keepTopK(SamplingScratch s, float[] values, int[] ids, float[] weights, int m, int k) {
-        float kth = kthLargest(values, m, k, s.kthCounts);
+    static int keepTopK(CandidateScan scan, float[] values, int[] ids, float[] weights, int m, int k) {
+        float kth = kthLargest(scan, values, m, k);
+        if (weights == null) {
+            // Every value at or above the k-th, in one vector pass; only ties at the k-th can make that more than k.
+            m = scan.keepNotBelow(values, ids, m, kth);
+            if (m == k) {
+                return k;
+            }
+        }
         int above = 0;
         for (int i = 0; i < m; i++) {
-            if (values[i] > kth) {
-                above++;
-            }
+            above += values[i] > kth ? 1 : 0;
         }
         int equalQuota = k - above;
         int kept = 0;
@@ -117,65 +122,33 @@ final class Selection {
     }
 
     /**
-     * The k-th largest of {@code values[0, m)} ({@code 0 < k <= m}, no NaN; -0 and +0 are the same value, returned
-     * as +0): three radix levels over the order-preserving keys (11, 11 and 10 bits), each a histogram of the
-     * values still in the running, so the k-th key is found digit by digit. {@code counts} holds
-     * {@link SamplingScratch#BUCKETS} zeros on entry and on return (each level clears the buckets it touched, not
-     * all 2048).
+     * The k-th largest of {@code values[0, m)} ({@code 0 < k <= m}; -0 and +0 are the same value, returned as +0;
+     * NaN counts as above +inf, so with NaN among the k largest the answer is +inf): a bisection over the
+     * order-preserving keys, each step one {@link CandidateScan#countNotBelow} over the list, 32 steps in all.
      *
-     * <p>Branch-free on purpose: a quickselect here mispredicted about every other comparison and cost about 4 us
-     * on 500 candidates, 22% of a 256x32000 step (JFR, 2026-12-05).
+     * <p>Why counting: a three-level radix histogram (the version before) cost about 4 us on 512 candidates, as
+     * long as the whole rest of a 256x32000 row's prefilter without it, because runs of equal digits serialise
+     * on one counter and each level clears what it touched; before that, a quickselect mispredicted about every
+     * other comparison (22% of a step). 32 vector counts over 512 floats are about 1000 compares of 16 lanes,
+     * with no data-dependent branch (probes of the prefilter, this host, 2026-12-05).
      */
-    static float kthLargest(float[] values, int m, int k, int[] counts) {
-        int prefix = 0;
-        int rank = k; // the wanted rank among the values whose key starts with the digits chosen so far
-        for (int level = 0; level < 3; level++) {
-            int shift = SHIFTS[level];
-            int mask = MASKS[level];
-            // the digits above this level, as a mask over the key (none at level 0)
-            int high = level == 0 ? 0 : -1 << (shift + (level == 1 ? 11 : 10));
-            int digit = 0; // the largest digit in the running: the search starts there, not at 2047
-            for (int i = 0; i < m; i++) {
-                int key = key(values[i]);
-                int d = (key >>> shift) & mask;
-                int running = ((key ^ prefix) & high) == 0 ? 1 : 0;
-                counts[d] += running;
-                digit = Math.max(digit, d * running);
-            }
-            while (counts[digit] < rank) {
-                rank -= counts[digit];
-                digit--;
-            }
-            prefix |= digit << shift;
-            for (int i = 0; i < m; i++) {
-                counts[(key(values[i]) >>> shift) & mask] = 0;
+    static float kthLargest(CandidateScan scan, float[] values, int m, int k) {
+        if (scan.countNotBelow(values, m, Float.POSITIVE_INFINITY) >= k) {
+            return Float.POSITIVE_INFINITY;
+        }
+        // count(lo) >= k > count(hi), keys as unsigned; every key between -inf's and +inf's is a number
+        long lo = Integer.toUnsignedLong(key(Float.NEGATIVE_INFINITY));
+        long hi = Integer.toUnsignedLong(key(Float.POSITIVE_INFINITY));
+        while (hi - lo > 1) {
+            long mid = (lo + hi) >>> 1;
+            if (scan.countNotBelow(values, m, valueOf((int) mid)) >= k) {
+                lo = mid;
+            } else {
+                hi = mid;
             }
         }
-        return valueOf(prefix);
-    }
-
-    /**
-     * A value at or below the k-th largest of {@code values[0, m)} ({@code 0 < k <= m}, no NaN) and at or above
-     * every value whose top 11 key bits are below the k-th's: the smallest value of the k-th's radix bucket (a
-     * quarter octave). One level of {@link #kthLargest}, for a threshold that only has to keep at least k.
-     * {@code counts} as there.
-     */
-    static float lowerBoundOfKth(float[] values, int m, int k, int[] counts) {
-        int digit = 0;
-        for (int i = 0; i < m; i++) {
-            int d = key(values[i]) >>> 21;
-            counts[d]++;
-            digit = Math.max(digit, d);
-        }
-        int rank = k;
-        while (counts[digit] < rank) {
-            rank -= counts[digit];
-            digit--;
-        }
-        for (int i = 0; i < m; i++) {
-            counts[key(values[i]) >>> 21] = 0;
-        }
-        return valueOf(digit << 21);
+        // -0 and +0 count alike, so lo is +0's key when the answer is zero
+        return valueOf((int) lo);
     }
 
     /** The float whose {@link #key} is {@code key}. */
@@ -227,8 +200,8 @@ final class Selection {
      * reach, the smallest key present (everything is kept).
      */
     private static int thresholdKey(SamplingScratch s, float[] values, float[] weights, int m, double target) {
-        double[] amount = s.bucketAmount;
-        int[] count = s.bucketCount;
+        double[] amount = s.thresholdAmount;
+        int[] count = s.thresholdCount;
         int[] in = s.indices;
         double above = 0;
         int prefix = 0;
@@ -236,18 +209,18 @@ final class Selection {
         for (int level = 0; level < 3; level++) {
             int shift = SHIFTS[level];
             int mask = MASKS[level];
-            java.util.Arrays.fill(amount, 0, mask + 1, 0.0);
-            java.util.Arrays.fill(count, 0, mask + 1, 0);
+            int top = 0; // the largest digit present: the walk starts there, not at the top of the range
             for (int c = 0; c < candidates; c++) {
                 int i = level == 0 ? c : in[c];
                 int digit = (key(values[i]) >>> shift) & mask;
                 amount[digit] += weights == null ? 1.0 : weights[i];
                 count[digit]++;
+                top = Math.max(top, digit);
             }
             int chosen = -1;
             boolean reached = false;
             double before = above;
-            for (int d = mask; d >= 0; d--) {
+            for (int d = top; d >= 0; d--) {
                 if (count[d] == 0) {
                     continue;
                 }
@@ -264,6 +237,18 @@ final class Selection {
                 above = before;
             }
             prefix |= chosen << shift;
+            // Leave the histograms all zero: the few buckets touched, or all of them when that is fewer stores.
+            // (Clearing all 2048 of each level, 52 KB a call, was most of a top-p over 50 candidates.)
+            if (candidates > mask) {
+                java.util.Arrays.fill(amount, 0, mask + 1, 0.0);
+                java.util.Arrays.fill(count, 0, mask + 1, 0);
+            } else {
+                for (int c = 0; c < candidates; c++) {
+                    int digit = (key(values[level == 0 ? c : in[c]]) >>> shift) & mask;
+                    amount[digit] = 0;
+                    count[digit] = 0;
+                }
+            }
             int next = 0;
             for (int c = 0; c < candidates; c++) {
                 int i = level == 0 ? c : in[c];
