@@ -82,8 +82,13 @@ public final class AttentionComputation {
         // A uniform batch needs no cursor (its offsets are multiples of one stride): none is created, so that
         // nothing is allocated per call.
         RowLayout.Cursor cursor = rows.isUniformBatch() ? null : rows.cursor(first);
-        if (cursor == null && groupable(call)) {
-            computeGroups(call, first, first + count);
+        if (groupable(call)) {
+            int shared = call.hasBias() && cursor != null ? rows.broadcastDimension(AttentionCall.BIAS) : -1;
+            if (shared >= 0) {
+                computeTiles(call, first, first + count, cursor, shared);
+            } else {
+                computeGroups(call, first, first + count, cursor);
+            }
             return;
         }
         for (long r = first; r < first + count; r++) {
@@ -104,7 +109,7 @@ public final class AttentionComputation {
 
     /**
      * Whether the rows of this call may be computed in groups ({@link #computeGroups}): softmax (no sinks, no
-     * log-sum-exp) written in place in a contiguous f32 destination after a {@link #load} pass, in a uniform batch.
+     * log-sum-exp) written in place in a contiguous f32 destination after a {@link #load} pass.
      */
     private static boolean groupable(AttentionCall call) {
         return !call.log()
@@ -116,9 +121,13 @@ public final class AttentionComputation {
     }
 
     /**
-     * Bytes of destination rows per group: loaded rows stay in L1 (48 KB here) until the softmax reads them back.
+     * Bytes of destination rows per group (at least two rows, for the pair kernel): small, so that the loads of
+     * the next group's rows, which wait for memory, follow the softmax of this group's closely and overlap it.
+     * Against 16 KB groups, 2 KB took a bias-and-mask style row (prepared, then normalised) of [4, 16, 512, 512]
+     * from 1.44x to 1.29x the plain softmax and the causal [8, 32, 128, 128] from 1.09-1.14x to 1.06-1.09x
+     * (probes on a loaded host, 2026-12-05).
      */
-    private static final long GROUP_BYTES = 16 * 1024;
+    private static final long GROUP_BYTES = 2 * 1024;
 
     /**
      * Runs of consecutive rows whose padded valid prefixes have the same length (a causal row's neighbours
@@ -133,40 +142,155 @@ public final class AttentionComputation {
      * class's row loop, past its inlining budget, and box vectors (2.7 KB a call in the full test JVM); one call
      * per group keeps the kernel's loop in the kernel, as the plain softmax's batches do.
      */
-    private void computeGroups(AttentionCall call, long first, long end) {
+    private void computeGroups(AttentionCall call, long first, long end, RowLayout.Cursor cursor) {
+        if (fusedBias(call)) {
+            computeFusedRuns(call, first, end, cursor);
+            return;
+        }
         long n = call.rows().rowLength();
-        long stride = 4 * call.rows().rowStride(AttentionCall.DST);
+        // Rows of a group must lie one step apart in the destination: a uniform batch's row stride, or, through a
+        // cursor (an operand broadcast, such as a bias shared by the heads), rows packed end to end.
+        long step = cursor == null ? call.rows().rowStride(AttentionCall.DST) : n;
         MemorySegment work = call.dst().segment();
         boolean zeroMasked = call.policy() != EdgePolicy.NAN;
         long group = Math.max(2, GROUP_BYTES / (4 * n));
         long r = first;
         while (r < end) {
-            long limit = validPrefix(call, r, null);
+            long limit = validPrefix(call, r, cursor);
             if (limit == 0) {
-                computeRow(call, r, null);
+                computeRow(call, r, cursor);
+                advance(cursor);
                 r++;
                 continue;
             }
             long padded = padded(limit, n);
+            long start = at(call, cursor, r, AttentionCall.DST);
             long g = r;
             while (g < end && g - r < group) {
-                long rowLimit = g == r ? limit : validPrefix(call, g, null);
-                if (rowLimit == 0 || padded(rowLimit, n) != padded) {
+                long rowLimit = g == r ? limit : validPrefix(call, g, cursor);
+                long at = at(call, cursor, g, AttentionCall.DST);
+                if (rowLimit == 0 || padded(rowLimit, n) != padded || at != start + (g - r) * step) {
                     break;
                 }
-                long w = 4 * at(call, null, g, AttentionCall.DST);
-                load(call, g, null, rowLimit, work, w);
-                pad(work, w + 4 * rowLimit, padded - rowLimit);
+                load(call, g, cursor, rowLimit, padded, work, 4 * at);
+                advance(cursor);
                 g++;
             }
-            long w = 4 * at(call, null, r, AttentionCall.DST);
-            kernel.softmaxRows(work, w, stride, work, w, stride, padded, g - r, zeroMasked);
+            kernel.softmaxRows(work, 4 * start, 4 * step, work, 4 * start, 4 * step, padded, g - r, zeroMasked);
             if (padded < n) {
                 for (long k = r; k < g; k++) {
-                    fillTail(work, w + (k - r) * stride, padded, n, false);
+                    fillTail(work, 4 * (start + (k - r) * step), padded, n, false);
                 }
             }
             r = g;
+        }
+    }
+
+    /**
+     * A bias and a scale, nothing else (every key valid, no mask, no soft-cap), on f32 rows contiguous in x and the
+     * bias: the kernel computes the logits inside its softmax ({@link ForwardKernel#softmaxRowsScaledBiased}).
+     */
+    private static boolean fusedBias(AttentionCall call) {
+        RowLayout rows = call.rows();
+        return call.hasBias()
+                && !call.hasMask()
+                && !call.hasKeyLengths()
+                && !call.causal()
+                && call.softcap() <= 0f
+                && call.x().dtype() == DType.F32
+                && rows.isContiguous(AttentionCall.X)
+                && call.bias().dtype() == DType.F32
+                && rows.isContiguous(AttentionCall.BIAS);
+    }
+
+    /**
+     * Runs of consecutive rows whose x, bias and destination rows each lie one fixed step apart (a whole uniform
+     * batch; through a cursor, the rows of one head), each run one fused kernel call.
+     */
+    private void computeFusedRuns(AttentionCall call, long first, long end, RowLayout.Cursor cursor) {
+        long n = call.rows().rowLength();
+        boolean zeroMasked = call.policy() != EdgePolicy.NAN;
+        long r = first;
+        while (r < end) {
+            long x0 = at(call, cursor, r, AttentionCall.X);
+            long b0 = at(call, cursor, r, AttentionCall.BIAS);
+            long d0 = at(call, cursor, r, AttentionCall.DST);
+            advance(cursor);
+            long g = r + 1;
+            long xStep = 0;
+            long bStep = 0;
+            long dStep = 0;
+            if (g < end) {
+                xStep = at(call, cursor, g, AttentionCall.X) - x0;
+                bStep = at(call, cursor, g, AttentionCall.BIAS) - b0;
+                dStep = at(call, cursor, g, AttentionCall.DST) - d0;
+            }
+            while (g < end
+                    && at(call, cursor, g, AttentionCall.X) == x0 + (g - r) * xStep
+                    && at(call, cursor, g, AttentionCall.BIAS) == b0 + (g - r) * bStep
+                    && at(call, cursor, g, AttentionCall.DST) == d0 + (g - r) * dStep) {
+                advance(cursor);
+                g++;
+            }
+            kernel.softmaxRowsScaledBiased(
+                    call.x().segment(),
+                    4 * x0,
+                    4 * xStep,
+                    call.bias().segment(),
+                    4 * b0,
+                    4 * bStep,
+                    call.dst().segment(),
+                    4 * d0,
+                    4 * dStep,
+                    n,
+                    g - r,
+                    call.scale(),
+                    zeroMasked);
+            r = g;
+        }
+    }
+
+    /** Rows of a bias tile: 16 rows of 512 keys are a 32 KB block of the bias, reused from L1/L2 by every head. */
+    private static final long TILE_BYTES = 32 * 1024;
+
+    /**
+     * The rows of a call whose bias is broadcast along outer dimension {@code shared} (a bias shared by the heads:
+     * rows {@code (o, h, i)} use bias row {@code (o, i)}), in tiles: for each block of consecutive i, every h in
+     * turn, so that the bias block is read from memory once and reused from cache by the other heads; each run of
+     * rows is then computed by {@link #computeGroups}. Rows outside whole (o) blocks of the range go in order.
+     * Rows are independent, so the order changes no result.
+     *
+     * <p>Why: in row order, the bias row of {@code [4, 16, 512, 512]} comes back 1 MB of x and dst later, evicted,
+     * so the bias was read 16 times over: 64 MB against the plain softmax's 128 MB of x and dst, 1.24-1.42x the
+     * plain softmax (REPORT.md of dd84d6f). Heads innermost row by row (the first attempt) lost the prefetchers'
+     * runs and the pairing of short rows: 1.42x.
+     */
+    private void computeTiles(AttentionCall call, long first, long end, RowLayout.Cursor cursor, int shared) {
+        RowLayout rows = call.rows();
+        long heads = rows.outerSize(shared);
+        long inner = rows.innerRows(shared);
+        long block = heads * inner;
+        long tile = Math.max(1, TILE_BYTES / (4 * rows.rowLength()));
+        long start = Math.min(end, (first + block - 1) / block * block);
+        long stop = Math.max(start, end / block * block);
+        computeGroups(call, first, start, cursor);
+        for (long o = start; o < stop; o += block) {
+            for (long i = 0; i < inner; i += tile) {
+                long run = Math.min(tile, inner - i);
+                for (long h = 0; h < heads; h++) {
+                    long r = o + h * inner + i;
+                    cursor.moveTo(r);
+                    computeGroups(call, r, r + run, cursor);
+                }
+            }
+        }
+        cursor.moveTo(stop);
+        computeGroups(call, stop, end, cursor);
+    }
+
+    private static void advance(RowLayout.Cursor cursor) {
+        if (cursor != null) {
+            cursor.advance();
         }
     }
 
@@ -193,13 +317,6 @@ public final class AttentionComputation {
         MemorySegment block = value == 0f ? ZEROS : value == Float.NEGATIVE_INFINITY ? NEGATIVE_INFINITIES : NANS;
         for (long done = 0; done < n; done += BLOCK) {
             MemorySegment.copy(block, 0, dst, offset + 4 * done, 4 * Math.min(BLOCK, n - done));
-        }
-    }
-
-    /** Fewer than 16 masked keys after a prefix: an element loop (smaller inlined than a bulk copy). */
-    private static void pad(MemorySegment dst, long offset, long n) {
-        for (long i = 0; i < n; i++) {
-            dst.set(F32, offset + 4 * i, Float.NEGATIVE_INFINITY);
         }
     }
 
@@ -239,15 +356,12 @@ public final class AttentionComputation {
                 normalise(log, x.segment(), 4 * xAt, work, w, limit, zeroMasked);
                 logSumExp = 0f;
             } else {
-                load(call, row, cursor, limit, work, w);
-                if (limit < n) {
-                    // Pad the prefix with masked keys up to a multiple of 16 elements (every vector width divides
-                    // it): the kernels' scalar tails (an exponential per element) cost more than the padding,
-                    // which contributes exp(-inf) = 0 exactly.
-                    long padded = padded(limit, n);
-                    pad(work, w + 4 * limit, padded - limit);
-                    limit = padded;
-                }
+                // The prefix padded with masked keys up to a multiple of 16 elements (every vector width divides
+                // it): the kernels' scalar tails (an exponential per element) cost more than the padding, which
+                // contributes exp(-inf) = 0 exactly.
+                long padded = padded(limit, n);
+                load(call, row, cursor, limit, padded, work, w);
+                limit = padded;
                 if (call.hasSinks() || call.hasLogSumExp()) {
                     logSumExp = normaliseWithSink(call, work, w, limit, sink);
                 } else {
@@ -287,9 +401,10 @@ public final class AttentionComputation {
 
     /**
      * Writes the processed prefix {@code z = cap(scale x) + bias}, masked, into {@code work} at byte offset
-     * {@code w}.
+     * {@code w}, and -inf from {@code limit} to {@code padTo}.
      */
-    private void load(AttentionCall call, long row, RowLayout.Cursor cursor, long limit, MemorySegment work, long w) {
+    private void load(
+            AttentionCall call, long row, RowLayout.Cursor cursor, long limit, long padTo, MemorySegment work, long w) {
         RowLayout rows = call.rows();
         TensorView x = call.x();
         long xAt = at(call, cursor, row, AttentionCall.X);
@@ -314,7 +429,7 @@ public final class AttentionComputation {
                 RowCopy.gather(codec, bias, biasAt, rows.axisStride(AttentionCall.BIAS), limit, biasRow, 0);
             }
         }
-        attention.prepare(src, srcOffset, biasRow, biasOffset, work, w, limit, call.scale(), call.softcap());
+        attention.prepare(src, srcOffset, biasRow, biasOffset, work, w, limit, padTo, call.scale(), call.softcap());
         if (call.hasMask()) {
             MemorySegment mask = call.mask().segment();
             long maskAt = at(call, cursor, row, AttentionCall.MASK);
@@ -403,7 +518,7 @@ public final class AttentionComputation {
                 continue;
             }
             MemorySegment work = WorkingRow.get(n);
-            load(call, row, cursor, limit, work, 0);
+            load(call, row, cursor, limit, limit, work, 0);
             float max = math.max(work, 0, limit);
             if (!Float.isNaN(max) && max != Float.POSITIVE_INFINITY) {
                 continue;

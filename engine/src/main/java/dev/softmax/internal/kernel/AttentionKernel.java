@@ -14,6 +14,8 @@ public interface AttentionKernel {
      * {@code dst[i] = cap(scale * x[i]) + bias[i]} over {@code n} elements, where {@code cap(z)} is
      * {@code softcap * tanh(z / softcap)} for finite z when {@code softcap > 0} (infinite z unchanged) and z
      * otherwise; where {@code bias[i]} is -inf the result is -inf whatever x holds. {@code bias} null: no bias.
+     * Then {@code dst[i] = -inf} for {@code n <= i < padTo}: a prefix padded with masked keys to a whole number
+     * of vectors, so that the softmax kernels run no scalar tail (x is not read there).
      */
     void prepare(
             MemorySegment src,
@@ -23,6 +25,7 @@ public interface AttentionKernel {
             MemorySegment dst,
             long dstOffset,
             long n,
+            long padTo,
             float scale,
             float softcap);
 

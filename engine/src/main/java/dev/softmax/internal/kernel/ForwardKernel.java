@@ -36,6 +36,41 @@ public interface ForwardKernel {
         }
     }
 
+    /**
+     * Softmax of the attention logits {@code z = scale * x + bias} ({@code z = -inf} where the bias is -inf, as
+     * {@link AttentionKernel#prepare} computes them) of {@code rows} rows, row r of x, bias and dst at their offsets
+     * plus r times their strides (bytes). The result is bit for bit that of {@code prepare} into dst followed by
+     * {@link #softmaxRows} in place, which is what the default does; kernels override it to fuse the two.
+     */
+    default void softmaxRowsScaledBiased(
+            MemorySegment src,
+            long srcOffset,
+            long srcStride,
+            MemorySegment bias,
+            long biasOffset,
+            long biasStride,
+            MemorySegment dst,
+            long dstOffset,
+            long dstStride,
+            long n,
+            long rows,
+            float scale,
+            boolean zeroMaskedRows) {
+        for (long r = 0; r < rows; r++) {
+            for (long i = 0; i < n; i++) {
+                float b = bias.get(
+                        java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, biasOffset + r * biasStride + 4 * i);
+                float z = src.get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, srcOffset + r * srcStride + 4 * i)
+                        * scale;
+                dst.set(
+                        java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED,
+                        dstOffset + r * dstStride + 4 * i,
+                        b == Float.NEGATIVE_INFINITY ? b : z + b);
+            }
+        }
+        softmaxRows(dst, dstOffset, dstStride, dst, dstOffset, dstStride, n, rows, zeroMaskedRows);
+    }
+
     /** {@code dst[i] = exp((x[i] - max) / T) / sum_j exp((x[j] - max) / T)} over {@code n >= 1} elements. */
     void softmax(
             MemorySegment src,

@@ -17,8 +17,12 @@ final class ScalarAttentionKernel implements AttentionKernel {
             MemorySegment dst,
             long dstOffset,
             long n,
+            long padTo,
             float scale,
             float softcap) {
+        for (long i = n; i < padTo; i++) {
+            dst.set(F32, dstOffset + 4 * i, Float.NEGATIVE_INFINITY);
+        }
         for (long i = 0; i < n; i++) {
             float z = src.get(F32, srcOffset + 4 * i) * scale;
             if (softcap > 0f && !Float.isInfinite(z)) {
