@@ -82,12 +82,13 @@ public final class AttentionComputation {
         // A uniform batch needs no cursor (its offsets are multiples of one stride): none is created, so that
         // nothing is allocated per call.
         RowLayout.Cursor cursor = rows.isUniformBatch() ? null : rows.cursor(first);
-        if (groupable(call)) {
+        boolean staged = stagedFusedBias(call);
+        if (groupable(call) || staged) {
             int shared = call.hasBias() && cursor != null ? rows.broadcastDimension(AttentionCall.BIAS) : -1;
             if (shared >= 0) {
-                computeTiles(call, first, first + count, cursor, shared);
+                computeTiles(call, first, first + count, cursor, shared, staged);
             } else {
-                computeGroups(call, first, first + count, cursor);
+                computeRuns(call, first, first + count, cursor, staged);
             }
             return;
         }
@@ -245,6 +246,7 @@ public final class AttentionComputation {
                     n,
                     g - r,
                     call.scale(),
+                    false,
                     zeroMasked);
             r = g;
         }
@@ -265,7 +267,8 @@ public final class AttentionComputation {
      * plain softmax (REPORT.md of dd84d6f). Heads innermost row by row (the first attempt) lost the prefetchers'
      * runs and the pairing of short rows: 1.42x.
      */
-    private void computeTiles(AttentionCall call, long first, long end, RowLayout.Cursor cursor, int shared) {
+    private void computeTiles(
+            AttentionCall call, long first, long end, RowLayout.Cursor cursor, int shared, boolean staged) {
         RowLayout rows = call.rows();
         long heads = rows.outerSize(shared);
         long inner = rows.innerRows(shared);
@@ -273,19 +276,129 @@ public final class AttentionComputation {
         long tile = Math.max(1, TILE_BYTES / (4 * rows.rowLength()));
         long start = Math.min(end, (first + block - 1) / block * block);
         long stop = Math.max(start, end / block * block);
-        computeGroups(call, first, start, cursor);
+        computeRuns(call, first, start, cursor, staged);
         for (long o = start; o < stop; o += block) {
             for (long i = 0; i < inner; i += tile) {
                 long run = Math.min(tile, inner - i);
                 for (long h = 0; h < heads; h++) {
                     long r = o + h * inner + i;
                     cursor.moveTo(r);
-                    computeGroups(call, r, r + run, cursor);
+                    computeRuns(call, r, r + run, cursor, staged);
                 }
             }
         }
         cursor.moveTo(stop);
-        computeGroups(call, stop, end, cursor);
+        computeRuns(call, stop, end, cursor, staged);
+    }
+
+    private void computeRuns(AttentionCall call, long first, long end, RowLayout.Cursor cursor, boolean staged) {
+        if (staged) {
+            computeStagedFusedRuns(call, first, end, cursor);
+        } else {
+            computeGroups(call, first, end, cursor);
+        }
+    }
+
+    /**
+     * A bias and a scale only (as {@link #fusedBias}), f32 bias rows, but x or the destination of another type or
+     * layout (bf16, strided): the fused kernel on a working block of rows, x widened into it first and the
+     * results rounded out of it after, instead of a row at a time through {@link #computeRow}.
+     */
+    private static boolean stagedFusedBias(AttentionCall call) {
+        RowLayout rows = call.rows();
+        return rows.rowLength() > 0
+                && call.hasBias()
+                && !call.hasMask()
+                && !call.hasKeyLengths()
+                && !call.causal()
+                && call.softcap() <= 0f
+                && !call.log()
+                && !call.hasSinks()
+                && !call.hasLogSumExp()
+                && call.bias().dtype() == DType.F32
+                && rows.isContiguous(AttentionCall.BIAS)
+                && !(dstDirect(call) && fusedBias(call));
+    }
+
+    /** The destination holds contiguous f32 rows. */
+    private static boolean dstDirect(AttentionCall call) {
+        return call.dst().dtype() == DType.F32 && call.rows().isContiguous(AttentionCall.DST);
+    }
+
+    /** Rows of a staged block: 8 rows of 512 keys; the fused kernel pipelines across the rows of a block. */
+    private static final long STAGED_BYTES = 16 * 1024;
+
+    /**
+     * Blocks of consecutive rows whose bias rows lie one fixed step apart: x gathered into a working block (f32),
+     * one {@link ForwardKernel#softmaxRowsScaledBiased} in place on it, each row then written to the destination.
+     *
+     * <p>Why: bf16 rows with a bias, one at a time (widen, logits, softmax, round), cost 1.39x the plain bf16
+     * softmax on {@code [4, 16, 512, 512]} (REPORT.md of dd84d6f).
+     */
+    private void computeStagedFusedRuns(AttentionCall call, long first, long end, RowLayout.Cursor cursor) {
+        RowLayout rows = call.rows();
+        long n = rows.rowLength();
+        long block = Math.max(2, STAGED_BYTES / (4 * n));
+        boolean zeroMasked = call.policy() != EdgePolicy.NAN;
+        TensorView x = call.x();
+        long xStride = rows.axisStride(AttentionCall.X);
+        // bf16 rows contiguous along the axis are read where they lie, widened inside the kernel's logits pass;
+        // any other x is gathered into the block first.
+        boolean bf16Direct = x.dtype() == DType.BF16 && rows.isContiguous(AttentionCall.X);
+        long r = first;
+        while (r < end) {
+            MemorySegment work = WorkingRow.get(block * n);
+            long x0 = at(call, cursor, r, AttentionCall.X);
+            long b0 = at(call, cursor, r, AttentionCall.BIAS);
+            long xStep = 0;
+            long bStep = 0;
+            long g = r;
+            while (g < end && g - r < block) {
+                long xAt = at(call, cursor, g, AttentionCall.X);
+                long b = at(call, cursor, g, AttentionCall.BIAS);
+                if (g == r + 1) {
+                    xStep = xAt - x0;
+                    bStep = b - b0;
+                } else if (b != b0 + (g - r) * bStep || bf16Direct && xAt != x0 + (g - r) * xStep) {
+                    break;
+                }
+                if (!bf16Direct) {
+                    RowCopy.gather(codec, x, xAt, xStride, n, work, 4 * (g - r) * n);
+                }
+                advance(cursor);
+                g++;
+            }
+            kernel.softmaxRowsScaledBiased(
+                    bf16Direct ? x.segment() : work,
+                    bf16Direct ? 2 * x0 : 0,
+                    bf16Direct ? 2 * xStep : 4 * n,
+                    call.bias().segment(),
+                    4 * b0,
+                    4 * bStep,
+                    work,
+                    0,
+                    4 * n,
+                    n,
+                    g - r,
+                    call.scale(),
+                    bf16Direct,
+                    zeroMasked);
+            if (cursor != null) {
+                cursor.moveTo(r);
+            }
+            for (long k = r; k < g; k++) {
+                RowCopy.scatter(
+                        codec,
+                        work,
+                        4 * (k - r) * n,
+                        n,
+                        call.dst(),
+                        at(call, cursor, k, AttentionCall.DST),
+                        rows.axisStride(AttentionCall.DST));
+                advance(cursor);
+            }
+            r = g;
+        }
     }
 
     private static void advance(RowLayout.Cursor cursor) {

@@ -1,6 +1,7 @@
 package dev.softmax.internal.kernel;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Softmax and log-softmax of contiguous f32 rows: the inner loop every Java forward path ends in.
@@ -39,8 +40,9 @@ public interface ForwardKernel {
     /**
      * Softmax of the attention logits {@code z = scale * x + bias} ({@code z = -inf} where the bias is -inf, as
      * {@link AttentionKernel#prepare} computes them) of {@code rows} rows, row r of x, bias and dst at their offsets
-     * plus r times their strides (bytes). The result is bit for bit that of {@code prepare} into dst followed by
-     * {@link #softmaxRows} in place, which is what the default does; kernels override it to fuse the two.
+     * plus r times their strides (bytes); x is f32, or bf16 when {@code bf16Source} (widened exactly). The result is
+     * bit for bit that of {@code prepare} into dst followed by {@link #softmaxRows} in place, which is what the
+     * default does; kernels override it to fuse the two.
      */
     default void softmaxRowsScaledBiased(
             MemorySegment src,
@@ -55,15 +57,18 @@ public interface ForwardKernel {
             long n,
             long rows,
             float scale,
+            boolean bf16Source,
             boolean zeroMaskedRows) {
         for (long r = 0; r < rows; r++) {
             for (long i = 0; i < n; i++) {
-                float b = bias.get(
-                        java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, biasOffset + r * biasStride + 4 * i);
-                float z = src.get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, srcOffset + r * srcStride + 4 * i)
-                        * scale;
+                float b = bias.get(ValueLayout.JAVA_FLOAT_UNALIGNED, biasOffset + r * biasStride + 4 * i);
+                float x = bf16Source
+                        ? FloatConversions.bf16ToFloat(
+                                src.get(ValueLayout.JAVA_SHORT_UNALIGNED, srcOffset + r * srcStride + 2 * i))
+                        : src.get(ValueLayout.JAVA_FLOAT_UNALIGNED, srcOffset + r * srcStride + 4 * i);
+                float z = x * scale;
                 dst.set(
-                        java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED,
+                        ValueLayout.JAVA_FLOAT_UNALIGNED,
                         dstOffset + r * dstStride + 4 * i,
                         b == Float.NEGATIVE_INFINITY ? b : z + b);
             }

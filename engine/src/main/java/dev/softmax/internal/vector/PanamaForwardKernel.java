@@ -1,6 +1,8 @@
 package dev.softmax.internal.vector;
 
 import static dev.softmax.internal.vector.PanamaVectorConstants.F32;
+import static dev.softmax.internal.vector.PanamaVectorConstants.HALF;
+import static dev.softmax.internal.vector.PanamaVectorConstants.INTS;
 import static dev.softmax.internal.vector.PanamaVectorConstants.LANES;
 import static dev.softmax.internal.vector.PanamaVectorConstants.ORDER;
 import static dev.softmax.internal.vector.PanamaVectorConstants.SPECIES;
@@ -14,10 +16,13 @@ import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_8;
 import static dev.softmax.internal.vector.PanamaVectorConstants.WIDE;
 import static dev.softmax.internal.vector.PanamaVectorConstants.WIDE_LANES;
 
+import dev.softmax.internal.kernel.FloatConversions;
 import dev.softmax.internal.kernel.ForwardKernel;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -230,8 +235,27 @@ final class PanamaForwardKernel implements ForwardKernel {
             long n,
             long rows,
             float scale,
+            boolean bf16Source,
             boolean zeroMaskedRows) {
         if (n > SHORT_ROW) {
+            if (bf16Source) {
+                ForwardKernel.super.softmaxRowsScaledBiased(
+                        src,
+                        srcOffset,
+                        srcStride,
+                        bias,
+                        biasOffset,
+                        biasStride,
+                        dst,
+                        dstOffset,
+                        dstStride,
+                        n,
+                        rows,
+                        scale,
+                        true,
+                        zeroMaskedRows);
+                return;
+            }
             for (long r = 0; r < rows; r++) {
                 PanamaAttentionKernel.scaleBias(
                         src,
@@ -246,7 +270,8 @@ final class PanamaForwardKernel implements ForwardKernel {
             softmaxRows(dst, dstOffset, dstStride, dst, dstOffset, dstStride, n, rows, zeroMaskedRows);
             return;
         }
-        float max = scaleAndLogits(dst, 0, n, 1f, false, src, srcOffset, bias, biasOffset, dstOffset, scale);
+        float max =
+                scaleAndLogits(dst, 0, n, 1f, false, src, srcOffset, bf16Source, bias, biasOffset, dstOffset, scale);
         for (long r = 0; r < rows; r++) {
             long dstAt = dstOffset + r * dstStride;
             boolean next = r + 1 < rows;
@@ -256,13 +281,15 @@ final class PanamaForwardKernel implements ForwardKernel {
             if (max == Float.NEGATIVE_INFINITY) {
                 fillMaskedOrNaN(dst, dstAt, dst, dstAt, n, zeroMaskedRows ? 0f : Float.NaN);
                 if (next) {
-                    max = scaleAndLogits(dst, 0, n, 1f, false, src, nextSrc, bias, nextBias, nextDst, scale);
+                    max = scaleAndLogits(
+                            dst, 0, n, 1f, false, src, nextSrc, bf16Source, bias, nextBias, nextDst, scale);
                 }
                 continue;
             }
             float sum = shortExpStoreSum(dst, dstAt, n, max);
             if (next) {
-                max = scaleAndLogits(dst, dstAt, n, 1f / sum, true, src, nextSrc, bias, nextBias, nextDst, scale);
+                max = scaleAndLogits(
+                        dst, dstAt, n, 1f / sum, true, src, nextSrc, bf16Source, bias, nextBias, nextDst, scale);
             } else {
                 PanamaRowMath.scaleRow(dst, dstAt, n, 1f / sum);
             }
@@ -282,6 +309,7 @@ final class PanamaForwardKernel implements ForwardKernel {
             boolean scaling,
             MemorySegment src,
             long srcAt,
+            boolean bf16,
             MemorySegment bias,
             long biasAt,
             long logitsAt,
@@ -297,10 +325,15 @@ final class PanamaForwardKernel implements ForwardKernel {
                         .intoMemorySegment(dst, offset + 4 * i, ORDER);
             }
             FloatVector b = FloatVector.fromMemorySegment(SPECIES, bias, biasAt + 4 * i, ORDER);
-            FloatVector z = FloatVector.fromMemorySegment(SPECIES, src, srcAt + 4 * i, ORDER)
-                    .mul(scale)
-                    .add(b)
-                    .blend(b, b.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY));
+            FloatVector x = bf16
+                    // bf16 widened as PanamaBf16Codec does: sign-extended, shifted up 16 (exact)
+                    ? ShortVector.fromMemorySegment(HALF, src, srcAt + 2 * i, ORDER)
+                            .convertShape(VectorOperators.S2I, INTS, 0)
+                            .reinterpretAsInts()
+                            .lanewise(VectorOperators.LSHL, 16)
+                            .reinterpretAsFloats()
+                    : FloatVector.fromMemorySegment(SPECIES, src, srcAt + 4 * i, ORDER);
+            FloatVector z = x.mul(scale).add(b).blend(b, b.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY));
             z.intoMemorySegment(dst, logitsAt + 4 * i, ORDER);
             maxes = maxes.blend(z, z.compare(VectorOperators.GT, maxes));
         }
@@ -310,7 +343,10 @@ final class PanamaForwardKernel implements ForwardKernel {
                 dst.set(F32, offset + 4 * i, dst.get(F32, offset + 4 * i) * factor);
             }
             float b = bias.get(F32, biasAt + 4 * i);
-            float z = src.get(F32, srcAt + 4 * i) * scale;
+            float x = bf16
+                    ? FloatConversions.bf16ToFloat(src.get(ValueLayout.JAVA_SHORT_UNALIGNED, srcAt + 2 * i))
+                    : src.get(F32, srcAt + 4 * i);
+            float z = x * scale;
             z = b == Float.NEGATIVE_INFINITY ? b : z + b;
             dst.set(F32, logitsAt + 4 * i, z);
             max = z > max ? z : max;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link ForwardKernel#softmaxRowsScaledBiased} on the kernels of each kernel-variant execution gives, bit for bit,
  * what the unfused attention path gives ({@link AttentionKernel#prepare} into dst, then {@link
- * ForwardKernel#softmaxRows} in place; every NaN the same NaN): row lengths around every vector width and past the short-row limit, -inf
+ * ForwardKernel#softmaxRows} in place; every NaN the same NaN), from f32 or bf16 x: row lengths around every vector width and past the short-row limit, -inf
  * biases, fully masked rows, NaN and +inf logits, padded strides, and in place.
  */
 @Tag("kernel-variants")
@@ -33,9 +33,11 @@ class ScaledBiasedSoftmaxTest {
                 int rows = 1 + random.nextInt(5);
                 int pad = random.nextInt(3) * 16;
                 long stride = 4L * (n + pad);
-                boolean inPlace = random.nextInt(4) == 0;
+                boolean bf16 = random.nextInt(3) == 0; // x as bf16, widened by the kernel
+                boolean inPlace = !bf16 && random.nextInt(4) == 0;
                 float scale = random.nextBoolean() ? 0.125f : (float) random.nextGaussian();
                 MemorySegment x = arena.allocate(stride * rows, 64);
+                MemorySegment x16 = arena.allocate(stride / 2 * rows + 2, 64);
                 MemorySegment bias = arena.allocate(stride * rows, 64);
                 for (int r = 0; r < rows; r++) {
                     boolean masked = random.nextInt(8) == 0;
@@ -50,7 +52,9 @@ class ScaledBiasedSoftmaxTest {
                         float b = masked || random.nextInt(10) == 0
                                 ? Float.NEGATIVE_INFINITY
                                 : (float) random.nextGaussian();
-                        x.set(F32, r * stride + 4L * i, v);
+                        short bits = (short) (Float.floatToRawIntBits(v) >>> 16);
+                        x16.set(ValueLayout.JAVA_SHORT_UNALIGNED, r * (stride / 2) + 2L * i, bits);
+                        x.set(F32, r * stride + 4L * i, bf16 ? FloatConversions.bf16ToFloat(bits) : v);
                         bias.set(F32, r * stride + 4L * i, b);
                     }
                 }
@@ -61,8 +65,13 @@ class ScaledBiasedSoftmaxTest {
                 boolean zeroMasked = random.nextBoolean();
                 forward.softmaxRows(expected, 0, stride, expected, 0, stride, n, rows, zeroMasked);
                 MemorySegment actual = inPlace ? x : arena.allocate(stride * rows, 64);
-                forward.softmaxRowsScaledBiased(
-                        x, 0, stride, bias, 0, stride, actual, 0, stride, n, rows, scale, zeroMasked);
+                if (bf16) {
+                    forward.softmaxRowsScaledBiased(
+                            x16, 0, stride / 2, bias, 0, stride, actual, 0, stride, n, rows, scale, true, zeroMasked);
+                } else {
+                    forward.softmaxRowsScaledBiased(
+                            x, 0, stride, bias, 0, stride, actual, 0, stride, n, rows, scale, false, zeroMasked);
+                }
                 for (int r = 0; r < rows; r++) {
                     for (int i = 0; i < n; i++) {
                         long at = r * stride + 4L * i;
