@@ -6,7 +6,8 @@
 #   ci/fuzz-long.sh [executions per target, default 1000000] [target ...]
 #
 # Targets: npy, cache, engine, dlpack (default: all). Needs a built tree (ci/test.sh or mvn install -DskipTests).
-# Extra Maven arguments (for example -o -Dmaven.repo.local=...) come from FUZZ_MVN_ARGS. Results go to
+# Extra Maven arguments (for example -o -Dmaven.repo.local=...) come from FUZZ_MVN_ARGS; FUZZ_MAX_DURATION caps each
+# target's time (Jazzer syntax, default 6h). Results go to
 # target/fuzz-long/: one log per target and summary.txt (executions counted by the targets themselves, outcome).
 # A failing input is written by Jazzer into the target's ...Inputs/ folder under src/test/resources, where it becomes a
 # regression test; add it to git with the fix.
@@ -44,7 +45,7 @@ for target in "${TARGETS[@]}"; do
   # shellcheck disable=SC2086
   JAZZER_FUZZ=1 softmax_mvn -B -ntp ${FUZZ_MVN_ARGS:-} -pl "$module" surefire:test@default-test \
     -Dtest="$class" -Dsurefire.failIfNoSpecifiedTests=false \
-    -Djazzer.max_executions="$EXECUTIONS" -Djazzer.max_duration=6h \
+    -Djazzer.max_executions="$EXECUTIONS" -Djazzer.max_duration="${FUZZ_MAX_DURATION:-6h}" \
     -Dfuzz.stats.file="$stats" >"$OUT/$target.log" 2>&1
   status=$?
   seconds=$(( $(date +%s) - start ))

@@ -9,7 +9,6 @@ import java.lang.foreign.Arena;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,14 +16,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The soak (RELIABILITY.md), run in a fresh JVM by SoakTest (short, in CI) and by ci/soak-long.sh (1,000,000 calls):
  * one engine (AUTO, so 16-bit rows go to oneDNN and f32 rows to the Java kernel; 2 threads per call; primitive cache
- * capacity 4, so it keeps evicting) serves {@link MixedWorkload}'s calls round-robin, from one calling thread for the
- * first half and two for the second. Every result is compared bit for bit with the reference run.
+ * capacity 4, so it keeps evicting) serves {@link MixedWorkload}'s calls round-robin, in blocks of 1,000 calls that
+ * alternate between one calling thread and two. Every result is compared bit for bit with the reference run.
  *
  * <p>At every 10% of the calls it prints a line {@code MARK <percent> calls=<n> rssKiB=<VmRSS> heapAfterGc=<bytes>
  * handles=<live native handles> evictions=<n>}, and after close {@code CLOSED handles=<n>}; a mismatch or exception
  * prints {@code FAIL ...} and exits 1.
  *
- * <p>Arguments: the number of calls.
+ * <p>Arguments: the number of calls; optionally a number of warm-up calls made first and not counted.
  */
 public final class SoakMain {
 
@@ -32,6 +31,7 @@ public final class SoakMain {
 
     public static void main(String[] args) throws Exception {
         long total = Long.parseLong(args[0]);
+        long warmUp = args.length > 1 ? Long.parseLong(args[1]) : 0;
         EngineOptions options = EngineOptions.builder()
                 .backend(Backend.AUTO)
                 .threads(2)
@@ -40,37 +40,52 @@ public final class SoakMain {
         SoftmaxEngine engine = SoftmaxEngine.create(options);
         AtomicLong done = new AtomicLong();
         long started = System.nanoTime();
-        try (Arena shared = Arena.ofShared()) {
+        // A second calling thread lives from the start, so that its one-time costs (its stack, its malloc arena,
+        // the engine's per-thread scratch) are paid before the 10% mark, like every other warm-up.
+        java.util.concurrent.ExecutorService second = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (Arena shared = Arena.ofShared();
+                Arena mine = Arena.ofConfined()) {
             MixedWorkload mix = new MixedWorkload(shared, 2026);
             List<byte[]> reference = mix.reference(engine, shared);
-            int size = mix.entries().size();
-            long half = total / 2;
-            // First half: one calling thread.
-            run(engine, mix, reference, 0, half, 0, total, done);
-            // Second half: two calling threads on the same engine.
-            List<Thread> threads = new ArrayList<>();
-            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-            long rest = total - half;
-            for (int t = 0; t < 2; t++) {
-                long from = half + t * (rest / 2);
-                long to = t == 0 ? half + rest / 2 : total;
-                int offset = t * (size / 2);
-                Thread thread = new Thread(() -> {
-                    try {
-                        run(engine, mix, reference, from, to, offset, total, done);
-                    } catch (Throwable e) {
-                        failures.add(e);
-                    }
-                });
-                threads.add(thread);
-                thread.start();
+            List<MixedWorkload.Outputs> myOutputs = mix.allocateOutputs(mine);
+            Arena secondArena = second.submit(Arena::ofConfined).get();
+            List<MixedWorkload.Outputs> secondOutputs =
+                    second.submit(() -> mix.allocateOutputs(secondArena)).get();
+            if (warmUp > 0) {
+                // Not counted: the same mix, so that JIT compilation and the garbage collector's first full
+                // collections have run before the marks are taken (see RELIABILITY.md for the figures without).
+                run(engine, mix, reference, myOutputs, 0, warmUp, Long.MAX_VALUE, new AtomicLong());
+                second.submit(() -> {
+                            run(engine, mix, reference, secondOutputs, 0, warmUp / 4, Long.MAX_VALUE, new AtomicLong());
+                            return null;
+                        })
+                        .get();
+                System.gc();
+                System.out.println("WARMED UP " + warmUp + " calls");
             }
-            for (Thread thread : threads) {
-                thread.join();
+            // Blocks of 1,000 calls alternate: one calling thread, then two calling threads on the same engine.
+            long block = 1000;
+            for (long from = 0; from < total; from += block) {
+                long to = Math.min(total, from + block);
+                if ((from / block) % 2 == 0) {
+                    run(engine, mix, reference, myOutputs, from, to, total, done);
+                } else {
+                    long middle = from + (to - from) / 2;
+                    long f = from;
+                    java.util.concurrent.Future<?> other = second.submit(() -> {
+                        run(engine, mix, reference, secondOutputs, middle, to, total, done);
+                        return null;
+                    });
+                    run(engine, mix, reference, myOutputs, f, middle, total, done);
+                    other.get();
+                }
             }
-            if (!failures.isEmpty()) {
-                fail(failures.get(0).toString());
-            }
+            second.submit(secondArena::close).get();
+        } finally {
+            second.shutdown();
+        }
+        if (done.get() != total) {
+            fail(done.get() + " calls instead of " + total);
         }
         EngineStatistics beforeClose = engine.statistics();
         engine.close();
@@ -91,27 +106,24 @@ public final class SoakMain {
             SoftmaxEngine engine,
             MixedWorkload mix,
             List<byte[]> reference,
+            List<MixedWorkload.Outputs> outputs,
             long from,
             long to,
-            int offset,
             long total,
             AtomicLong done)
             throws IOException {
         int size = mix.entries().size();
-        try (Arena own = Arena.ofConfined()) {
-            List<MixedWorkload.Outputs> outputs = mix.allocateOutputs(own);
-            for (long i = from; i < to; i++) {
-                int k = (int) ((i + offset) % size);
-                byte[] got = mix.entries().get(k).call().run(engine, outputs.get(k));
-                String mismatch = mix.mismatch(k, reference.get(k), got);
-                if (mismatch != null) {
-                    fail("call " + i + ": " + mismatch);
-                }
-                long n = done.incrementAndGet();
-                if (n % (total / 10) == 0) {
-                    synchronized (MARKS) {
-                        mark(engine, n, total);
-                    }
+        for (long i = from; i < to; i++) {
+            int k = (int) (i % size);
+            byte[] got = mix.entries().get(k).call().run(engine, outputs.get(k));
+            String mismatch = mix.mismatch(k, reference.get(k), got);
+            if (mismatch != null) {
+                fail("call " + i + ": " + mismatch);
+            }
+            long n = done.incrementAndGet();
+            if (total != Long.MAX_VALUE && n % (total / 10) == 0) {
+                synchronized (MARKS) {
+                    mark(engine, n, total);
                 }
             }
         }

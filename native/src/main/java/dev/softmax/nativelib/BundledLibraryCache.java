@@ -28,8 +28,9 @@ import java.util.Set;
  *
  * <p>Why this shape: a shared library must be a real file to be {@code dlopen}ed, extracting 90 MB on every
  * start is slow, and two JVMs starting at once must never load a half-written file. Keying by content hash
- * makes a cached file valid forever (a new oneDNN gets a new folder), and writing to a temporary name in the
- * same folder followed by an atomic {@code rename} means a reader sees either no file or a complete one.
+ * gives a new oneDNN a new folder, writing to a temporary name in the same folder followed by an atomic
+ * {@code rename} means a reader sees either no file or a complete one, and hashing the cached file again before
+ * each load means a file changed on disk (tampered with, damaged) is replaced instead of loaded.
  * Folders are created {@code rwx------} and a folder another user can write to is refused, since anything
  * loaded from it runs as native code in this process.
  */
@@ -94,7 +95,7 @@ final class BundledLibraryCache {
         Path target = folder.resolve(fileName);
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == expectedSize) {
             // The size alone is not proof: a file of the right size with other bytes (tampered with, or damaged
-            // on disk) must never be loaded. Hashing 90 MB costs ~0.2 s per start; the file is then replaced.
+            // on disk) must never be loaded. Hashing 90 MB costs 0.15-0.4 s per JVM start; such a file is replaced.
             if (sha256Of(target).equals(expectedSha256)) {
                 return target;
             }

@@ -179,11 +179,23 @@ class CacheFolderFuzzTest {
         }
     }
 
+    /** In memory (/dev/shm) where there is one: each execution creates and deletes a dozen files. */
     private static Path workFolder() {
         try {
-            Path base = Path.of(System.getProperty("java.io.tmpdir"));
+            Path shm = Path.of("/dev/shm");
             Path target = Path.of("target");
-            return Files.createTempDirectory(Files.isDirectory(target) ? target : base, "cache-fuzz-");
+            Path base = Files.isDirectory(shm) && Files.isWritable(shm)
+                    ? shm
+                    : Files.isDirectory(target) ? target : Path.of(System.getProperty("java.io.tmpdir"));
+            Path folder = Files.createTempDirectory(base, "cache-fuzz-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    wipe(folder);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            }));
+            return folder;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
