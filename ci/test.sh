@@ -13,6 +13,9 @@ echo "ci/test.sh: using JDK at $SOFTMAX_JAVA_HOME"
 source "$ROOT/ci/lib/dlpack.sh"
 ensure_dlpack_header || exit 1
 
+# The Maven test phase includes the reliability suites (RELIABILITY.md): every Jazzer fuzz target in regression mode
+# over its committed corpus, the short soak, the concurrency stress tests and the fault-injection tests. The long runs
+# are ci/fuzz-long.sh and ci/soak-long.sh (not part of CI).
 softmax_mvn -B -ntp install
 
 bash "$ROOT/ci/launcher-test.sh"

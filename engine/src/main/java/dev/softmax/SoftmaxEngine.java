@@ -322,6 +322,9 @@ public final class SoftmaxEngine implements AutoCloseable {
 
     /**
      * Waits for calls in progress on other threads, then frees every native resource. Idempotent.
+     *
+     * @throws SoftmaxNativeException if oneDNN reports an error destroying a handle; every other handle is still
+     *     freed, and the engine is closed
      */
     @Override
     public void close() {

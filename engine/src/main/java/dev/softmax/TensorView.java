@@ -147,13 +147,26 @@ public final class TensorView {
         return wrap(MemorySegment.ofArray(data), DType.F32, shape);
     }
 
-    /** Row-major (C order) strides for a shape. */
+    /**
+     * Row-major (C order) strides for a shape.
+     *
+     * @throws IllegalArgumentException when a stride does not fit in a long (a shape claiming more than 2^63
+     *     elements, for example from a foreign tensor's header)
+     */
     public static long[] rowMajorStrides(long... shape) {
         long[] strides = new long[shape.length];
         long stride = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             strides[i] = stride;
-            stride = Math.multiplyExact(stride, Math.max(1, shape[i]));
+            if (i > 0) {
+                long dimension = Math.max(1, shape[i]);
+                if (stride > Long.MAX_VALUE / dimension) {
+                    throw new IllegalArgumentException("shape: " + java.util.Arrays.toString(shape)
+                            + " has too many elements: its row-major strides overflow 64 bits; expected a shape"
+                            + " that fits in memory");
+                }
+                stride *= dimension;
+            }
         }
         return strides;
     }

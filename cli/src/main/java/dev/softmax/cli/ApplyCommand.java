@@ -265,7 +265,7 @@ final class ApplyCommand implements Callable<Integer> {
             if (header.elementCount() > 0 || (lse != null && lse.dataBytes() > 0)) {
                 MemorySegment inData = NpyArray.mapRange(in, header, 0, header.dataBytes(), arena);
                 MemorySegment outData = output.mapRange(0, header.elementCount() * outType.itemSize(), arena);
-                TensorView src = NpyTensors.view(inData, header.dtype(), shape, header.stridesInElements(), arena);
+                TensorView src = NpyTensors.input(inData, header.dtype(), shape, header.stridesInElements(), arena);
                 TensorView dst = NpyTensors.view(outData, outType, shape, TensorView.rowMajorStrides(shape), arena);
                 try {
                     engine.attentionSoftmax(src, dst, options);
@@ -291,7 +291,7 @@ final class ApplyCommand implements Callable<Integer> {
                     + String.join(
                             " or ", Arrays.stream(accepted).map(NpyDType::descr).toList()));
         }
-        return NpyTensors.view(array.data(), type, array.shape(), array.stridesInElements(), arena);
+        return NpyTensors.input(array.data(), type, array.shape(), array.stridesInElements(), arena);
     }
 
     /** The engine names options as the API does; on the command line they are flags with files. */
@@ -341,7 +341,7 @@ final class ApplyCommand implements Callable<Integer> {
                     arena);
             MemorySegment outData =
                     output.mapRange(elementOffset * outType.itemSize(), elements * outType.itemSize(), arena);
-            TensorView src = NpyTensors.view(inData, header.dtype(), windowShape, header.stridesInElements(), arena);
+            TensorView src = NpyTensors.input(inData, header.dtype(), windowShape, header.stridesInElements(), arena);
             TensorView dst =
                     NpyTensors.view(outData, outType, windowShape, TensorView.rowMajorStrides(windowShape), arena);
             if (log) {

@@ -97,9 +97,9 @@ final class LossCommand implements Callable<Integer> {
                 throw new BadInputException(labels + ": is a 0-d array; labels must be [N, d1, ..., dk]");
             }
             NpyTensors.noteConversion(err, scores, scoreFile.header());
-            TensorView scoreView = NpyTensors.view(
+            TensorView scoreView = NpyTensors.input(
                     scoreFile.data(), scoreFile.dtype(), scoreFile.shape(), scoreFile.stridesInElements(), arena);
-            TensorView labelView = NpyTensors.view(
+            TensorView labelView = NpyTensors.input(
                     labelFile.data(), labelFile.dtype(), labelFile.shape(), labelFile.stridesInElements(), arena);
             CrossEntropyLoss loss = CrossEntropyLoss.of(mode);
             if (ignoreIndex != null) {
@@ -109,7 +109,7 @@ final class LossCommand implements Callable<Integer> {
                 NpyArray weightFile = NpyArray.open(weights, arena);
                 NpyTensors.requireFloatingPoint(weights, weightFile.header(), "weights");
                 NpyTensors.noteConversion(err, weights, weightFile.header());
-                loss = loss.withWeights(NpyTensors.view(
+                loss = loss.withWeights(NpyTensors.input(
                         weightFile.data(),
                         weightFile.dtype(),
                         weightFile.shape(),

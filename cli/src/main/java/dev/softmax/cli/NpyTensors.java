@@ -53,6 +53,32 @@ final class NpyTensors {
      * into {@code arena} (the only case that copies).
      */
     static TensorView view(MemorySegment data, NpyDType type, long[] shape, long[] strides, Arena arena) {
+        return wrap(data, type, shape, strides, arena);
+    }
+
+    /**
+     * {@link #view} for an input the engine reads: mapped data is first copied into {@code arena} (memory of this
+     * process), so that the kernels never read the file's pages themselves.
+     *
+     * <p>Why: another process may truncate the file while it is mapped. A load from a page past the new end raises
+     * SIGBUS. The JDK turns that into an {@link InternalError} for its own memory copies and scalar accesses, but
+     * not for Vector API loads in C2-compiled code: there it killed the JVM (hs_err, SIGBUS in
+     * {@code FloatVector.fromMemorySegment}; found by FaultInjectionIT truncating the input during
+     * {@code softmax apply}). The copy is one memcpy per window: 1.3-1.6 ms per 16 MiB window beside 3.4-5.7 ms
+     * for the softmax of it (file in the page cache); {@code softmax apply} on a 131 MB input went from 1.71-1.85 s to
+     * 1.96-2.02 s with this copy and the output's reservation together. A truncation during the copy is reported by
+     * {@link SoftmaxCommand} in one line.
+     */
+    static TensorView input(MemorySegment data, NpyDType type, long[] shape, long[] strides, Arena arena) {
+        if (engineType(type) != null && data.isMapped() && data.byteSize() > 0) {
+            MemorySegment staged = arena.allocate(data.byteSize(), 64);
+            MemorySegment.copy(data, 0, staged, 0, data.byteSize());
+            data = staged;
+        }
+        return wrap(data, type, shape, strides, arena);
+    }
+
+    private static TensorView wrap(MemorySegment data, NpyDType type, long[] shape, long[] strides, Arena arena) {
         long[] viewShape = shape.length == 0 ? new long[] {1} : shape;
         long[] viewStrides = shape.length == 0 ? new long[] {1} : strides;
         DType engineType = engineType(type);

@@ -236,7 +236,7 @@ final class SampleCommand implements Callable<Integer> {
         long rows = shape[0];
         try (Arena arena = Arena.ofShared()) {
             MemorySegment inData = NpyArray.mapRange(in, header, 0, header.dataBytes(), arena);
-            TensorView logits = NpyTensors.view(inData, header.dtype(), shape, header.stridesInElements(), arena);
+            TensorView logits = NpyTensors.input(inData, header.dtype(), shape, header.stridesInElements(), arena);
             DecodeOutputs outputs = DecodeOutputs.of(TensorView.wrap(tokens.data(arena), DType.I64, rows));
             if (logprobs != null) {
                 outputs = outputs.withLogprobs(TensorView.wrap(logprobs.data(arena), DType.F32, rows));

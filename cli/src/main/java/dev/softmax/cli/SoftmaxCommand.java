@@ -63,11 +63,29 @@ public final class SoftmaxCommand implements Runnable {
                 stderr.println("softmax: " + exception.getMessage());
                 return 1;
             }
+            if (exception instanceof java.io.IOException problem) {
+                // A read or write failing mid-way (an I/O error, a file system gone read-only): one line.
+                stderr.println("softmax: " + problem.getMessage());
+                return 1;
+            }
             stderr.println("softmax: internal error: " + exception);
             exception.printStackTrace(stderr);
             return 1;
         });
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        } catch (InternalError e) {
+            if (e.getMessage() == null || !e.getMessage().contains("unsafe memory access")) {
+                throw e;
+            }
+            // The JDK's report of SIGBUS on a mapped page: a mapped input truncated by another process while this
+            // command read it (or a mapped output whose file system could not back it). The output's temporary file
+            // is already deleted and the target untouched (NpyOutput is closed without commit on the way out).
+            err.println("softmax: a memory-mapped file faulted while being read or written: an input .npy file was"
+                    + " truncated by another process, or the output's file system could not back it; nothing was"
+                    + " written to the output");
+            return 1;
+        }
     }
 
     /** "file: reason", with the reason the JDK leaves out for its commonest file errors. */

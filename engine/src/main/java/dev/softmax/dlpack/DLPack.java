@@ -169,7 +169,14 @@ public final class DLPack {
         MemorySegment stridesPointer = DLTensor.strides(tensor);
         long[] strides;
         if (stridesPointer.address() == 0) {
-            strides = TensorView.rowMajorStrides(shape);
+            try {
+                strides = TensorView.rowMajorStrides(shape);
+            } catch (IllegalArgumentException tooLarge) {
+                throw new IllegalArgumentException(
+                        prefix + ".shape: " + Arrays.toString(shape) + " with NULL strides has more elements than"
+                                + " 64-bit row-major strides can address; expected a tensor that fits in memory",
+                        tooLarge);
+            }
         } else {
             strides = stridesPointer.reinterpret(ndim * INT64.byteSize()).toArray(INT64);
             for (int i = 0; i < ndim; i++) {

@@ -214,9 +214,12 @@ final class BackendDispatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        if (nativeBackend != null) {
-            nativeBackend.close();
+        try {
+            if (nativeBackend != null) {
+                nativeBackend.close(); // releases every handle it can, then reports the first failure
+            }
+        } finally {
+            javaBackend.close();
         }
-        javaBackend.close();
     }
 }

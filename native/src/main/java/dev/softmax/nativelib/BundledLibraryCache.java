@@ -28,8 +28,9 @@ import java.util.Set;
  *
  * <p>Why this shape: a shared library must be a real file to be {@code dlopen}ed, extracting 90 MB on every
  * start is slow, and two JVMs starting at once must never load a half-written file. Keying by content hash
- * makes a cached file valid forever (a new oneDNN gets a new folder), and writing to a temporary name in the
- * same folder followed by an atomic {@code rename} means a reader sees either no file or a complete one.
+ * gives a new oneDNN a new folder, writing to a temporary name in the same folder followed by an atomic
+ * {@code rename} means a reader sees either no file or a complete one, and hashing the cached file again before
+ * each load means a file changed on disk (tampered with, damaged) is replaced instead of loaded.
  * Folders are created {@code rwx------} and a folder another user can write to is refused, since anything
  * loaded from it runs as native code in this process.
  */
@@ -37,6 +38,9 @@ final class BundledLibraryCache {
 
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_LIBRARY = PosixFilePermissions.fromString("r-x------");
+
+    /** How long a partial file must be untouched before it counts as left behind by a killed process. */
+    static final java.time.Duration STALE_PARTIAL = java.time.Duration.ofMinutes(10);
 
     private final Path root;
     /** Null until a folder is first checked; see {@link #processOwner()}. */
@@ -90,8 +94,17 @@ final class BundledLibraryCache {
         ensurePrivateFolder(folder, false);
         Path target = folder.resolve(fileName);
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == expectedSize) {
-            return target;
+            // The size alone is not proof: a file of the right size with other bytes (tampered with, or damaged
+            // on disk) must never be loaded. Hashing 90 MB costs 0.15-0.4 s per JVM start; such a file is replaced.
+            if (sha256Of(target).equals(expectedSha256)) {
+                return target;
+            }
+            System.Logger log = System.getLogger(BundledLibraryCache.class.getName());
+            log.log(
+                    System.Logger.Level.WARNING,
+                    "cached " + target + " does not have SHA-256 " + expectedSha256 + "; extracting it again");
         }
+        removeStalePartials(folder, fileName);
         Path partial = Files.createTempFile(folder, "." + fileName + ".", ".partial");
         try {
             String actual = copyHashing(loader, resource, partial);
@@ -111,13 +124,53 @@ final class BundledLibraryCache {
         }
     }
 
-    private static String copyHashing(ClassLoader loader, String resource, Path destination) throws IOException {
-        MessageDigest sha256;
+    /**
+     * A process killed while extracting leaves its {@code .<name>.*.partial} file behind (90 MB for oneDNN). Such a
+     * file untouched for {@link #STALE_PARTIAL} cannot belong to a live extraction (which writes it in about a
+     * second), so it is deleted; younger ones may be another process's work in progress and are left alone.
+     */
+    private static void removeStalePartials(Path folder, String fileName) throws IOException {
+        java.nio.file.attribute.FileTime cutoff =
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(STALE_PARTIAL));
+        try (java.nio.file.DirectoryStream<Path> partials =
+                Files.newDirectoryStream(folder, "." + fileName + ".*.partial")) {
+            for (Path partial : partials) {
+                try {
+                    if (Files.isRegularFile(partial, LinkOption.NOFOLLOW_LINKS)
+                            && Files.getLastModifiedTime(partial, LinkOption.NOFOLLOW_LINKS)
+                                            .compareTo(cutoff)
+                                    < 0) {
+                        Files.deleteIfExists(partial);
+                    }
+                } catch (IOException vanished) {
+                    // Another process removed or renamed it meanwhile: nothing left to clean.
+                }
+            }
+        }
+    }
+
+    /** The SHA-256 of a file's content, read without following a symbolic link at its name. */
+    static String sha256Of(Path file) throws IOException {
+        MessageDigest sha256 = newSha256();
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha256.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    private static MessageDigest newSha256() {
         try {
-            sha256 = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform must provide SHA-256", e);
         }
+    }
+
+    private static String copyHashing(ClassLoader loader, String resource, Path destination) throws IOException {
+        MessageDigest sha256 = newSha256();
         try (InputStream in = loader.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IOException("resource " + resource + " vanished from the class path");

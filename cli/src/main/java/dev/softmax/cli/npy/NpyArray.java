@@ -22,8 +22,10 @@ import java.util.Objects;
  * strides, never transposed). The mapping lives as long as the {@link Arena} it was made in; for files too large
  * to map at once, {@link #openHeader(Path)} and {@link #mapRange} map the data chunk by chunk.
  *
- * <p>Like every memory-mapped file, the mapping assumes nobody truncates the file while it is in use (the JVM then
- * throws an {@link InternalError} on access). Instances are immutable and can be shared between threads when the
+ * <p>Like every memory-mapped file, the mapping assumes nobody truncates the file while it is in use: the JVM then
+ * throws an {@link InternalError} on access from Java code, but a Vector API load in compiled code, or native code,
+ * crashes the process; the commands therefore copy the data out of the mapping before the engine reads it
+ * ({@code NpyTensors.input}). Instances are immutable and can be shared between threads when the
  * arena allows it.
  */
 public final class NpyArray implements AutoCloseable {

@@ -113,10 +113,7 @@ public final class NpyOutput implements AutoCloseable {
         try {
             channel = FileChannel.open(temporary, StandardOpenOption.READ, StandardOpenOption.WRITE);
             writeFully(channel, ByteBuffer.wrap(headerBytes), 0);
-            if (fileSize > headerBytes.length) {
-                // Extends the file to its final size (sparse until the data is written).
-                writeFully(channel, ByteBuffer.allocate(1), fileSize - 1);
-            }
+            reserve(channel, headerBytes.length, fileSize);
             return new NpyOutput(target, temporary, header, channel);
         } catch (IOException | RuntimeException | Error e) {
             try {
@@ -129,6 +126,12 @@ public final class NpyOutput implements AutoCloseable {
             }
             if (e instanceof FileSystemException problem) {
                 throw aboutTarget(problem, target);
+            }
+            if (e instanceof IOException io) {
+                // "No space left on device", "File too large" (RLIMIT_FSIZE): about the target, on one line.
+                FileSystemException told = new FileSystemException(target.toString(), null, io.getMessage());
+                told.initCause(io);
+                throw told;
             }
             throw e;
         }
@@ -155,6 +158,26 @@ public final class NpyOutput implements AutoCloseable {
             return Files.getFileStore(directory).getUsableSpace();
         } catch (IOException | UnsupportedOperationException e) {
             return -1; // unknown: let the writes fail if they must
+        }
+    }
+
+    /**
+     * Gives the file its final size by writing zeros, so that every data block exists before anything is written
+     * through a mapping. A sparse file (the file extended by its last byte only) passed the free-space check above
+     * and then, when another writer filled the disk first, faulted mid-write: a store into a mapped page the file
+     * system cannot back raises SIGBUS, which the JDK turns into an InternalError in Java code and which kills the
+     * JVM in native code (oneDNN writing a 16-bit output). Found by RELIABILITY.md's disk-full fault (two outputs
+     * racing for a 2 MB tmpfs). Written this way, a full disk is an ordinary IOException here, before any data is
+     * computed. Costs one sequential write of the output's size (the page cache absorbs most of it); copy-on-write
+     * file systems (btrfs, ZFS) may still need blocks when the data overwrites the zeros.
+     */
+    private static void reserve(FileChannel channel, long from, long size) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+        for (long position = from; position < size; ) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), size - position));
+            while (zeros.hasRemaining()) {
+                position += channel.write(zeros, position);
+            }
         }
     }
 

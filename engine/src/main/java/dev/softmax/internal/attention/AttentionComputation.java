@@ -113,7 +113,8 @@ public final class AttentionComputation {
      * log-sum-exp) written in place in a contiguous f32 destination after a {@link #load} pass.
      */
     private static boolean groupable(AttentionCall call) {
-        return !call.log()
+        return call.rows().rowLength() > 0 // rows of no keys have nothing to group (and would divide by 0 below)
+                && !call.log()
                 && !call.hasSinks()
                 && !call.hasLogSumExp()
                 && !plainDirect(call)

@@ -143,26 +143,30 @@ final class CachedPrimitive {
     }
 
     private void destroyBinding(Binding binding) {
+        Cleanup cleanup = new Cleanup();
         for (MemorySegment memory : binding.memories) {
-            runtime.destroyMemory(memory);
+            cleanup.run(() -> runtime.destroyMemory(memory));
         }
         if (!binding.scaleMemory.equals(MemorySegment.NULL)) {
-            runtime.destroyMemory(binding.scaleMemory);
+            cleanup.run(() -> runtime.destroyMemory(binding.scaleMemory));
         }
         if (!binding.scratchpadMemory.equals(MemorySegment.NULL)) {
-            runtime.destroyMemory(binding.scratchpadMemory);
+            cleanup.run(() -> runtime.destroyMemory(binding.scratchpadMemory));
         }
         binding.arena.close();
+        cleanup.rethrow();
     }
 
     private void destroy() {
-        bindings.drain();
-        runtime.destroyPrimitive(primitive);
-        runtime.destroyPrimitiveDesc(primitiveDesc);
+        Cleanup cleanup = new Cleanup();
+        cleanup.run(bindings::drain);
+        cleanup.run(() -> runtime.destroyPrimitive(primitive));
+        cleanup.run(() -> runtime.destroyPrimitiveDesc(primitiveDesc));
         for (MemorySegment md : operandDescs) {
-            runtime.destroyMemoryDesc(md);
+            cleanup.run(() -> runtime.destroyMemoryDesc(md));
         }
-        runtime.destroyMemoryDesc(scaleDesc);
+        cleanup.run(() -> runtime.destroyMemoryDesc(scaleDesc));
+        cleanup.rethrow();
     }
 
     static String queryImplementation(MemorySegment primitiveDesc) {

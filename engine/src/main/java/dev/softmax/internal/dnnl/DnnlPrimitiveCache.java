@@ -104,12 +104,14 @@ public final class DnnlPrimitiveCache implements AutoCloseable {
                 return;
             }
             closed = true;
+            Cleanup cleanup = new Cleanup();
             for (Creation entry : entries.values()) {
                 if (entry.primitive() != null) {
-                    entry.primitive().release();
+                    cleanup.run(entry.primitive()::release);
                 }
             }
             entries.clear();
+            cleanup.rethrow();
         }
     }
 }

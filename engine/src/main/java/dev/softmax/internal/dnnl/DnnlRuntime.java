@@ -252,8 +252,12 @@ public final class DnnlRuntime implements AutoCloseable {
             return;
         }
         closed = true;
-        streams.drain();
-        DnnlStatus.check(dnnl_engine_destroy(engine), "dnnl_engine_destroy", null);
-        handles.destroyed(Kind.ENGINE);
+        Cleanup cleanup = new Cleanup();
+        cleanup.run(streams::drain);
+        cleanup.run(() -> {
+            DnnlStatus.check(dnnl_engine_destroy(engine), "dnnl_engine_destroy", null);
+            handles.destroyed(Kind.ENGINE);
+        });
+        cleanup.rethrow();
     }
 }

@@ -482,8 +482,10 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
 
     @Override
     public void close() {
-        cache.close();
-        runtime.close();
+        Cleanup cleanup = new Cleanup();
+        cleanup.run(cache::close);
+        cleanup.run(runtime::close);
+        cleanup.rethrow();
     }
 
     /** Resolved on first execution, after the library is loaded (class initialisation order must not matter). */

@@ -21,6 +21,24 @@ public final class DnnlStatus {
             Map.entry(dnnl_invalid_shape(), "dnnl_invalid_shape"),
             Map.entry(dnnl_invalid_data_type(), "dnnl_invalid_data_type"));
 
+    /**
+     * Fault injection for tests (RELIABILITY.md, "oneDNN returning an error status"): with
+     * {@code -Dsoftmax.test.dnnlFault=<function>=<status code>} set when the JVM starts, {@link #check} reports that
+     * status for every successful call of that oneDNN function, as if oneDNN had returned it, so that each error
+     * path is exercised with the real call sites around it. Read once; unset (the only production state) it costs a
+     * comparison with a constant null. The real call has happened, so a handle it created is leaked in that test JVM.
+     */
+    private static final String FAULT_FUNCTION;
+
+    private static final int FAULT_STATUS;
+
+    static {
+        String fault = System.getProperty("softmax.test.dnnlFault");
+        int at = fault == null ? -1 : fault.indexOf('=');
+        FAULT_FUNCTION = at < 0 ? null : fault.substring(0, at);
+        FAULT_STATUS = at < 0 ? 0 : Integer.parseInt(fault.substring(at + 1));
+    }
+
     private DnnlStatus() {}
 
     /** The C enumerator name of a status, e.g. {@code dnnl_unimplemented}. */
@@ -31,6 +49,9 @@ public final class DnnlStatus {
 
     /** Throws {@link SoftmaxNativeException} unless {@code status} is {@code dnnl_success}. */
     public static void check(int status, String function, String context) {
+        if (FAULT_FUNCTION != null && status == dnnl_success() && FAULT_FUNCTION.equals(function)) {
+            status = FAULT_STATUS;
+        }
         if (status != dnnl_success()) {
             throw new SoftmaxNativeException(function, status, name(status), context);
         }

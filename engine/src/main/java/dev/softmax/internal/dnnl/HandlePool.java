@@ -43,12 +43,14 @@ final class HandlePool<T> {
 
     /** Destroys everything pooled; objects currently acquired are the holders' to release. */
     void drain() {
+        Cleanup cleanup = new Cleanup();
         for (int i = 0; i < slots.length(); i++) {
             T item = slots.getAndSet(i, null);
             if (item != null) {
-                destroyer.accept(item);
+                cleanup.run(() -> destroyer.accept(item));
             }
         }
+        cleanup.rethrow();
     }
 
     static int defaultCapacity() {
