@@ -98,7 +98,7 @@ final class PanamaForwardKernel implements ForwardKernel {
     }
 
     /**
-     * Softmax of a short row (attention rows, small vocabularies) in one method: the row is in L1, so the cost is
+     * Softmax of a short row (attention rows, small vocabularies): the row is in L1, so the cost is
      * in per-row overheads, not memory. The sum stays in f32 lanes (at most {@value #SHORT_ROW} / lanes additions
      * each) and is folded by a fixed shuffle tree, without the double
      * widening of long rows.
@@ -123,38 +123,7 @@ final class PanamaForwardKernel implements ForwardKernel {
             fillMaskedOrNaN(src, srcOffset, dst, dstOffset, n, zeroMaskedRows ? 0f : Float.NaN);
             return;
         }
-        FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
-        FloatVector sums = FloatVector.zero(SPECIES);
-        for (i = 0; i < bound; i += LANES) {
-            FloatVector e =
-                    VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
-                            .sub(maxVector));
-            sums = sums.add(e);
-            e.intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
-        }
-        // The shuffle-tree fold, written out in each pass: as a helper it was boxed (see PanamaVectorConstants).
-        if (LANES > 32) {
-            sums = sums.add(sums.rearrange(SWAP_32));
-        }
-        if (LANES > 16) {
-            sums = sums.add(sums.rearrange(SWAP_16));
-        }
-        if (LANES > 8) {
-            sums = sums.add(sums.rearrange(SWAP_8));
-        }
-        if (LANES > 4) {
-            sums = sums.add(sums.rearrange(SWAP_4));
-        }
-        if (LANES > 2) {
-            sums = sums.add(sums.rearrange(SWAP_2));
-        }
-        sums = sums.add(sums.rearrange(SWAP_1));
-        float sum = sums.lane(0);
-        for (; i < n; i++) {
-            float e = VectorExp.exp(src.get(F32, srcOffset + 4 * i) - max);
-            sum += e;
-            dst.set(F32, dstOffset + 4 * i, e);
-        }
+        float sum = shortExpStoreSum(src, srcOffset, dst, dstOffset, n, max);
         float scale = 1f / sum;
         FloatVector scaleVector = FloatVector.broadcast(SPECIES, scale);
         for (i = 0; i < bound; i += LANES) {
@@ -286,7 +255,7 @@ final class PanamaForwardKernel implements ForwardKernel {
                 }
                 continue;
             }
-            float sum = shortExpStoreSum(dst, dstAt, n, max);
+            float sum = shortExpStoreSum(dst, dstAt, dst, dstAt, n, max);
             if (next) {
                 max = scaleAndLogits(
                         dst, dstAt, n, 1f / sum, true, src, nextSrc, bf16Source, bias, nextBias, nextDst, scale);
@@ -354,15 +323,19 @@ final class PanamaForwardKernel implements ForwardKernel {
         return max;
     }
 
-    /** {@link #shortSoftmax}'s second pass: the exponentials stored in place and their f32 sum, folded alike. */
-    private static float shortExpStoreSum(MemorySegment dst, long offset, long n, float max) {
+    /**
+     * The second pass of a short row: {@code exp(x - max)} stored and summed in f32 lanes, folded by a fixed shuffle
+     * tree, then the scalar tail. Takes and returns no vector, so it may be a method of its own.
+     */
+    private static float shortExpStoreSum(
+            MemorySegment src, long srcOffset, MemorySegment dst, long offset, long n, float max) {
         long bound = n - n % LANES;
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         FloatVector sums = FloatVector.zero(SPECIES);
         long i = 0;
         for (; i < bound; i += LANES) {
             FloatVector e =
-                    VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, dst, offset + 4 * i, ORDER)
+                    VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
                             .sub(maxVector));
             sums = sums.add(e);
             e.intoMemorySegment(dst, offset + 4 * i, ORDER);
@@ -385,7 +358,7 @@ final class PanamaForwardKernel implements ForwardKernel {
         sums = sums.add(sums.rearrange(SWAP_1));
         float sum = sums.lane(0);
         for (; i < n; i++) {
-            float e = VectorExp.exp(dst.get(F32, offset + 4 * i) - max);
+            float e = VectorExp.exp(src.get(F32, srcOffset + 4 * i) - max);
             sum += e;
             dst.set(F32, offset + 4 * i, e);
         }
