@@ -50,6 +50,67 @@ class FuzzFindingsTest {
     }
 
     /**
+     * EngineCallFuzzTestInputs/.../softmax-backward-fully-masked-row-nan-dy-zero-policy: a fully masked row (softmax
+     * output all 0, log-softmax output all -inf) with a NaN or an infinity in dy gave NaN from softmax backward but 0
+     * from log-softmax backward. The masked rule now comes first for both: 0 under ZERO, NaN under NAN; a row that is
+     * not masked still becomes NaN.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = Backend.class,
+            names = {"JAVA", "ONEDNN"})
+    void aFullyMaskedRowGetsTheMaskedGradientWhateverDyHolds(Backend backend) {
+        for (EdgePolicy policy : new EdgePolicy[] {EdgePolicy.ZERO, EdgePolicy.NAN}) {
+            try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder()
+                            .backend(backend)
+                            .edgePolicy(policy)
+                            .build());
+                    Arena arena = Arena.ofConfined()) {
+                for (boolean log : new boolean[] {false, true}) {
+                    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                        int n = 37;
+                        float masked = log ? Float.NEGATIVE_INFINITY : 0f;
+                        float[] y = new float[2 * n];
+                        float[] dy = new float[2 * n];
+                        for (int i = 0; i < n; i++) {
+                            y[i] = masked; // row 0: fully masked
+                            y[n + i] = log ? (float) -Math.log(n) : 1f / n; // row 1: uniform, not masked
+                            dy[i] = i == 5 ? bad : 0.25f * i;
+                            dy[n + i] = i == 5 ? bad : 0.25f * i;
+                        }
+                        TensorView yv = TensorView.allocate(arena, DType.F32, 2, n);
+                        TensorView dyv = TensorView.allocate(arena, DType.F32, 2, n);
+                        TensorView dx = TensorView.allocate(arena, DType.F32, 2, n);
+                        yv.copyFrom(y);
+                        dyv.copyFrom(dy);
+                        if (log) {
+                            engine.logSoftmaxBackward(yv, dyv, dx);
+                        } else {
+                            engine.softmaxBackward(yv, dyv, dx);
+                        }
+                        float[] got = dx.toFloatArray();
+                        String label = backend + " " + policy + (log ? " log-softmax" : " softmax") + " dy " + bad;
+                        for (int i = 0; i < n; i++) {
+                            if (policy == EdgePolicy.ZERO) {
+                                assertThat(got[i])
+                                        .as(label + ": masked row, element " + i)
+                                        .isZero();
+                            } else {
+                                assertThat(got[i])
+                                        .as(label + ": masked row, element " + i)
+                                        .isNaN();
+                            }
+                            assertThat(got[n + i])
+                                    .as(label + ": unmasked row, element " + i)
+                                    .isNaN();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * DLPackImportFuzzTestInputs/.../dlpack-null-strides-shape-overflow: a DLPack tensor with NULL strides and a shape
      * of more than 2^63 elements made import throw ArithmeticException ("long overflow") from the row-major strides,
      * instead of the documented IllegalArgumentException naming the field (with the deleter not called).

@@ -68,9 +68,9 @@ final class DnnlEdgeRepair {
     }
 
     /**
-     * Classifies rows of a backward call the way {@code BackwardComputation} decides them: for softmax, a NaN or
-     * infinity in y or dy makes the row non-finite, else an all-zero y is a masked row; for log-softmax, an
-     * all -inf y is a masked row, else a NaN or +inf in y or a NaN or infinity in dy makes it non-finite.
+     * Classifies rows of a backward call the way {@code BackwardComputation} decides them: a masked row (softmax:
+     * y all zero; log-softmax: y all -inf) whatever dy holds, else a NaN or infinity in y (log-softmax: NaN or
+     * +inf) or in dy makes the row non-finite.
      */
     static RowsToRepair classifyBackward(BackwardCall call, KernelProvider kernels, long first, long count) {
         RowLayout rows = call.rows();
@@ -91,7 +91,7 @@ final class DnnlEdgeRepair {
             boolean bad = yNonFinite || !Double.isFinite(sumG);
             boolean isMasked = log
                     ? allEqual(call.output(), yOffset, yStride, n, Float.NEGATIVE_INFINITY)
-                    : !bad && sumY == 0 && allEqual(call.output(), yOffset, yStride, n, 0f);
+                    : !yNonFinite && sumY == 0 && allEqual(call.output(), yOffset, yStride, n, 0f);
             if (isMasked) {
                 masked = append(masked, maskedCount++, r);
             } else if (bad) {

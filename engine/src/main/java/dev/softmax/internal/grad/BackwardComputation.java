@@ -20,8 +20,8 @@ import java.lang.foreign.ValueLayout;
  *   <li>log-softmax: {@code dx = dy - exp(y) sum(dy)}.</li>
  * </ul>
  * Edge rules, shared with the oneDNN path: a fully masked row (softmax output all 0, log-softmax output all
- * -inf) gives a zero gradient under ZERO and REJECT and NaN under NAN; otherwise a NaN or infinity in the row of
- * y or dy (a -inf log-probability is allowed) makes the whole row NaN.
+ * -inf) gives a zero gradient under ZERO and REJECT and NaN under NAN, whatever dy holds; otherwise a NaN or
+ * infinity in the row of y or dy (a -inf log-probability is allowed) makes the whole row NaN.
  */
 public final class BackwardComputation {
 
@@ -105,7 +105,7 @@ public final class BackwardComputation {
         } else {
             double dot = kernel.dot(y, yOffset, g, gOffset, n);
             if (isSoftmaxEdgeRow(dot, y, yOffset, n)) {
-                fill(dx, dxOffset, n, softmaxEdgeValue(dot, maskedValue));
+                fill(dx, dxOffset, n, softmaxEdgeValue(dot, maskedValue, y, yOffset, n));
                 return;
             }
             kernel.softmaxBackward(y, yOffset, g, gOffset, dx, dxOffset, n, (float) dot);
@@ -113,16 +113,18 @@ public final class BackwardComputation {
     }
 
     /**
-     * The softmax-backward edge rule, decided from the row's dot product {@code <y, dy>}: a non-finite dot means
-     * a NaN or infinity in y or dy (the row becomes NaN); a zero dot with y all zero means a masked row. Any other
-     * row, including an all-zero gradient, is ordinary.
+     * The softmax-backward edge rule, decided from the row's dot product {@code <y, dy>}: a zero or non-finite dot
+     * with y all zero means a masked row (whatever dy holds: the masked rule comes first, as for log-softmax); any
+     * other non-finite dot means a NaN or infinity in y or dy (the row becomes NaN). Any other row, including an
+     * all-zero gradient, is ordinary.
      */
     private static boolean isSoftmaxEdgeRow(double dot, MemorySegment y, long yOffset, long n) {
         return !Double.isFinite(dot) || dot == 0 && allZero(y, yOffset, n);
     }
 
-    private static float softmaxEdgeValue(double dot, float maskedValue) {
-        return Double.isFinite(dot) ? maskedValue : Float.NaN;
+    /** An edge row's value: the masked value for an all-zero y, else NaN. Looks at y only when dot is not finite. */
+    private static float softmaxEdgeValue(double dot, float maskedValue, MemorySegment y, long yOffset, long n) {
+        return Double.isFinite(dot) || allZero(y, yOffset, n) ? maskedValue : Float.NaN;
     }
 
     /**
@@ -149,7 +151,7 @@ public final class BackwardComputation {
         for (long r = 0; r < count; r++, yAt += yStep, gAt += gStep, dxAt += dxStep) {
             boolean last = r + 1 == count;
             if (isSoftmaxEdgeRow(dot, y, yAt, n)) {
-                fill(dx, dxAt, n, softmaxEdgeValue(dot, maskedValue));
+                fill(dx, dxAt, n, softmaxEdgeValue(dot, maskedValue, y, yAt, n));
                 dot = last ? 0 : kernel.dot(y, yAt + yStep, g, gAt + gStep, n);
             } else if (last) {
                 kernel.softmaxBackward(y, yAt, g, gAt, dx, dxAt, n, (float) dot);
