@@ -266,8 +266,8 @@ public final class AttentionComputation {
      * <p>Why, and how much: in row order a bias row of {@code [4, 16, 512, 512]} comes back 1 MB of x and dst
      * later, out of L2 (the whole 4 MB bias stays in L3). Measured with the fused kernel (JMH, quick settings, quiet
      * host, 2026-12-05; attention / plain, tiles against row order): f32 1.20 / 1.19 (1 thread), 1.29 / 1.21 (2);
-     * bf16 1.27 / 1.35 (1), 1.18 / 1.18 (2): within the noise except bf16 on one thread, where the widening pass
-     * reads the bias block from L2. Heads innermost row by row (the first attempt, without the fused kernel) lost
+     * bf16 1.27 / 1.35 (1), 1.18 / 1.18 (2): within the noise except bf16 on one thread, so the tiles stay.
+     * Heads innermost row by row (the first attempt, without the fused kernel) lost
      * the prefetchers' runs and the pairing of short rows: 1.42x.
      */
     private void computeTiles(
