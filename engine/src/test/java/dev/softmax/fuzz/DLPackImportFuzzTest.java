@@ -16,6 +16,7 @@ import dev.softmax.bindings.dlpack.DLManagedTensorVersioned;
 import dev.softmax.bindings.dlpack.DLPackVersion;
 import dev.softmax.bindings.dlpack.DLTensor;
 import dev.softmax.dlpack.DLPack;
+import dev.softmax.fuzzing.FuzzStats;
 import dev.softmax.testing.ReferenceSoftmax;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

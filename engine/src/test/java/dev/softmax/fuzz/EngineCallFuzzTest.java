@@ -14,6 +14,7 @@ import dev.softmax.NonFiniteInputException;
 import dev.softmax.SamplingParameters;
 import dev.softmax.SoftmaxEngine;
 import dev.softmax.TensorView;
+import dev.softmax.fuzzing.FuzzStats;
 import dev.softmax.testing.AttentionReference;
 import dev.softmax.testing.ReferenceSoftmax;
 import dev.softmax.testing.TestTensors;

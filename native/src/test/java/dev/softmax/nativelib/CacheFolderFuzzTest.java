@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.softmax.fuzzing.FuzzStats;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.softmax.nativelib;
+package dev.softmax.fuzzing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Counts fuzz-target executions and, at JVM exit, appends one line per target to the file named by
  * {@code -Dfuzz.stats.file} (when set): {@code <target> executions=<n>}. ci/fuzz-long.sh reads these lines for
  * RELIABILITY.md, since libFuzzer's own statistics go to the process's native stderr, which Surefire does not keep.
+ * One class for every module's fuzz targets: native's test jar carries it to engine and cli.
  */
-final class FuzzStats {
+public final class FuzzStats {
 
     private static final Map<String, AtomicLong> COUNTS = new ConcurrentHashMap<>();
 
@@ -43,7 +44,8 @@ final class FuzzStats {
 
     private FuzzStats() {}
 
-    static void count(String target) {
+    /** One execution of {@code target}. */
+    public static void count(String target) {
         COUNTS.computeIfAbsent(target, t -> new AtomicLong()).incrementAndGet();
     }
 }
