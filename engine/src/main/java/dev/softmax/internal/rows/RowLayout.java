@@ -290,6 +290,20 @@ public final class RowLayout {
             return offsets == null ? row * rowStrides[k] : offsets[k];
         }
 
+        /**
+         * Rows from the current one to the last of its innermost outer dimension, this one included (the rest of
+         * the range for a uniform batch): along them the offset of every operand {@code k} grows by
+         * {@link #innerStep} per row, so they can go to a kernel as one strided run.
+         */
+        public long rowsToInnerEnd() {
+            return offsets == null ? rowCount - row : outerShape[outerShape.length - 1] - index[outerShape.length - 1];
+        }
+
+        /** The step of operand {@code k}'s offset from one row to the next within {@link #rowsToInnerEnd}. */
+        public long innerStep(int k) {
+            return offsets == null ? rowStrides[k] : outerStrides[k][outerShape.length - 1];
+        }
+
         /** Moves to the next row. */
         public void advance() {
             row++;

@@ -82,6 +82,27 @@ final class PanamaAttentionKernel implements AttentionKernel {
         }
     }
 
+    /**
+     * Sets -inf, in place, the values of row {@code dst + offset} whose bias is -inf: the masking that
+     * {@link #scaleBias} applies, for logits computed without it (see {@code PanamaForwardKernel}).
+     */
+    static void maskWhereBiasIsNegativeInfinity(
+            MemorySegment dst, long offset, MemorySegment bias, long biasOffset, long n) {
+        long bound = n - n % LANES;
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, bias, biasOffset + 4 * i, ORDER);
+            FloatVector.fromMemorySegment(SPECIES, dst, offset + 4 * i, ORDER)
+                    .blend(b, b.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY))
+                    .intoMemorySegment(dst, offset + 4 * i, ORDER);
+        }
+        for (; i < n; i++) {
+            if (bias.get(F32, biasOffset + 4 * i) == Float.NEGATIVE_INFINITY) {
+                dst.set(F32, offset + 4 * i, Float.NEGATIVE_INFINITY);
+            }
+        }
+    }
+
     static void scaleBias(
             MemorySegment src,
             long srcOffset,
