@@ -84,12 +84,11 @@ public final class AttentionComputation {
         RowLayout.Cursor cursor = rows.isUniformBatch() ? null : rows.cursor(first);
         boolean staged = stagedFusedBias(call);
         if (groupable(call) || staged) {
-            int shared = call.hasBias() && cursor != null ? rows.broadcastDimension(AttentionCall.BIAS) : -1;
-            if (shared >= 0) {
-                computeTiles(call, first, first + count, cursor, shared, staged);
-            } else {
-                computeRuns(call, first, first + count, cursor, staged);
-            }
+            // Rows go in memory order. Tiles that kept a bias shared by the heads in cache (each block of query
+            // rows for every head in turn) were measured and dropped: with the one-row-at-a-time fused kernel, on
+            // [4, 16, 512, 512] (attention alone, one warmed-up JVM each, this host, 2026-12-05), 256 KB tiles
+            // gave 15.0-16.4 ms against 15.1-16.0 in row order with 1 thread, and 7.8-9.6 against 7.7-8.1 with 2.
+            computeRuns(call, first, first + count, cursor, staged);
             return;
         }
         for (long r = first; r < first + count; r++) {
@@ -246,52 +245,6 @@ public final class AttentionComputation {
         return cursor != null ? cursor.innerStep(k) : call.rows().rowStride(k);
     }
 
-    /**
-     * Rows of a bias tile: 128 rows of 512 keys are a 256 KB block of the bias, reused from L2 (2 MB a core here) by
-     * every head, while each head's x and destination rows still stream in runs of 256 KB.
-     */
-    private static final long TILE_BYTES = 256 * 1024;
-
-    /**
-     * The rows of a call whose bias is broadcast along outer dimension {@code shared} (a bias shared by the heads:
-     * rows {@code (o, h, i)} use bias row {@code (o, i)}), in tiles: for each block of consecutive i, every h in
-     * turn, so that the bias block is read from memory once and reused from cache by the other heads; each run of
-     * rows is then computed by {@link #computeGroups}. Rows outside whole (o) blocks of the range go in order.
-     * Rows are independent, so the order changes no result.
-     *
-     * <p>Why, and how much: in row order a bias row of {@code [4, 16, 512, 512]} comes back 1 MB of x and dst
-     * later, out of L2 (the whole 4 MB bias stays in L3). Attention / plain softmax in one JVM (backend AUTO,
-     * warmed up, this host, 2026-12-05), three JVMs each: f32 with 32 KB tiles 1.21, 1.27, 1.24; 256 KB tiles
-     * 1.24, 1.20, 1.17 (attention alone 15.8-17.8 ms against 18.0-18.3); bf16 32 KB 1.22, 1.16, 256 KB 1.13,
-     * 1.13. Row order (no tiles) measured 1.10-1.16 in f32, but beside a plain softmax that happened to run slow
-     * in those JVMs (16 ms against 13-15): its attention time, 17.7-18.7 ms, is no better than the tiles'. Heads
-     * innermost row by row (the first attempt, without the fused kernel) lost the prefetchers' runs and the
-     * pairing of short rows: 1.42x.
-     */
-    private void computeTiles(
-            AttentionCall call, long first, long end, RowLayout.Cursor cursor, int shared, boolean staged) {
-        RowLayout rows = call.rows();
-        long heads = rows.outerSize(shared);
-        long inner = rows.innerRows(shared);
-        long block = heads * inner;
-        long tile = Math.max(1, TILE_BYTES / (4 * rows.rowLength()));
-        long start = Math.min(end, (first + block - 1) / block * block);
-        long stop = Math.max(start, end / block * block);
-        computeRuns(call, first, start, cursor, staged);
-        for (long o = start; o < stop; o += block) {
-            for (long i = 0; i < inner; i += tile) {
-                long run = Math.min(tile, inner - i);
-                for (long h = 0; h < heads; h++) {
-                    long r = o + h * inner + i;
-                    cursor.moveTo(r);
-                    computeRuns(call, r, r + run, cursor, staged);
-                }
-            }
-        }
-        cursor.moveTo(stop);
-        computeRuns(call, stop, end, cursor, staged);
-    }
-
     private void computeRuns(AttentionCall call, long first, long end, RowLayout.Cursor cursor, boolean staged) {
         if (staged) {
             computeStagedFusedRuns(call, first, end, cursor);
@@ -326,7 +279,7 @@ public final class AttentionComputation {
         return call.dst().dtype() == DType.F32 && call.rows().isContiguous(AttentionCall.DST);
     }
 
-    /** Rows of a staged block: 8 rows of 512 keys; the fused kernel pipelines across the rows of a block. */
+    /** Rows of a staged block: 8 rows of 512 keys, a block that stays in L1 between the kernel and the rounding. */
     private static final long STAGED_BYTES = 16 * 1024;
 
     /**

@@ -181,15 +181,18 @@ final class PanamaForwardKernel implements ForwardKernel {
     }
 
     /**
-     * The attention rows' softmax with the logits computed on the way ({@code z = scale * x + bias}), pipelined
-     * as {@link #pipelinedSoftmax} is: the pass that scales row r also computes, stores and takes the maximum of
-     * row r+1's logits, so the read of x and the bias from memory overlaps the scaling instead of running alone.
-     * Each row gets exactly {@link #shortSoftmax}'s arithmetic (the same maximum, exponentials, lane sums, fold
-     * and factor), so the bits are those of the unfused path. Long rows take the unfused path.
+     * The attention rows' softmax with the logits computed on the way ({@code z = scale * x + bias}): per row, one
+     * pass writes the logits into the destination and takes their maximum, then the exponentials and their sum are
+     * computed in place and the row is scaled, each row with exactly {@link #shortSoftmax}'s arithmetic (the same
+     * maximum, exponentials, lane sums, fold and factor), so the bits are those of the unfused path. Long rows take
+     * the unfused path.
      *
-     * <p>Why: unfused, {@code [4, 16, 512, 512]} with a broadcast bias spent 45% of its time in the logits pass
-     * (waiting for memory) and 27% in the softmax (in L1), one after the other: 1.4x the plain softmax, whose
-     * single pass overlaps the two (JFR, this host, 2026-12-05).
+     * <p>Why fused: unfused, {@code [4, 16, 512, 512]} with a broadcast bias spent 45% of its time in the logits
+     * pass and 27% in the softmax, one after the other: 1.4x the plain softmax (JFR, this host, 2026-12-05). Why one
+     * row at a time: the first fused kernel overlapped row r's scaling with row r+1's logits pass, as
+     * {@link #pipelinedSoftmax} does for long rows; one row at a time was faster (attention / plain in one warmed-up
+     * JVM, this host, 2026-12-05: f32 14.0-14.5 ms against 15.9-16.4, beside a plain softmax of 12.5-13.6; bf16
+     * 16.7 against 18.2 with 1 thread, 9.1 against 10.7 with 2).
      */
     @Override
     public void softmaxRowsScaledBiased(
@@ -240,131 +243,81 @@ final class PanamaForwardKernel implements ForwardKernel {
             softmaxRows(dst, dstOffset, dstStride, dst, dstOffset, dstStride, n, rows, zeroMaskedRows);
             return;
         }
-        float max = logits(dst, 0, n, 1f, false, src, srcOffset, bf16Source, bias, biasOffset, dstOffset, scale);
         for (long r = 0; r < rows; r++) {
+            long biasAt = biasOffset + r * biasStride;
             long dstAt = dstOffset + r * dstStride;
-            boolean next = r + 1 < rows;
-            long nextSrc = srcOffset + (r + 1) * srcStride;
-            long nextBias = biasOffset + (r + 1) * biasStride;
-            long nextDst = dstAt + dstStride;
+            float max = bf16Source
+                    ? logitsBf16(src, srcOffset + r * srcStride, bias, biasAt, dst, dstAt, n, scale)
+                    : logits(src, srcOffset + r * srcStride, bias, biasAt, dst, dstAt, n, scale);
             if (!(Math.abs(max) <= Float.MAX_VALUE)) {
                 // A NaN among the logits, a +inf, or nothing above -inf. The unguarded logits differ from the
                 // exact ones only at NaNs (bias -inf beside x +-inf or NaN), which the bias restores to -inf; the
                 // short softmax then applies the edge policy. x is not read again: in place it is gone.
-                PanamaAttentionKernel.maskWhereBiasIsNegativeInfinity(dst, dstAt, bias, biasOffset + r * biasStride, n);
+                PanamaAttentionKernel.maskWhereBiasIsNegativeInfinity(dst, dstAt, bias, biasAt, n);
                 shortSoftmax(dst, dstAt, dst, dstAt, n, zeroMaskedRows);
-                if (next) {
-                    max = logits(dst, 0, n, 1f, false, src, nextSrc, bf16Source, bias, nextBias, nextDst, scale);
-                }
                 continue;
             }
             float sum = shortExpSumInPlace(dst, dstAt, n, max);
-            if (next) {
-                max = logits(dst, dstAt, n, 1f / sum, true, src, nextSrc, bf16Source, bias, nextBias, nextDst, scale);
-            } else {
-                PanamaRowMath.scaleRow(dst, dstAt, n, 1f / sum);
-            }
+            PanamaRowMath.scaleRow(dst, dstAt, n, 1f / sum);
         }
     }
 
-    /** The f32 and bf16 forms of the logits pass: one each, so that neither loop tests the type. */
-    private static float logits(
-            MemorySegment dst,
-            long offset,
-            long n,
-            float factor,
-            boolean scaling,
-            MemorySegment src,
-            long srcAt,
-            boolean bf16,
-            MemorySegment bias,
-            long biasAt,
-            long logitsAt,
-            float scale) {
-        return bf16
-                ? scaleAndLogitsBf16(dst, offset, n, factor, scaling, src, srcAt, bias, biasAt, logitsAt, scale)
-                : scaleAndLogits(dst, offset, n, factor, scaling, src, srcAt, bias, biasAt, logitsAt, scale);
-    }
-
     /**
-     * When {@code scaling}, multiplies row {@code dst + offset} by {@code factor} in place; in the same loop writes
-     * the logits {@code scale * x + bias} of the f32 row at {@code src + srcAt} to {@code dst + logitsAt}; returns
-     * their maximum, or NaN if any logit is NaN. Unguarded: where the bias is -inf and x is +-inf or NaN the logit
-     * is NaN rather than -inf, which the caller repairs from the bias.
+     * Writes the logits {@code scale * x + bias} of the f32 row at {@code src + srcAt} to {@code dst + dstAt} and
+     * returns their maximum, or NaN if any logit is NaN. Unguarded: where the bias is -inf and x is +-inf or NaN
+     * the logit is NaN rather than -inf, which the caller repairs from the bias.
      *
      * <p>Why unguarded, and why the bf16 form is another method: on {@code [4, 16, 512, 512]} with a bias shared by
-     * the heads (kernel calls of one head's 512 rows, one JVM, same memory, this host, 2026-12-05), this kernel took
-     * 18.8-19.4 ms against the plain softmax's 16.3-16.7 with the -inf guard (a compare and a blend) and the type
-     * tested in its loop; a copy with neither took 16.9-17.5 (the guard alone about 0.3 ms). The NaN test that
-     * replaces the guard is a compare and a mask OR: the engine's call, tiles and all, then took 17.2-17.4 ms
-     * beside a plain softmax of 16.4-16.7.
+     * the heads (kernel calls of one head's 512 rows, one JVM, same memory, this host, 2026-12-05), the fused kernel
+     * took 18.8-19.4 ms against the plain softmax's 16.3-16.7 with the -inf guard (a compare and a blend) and the
+     * type tested in its loop; a copy with neither took 16.9-17.5 (the guard alone about 0.3 ms). The NaN test that
+     * replaces the guard is a compare and a mask OR.
      */
-    private static float scaleAndLogits(
-            MemorySegment dst,
-            long offset,
-            long n,
-            float factor,
-            boolean scaling,
+    private static float logits(
             MemorySegment src,
             long srcAt,
             MemorySegment bias,
             long biasAt,
-            long logitsAt,
+            MemorySegment dst,
+            long dstAt,
+            long n,
             float scale) {
-        FloatVector factorVector = FloatVector.broadcast(SPECIES, factor);
         FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         VectorMask<Float> nans = SPECIES.maskAll(false);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            if (scaling) {
-                FloatVector.fromMemorySegment(SPECIES, dst, offset + 4 * i, ORDER)
-                        .mul(factorVector)
-                        .intoMemorySegment(dst, offset + 4 * i, ORDER);
-            }
             FloatVector z = FloatVector.fromMemorySegment(SPECIES, src, srcAt + 4 * i, ORDER)
                     .mul(scale)
                     .add(FloatVector.fromMemorySegment(SPECIES, bias, biasAt + 4 * i, ORDER));
-            z.intoMemorySegment(dst, logitsAt + 4 * i, ORDER);
+            z.intoMemorySegment(dst, dstAt + 4 * i, ORDER);
             maxes = maxes.blend(z, z.compare(VectorOperators.GT, maxes));
             nans = nans.or(z.compare(VectorOperators.NE, z));
         }
         float max = nans.anyTrue() ? Float.NaN : maxes.reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) {
-            if (scaling) {
-                dst.set(F32, offset + 4 * i, dst.get(F32, offset + 4 * i) * factor);
-            }
             float z = src.get(F32, srcAt + 4 * i) * scale + bias.get(F32, biasAt + 4 * i);
-            dst.set(F32, logitsAt + 4 * i, z);
+            dst.set(F32, dstAt + 4 * i, z);
             max = z > max || z != z ? z : max;
         }
         return max;
     }
 
-    /** {@link #scaleAndLogits} of a bf16 row, widened as {@link PanamaBf16Codec} does (exact). */
-    private static float scaleAndLogitsBf16(
-            MemorySegment dst,
-            long offset,
-            long n,
-            float factor,
-            boolean scaling,
+    /** {@link #logits} of a bf16 row, widened as {@link PanamaBf16Codec} does (exact). */
+    private static float logitsBf16(
             MemorySegment src,
             long srcAt,
             MemorySegment bias,
             long biasAt,
-            long logitsAt,
+            MemorySegment dst,
+            long dstAt,
+            long n,
             float scale) {
-        FloatVector factorVector = FloatVector.broadcast(SPECIES, factor);
         FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         VectorMask<Float> nans = SPECIES.maskAll(false);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            if (scaling) {
-                FloatVector.fromMemorySegment(SPECIES, dst, offset + 4 * i, ORDER)
-                        .mul(factorVector)
-                        .intoMemorySegment(dst, offset + 4 * i, ORDER);
-            }
             FloatVector z = ShortVector.fromMemorySegment(HALF, src, srcAt + 2 * i, ORDER)
                     .convertShape(VectorOperators.S2I, INTS, 0)
                     .reinterpretAsInts()
@@ -372,18 +325,15 @@ final class PanamaForwardKernel implements ForwardKernel {
                     .reinterpretAsFloats()
                     .mul(scale)
                     .add(FloatVector.fromMemorySegment(SPECIES, bias, biasAt + 4 * i, ORDER));
-            z.intoMemorySegment(dst, logitsAt + 4 * i, ORDER);
+            z.intoMemorySegment(dst, dstAt + 4 * i, ORDER);
             maxes = maxes.blend(z, z.compare(VectorOperators.GT, maxes));
             nans = nans.or(z.compare(VectorOperators.NE, z));
         }
         float max = nans.anyTrue() ? Float.NaN : maxes.reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) {
-            if (scaling) {
-                dst.set(F32, offset + 4 * i, dst.get(F32, offset + 4 * i) * factor);
-            }
             float x = FloatConversions.bf16ToFloat(src.get(ValueLayout.JAVA_SHORT_UNALIGNED, srcAt + 2 * i));
             float z = x * scale + bias.get(F32, biasAt + 4 * i);
-            dst.set(F32, logitsAt + 4 * i, z);
+            dst.set(F32, dstAt + 4 * i, z);
             max = z > max || z != z ? z : max;
         }
         return max;
