@@ -383,9 +383,9 @@ final class PanamaForwardKernel implements ForwardKernel {
 
     /**
      * {@link #shortExpStoreSum} in place, for the fused attention rows. Why a copy: with the row read and written
-     * through one segment and one offset, the fused {@code [4, 16, 512, 512]} bias rows took 17.7 ms against 18.6
-     * ms through {@code shortExpStoreSum(dst, at, dst, at, ...)} (one JVM, this host, 2026-12-05; plain softmax
-     * 17.4 ms).
+     * through one segment and one offset, the fused {@code [4, 16, 512, 512]} bias rows took 13.8-15.2 ms against
+     * 15.8-17.1 ms through {@code shortExpStoreSum(dst, at, dst, at, ...)} (the engine's call, one warmed-up JVM per
+     * figure, three each, this host, 2026-12-05; plain softmax 11.9-12.8 ms).
      */
     private static float shortExpSumInPlace(MemorySegment dst, long offset, long n, float max) {
         long bound = n - n % LANES;
