@@ -3,10 +3,7 @@ package dev.softmax;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softmax.testing.AttentionAllocationMain;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -25,17 +22,8 @@ class AttentionAllocationTest {
 
     @Test
     void repeatedCallsAllocateNothing() throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--enable-native-access"))
-                .toList());
-        command.addAll(List.of(
-                "--add-modules",
-                "jdk.incubator.vector",
-                "-cp",
-                System.getProperty("java.class.path"),
-                AttentionAllocationMain.class.getName()));
+        List<String> command = ChildJvm.command(
+                false, List.of("--add-modules", "jdk.incubator.vector"), AttentionAllocationMain.class);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();

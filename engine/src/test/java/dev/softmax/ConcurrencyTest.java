@@ -469,23 +469,14 @@ class ConcurrencyTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void theSameCallGivesTheSameBitsBeforeAndAfterJitWarmUp(Backend backend, String operation) throws Exception {
         // A fresh JVM, so that the kernels start cold as in an application's first calls.
-        List<String> command = new ArrayList<>();
-        command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString());
-        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(arg -> arg.startsWith("--enable-native-access")
-                        || arg.startsWith("--illegal-native-access")
-                        || arg.startsWith("--add-modules")
-                        || arg.startsWith("jdk.incubator"))
-                .toList());
-        if (command.stream().noneMatch(arg -> arg.startsWith("--add-modules"))) {
-            command.add("--add-modules=jdk.incubator.vector");
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(RepeatedCallMain.class.getName());
-        command.add(backend.name());
-        command.add(operation);
+        boolean modulesGiven = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .anyMatch(arg -> arg.startsWith("--add-modules"));
+        List<String> command = ChildJvm.command(
+                true,
+                modulesGiven ? List.of() : List.of("--add-modules=jdk.incubator.vector"),
+                RepeatedCallMain.class,
+                backend.name(),
+                operation);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(process.waitFor(100, TimeUnit.SECONDS)).isTrue();

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.softmax.testing.OptionsProbeMain;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,17 +169,10 @@ class EngineOptionsTest {
     // The environment variable, in a child JVM.
 
     static Map<String, String> probe(String environmentValue, String propertyValue) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(arg -> arg.startsWith("--enable-native-access") || arg.startsWith("--illegal-native-access"))
-                .toList());
-        if (propertyValue != null) {
-            command.add("-D" + PROPERTY + "=" + propertyValue);
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(OptionsProbeMain.class.getName());
+        List<String> command = ChildJvm.command(
+                false,
+                propertyValue == null ? List.of() : List.of("-D" + PROPERTY + "=" + propertyValue),
+                OptionsProbeMain.class);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("SOFTMAX_BACKEND");
         if (environmentValue != null) {

@@ -3,10 +3,7 @@ package dev.softmax;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softmax.testing.KernelProbeMain;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -42,18 +39,10 @@ class KernelVariantTest {
      */
     @Test
     void anUnsupportedVectorWidthFallsBackToScalarWithAReadableReason() throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(arg -> arg.startsWith("--enable-native-access") || arg.startsWith("--illegal-native-access"))
-                .toList());
-        command.addAll(List.of(
-                "--add-modules",
-                "jdk.incubator.vector",
-                "-Dsoftmax.vector.bits=64",
-                "-cp",
-                System.getProperty("java.class.path"),
-                KernelProbeMain.class.getName()));
+        List<String> command = ChildJvm.command(
+                false,
+                List.of("--add-modules", "jdk.incubator.vector", "-Dsoftmax.vector.bits=64"),
+                KernelProbeMain.class);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softmax.bindings.dnnl.dnnl_h;
 import dev.softmax.testing.OnednnFaultMain;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,19 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class OnednnFaultTest {
 
     static String run(String fault, Backend backend) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Dsoftmax.test.dnnlFault=" + fault);
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(arg -> arg.startsWith("--enable-native-access")
-                        || arg.startsWith("--illegal-native-access")
-                        || arg.startsWith("--add-modules")
-                        || arg.startsWith("jdk.incubator"))
-                .toList());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(OnednnFaultMain.class.getName());
-        command.add(backend.name());
+        List<String> command = ChildJvm.command(
+                true, List.of("-Dsoftmax.test.dnnlFault=" + fault), OnednnFaultMain.class, backend.name());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();

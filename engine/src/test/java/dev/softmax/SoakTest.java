@@ -3,10 +3,7 @@ package dev.softmax;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softmax.testing.SoakMain;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,20 +45,12 @@ class SoakTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.HOURS)
     void oneEngineServesMixedCallsWithFlatMemoryAndNoLeftoverHandles() throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-Xms128m", "-Xmx128m", "-XX:+AlwaysPreTouch"));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(arg -> arg.startsWith("--enable-native-access")
-                        || arg.startsWith("--illegal-native-access")
-                        || arg.startsWith("--add-modules")
-                        || arg.startsWith("jdk.incubator"))
-                .toList());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(SoakMain.class.getName());
-        command.add(Long.toString(CALLS));
-        command.add(Long.toString(WARM_UP));
+        List<String> command = ChildJvm.command(
+                true,
+                List.of("-Xms128m", "-Xmx128m", "-XX:+AlwaysPreTouch"),
+                SoakMain.class,
+                Long.toString(CALLS),
+                Long.toString(WARM_UP));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(10, TimeUnit.MINUTES)).isTrue();

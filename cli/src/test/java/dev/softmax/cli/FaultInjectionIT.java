@@ -52,27 +52,8 @@ class FaultInjectionIT {
 
     /** Runs the launcher under bash with the given shell prefix (for example a ulimit). */
     Outcome run(String shellPrefix, String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                "bash",
-                "-c",
-                shellPrefix + " exec \"$0\" \"$@\"",
-                Launcher.ROOT.resolve("softmax").toString()));
-        command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        builder.environment().remove("SOFTMAX_BACKEND");
-        builder.environment().remove("SOFTMAX_PROGRESS");
-        Path out = Files.createTempFile("fault-out", ".txt");
-        Path err = Files.createTempFile("fault-err", ".txt");
-        builder.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process process = builder.start();
-        assertThat(process.waitFor(300, TimeUnit.SECONDS)).isTrue();
-        Outcome outcome = new Outcome(
-                process.exitValue(),
-                Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-        Files.delete(out);
-        Files.delete(err);
-        return outcome;
+        Launcher.Result result = Launcher.runUnderShell(dir, shellPrefix, arguments);
+        return new Outcome(result.exitCode(), result.stdout(), result.stderr());
     }
 
     private void writeInputs() throws IOException {

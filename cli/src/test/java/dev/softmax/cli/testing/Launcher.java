@@ -23,6 +23,27 @@ public final class Launcher {
         List<String> command = new ArrayList<>();
         command.add(ROOT.resolve("softmax").toString());
         command.addAll(List.of(arguments));
+        return execute(command, workingDirectory, environment, arguments);
+    }
+
+    /**
+     * Runs the launcher under {@code bash -c} with {@code shellPrefix} before it (a {@code ulimit}, an environment
+     * assignment), so that the limit applies to the launcher and the JVM it starts.
+     */
+    public static Result runUnderShell(Path workingDirectory, String shellPrefix, String... arguments)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                "bash",
+                "-c",
+                shellPrefix + " exec \"$0\" \"$@\"",
+                ROOT.resolve("softmax").toString()));
+        command.addAll(List.of(arguments));
+        return execute(command, workingDirectory, Map.of(), arguments);
+    }
+
+    private static Result execute(
+            List<String> command, Path workingDirectory, Map<String, String> environment, String... arguments)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile());
         builder.environment().remove("SOFTMAX_BACKEND");
         builder.environment().remove("SOFTMAX_PROGRESS");
