@@ -84,11 +84,12 @@ public final class AttentionComputation {
         RowLayout.Cursor cursor = rows.isUniformBatch() ? null : rows.cursor(first);
         boolean staged = stagedFusedBias(call);
         if (groupable(call) || staged) {
-            // Rows go in memory order. Tiles that kept a bias shared by the heads in cache (each block of query
-            // rows for every head in turn) were measured and dropped: with the one-row-at-a-time fused kernel, on
-            // [4, 16, 512, 512] (attention alone, one warmed-up JVM each, this host, 2026-12-05), 256 KB tiles
-            // gave 15.0-16.4 ms against 15.1-16.0 in row order with 1 thread, and 7.8-9.6 against 7.7-8.1 with 2.
-            computeRuns(call, first, first + count, cursor, staged);
+            int shared = call.hasBias() && cursor != null ? rows.broadcastDimension(AttentionCall.BIAS) : -1;
+            if (shared >= 0) {
+                computeTiles(call, first, first + count, cursor, shared, staged);
+            } else {
+                computeRuns(call, first, first + count, cursor, staged);
+            }
             return;
         }
         for (long r = first; r < first + count; r++) {
@@ -243,6 +244,51 @@ public final class AttentionComputation {
     /** The step from one row of a run to the next in operand {@code k} (see {@link #computeFusedRuns}). */
     private static long step(AttentionCall call, RowLayout.Cursor cursor, int k) {
         return cursor != null ? cursor.innerStep(k) : call.rows().rowStride(k);
+    }
+
+    /**
+     * Bias rows per tile, in bytes: 128 rows of 512 keys, a block of the bias that stays in L2 (2 MB a core here)
+     * while every head reads it, and a run of 256 KB of each head's x and destination rows for the prefetchers.
+     */
+    private static final long TILE_BYTES = 256 * 1024;
+
+    /**
+     * The rows of a call whose bias is broadcast along outer dimension {@code shared} (a bias shared by the heads:
+     * rows {@code (o, h, i)} use bias row {@code (o, i)}), in tiles: for each block of consecutive i, every h in
+     * turn, so that the bias block is read from memory once and from L2 by the other heads. Rows outside whole
+     * (o) blocks of the range go in order. Rows are independent, so the order changes no result.
+     *
+     * <p>Why: the bias stream is the fused kernel's whole extra cost. On {@code [4, 16, 512, 512]} f32, 1 thread,
+     * attention / plain softmax in one warmed-up JVM (this host, 2026-12-05): a bias row always in L1 (a
+     * {@code [1, 1, 1, 512]} bias) 1.01-1.02; a bias shared by the heads, in row order (each bias row comes back
+     * 1 MB of x and destination later, from L3) 1.13-1.20; a bias of x's own shape (from memory) 1.34. The same
+     * JVM and memory alternating row order and tiles: f32 1 thread 1.12-1.21 against 1.10-1.15 (six JVMs, tiles
+     * ahead in each), bf16 1.16 / 1.00 against 1.10 / 0.95; 2 threads mixed (f32 five JVMs of eight ahead). 128 KB
+     * and 512 KB tiles gained nothing over row order; tiles of 4 to 32 rows lost the prefetchers' runs (up to
+     * 1.3x row order).
+     */
+    private void computeTiles(
+            AttentionCall call, long first, long end, RowLayout.Cursor cursor, int shared, boolean staged) {
+        RowLayout rows = call.rows();
+        long heads = rows.outerSize(shared);
+        long inner = rows.innerRows(shared);
+        long block = heads * inner;
+        long tile = Math.max(1, TILE_BYTES / (4 * rows.rowLength()));
+        long start = Math.min(end, (first + block - 1) / block * block);
+        long stop = Math.max(start, end / block * block);
+        computeRuns(call, first, start, cursor, staged);
+        for (long o = start; o < stop; o += block) {
+            for (long i = 0; i < inner; i += tile) {
+                long run = Math.min(tile, inner - i);
+                for (long h = 0; h < heads; h++) {
+                    long r = o + h * inner + i;
+                    cursor.moveTo(r);
+                    computeRuns(call, r, r + run, cursor, staged);
+                }
+            }
+        }
+        cursor.moveTo(stop);
+        computeRuns(call, stop, end, cursor, staged);
     }
 
     private void computeRuns(AttentionCall call, long first, long end, RowLayout.Cursor cursor, boolean staged) {

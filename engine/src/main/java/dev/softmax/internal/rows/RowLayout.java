@@ -163,6 +163,37 @@ public final class RowLayout {
         return rowStrides[k];
     }
 
+    /**
+     * For a layout that is not a uniform batch: the outer dimension (after merging) along which operand {@code k}
+     * is broadcast (stride 0, more than one row) with other dimensions inside it, the innermost such; -1 if none.
+     * Rows {@code ((o * size(d)) + j) * inner(d) + i} for j in {@code [0, size(d))} then share that operand's row.
+     */
+    public int broadcastDimension(int k) {
+        if (outerShape == null) {
+            return -1;
+        }
+        for (int d = outerShape.length - 2; d >= 0; d--) {
+            if (outerStrides[k][d] == 0 && outerShape[d] > 1) {
+                return d;
+            }
+        }
+        return -1;
+    }
+
+    /** The size of outer dimension {@code d} ({@link #broadcastDimension}). */
+    public long outerSize(int d) {
+        return outerShape[d];
+    }
+
+    /** Rows per step of outer dimension {@code d}: the product of the sizes of the dimensions inside it. */
+    public long innerRows(int d) {
+        long rows = 1;
+        for (int e = d + 1; e < outerShape.length; e++) {
+            rows *= outerShape[e];
+        }
+        return rows;
+    }
+
     /** Element offset of row {@code row}'s first element in operand {@code k}. */
     public long rowOffset(int k, long row) {
         if (outerShape == null) {

@@ -64,6 +64,64 @@ class RowLayoutCursorTest {
         }
     }
 
+    /**
+     * {@link RowLayout#broadcastDimension}, {@link RowLayout#outerSize} and {@link RowLayout#innerRows}, which the
+     * attention's bias tiles rely on: rows {@code (o * size + j) * inner + i} share operand 1's row for every j.
+     * Random layouts as above, plus a bias shared by the heads ({@code [2, 3, 4, 5]} with head stride 0) and a
+     * bias of one row (no dimension inside its broadcast one: -1).
+     */
+    @Test
+    void broadcastDimensionNamesRowsThatShareTheBroadcastOperandsRow() {
+        Random random = new Random(11);
+        int found = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            long[] heads = {2, 3, 4, 5};
+            TensorView x = TensorView.wrap(arena.allocate(4 * 120), DType.F32, heads, stridesOf(heads, 0));
+            TensorView shared = TensorView.wrap(arena.allocate(4 * 40), DType.F32, heads, new long[] {20, 0, 5, 1});
+            RowLayout headsLayout = RowLayout.of(3, x, shared, x);
+            int d = headsLayout.broadcastDimension(1);
+            assertThat(d).as("a bias shared by the heads").isNotNegative();
+            assertThat(headsLayout.outerSize(d)).isEqualTo(3);
+            assertThat(headsLayout.innerRows(d)).isEqualTo(4);
+            TensorView oneRow = TensorView.wrap(arena.allocate(4 * 5), DType.F32, heads, new long[] {0, 0, 0, 1});
+            assertThat(RowLayout.of(3, x, oneRow, x).broadcastDimension(1))
+                    .as("a bias of one row: nothing to tile")
+                    .isEqualTo(-1);
+            for (int trial = 0; trial < 300; trial++) {
+                int rank = 3 + random.nextInt(3);
+                long[] shape = new long[rank];
+                for (int dim = 0; dim < rank; dim++) {
+                    shape[dim] = 1 + random.nextInt(4);
+                }
+                long[] dense = stridesOf(shape, 0);
+                long[] broadcast = dense.clone();
+                broadcast[random.nextInt(rank - 1)] = 0;
+                TensorView a = TensorView.wrap(arena.allocate(4 * size(shape, dense)), DType.F32, shape, dense);
+                TensorView b = TensorView.wrap(arena.allocate(4 * size(shape, dense)), DType.F32, shape, broadcast);
+                RowLayout layout = RowLayout.of(rank - 1, a, b, a);
+                if (layout.isUniformBatch()) {
+                    continue;
+                }
+                int dim = layout.broadcastDimension(1);
+                if (dim < 0) {
+                    continue;
+                }
+                found++;
+                long size = layout.outerSize(dim);
+                long inner = layout.innerRows(dim);
+                assertThat(size).as("trial %d", trial).isGreaterThan(1);
+                for (long r = 0; r < layout.rowCount(); r++) {
+                    long o = r / (size * inner);
+                    long i = r % inner;
+                    assertThat(layout.rowOffset(1, r))
+                            .as("trial %d shape %s row %d", trial, java.util.Arrays.toString(shape), r)
+                            .isEqualTo(layout.rowOffset(1, o * size * inner + i));
+                }
+            }
+        }
+        assertThat(found).as("random layouts with a tileable broadcast").isGreaterThan(50);
+    }
+
     private static long[] stridesOf(long[] shape, int pad) {
         long[] strides = new long[shape.length];
         long step = 1;
