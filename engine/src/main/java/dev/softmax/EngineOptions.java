@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param primitiveCacheCapacity oneDNN primitives kept for reuse (one per distinct shape, layout and operation)
  * @param edgePolicy             what fully masked and non-finite rows produce
  * @param warmUp                 run each kernel on small inputs at creation, so the first real call is not
- *                               the one paying for JIT compilation
+ *                               the one paying for JIT compilation (under AUTO this includes the bf16 calls
+ *                               that go to oneDNN, so it also loads oneDNN)
  */
 public record EngineOptions(
         Backend backend, int threads, int primitiveCacheCapacity, EdgePolicy edgePolicy, boolean warmUp) {

@@ -168,6 +168,7 @@ final class ApplyCommand implements Callable<Integer> {
         };
         NpyHeader header = NpyArray.openHeader(in);
         NpyTensors.requireFloatingPoint(in, header, "logits");
+        OneShotKernel.chooseFor(header.elementCount());
         long[] shape = header.shape();
         if (shape.length == 0) {
             throw new BadInputException(in + ": is a 0-d array; softmax needs at least one axis");

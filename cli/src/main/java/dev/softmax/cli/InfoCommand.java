@@ -30,7 +30,9 @@ final class InfoCommand implements Callable<Integer> {
                 + System.getProperty("java.home") + ")");
         out.println("CPUs available: " + Runtime.getRuntime().availableProcessors());
         try (SoftmaxEngine engine = SoftmaxEngine.create(engineChoice.options())) {
-            out.print(engine.backend().describe());
+            // info is a diagnostic: it loads oneDNN (which AUTO would load on the first call preferring it) to
+            // say whether it works here.
+            out.print(engine.loadOnednn().describe());
         }
         return 0;
     }

@@ -40,6 +40,30 @@ class ApplyIT {
         }
     }
 
+    /**
+     * A one-shot apply of an input under {@link OneShotKernel#VECTOR_FROM_ELEMENTS} computes on the scalar Java kernel
+     * (it is done before the vector kernel would be compiled): its output is bit for bit that of an explicit
+     * {@code -Dsoftmax.kernel=scalar}, and an explicit {@code -Dsoftmax.kernel=vector} is still honoured (its bits
+     * differ somewhere in this input, which is what lets the first comparison tell the kernels apart).
+     */
+    @Test
+    void aOneShotApplyOfAFileUnderTheThresholdComputesOnTheScalarKernel() throws Exception {
+        NpyIO.write(dir.resolve("x.npy"), NpyDType.F4, new long[] {16, 1000}, toFloats(random(16 * 1000, 4, 5)));
+        float[] chosen = apply(Map.of(), "chosen.npy");
+        float[] scalar = apply(Map.of("SOFTMAX_JAVA_OPTS", "-Dsoftmax.kernel=scalar"), "scalar.npy");
+        float[] vector = apply(Map.of("SOFTMAX_JAVA_OPTS", "-Dsoftmax.kernel=vector"), "vector.npy");
+
+        assertThat(chosen).as("default choice against the scalar kernel").isEqualTo(scalar);
+        assertThat(vector).as("the vector kernel, where asked for").isNotEqualTo(scalar);
+    }
+
+    private float[] apply(Map<String, String> environment, String out) throws Exception {
+        Launcher.Result result = Launcher.run(
+                dir, environment, "apply", "--op", "softmax", "--backend", "java", "--in", "x.npy", "--out", out);
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        return NpyIO.readFloats(dir.resolve(out));
+    }
+
     @Test
     void logSoftmaxOfAFloat64FileAlongAxisZeroWritesFloat16AndSaysItConverted() throws Exception {
         double[] x = random(4 * 3, 2, 2);

@@ -38,4 +38,19 @@ class InfoIT {
         // apply and loss use one thread per available processor unless --threads says otherwise
         assertThat(result.stdout()).contains("threads per call: " + cpus.group(1) + "\n");
     }
+
+    /**
+     * Under AUTO an engine loads oneDNN only when a call first prefers it; info is the diagnostic, so it loads it
+     * and says which version and ISA it found, not "not loaded yet".
+     */
+    @Test
+    void infoLoadsOnednnUnderAutoAndShowsItsVersion() throws Exception {
+        Launcher.Result result = Launcher.run(dir, "info", "--backend", "auto");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout())
+                .contains("backend requested: auto\n")
+                .containsPattern("(?m)^oneDNN: 3\\.\\d+.*, ISA .+$")
+                .doesNotContain("not loaded yet");
+    }
 }

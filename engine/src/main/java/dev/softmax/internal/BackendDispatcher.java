@@ -33,7 +33,8 @@ import java.util.function.ToDoubleFunction;
  *   <li>all operands f32: Java (0.49x to 0.95x of the oneDNN backend's time on every benchmark shape);</li>
  *   <li>any bf16/f16 operand: oneDNN (its kernel converts in registers; 0.71x to 0.92x of Java's time).</li>
  * </ul>
- * {@link Backend#ONEDNN} sends everything to oneDNN. Whatever oneDNN declines is computed by Java and counted
+ * Under AUTO oneDNN is loaded by the first call the rule sends to it ({@link NativeBackendSlot}), so an engine
+ * whose calls are all f32 never loads it. {@link Backend#ONEDNN} sends everything to oneDNN. Whatever oneDNN declines is computed by Java and counted
  * by reason. Operations oneDNN has no primitive for (reductions, cross-entropy) run on Java through
  * {@link #computeOnJava}.
  */
@@ -44,8 +45,8 @@ final class BackendDispatcher implements AutoCloseable {
 
     private final Backend mode;
     private final SoftmaxBackend javaBackend;
-    /** The native backend (oneDNN), or null when it is unavailable or not wanted. */
-    private final SoftmaxBackend nativeBackend;
+    /** The native backend (oneDNN): open, opened by the first call that prefers it, or unavailable. */
+    private final NativeBackendSlot nativeSlot;
 
     private final KernelProvider kernels;
     private final LongAdder javaCalls = new LongAdder();
@@ -54,15 +55,16 @@ final class BackendDispatcher implements AutoCloseable {
     private final Map<Decline, LongAdder> declinedByReason = new EnumMap<>(Decline.class);
 
     /**
-     * @param nativeBackend the oneDNN backend, or {@code null} when it is unavailable (then only JAVA or AUTO)
+     * @param nativeSlot the oneDNN backend: open already under ONEDNN, opened when first needed under AUTO
      */
-    BackendDispatcher(Backend mode, SoftmaxBackend javaBackend, SoftmaxBackend nativeBackend, KernelProvider kernels) {
-        if (mode == Backend.ONEDNN && nativeBackend == null) {
+    BackendDispatcher(Backend mode, SoftmaxBackend javaBackend, NativeBackendSlot nativeSlot, KernelProvider kernels) {
+        if (mode == Backend.ONEDNN && nativeSlot.ifOpen() == null) {
             throw new IllegalArgumentException("backend ONEDNN needs a oneDNN runtime");
         }
         this.mode = mode;
         this.javaBackend = javaBackend;
-        this.nativeBackend = mode == Backend.JAVA ? null : nativeBackend;
+        this.nativeSlot =
+                mode == Backend.JAVA ? NativeBackendSlot.unavailable("backend JAVA was requested") : nativeSlot;
         this.kernels = kernels;
         for (Decline reason : Decline.values()) {
             declinedByReason.put(reason, new LongAdder());
@@ -76,8 +78,9 @@ final class BackendDispatcher implements AutoCloseable {
         nativeCalls.reset();
         declined.reset();
         declinedByReason.values().forEach(LongAdder::reset);
-        if (nativeBackend != null) {
-            nativeBackend.resetCounters();
+        SoftmaxBackend open = nativeSlot.ifOpen();
+        if (open != null) {
+            open.resetCounters();
         }
     }
 
@@ -89,7 +92,8 @@ final class BackendDispatcher implements AutoCloseable {
         if (call.policy() == EdgePolicy.REJECT) {
             EdgeContract.rejectNonFinite(call.src(), "src", call.rows(), SoftmaxCall.SRC, call.axis(), kernels);
         }
-        if (prefersNative(call.src(), call.dst()) && computedNatively(nativeBackend.forward(call))) {
+        SoftmaxBackend onednn = prefersNative(call.src(), call.dst()) ? nativeSlot.get() : null;
+        if (onednn != null && computedNatively(onednn.forward(call))) {
             return;
         }
         javaBackend.forward(call);
@@ -104,8 +108,8 @@ final class BackendDispatcher implements AutoCloseable {
         if (call.policy() == EdgePolicy.REJECT) {
             BackwardValidation.rejectNonFinite(call);
         }
-        if (prefersNative(call.output(), call.gradient(), call.result())
-                && computedNatively(nativeBackend.backward(call))) {
+        SoftmaxBackend onednn = prefersNative(call.output(), call.gradient(), call.result()) ? nativeSlot.get() : null;
+        if (onednn != null && computedNatively(onednn.backward(call))) {
             return;
         }
         javaBackend.backward(call);
@@ -125,7 +129,7 @@ final class BackendDispatcher implements AutoCloseable {
             computation.rejectNonFinite(call);
         }
         // Checked first: without a native backend the varargs array is never built (no allocation per call).
-        if (nativeBackend != null && prefersNative(call.x(), call.dst())) {
+        if (nativeSlot.mayBeUsed() && prefersNative(call.x(), call.dst())) {
             declined.increment();
             declinedByReason.get(Decline.ATTENTION).increment();
         }
@@ -159,8 +163,9 @@ final class BackendDispatcher implements AutoCloseable {
         return result;
     }
 
+    /** Whether the rule sends a call with these operands to oneDNN (which may not be open yet). */
     private boolean prefersNative(TensorView... operands) {
-        if (nativeBackend == null) {
+        if (!nativeSlot.mayBeUsed()) {
             return false;
         }
         if (mode == Backend.ONEDNN) {
@@ -181,12 +186,14 @@ final class BackendDispatcher implements AutoCloseable {
         return switch (mode) {
             case JAVA -> "every call on the Java kernel";
             case ONEDNN ->
-                nativeBackend == null ? "oneDNN unavailable" : "every call on oneDNN; cases it declines on Java";
+                nativeSlot.mayBeUsed() ? "every call on oneDNN; cases it declines on Java" : "oneDNN unavailable";
             case AUTO ->
-                nativeBackend == null
+                !nativeSlot.mayBeUsed()
                         ? "every call on the Java kernel (oneDNN unavailable)"
                         : "Java for f32, heap memory and calls under " + AUTO_JAVA_BELOW_ELEMENTS
-                                + " elements; oneDNN for bf16/f16 operands; cases oneDNN declines on Java";
+                                + " elements; oneDNN for bf16/f16 operands"
+                                + (nativeSlot.ifOpen() == null ? " (loaded by the first such call)" : "")
+                                + "; cases oneDNN declines on Java";
         };
     }
 
@@ -198,7 +205,8 @@ final class BackendDispatcher implements AutoCloseable {
                 reasons.put(reason.label(), sum);
             }
         });
-        BackendCounters counters = nativeBackend == null ? BackendCounters.NONE : nativeBackend.counters();
+        SoftmaxBackend open = nativeSlot.ifOpen();
+        BackendCounters counters = open == null ? BackendCounters.NONE : open.counters();
         return new EngineStatistics(
                 javaCalls.sum(),
                 nativeCalls.sum(),
@@ -215,9 +223,7 @@ final class BackendDispatcher implements AutoCloseable {
     @Override
     public void close() {
         try {
-            if (nativeBackend != null) {
-                nativeBackend.close(); // releases every handle it can, then reports the first failure
-            }
+            nativeSlot.close(); // releases every handle it can, then reports the first failure
         } finally {
             javaBackend.close();
         }

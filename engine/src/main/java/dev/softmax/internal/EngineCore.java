@@ -1,14 +1,12 @@
 package dev.softmax.internal;
 
 import dev.softmax.AttentionOptions;
-import dev.softmax.Backend;
 import dev.softmax.BackendInfo;
 import dev.softmax.CrossEntropyLoss;
 import dev.softmax.DecodeOutputs;
 import dev.softmax.EngineOptions;
 import dev.softmax.EngineStatistics;
 import dev.softmax.SamplingParameters;
-import dev.softmax.SoftmaxNativeException;
 import dev.softmax.TensorView;
 import dev.softmax.internal.attention.AttentionCall;
 import dev.softmax.internal.attention.AttentionComputation;
@@ -35,7 +33,6 @@ import dev.softmax.internal.sampling.SamplingComputation;
 import dev.softmax.internal.sampling.SamplingPieceCall;
 import dev.softmax.internal.sampling.SamplingValidation;
 import dev.softmax.internal.sampling.SpeculativeCall;
-import dev.softmax.nativelib.NativeLibraryUnavailableException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -58,7 +55,11 @@ public final class EngineCore implements AutoCloseable {
     private final EngineOptions options;
     private final BackendDispatcher dispatcher;
     private final RowParallelism parallelism;
-    private final BackendInfo info;
+    /** oneDNN: open, opened by the first call that prefers it, or unavailable (see {@link NativeBackendSlot}). */
+    private final NativeBackendSlot nativeSlot;
+
+    private final String javaKernel;
+    private final Optional<String> javaKernelNote;
     /** The Java-only operations' computations, created once (a method reference per call would allocate). */
     private final ToDoubleFunction<ReductionCall> reductions;
 
@@ -81,25 +82,27 @@ public final class EngineCore implements AutoCloseable {
         this.parallelism = new RowParallelism(options.threads());
         KernelProvider kernels = KernelProvider.get();
         SoftmaxBackend javaBackend = new JavaSoftmaxBackend(kernels, parallelism);
-        DnnlRuntime runtime = null;
-        String onednnProblem = null;
-        if (options.backend() != Backend.JAVA) {
-            try {
-                runtime = DnnlRuntime.open();
-            } catch (NativeLibraryUnavailableException | IllegalStateException | SoftmaxNativeException e) {
-                if (options.backend() == Backend.ONEDNN) {
+        NativeBackendSlot onednn;
+        switch (options.backend()) {
+            case JAVA -> onednn = NativeBackendSlot.unavailable("backend JAVA was requested");
+            case ONEDNN -> {
+                // Opened now: an engine that must use oneDNN fails at creation if it cannot.
+                DnnlRuntime runtime;
+                try {
+                    runtime = DnnlRuntime.open();
+                } catch (RuntimeException | Error e) {
                     parallelism.close();
                     throw e;
                 }
-                onednnProblem = e.getMessage();
+                onednn = NativeBackendSlot.opened(runtime, nativeBackend(runtime, options, kernels));
             }
-        } else {
-            onednnProblem = "backend JAVA was requested";
+            default ->
+                onednn = NativeBackendSlot.lazy(DnnlRuntime::open, runtime -> nativeBackend(runtime, options, kernels));
         }
-        SoftmaxBackend onednn = runtime == null
-                ? null
-                : new DnnlSoftmaxBackend(runtime, options.primitiveCacheCapacity(), parallelism, kernels);
+        this.nativeSlot = onednn;
         this.dispatcher = new BackendDispatcher(options.backend(), javaBackend, onednn, kernels);
+        this.javaKernel = kernels.name();
+        this.javaKernelNote = kernels.fallbackReason();
         this.reductions = new RowReductions(kernels)::compute;
         this.crossEntropy = new CrossEntropyComputation(kernels)::compute;
         this.samplingKernels = kernels;
@@ -108,17 +111,6 @@ public final class EngineCore implements AutoCloseable {
         this.samplingPieces = samplingComputation::piece;
         this.speculative = samplingComputation::verify;
         this.attention = new AttentionComputation(kernels, parallelism);
-        this.info = new BackendInfo(
-                options.backend(),
-                runtime != null,
-                Optional.ofNullable(onednnProblem),
-                Optional.ofNullable(runtime).map(DnnlRuntime::version),
-                Optional.ofNullable(runtime).map(DnnlRuntime::cpuIsa),
-                Optional.ofNullable(runtime).map(r -> r.library().describe()),
-                kernels.name(),
-                kernels.fallbackReason(),
-                options.threads(),
-                dispatcher.rule());
         if (options.warmUp()) {
             try {
                 dispatcher.warmUp(options.edgePolicy());
@@ -134,8 +126,43 @@ public final class EngineCore implements AutoCloseable {
         }
     }
 
+    private SoftmaxBackend nativeBackend(DnnlRuntime runtime, EngineOptions options, KernelProvider kernels) {
+        return new DnnlSoftmaxBackend(runtime, options.primitiveCacheCapacity(), parallelism, kernels);
+    }
+
+    /** What the engine uses now: oneDNN's details once it is loaded, else why it is not (yet) in use. */
     public BackendInfo info() {
-        return info;
+        Optional<DnnlRuntime> runtime = nativeSlot.runtime();
+        Optional<String> problem = nativeSlot.problem();
+        if (runtime.isEmpty() && problem.isEmpty()) {
+            problem = Optional.of("not loaded yet: AUTO loads it on the first call that prefers it (bf16/f16"
+                    + " operands of at least " + BackendDispatcher.AUTO_JAVA_BELOW_ELEMENTS + " elements)");
+        }
+        return new BackendInfo(
+                options.backend(),
+                runtime.isPresent() && nativeSlot.ifOpen() != null,
+                runtime.isPresent() ? Optional.empty() : problem,
+                runtime.map(DnnlRuntime::version),
+                runtime.map(DnnlRuntime::cpuIsa),
+                runtime.map(r -> r.library().describe()),
+                javaKernel,
+                javaKernelNote,
+                options.threads(),
+                dispatcher.rule());
+    }
+
+    /**
+     * Loads oneDNN now if this engine may use it and has not tried yet (under AUTO the first call that prefers it
+     * would), and returns the engine's description. For diagnostics such as {@code softmax info}.
+     */
+    public BackendInfo loadNative() {
+        enter();
+        try {
+            nativeSlot.get();
+            return info();
+        } finally {
+            callsInProgress.decrementAndGet();
+        }
     }
 
     public EngineStatistics statistics() {

@@ -40,6 +40,8 @@ public final class OnednnFaultMain {
             try {
                 engine.softmax(src, dst);
                 System.out.println("CALL ok onednnCalls=" + engine.statistics().onednnCalls());
+                System.out.println(
+                        "NOT IN USE " + engine.backend().onednnDeclined().orElse("-"));
             } catch (RuntimeException e) {
                 System.out.println("CALL " + describe(e));
             }
