@@ -17,6 +17,17 @@ public interface RowMath {
      */
     float max(MemorySegment src, long srcOffset, long n);
 
+    /**
+     * Whether any of {@code n} contiguous 16-bit floats is NaN or an infinity, that is, has every bit of the
+     * exponent field set; {@code exponentBits} is that field's mask ({@code 0x7F80} for bf16, {@code 0x7C00} for
+     * f16). The quick test of a whole block before the per-row edge classification, which a block without such
+     * values does not need.
+     */
+    boolean anyNonFinite16(MemorySegment src, long srcOffset, long n, short exponentBits);
+
+    /** {@link #anyNonFinite16} over {@code n} contiguous f32 elements. */
+    boolean anyNonFinite32(MemorySegment src, long srcOffset, long n);
+
     /** Sum of {@code n} contiguous f32 elements, accumulated at least as accurately as f32 blocks into a double. */
     double sum(MemorySegment src, long srcOffset, long n);
 

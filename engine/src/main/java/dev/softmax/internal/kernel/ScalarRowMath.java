@@ -26,6 +26,28 @@ final class ScalarRowMath implements RowMath {
     }
 
     @Override
+    public boolean anyNonFinite16(MemorySegment src, long offset, long n, short exponentBits) {
+        for (long i = 0; i < n; i++) {
+            if ((src.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset + 2 * i) & exponentBits) == exponentBits) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean anyNonFinite32(MemorySegment src, long offset, long n) {
+        for (long i = 0; i < n; i++) {
+            if ((src.get(ValueLayout.JAVA_INT_UNALIGNED, offset + 4 * i) & EXPONENT_32) == EXPONENT_32) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final int EXPONENT_32 = 0x7F80_0000;
+
+    @Override
     public double sum(MemorySegment src, long offset, long n) {
         double sum = 0;
         for (long i = 0; i < n; i++) {

@@ -391,6 +391,107 @@ class KernelSupportTest {
     // ---------------------------------------------------------------------------------------------------------
     // RowMath
 
+    /**
+     * {@link RowMath#anyNonFinite16} (bf16 and f16) and {@link RowMath#anyNonFinite32} against {@code Float.isFinite}
+     * of each decoded element: random finite bits (signed zeros, subnormals and the largest finite values
+     * included), with none, one or two NaN (any payload) or infinities planted at random positions, the vector
+     * body's last lane and the scalar tail among them.
+     */
+    @Test
+    void nonFiniteScansMatchTheDecodedElements() {
+        Failures failures = new Failures();
+        SplittableRandom random = new SplittableRandom(51);
+        for (int n : SIZES) {
+            for (int trial = 0; trial < 12; trial++) {
+                int planted = trial % 3; // none, one, two
+                for (String format : List.of("bf16", "f16", "f32")) {
+                    boolean wide = format.equals("f32");
+                    int[] bits = new int[n];
+                    boolean expected = false;
+                    for (int i = 0; i < n; i++) {
+                        bits[i] = finiteBits(format, random);
+                    }
+                    for (int k = 0; k < planted; k++) {
+                        int at = k == 0 && trial % 2 == 0 ? n - 1 : random.nextInt(n);
+                        bits[at] = specialBits(format, random);
+                    }
+                    for (int value : bits) {
+                        expected |= !Float.isFinite(decode(format, value));
+                    }
+                    try (Arena arena = Arena.ofConfined()) {
+                        for (long offset : wide ? OFFSETS : HALF_OFFSETS) {
+                            MemorySegment row = arena.allocate(offset + (long) n * (wide ? 4 : 2) + 8, 64);
+                            for (int i = 0; i < n; i++) {
+                                if (wide) {
+                                    row.set(ValueLayout.JAVA_INT_UNALIGNED, offset + 4L * i, bits[i]);
+                                } else {
+                                    row.set(ValueLayout.JAVA_SHORT_UNALIGNED, offset + 2L * i, (short) bits[i]);
+                                }
+                            }
+                            for (KernelProvider provider : List.of(scalar, vector)) {
+                                RowMath math = provider.math();
+                                boolean actual = switch (format) {
+                                    case "bf16" -> math.anyNonFinite16(row, offset, n, (short) 0x7F80);
+                                    case "f16" -> math.anyNonFinite16(row, offset, n, (short) 0x7C00);
+                                    default -> math.anyNonFinite32(row, offset, n);
+                                };
+                                boolean want = expected;
+                                failures.check(
+                                        actual == want,
+                                        () -> String.format(
+                                                Locale.ROOT,
+                                                "%s anyNonFinite %s n=%d at %d: %s, expected %s",
+                                                provider.name(),
+                                                format,
+                                                n,
+                                                offset,
+                                                actual,
+                                                want));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        failures.assertNone();
+    }
+
+    private static int finiteBits(String format, SplittableRandom random) {
+        int pick = random.nextInt(8);
+        return switch (format) {
+            case "bf16" -> {
+                int value = random.nextInt(0x10000);
+                yield pick == 0 ? 0x7F7F : pick == 1 ? 0x8000 : (value & 0x7F80) == 0x7F80 ? value & ~0x0080 : value;
+            }
+            case "f16" -> {
+                int value = random.nextInt(0x10000);
+                yield pick == 0 ? 0xFBFF : pick == 1 ? 0x8000 : (value & 0x7C00) == 0x7C00 ? value & ~0x0400 : value;
+            }
+            default -> {
+                int value = random.nextInt();
+                yield pick == 0 ? 0x7F7FFFFF : (value & 0x7F800000) == 0x7F800000 ? value & ~0x00800000 : value;
+            }
+        };
+    }
+
+    private static int specialBits(String format, SplittableRandom random) {
+        int sign = random.nextBoolean() ? 1 : 0;
+        boolean nan = random.nextBoolean();
+        return switch (format) {
+            case "bf16" -> sign << 15 | 0x7F80 | (nan ? 1 + random.nextInt(0x7F) : 0);
+            case "f16" -> sign << 15 | 0x7C00 | (nan ? 1 + random.nextInt(0x3FF) : 0);
+            default -> sign << 31 | 0x7F800000 | (nan ? 1 + random.nextInt(0x7FFFFF) : 0);
+        };
+    }
+
+    private static float decode(String format, int bits) {
+        return switch (format) {
+            case "bf16" -> Float.intBitsToFloat((bits & 0xFFFF) << 16);
+            case "f16" -> Float.float16ToFloat((short) bits);
+            default -> Float.intBitsToFloat(bits);
+        };
+    }
+
     @Test
     void maxSumAndScaleMatchTheReferenceAndEachOther() {
         Failures failures = new Failures();
