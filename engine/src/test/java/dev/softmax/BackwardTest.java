@@ -263,6 +263,69 @@ class BackwardTest {
         }
     }
 
+    /**
+     * Masked softmax rows (y all zero) among finite rows: the case where the oneDNN path's edge repair takes its
+     * quick test (a dense, finite y and dy) and then looks only at rows whose first element is zero. A row that
+     * merely starts with a zero probability is not masked.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("edgeCases")
+    void maskedRowsAmongFiniteRowsGiveTheEdgeValueAndTheOthersTheReference(Backend backend, EdgePolicy policy) {
+        int rows = 64;
+        int n = 128;
+        Random random = new Random(17);
+        float[] yValues = new float[rows * n];
+        float[] dyValues = new float[rows * n];
+        for (int r = 0; r < rows; r++) {
+            double[] e = new double[n];
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                e[i] = Math.exp(random.nextGaussian() * 2);
+                sum += e[i];
+            }
+            for (int i = 0; i < n; i++) {
+                yValues[r * n + i] = r == 3 || r == 40 ? 0f : (float) (e[i] / sum);
+                dyValues[r * n + i] = (float) random.nextGaussian();
+            }
+        }
+        yValues[7 * n] = 0f; // a zero probability at the start of an ordinary row
+        try (SoftmaxEngine engine = SoftmaxEngine.create(EngineOptions.builder()
+                        .backend(backend)
+                        .edgePolicy(policy)
+                        .build());
+                Arena arena = Arena.ofConfined()) {
+            TensorView y = TensorView.allocate(arena, DType.F32, rows, n).copyFrom(yValues);
+            TensorView dy = TensorView.allocate(arena, DType.F32, rows, n).copyFrom(dyValues);
+            TensorView dx = TensorView.allocate(arena, DType.F32, rows, n);
+            engine.softmaxBackward(y, dy, dx);
+            float[] got = dx.toFloatArray();
+            for (int r = 0; r < rows; r++) {
+                double dot = 0;
+                double magnitude = 0;
+                for (int i = 0; i < n; i++) {
+                    dot += (double) yValues[r * n + i] * dyValues[r * n + i];
+                    magnitude += Math.abs((double) yValues[r * n + i] * dyValues[r * n + i]);
+                }
+                for (int i = 0; i < n; i++) {
+                    float value = got[r * n + i];
+                    if (r == 3 || r == 40) {
+                        if (policy == EdgePolicy.NAN) {
+                            assertThat(value).as("masked row %d", r).isNaN();
+                        } else {
+                            assertThat(value).as("masked row %d", r).isEqualTo(0f);
+                        }
+                        continue;
+                    }
+                    double s = yValues[r * n + i];
+                    double expected = s * (dyValues[r * n + i] - dot);
+                    assertThat((double) value)
+                            .as("%s row %d element %d", backend, r, i)
+                            .isCloseTo(expected, within(1e-6 * (Math.abs(expected) + s * magnitude) + 1e-30));
+                }
+            }
+        }
+    }
+
     static Stream<Arguments> edgeCases() {
         List<Arguments> cases = new ArrayList<>();
         for (Backend backend : List.of(Backend.ONEDNN, Backend.JAVA)) {
