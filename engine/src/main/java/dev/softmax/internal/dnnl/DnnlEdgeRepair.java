@@ -45,7 +45,7 @@ final class DnnlEdgeRepair {
 
     /** Classifies rows {@code first .. first+count-1} of a forward call. */
     static RowsToRepair classify(SoftmaxCall call, KernelProvider kernels, long first, long count) {
-        if (denseAndFinite(call.rows(), SoftmaxCall.SRC, call.src(), kernels, first, count)) {
+        if (EdgeContract.denseAndFinite(call.rows(), SoftmaxCall.SRC, call.src(), kernels, first, count)) {
             return RowsToRepair.NOTHING;
         }
         RowLayout rows = call.rows();
@@ -71,35 +71,6 @@ final class DnnlEdgeRepair {
     }
 
     /**
-     * Whether rows {@code first .. first+count-1} of operand {@code k} are one dense block holding no NaN and no infinity,
-     * so that none needs repair: one pass over the raw bits (a compare per vector) instead of, per row, a widened
-     * copy and its maximum. Why: on the bf16 softmax through oneDNN the per-row classification was most of the
-     * engine's cost over oneDNN called from C (JMH, 1 thread, this host, 2026-12-05): 4096x128 took 495 us with it
-     * and 283 us with no classification at all, 64x32000 1334 and 969 us, against 274 and 977 us from C (quick
-     * report). With this test first: 298 and 1051 us, 256x128256 25.6 ms against 23.7 from C.
-     */
-    private static boolean denseAndFinite(
-            RowLayout rows, int k, TensorView view, KernelProvider kernels, long first, long count) {
-        long n = rows.rowLength();
-        if (!rows.isUniformBatch() || !rows.isContiguous(k) || rows.rowStride(k) != n) {
-            return false;
-        }
-        long start = rows.rowOffset(k, first);
-        long elements = count * n;
-        return switch (view.dtype()) {
-            case F32 -> !kernels.math().anyNonFinite32(view.segment(), 4 * start, elements);
-            case BF16 -> !kernels.math().anyNonFinite16(view.segment(), 2 * start, elements, BF16_EXPONENT);
-            case F16 -> !kernels.math().anyNonFinite16(view.segment(), 2 * start, elements, F16_EXPONENT);
-            default -> false;
-        };
-    }
-
-    /** The exponent fields of bf16 and f16: all set means an infinity or NaN. */
-    private static final short BF16_EXPONENT = 0x7F80;
-
-    private static final short F16_EXPONENT = 0x7C00;
-
-    /**
      * Classifies rows of a backward call the way {@code BackwardComputation} decides them: a masked row (softmax:
      * y all zero; log-softmax: y all -inf) whatever dy holds, else a NaN or infinity in y (log-softmax: NaN or
      * +inf) or in dy makes the row non-finite.
@@ -107,8 +78,8 @@ final class DnnlEdgeRepair {
     static RowsToRepair classifyBackward(BackwardCall call, KernelProvider kernels, long first, long count) {
         RowLayout rows = call.rows();
         boolean log = call.operation().isLog();
-        if (denseAndFinite(rows, BackwardCall.Y, call.output(), kernels, first, count)
-                && denseAndFinite(rows, BackwardCall.DY, call.gradient(), kernels, first, count)) {
+        if (EdgeContract.denseAndFinite(rows, BackwardCall.Y, call.output(), kernels, first, count)
+                && EdgeContract.denseAndFinite(rows, BackwardCall.DY, call.gradient(), kernels, first, count)) {
             // Nothing non-finite, so no row is bad, and no log-softmax row is masked (that takes y all -inf). f32
             // 4096x128 on oneDNN (JMH, 1 thread, this host, 2026-12-05): softmax backward 340 -> 310 us,
             // log-softmax 485 -> 383 us (two widened sums per row before); 64x32000 unchanged within noise.
