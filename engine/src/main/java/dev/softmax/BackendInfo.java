@@ -6,9 +6,11 @@ import java.util.Optional;
  * Which backend an engine uses and why, and what it runs on.
  *
  * @param requested        the backend asked for in {@link EngineOptions}
- * @param onednnAvailable  whether oneDNN loaded and opened an engine
- * @param onednnDeclined   for {@link Backend#AUTO}/{@link Backend#JAVA}: why oneDNN is not in use at all, if it
- *                         is not (the loader's message when it could not be loaded); empty when it is in use
+ * @param onednnAvailable  whether oneDNN is loaded and has opened an engine (under AUTO, only once a call has
+ *                         preferred it, or {@link SoftmaxEngine#loadOnednn()} was called)
+ * @param onednnDeclined   for {@link Backend#AUTO}/{@link Backend#JAVA}: why oneDNN is not in use, if it is not:
+ *                         "not loaded yet: ..." before AUTO's first call that prefers it, the loader's message
+ *                         when it could not be loaded, or that JAVA was requested; empty when it is in use
  * @param onednnVersion    "3.13.0 (hash)", or empty
  * @param onednnIsa        most capable ISA oneDNN may dispatch to on this CPU, or empty
  * @param onednnLibrary    where the library came from ("bundled: /path/libdnnl.so.3"), or empty

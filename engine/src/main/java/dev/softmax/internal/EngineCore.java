@@ -87,14 +87,20 @@ public final class EngineCore implements AutoCloseable {
             case JAVA -> onednn = NativeBackendSlot.unavailable("backend JAVA was requested");
             case ONEDNN -> {
                 // Opened now: an engine that must use oneDNN fails at creation if it cannot.
-                DnnlRuntime runtime;
+                DnnlRuntime runtime = null;
                 try {
                     runtime = DnnlRuntime.open();
+                    onednn = NativeBackendSlot.opened(runtime, nativeBackend(runtime, options, kernels));
                 } catch (RuntimeException | Error e) {
-                    parallelism.close();
+                    try {
+                        if (runtime != null) {
+                            runtime.close();
+                        }
+                    } finally {
+                        parallelism.close();
+                    }
                     throw e;
                 }
-                onednn = NativeBackendSlot.opened(runtime, nativeBackend(runtime, options, kernels));
             }
             default ->
                 onednn = NativeBackendSlot.lazy(DnnlRuntime::open, runtime -> nativeBackend(runtime, options, kernels));
