@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "info",
         mixinStandardHelpOptions = true,
-        description =
-                "Print the JDK, the backend chosen and why, oneDNN's version, ISA and location, and the Java kernel.")
+        description = "Load oneDNN (unless --backend java) and print the JDK, the backend chosen and why, oneDNN's"
+                + " version, ISA and location, and the Java kernel.")
 final class InfoCommand implements Callable<Integer> {
 
     @Spec

@@ -146,7 +146,7 @@ public final class EngineCore implements AutoCloseable {
         }
         return new BackendInfo(
                 options.backend(),
-                runtime.isPresent() && nativeSlot.ifOpen() != null,
+                runtime.isPresent(),
                 runtime.isPresent() ? Optional.empty() : problem,
                 runtime.map(DnnlRuntime::version),
                 runtime.map(DnnlRuntime::cpuIsa),
