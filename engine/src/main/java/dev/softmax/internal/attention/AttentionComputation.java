@@ -82,6 +82,10 @@ public final class AttentionComputation {
         // A uniform batch needs no cursor (its offsets are multiples of one stride): none is created, so that
         // nothing is allocated per call.
         RowLayout.Cursor cursor = rows.isUniformBatch() ? null : rows.cursor(first);
+        if (causalOnly(call)) {
+            computeCausalRuns(call, first, first + count, cursor);
+            return;
+        }
         boolean staged = stagedFusedBias(call);
         if (groupable(call) || staged) {
             int shared = call.hasBias() && cursor != null ? rows.broadcastDimension(AttentionCall.BIAS) : -1;
@@ -100,6 +104,72 @@ public final class AttentionComputation {
         }
     }
 
+    /**
+     * A causal mask and a scale, nothing else (no key lengths, bias, mask, soft-cap, sinks or log-sum-exp; softmax),
+     * on rows contiguous in x and the destination, each f32 or bf16: {@link ForwardKernel#causalSoftmaxRows}
+     * computes them where they lie.
+     */
+    private static boolean causalOnly(AttentionCall call) {
+        RowLayout rows = call.rows();
+        return call.causal()
+                && rows.rowLength() > 0
+                && !call.hasKeyLengths()
+                && !call.hasBias()
+                && !call.hasMask()
+                && call.softcap() <= 0f
+                && !call.log()
+                && !call.hasSinks()
+                && !call.hasLogSumExp()
+                && (call.x().dtype() == DType.F32 || call.x().dtype() == DType.BF16)
+                && (call.dst().dtype() == DType.F32 || call.dst().dtype() == DType.BF16)
+                && rows.isContiguous(AttentionCall.X)
+                && rows.isContiguous(AttentionCall.DST);
+    }
+
+    /**
+     * Runs of consecutive rows of one block of queries (the valid prefix grows by one key a row) whose x and
+     * destination rows each lie one fixed step apart, each run one {@link ForwardKernel#causalSoftmaxRows} call.
+     */
+    private void computeCausalRuns(AttentionCall call, long first, long end, RowLayout.Cursor cursor) {
+        RowLayout rows = call.rows();
+        long n = rows.rowLength();
+        long queries = call.queries();
+        // Clamped as in validPrefix, so that no limit overflows.
+        long offset = Math.max(-queries - 1, Math.min(call.causalOffset(), n));
+        boolean bf16Source = call.x().dtype() == DType.BF16;
+        boolean bf16Destination = call.dst().dtype() == DType.BF16;
+        long xBytes = bf16Source ? 2 : 4;
+        long dstBytes = bf16Destination ? 2 : 4;
+        MemorySegment work = bf16Destination ? WorkingRow.get(2 * n) : null;
+        boolean zeroMasked = call.policy() != EdgePolicy.NAN;
+        long r = first;
+        while (r < end) {
+            long run = Math.min(end - r, queries - r % queries);
+            if (cursor != null) {
+                run = Math.min(run, cursor.rowsToInnerEnd());
+            }
+            kernel.causalSoftmaxRows(
+                    call.x().segment(),
+                    xBytes * at(call, cursor, r, AttentionCall.X),
+                    xBytes * step(call, cursor, AttentionCall.X),
+                    bf16Source,
+                    call.dst().segment(),
+                    dstBytes * at(call, cursor, r, AttentionCall.DST),
+                    dstBytes * step(call, cursor, AttentionCall.DST),
+                    bf16Destination,
+                    n,
+                    run,
+                    r % queries + offset + 1,
+                    call.scale(),
+                    zeroMasked,
+                    work);
+            r += run;
+            if (cursor != null) {
+                cursor.moveTo(r);
+            }
+        }
+    }
+
     /** Nothing to apply before the softmax and x a contiguous f32 row: the kernel reads x where it lies. */
     private static boolean plainDirect(AttentionCall call) {
         return call.isPlain()
@@ -110,16 +180,15 @@ public final class AttentionComputation {
 
     /**
      * Whether the rows of this call may be computed in groups ({@link #computeGroups}): softmax (no sinks, no
-     * log-sum-exp) written in place in a contiguous f32 destination after a {@link #load} pass.
+     * log-sum-exp), each group loaded by {@link #load} passes into a contiguous f32 destination, or for any other
+     * destination into a working block, and normalised there in place.
      */
     private static boolean groupable(AttentionCall call) {
         return call.rows().rowLength() > 0 // rows of no keys have nothing to group (and would divide by 0 below)
                 && !call.log()
                 && !call.hasSinks()
                 && !call.hasLogSumExp()
-                && !plainDirect(call)
-                && call.dst().dtype() == DType.F32
-                && call.rows().isContiguous(AttentionCall.DST);
+                && !plainDirect(call);
     }
 
     /**
@@ -150,12 +219,14 @@ public final class AttentionComputation {
             return;
         }
         long n = call.rows().rowLength();
+        boolean staged = !dstDirect(call);
         // Rows of a group must lie one step apart in the destination: a uniform batch's row stride, or, through a
-        // cursor (an operand broadcast, such as a bias shared by the heads), rows packed end to end.
-        long step = cursor == null ? call.rows().rowStride(AttentionCall.DST) : n;
-        MemorySegment work = call.dst().segment();
+        // cursor (an operand broadcast, such as a bias shared by the heads), rows packed end to end. A destination
+        // of another type or layout is staged: the group is computed in a working block, then each row rounded out.
+        long step = staged || cursor != null ? n : call.rows().rowStride(AttentionCall.DST);
         boolean zeroMasked = call.policy() != EdgePolicy.NAN;
         long group = Math.max(2, GROUP_BYTES / (4 * n));
+        MemorySegment work = staged ? WorkingRow.get(group * n) : call.dst().segment();
         long r = first;
         while (r < end) {
             long limit = validPrefix(call, r, cursor);
@@ -166,11 +237,11 @@ public final class AttentionComputation {
                 continue;
             }
             long padded = padded(limit, n);
-            long start = at(call, cursor, r, AttentionCall.DST);
+            long start = staged ? 0 : at(call, cursor, r, AttentionCall.DST);
             long g = r;
             while (g < end && g - r < group) {
                 long rowLimit = g == r ? limit : validPrefix(call, g, cursor);
-                long at = at(call, cursor, g, AttentionCall.DST);
+                long at = staged ? (g - r) * n : at(call, cursor, g, AttentionCall.DST);
                 if (rowLimit == 0 || padded(rowLimit, n) != padded || at != start + (g - r) * step) {
                     break;
                 }
@@ -184,7 +255,30 @@ public final class AttentionComputation {
                     fillTail(work, 4 * (start + (k - r) * step), padded, n, false);
                 }
             }
+            if (staged) {
+                scatterGroup(call, cursor, r, g, work);
+            }
             r = g;
+        }
+    }
+
+    /** Rows {@code first .. end-1}, computed at {@code work}'s start one after another, written to the destination. */
+    private void scatterGroup(AttentionCall call, RowLayout.Cursor cursor, long first, long end, MemorySegment work) {
+        RowLayout rows = call.rows();
+        long n = rows.rowLength();
+        if (cursor != null) {
+            cursor.moveTo(first);
+        }
+        for (long k = first; k < end; k++) {
+            RowCopy.scatter(
+                    codec,
+                    work,
+                    4 * (k - first) * n,
+                    n,
+                    call.dst(),
+                    at(call, cursor, k, AttentionCall.DST),
+                    rows.axisStride(AttentionCall.DST));
+            advance(cursor);
         }
     }
 
@@ -202,7 +296,8 @@ public final class AttentionComputation {
                 && call.x().dtype() == DType.F32
                 && rows.isContiguous(AttentionCall.X)
                 && call.bias().dtype() == DType.F32
-                && rows.isContiguous(AttentionCall.BIAS);
+                && rows.isContiguous(AttentionCall.BIAS)
+                && dstDirect(call);
     }
 
     /**
@@ -317,7 +412,7 @@ public final class AttentionComputation {
                 && !call.hasLogSumExp()
                 && call.bias().dtype() == DType.F32
                 && rows.isContiguous(AttentionCall.BIAS)
-                && !(dstDirect(call) && fusedBias(call));
+                && !fusedBias(call);
     }
 
     /** The destination holds contiguous f32 rows. */

@@ -76,6 +76,71 @@ public interface ForwardKernel {
         softmaxRows(dst, dstOffset, dstStride, dst, dstOffset, dstStride, n, rows, zeroMaskedRows);
     }
 
+    /**
+     * Causal attention rows with nothing but a scale: row r keeps keys {@code 0 .. limit-1}, {@code limit =
+     * min(n, max(0, firstLimit + r))}, and its softmax is that of {@code z = scale * x} over them; the other keys
+     * are written as exactly 0. Row r of x (f32, or bf16 when {@code bf16Source}, widened exactly) is at
+     * {@code srcOffset + r * srcStride}, of dst (f32, or bf16 rounded to nearest even when
+     * {@code bf16Destination}) at {@code dstOffset + r * dstStride} (bytes). A row with no key kept is 0 when
+     * {@code zeroMaskedRows}, else NaN; a row made NaN is NaN throughout.
+     *
+     * <p>The bits are those of the unfused path: the prefix padded with -inf up to a multiple of 16 keys (at most
+     * n), {@link #softmax} of the padded prefix, the rest 0. {@code work} holds at least {@code 2 * n} floats, for
+     * the rows of a 16-bit destination. The default computes exactly that; kernels override it to fuse the passes.
+     */
+    default void causalSoftmaxRows(
+            MemorySegment src,
+            long srcOffset,
+            long srcStride,
+            boolean bf16Source,
+            MemorySegment dst,
+            long dstOffset,
+            long dstStride,
+            boolean bf16Destination,
+            long n,
+            long rows,
+            long firstLimit,
+            float scale,
+            boolean zeroMaskedRows,
+            MemorySegment work) {
+        ValueLayout.OfFloat f32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+        for (long r = 0; r < rows; r++) {
+            long limit = Math.min(n, Math.max(0, firstLimit + r));
+            long padded = Math.min(n, (limit + 15) & ~15L);
+            long srcAt = srcOffset + r * srcStride;
+            MemorySegment z = bf16Destination ? work : dst;
+            long zAt = bf16Destination ? 0 : dstOffset + r * dstStride;
+            for (long i = 0; i < padded; i++) {
+                float value = Float.NEGATIVE_INFINITY;
+                if (i < limit) {
+                    float x = bf16Source
+                            ? FloatConversions.bf16ToFloat(src.get(ValueLayout.JAVA_SHORT_UNALIGNED, srcAt + 2 * i))
+                            : src.get(f32, srcAt + 4 * i);
+                    value = x * scale;
+                }
+                z.set(f32, zAt + 4 * i, value);
+            }
+            float tail;
+            if (limit == 0) {
+                tail = zeroMaskedRows ? 0f : Float.NaN;
+            } else {
+                softmax(z, zAt, z, zAt, padded, 1f, zeroMaskedRows);
+                tail = Float.isNaN(z.get(f32, zAt)) ? Float.NaN : 0f;
+            }
+            for (long i = padded; i < n; i++) {
+                z.set(f32, zAt + 4 * i, tail);
+            }
+            if (bf16Destination) {
+                for (long i = 0; i < n; i++) {
+                    dst.set(
+                            ValueLayout.JAVA_SHORT_UNALIGNED,
+                            dstOffset + r * dstStride + 2 * i,
+                            FloatConversions.floatToBf16(z.get(f32, 4 * i)));
+                }
+            }
+        }
+    }
+
     /** {@code dst[i] = exp((x[i] - max) / T) / sum_j exp((x[j] - max) / T)} over {@code n >= 1} elements. */
     void softmax(
             MemorySegment src,

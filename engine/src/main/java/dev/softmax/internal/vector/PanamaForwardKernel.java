@@ -262,6 +262,40 @@ final class PanamaForwardKernel implements ForwardKernel {
         }
     }
 
+    @Override
+    public void causalSoftmaxRows(
+            MemorySegment src,
+            long srcOffset,
+            long srcStride,
+            boolean bf16Source,
+            MemorySegment dst,
+            long dstOffset,
+            long dstStride,
+            boolean bf16Destination,
+            long n,
+            long rows,
+            long firstLimit,
+            float scale,
+            boolean zeroMaskedRows,
+            MemorySegment work) {
+        PanamaCausalRows.rows(
+                this,
+                src,
+                srcOffset,
+                srcStride,
+                bf16Source,
+                dst,
+                dstOffset,
+                dstStride,
+                bf16Destination,
+                n,
+                rows,
+                firstLimit,
+                scale,
+                zeroMaskedRows,
+                work);
+    }
+
     /**
      * Writes the logits {@code scale * x + bias} of the f32 row at {@code src + srcAt} to {@code dst + dstAt} and
      * returns their maximum, or NaN if any logit is NaN. Unguarded: where the bias is -inf and x is +-inf or NaN

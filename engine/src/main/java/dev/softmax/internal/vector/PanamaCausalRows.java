@@ -1,0 +1,360 @@
+package dev.softmax.internal.vector;
+
+import static dev.softmax.internal.vector.PanamaVectorConstants.F32;
+import static dev.softmax.internal.vector.PanamaVectorConstants.HALF;
+import static dev.softmax.internal.vector.PanamaVectorConstants.INTS;
+import static dev.softmax.internal.vector.PanamaVectorConstants.LANES;
+import static dev.softmax.internal.vector.PanamaVectorConstants.ORDER;
+import static dev.softmax.internal.vector.PanamaVectorConstants.SPECIES;
+import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_1;
+import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_16;
+import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_2;
+import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_32;
+import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_4;
+import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_8;
+
+import dev.softmax.internal.kernel.FloatConversions;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * {@link dev.softmax.internal.kernel.ForwardKernel#causalSoftmaxRows} on the Vector API: per row, one pass reads
+ * x (f32 or bf16) and writes the scaled, masked prefix into an f32 row (the destination itself when it is f32, else
+ * a working row in L1) while taking its maximum; the exponentials and their sum in place; one pass scales them into
+ * the destination (rounding to bf16 on the way when it is bf16); then the masked keys are written 0. Short rows go
+ * two at a time, with {@link PanamaForwardKernel#softmaxRows}'s pair arithmetic, so that the bits are those of the
+ * unfused path (prefix, then {@link PanamaForwardKernel#softmax}), which the rows that do not pair still take.
+ *
+ * <p>Why: the unfused causal rows of {@code [8, 32, 128, 128]} read x in a pass of their own (a quarter of the
+ * f32 time, JFR), and bf16 rows were widened into a working block and rounded out of it in two more (11% and 13%
+ * of the bf16 time), so that bf16 attention took 1.9x the plain bf16 softmax (oneDNN) of the same shape.
+ */
+final class PanamaCausalRows {
+
+    private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final PanamaBf16Codec CODEC = new PanamaBf16Codec();
+
+    private PanamaCausalRows() {}
+
+    static void rows(
+            PanamaForwardKernel kernel,
+            MemorySegment src,
+            long srcOffset,
+            long srcStride,
+            boolean bf16Source,
+            MemorySegment dst,
+            long dstOffset,
+            long dstStride,
+            boolean bf16Destination,
+            long n,
+            long rows,
+            long firstLimit,
+            float scale,
+            boolean zeroMaskedRows,
+            MemorySegment work) {
+        long r = 0;
+        while (r < rows) {
+            long limitA = limit(firstLimit, r, n);
+            long paddedA = padded(limitA, n);
+            long srcA = srcOffset + r * srcStride;
+            long dstA = dstOffset + r * dstStride;
+            MemorySegment z = bf16Destination ? work : dst;
+            long zA = bf16Destination ? 0 : dstA;
+            if (limitA == 0) {
+                fill(dst, dstA, 0, n, zeroMaskedRows ? 0f : Float.NaN, bf16Destination);
+                r++;
+                continue;
+            }
+            long limitB = r + 1 < rows ? limit(firstLimit, r + 1, n) : 0;
+            if (n > PanamaForwardKernel.PAIRED_ROW || limitB == 0 || padded(limitB, n) != paddedA) {
+                logits(src, srcA, bf16Source, z, zA, limitA, paddedA, scale);
+                kernel.softmax(z, zA, z, zA, paddedA, 1f, zeroMaskedRows);
+                float tail = Float.isNaN(z.get(F32, zA)) ? Float.NaN : 0f;
+                if (bf16Destination) {
+                    narrow(z, zA, dst, dstA, paddedA);
+                }
+                fill(dst, dstA, paddedA, n, tail, bf16Destination);
+                r++;
+                continue;
+            }
+            long zB = bf16Destination ? 4 * n : dstA + dstStride;
+            pair(
+                    kernel,
+                    src,
+                    srcA,
+                    srcA + srcStride,
+                    bf16Source,
+                    z,
+                    zA,
+                    zB,
+                    dst,
+                    dstA,
+                    dstA + dstStride,
+                    bf16Destination,
+                    n,
+                    limitA,
+                    limitB,
+                    paddedA,
+                    scale,
+                    zeroMaskedRows);
+            r += 2;
+        }
+    }
+
+    private static long limit(long firstLimit, long r, long n) {
+        return Math.min(n, Math.max(0, firstLimit + r));
+    }
+
+    /** The prefix rounded up to a multiple of 16 keys, as the unfused path pads it, at most n. */
+    private static long padded(long limit, long n) {
+        return Math.min(n, (limit + 15) & ~15L);
+    }
+
+    /**
+     * Two rows of the same padded length: each one's logits and maximum, then both rows' exponentials, sums and
+     * scaling interleaved, exactly as {@link PanamaForwardKernel}'s pair does.
+     */
+    private static void pair(
+            PanamaForwardKernel kernel,
+            MemorySegment src,
+            long srcA,
+            long srcB,
+            boolean bf16Source,
+            MemorySegment z,
+            long zA,
+            long zB,
+            MemorySegment dst,
+            long dstA,
+            long dstB,
+            boolean bf16Destination,
+            long n,
+            long limitA,
+            long limitB,
+            long padded,
+            float scale,
+            boolean zeroMaskedRows) {
+        float maxA = logits(src, srcA, bf16Source, z, zA, limitA, padded, scale);
+        float maxB = logits(src, srcB, bf16Source, z, zB, limitB, padded, scale);
+        if (maxA == Float.NEGATIVE_INFINITY || maxB == Float.NEGATIVE_INFINITY) {
+            finishAlone(kernel, z, zA, dst, dstA, bf16Destination, n, padded, zeroMaskedRows);
+            finishAlone(kernel, z, zB, dst, dstB, bf16Destination, n, padded, zeroMaskedRows);
+            return;
+        }
+        long bound = padded - padded % LANES;
+        FloatVector maxVectorA = FloatVector.broadcast(SPECIES, maxA);
+        FloatVector maxVectorB = FloatVector.broadcast(SPECIES, maxB);
+        FloatVector sumsA = FloatVector.zero(SPECIES);
+        FloatVector sumsB = sumsA;
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector eA = VectorExp.expOfNonPositive(
+                    FloatVector.fromMemorySegment(SPECIES, z, zA + 4 * i, ORDER).sub(maxVectorA));
+            FloatVector eB = VectorExp.expOfNonPositive(
+                    FloatVector.fromMemorySegment(SPECIES, z, zB + 4 * i, ORDER).sub(maxVectorB));
+            sumsA = sumsA.add(eA);
+            sumsB = sumsB.add(eB);
+            eA.intoMemorySegment(z, zA + 4 * i, ORDER);
+            eB.intoMemorySegment(z, zB + 4 * i, ORDER);
+        }
+        // The shuffle-tree fold, written out (as a helper it was boxed; see PanamaVectorConstants).
+        if (LANES > 32) {
+            sumsA = sumsA.add(sumsA.rearrange(SWAP_32));
+            sumsB = sumsB.add(sumsB.rearrange(SWAP_32));
+        }
+        if (LANES > 16) {
+            sumsA = sumsA.add(sumsA.rearrange(SWAP_16));
+            sumsB = sumsB.add(sumsB.rearrange(SWAP_16));
+        }
+        if (LANES > 8) {
+            sumsA = sumsA.add(sumsA.rearrange(SWAP_8));
+            sumsB = sumsB.add(sumsB.rearrange(SWAP_8));
+        }
+        if (LANES > 4) {
+            sumsA = sumsA.add(sumsA.rearrange(SWAP_4));
+            sumsB = sumsB.add(sumsB.rearrange(SWAP_4));
+        }
+        if (LANES > 2) {
+            sumsA = sumsA.add(sumsA.rearrange(SWAP_2));
+            sumsB = sumsB.add(sumsB.rearrange(SWAP_2));
+        }
+        sumsA = sumsA.add(sumsA.rearrange(SWAP_1));
+        sumsB = sumsB.add(sumsB.rearrange(SWAP_1));
+        float sumA = sumsA.lane(0);
+        float sumB = sumsB.lane(0);
+        for (; i < padded; i++) {
+            float eA = VectorExp.exp(z.get(F32, zA + 4 * i) - maxA);
+            float eB = VectorExp.exp(z.get(F32, zB + 4 * i) - maxB);
+            sumA += eA;
+            sumB += eB;
+            z.set(F32, zA + 4 * i, eA);
+            z.set(F32, zB + 4 * i, eB);
+        }
+        float factorA = 1f / sumA;
+        float factorB = 1f / sumB;
+        if (bf16Destination) {
+            scaleNarrow(z, zA, dst, dstA, padded, factorA);
+            scaleNarrow(z, zB, dst, dstB, padded, factorB);
+        } else {
+            FloatVector scaleA = FloatVector.broadcast(SPECIES, factorA);
+            FloatVector scaleB = FloatVector.broadcast(SPECIES, factorB);
+            for (i = 0; i < bound; i += LANES) {
+                FloatVector.fromMemorySegment(SPECIES, z, zA + 4 * i, ORDER)
+                        .mul(scaleA)
+                        .intoMemorySegment(z, zA + 4 * i, ORDER);
+                FloatVector.fromMemorySegment(SPECIES, z, zB + 4 * i, ORDER)
+                        .mul(scaleB)
+                        .intoMemorySegment(z, zB + 4 * i, ORDER);
+            }
+            for (; i < padded; i++) {
+                z.set(F32, zA + 4 * i, z.get(F32, zA + 4 * i) * factorA);
+                z.set(F32, zB + 4 * i, z.get(F32, zB + 4 * i) * factorB);
+            }
+        }
+        fill(dst, dstA, padded, n, Float.isNaN(sumA) ? Float.NaN : 0f, bf16Destination);
+        fill(dst, dstB, padded, n, Float.isNaN(sumB) ? Float.NaN : 0f, bf16Destination);
+    }
+
+    /** A row of a pair whose logits are written but which cannot be paired (its maximum or its partner's is -inf). */
+    private static void finishAlone(
+            PanamaForwardKernel kernel,
+            MemorySegment z,
+            long zAt,
+            MemorySegment dst,
+            long dstAt,
+            boolean bf16Destination,
+            long n,
+            long padded,
+            boolean zeroMaskedRows) {
+        kernel.softmax(z, zAt, z, zAt, padded, 1f, zeroMaskedRows);
+        float tail = Float.isNaN(z.get(F32, zAt)) ? Float.NaN : 0f;
+        if (bf16Destination) {
+            narrow(z, zAt, dst, dstAt, padded);
+        }
+        fill(dst, dstAt, padded, n, tail, bf16Destination);
+    }
+
+    /**
+     * Writes {@code scale * x} for keys {@code 0 .. limit-1} and -inf up to {@code padded} into the f32 row at
+     * {@code zAt} and returns their maximum, NaN ignored as the kernel's maximum ignores it.
+     */
+    private static float logits(
+            MemorySegment src,
+            long srcAt,
+            boolean bf16Source,
+            MemorySegment z,
+            long zAt,
+            long limit,
+            long padded,
+            float scale) {
+        FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        long full = limit - limit % LANES;
+        long bound = padded - padded % LANES;
+        long i = 0;
+        if (bf16Source) {
+            for (; i < full; i += LANES) {
+                FloatVector v = ShortVector.fromMemorySegment(HALF, src, srcAt + 2 * i, ORDER)
+                        .convertShape(VectorOperators.S2I, INTS, 0)
+                        .reinterpretAsInts()
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats()
+                        .mul(scale);
+                v.intoMemorySegment(z, zAt + 4 * i, ORDER);
+                maxes = maxes.blend(v, v.compare(VectorOperators.GT, maxes));
+            }
+        } else {
+            for (; i < full; i += LANES) {
+                FloatVector v = FloatVector.fromMemorySegment(SPECIES, src, srcAt + 4 * i, ORDER)
+                        .mul(scale);
+                v.intoMemorySegment(z, zAt + 4 * i, ORDER);
+                maxes = maxes.blend(v, v.compare(VectorOperators.GT, maxes));
+            }
+        }
+        // The partial vector and the padding: masked loads, -inf in the masked lanes.
+        for (; i < bound; i += LANES) {
+            VectorMask<Float> valid = SPECIES.indexInRange(i, limit);
+            FloatVector v;
+            if (bf16Source) {
+                v = ShortVector.fromMemorySegment(HALF, src, srcAt + 2 * i, ORDER, valid.cast(HALF))
+                        .convertShape(VectorOperators.S2I, INTS, 0)
+                        .reinterpretAsInts()
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats();
+            } else {
+                v = FloatVector.fromMemorySegment(SPECIES, src, srcAt + 4 * i, ORDER, valid);
+            }
+            v = v.mul(scale).blend(Float.NEGATIVE_INFINITY, valid.not());
+            v.intoMemorySegment(z, zAt + 4 * i, ORDER);
+            maxes = maxes.blend(v, v.compare(VectorOperators.GT, maxes));
+        }
+        float max = maxes.reduceLanes(VectorOperators.MAX);
+        for (; i < padded; i++) {
+            float value = Float.NEGATIVE_INFINITY;
+            if (i < limit) {
+                float x = bf16Source
+                        ? FloatConversions.bf16ToFloat(src.get(BF16, srcAt + 2 * i))
+                        : src.get(F32, srcAt + 4 * i);
+                value = x * scale;
+            }
+            z.set(F32, zAt + 4 * i, value);
+            max = value > max ? value : max;
+        }
+        return max;
+    }
+
+    /** The f32 row at {@code zAt}, times {@code factor}, rounded to bf16 at {@code dstAt}. */
+    private static void scaleNarrow(MemorySegment z, long zAt, MemorySegment dst, long dstAt, long n, float factor) {
+        long bound = n - n % LANES;
+        FloatVector factorVector = FloatVector.broadcast(SPECIES, factor);
+        IntVector absMask = IntVector.broadcast(INTS, 0x7FFF_FFFF);
+        IntVector infinity = IntVector.broadcast(INTS, 0x7F80_0000);
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            IntVector bits = FloatVector.fromMemorySegment(SPECIES, z, zAt + 4 * i, ORDER)
+                    .mul(factorVector)
+                    .reinterpretAsInts();
+            IntVector odd = bits.lanewise(VectorOperators.LSHR, 16).and(1);
+            IntVector rounded = bits.add(odd.add(0x7FFF)).lanewise(VectorOperators.LSHR, 16);
+            IntVector quietNaN = bits.lanewise(VectorOperators.LSHR, 16).or(0x0040);
+            IntVector result = rounded.blend(quietNaN, bits.and(absMask).compare(VectorOperators.GT, infinity));
+            ((ShortVector) result.convertShape(VectorOperators.I2S, HALF, 0))
+                    .intoMemorySegment(dst, dstAt + 2 * i, ORDER);
+        }
+        for (; i < n; i++) {
+            dst.set(BF16, dstAt + 2 * i, FloatConversions.floatToBf16(z.get(F32, zAt + 4 * i) * factor));
+        }
+    }
+
+    /** The f32 row at {@code zAt}, rounded to bf16 at {@code dstAt}. */
+    private static void narrow(MemorySegment z, long zAt, MemorySegment dst, long dstAt, long n) {
+        CODEC.narrowBf16(z, zAt, dst, dstAt, n);
+    }
+
+    /** Keys {@code from .. n-1} of the destination row at {@code dstAt} set to {@code value} (0 or NaN). */
+    private static void fill(MemorySegment dst, long dstAt, long from, long n, float value, boolean bf16) {
+        if (bf16) {
+            short bits = FloatConversions.floatToBf16(value);
+            ShortVector vector = ShortVector.broadcast(HALF, bits);
+            long i = from;
+            for (; i + LANES <= n; i += LANES) {
+                vector.intoMemorySegment(dst, dstAt + 2 * i, ORDER);
+            }
+            for (; i < n; i++) {
+                dst.set(BF16, dstAt + 2 * i, bits);
+            }
+        } else {
+            FloatVector vector = FloatVector.broadcast(SPECIES, value);
+            long i = from;
+            for (; i + LANES <= n; i += LANES) {
+                vector.intoMemorySegment(dst, dstAt + 4 * i, ORDER);
+            }
+            for (; i < n; i++) {
+                dst.set(F32, dstAt + 4 * i, value);
+            }
+        }
+    }
+}
