@@ -283,8 +283,10 @@ public final class AttentionComputation {
     }
 
     /**
-     * A bias and a scale, nothing else (every key valid, no mask, no soft-cap), on f32 rows contiguous in x and the
-     * bias: the kernel computes the logits inside its softmax ({@link ForwardKernel#softmaxRowsScaledBiased}).
+     * A bias and a scale, nothing else (every key valid, no mask, no soft-cap), on rows contiguous in x (f32 or bf16),
+     * the bias (f32) and the destination (f32 or bf16): the kernel computes the logits inside its softmax and
+     * rounds a bf16 result in its last pass ({@link ForwardKernel#softmaxRowsScaledBiased}, {@link
+     * ForwardKernel#softmaxRowsScaledBiasedToBf16}).
      */
     private static boolean fusedBias(AttentionCall call) {
         RowLayout rows = call.rows();
@@ -293,11 +295,12 @@ public final class AttentionComputation {
                 && !call.hasKeyLengths()
                 && !call.causal()
                 && call.softcap() <= 0f
-                && call.x().dtype() == DType.F32
+                && (call.x().dtype() == DType.F32 || call.x().dtype() == DType.BF16)
                 && rows.isContiguous(AttentionCall.X)
                 && call.bias().dtype() == DType.F32
                 && rows.isContiguous(AttentionCall.BIAS)
-                && dstDirect(call);
+                && (call.dst().dtype() == DType.F32 || call.dst().dtype() == DType.BF16)
+                && rows.isContiguous(AttentionCall.DST);
     }
 
     /**
@@ -311,24 +314,57 @@ public final class AttentionComputation {
         RowLayout rows = call.rows();
         long n = rows.rowLength();
         boolean zeroMasked = call.policy() != EdgePolicy.NAN;
+        boolean bf16Source = call.x().dtype() == DType.BF16;
+        boolean bf16Destination = call.dst().dtype() == DType.BF16;
+        long xBytes = bf16Source ? 2 : 4;
+        long dstBytes = bf16Destination ? 2 : 4;
+        MemorySegment work = bf16Destination ? WorkingRow.get(n) : null;
         long r = first;
         while (r < end) {
             long run = cursor == null ? end - r : Math.min(end - r, cursor.rowsToInnerEnd());
-            kernel.softmaxRowsScaledBiased(
-                    call.x().segment(),
-                    4 * at(call, cursor, r, AttentionCall.X),
-                    4 * step(call, cursor, AttentionCall.X),
-                    call.bias().segment(),
-                    4 * at(call, cursor, r, AttentionCall.BIAS),
-                    4 * step(call, cursor, AttentionCall.BIAS),
-                    call.dst().segment(),
-                    4 * at(call, cursor, r, AttentionCall.DST),
-                    4 * step(call, cursor, AttentionCall.DST),
-                    n,
-                    run,
-                    call.scale(),
-                    false,
-                    zeroMasked);
+            MemorySegment x = call.x().segment();
+            long xAt = xBytes * at(call, cursor, r, AttentionCall.X);
+            long xStep = xBytes * step(call, cursor, AttentionCall.X);
+            MemorySegment bias = call.bias().segment();
+            long biasAt = 4 * at(call, cursor, r, AttentionCall.BIAS);
+            long biasStep = 4 * step(call, cursor, AttentionCall.BIAS);
+            MemorySegment dst = call.dst().segment();
+            long dstAt = dstBytes * at(call, cursor, r, AttentionCall.DST);
+            long dstStep = dstBytes * step(call, cursor, AttentionCall.DST);
+            if (bf16Destination) {
+                kernel.softmaxRowsScaledBiasedToBf16(
+                        x,
+                        xAt,
+                        xStep,
+                        bias,
+                        biasAt,
+                        biasStep,
+                        dst,
+                        dstAt,
+                        dstStep,
+                        n,
+                        run,
+                        call.scale(),
+                        bf16Source,
+                        zeroMasked,
+                        work);
+            } else {
+                kernel.softmaxRowsScaledBiased(
+                        x,
+                        xAt,
+                        xStep,
+                        bias,
+                        biasAt,
+                        biasStep,
+                        dst,
+                        dstAt,
+                        dstStep,
+                        n,
+                        run,
+                        call.scale(),
+                        bf16Source,
+                        zeroMasked);
+            }
             r += run;
             if (cursor != null) {
                 cursor.moveTo(r);
@@ -396,7 +432,7 @@ public final class AttentionComputation {
 
     /**
      * A bias and a scale only (as {@link #fusedBias}), f32 bias rows, but x or the destination of another type or
-     * layout (bf16, strided): the fused kernel on a working block of rows, x widened into it first and the
+     * layout (f16, strided): the fused kernel on a working block of rows, x widened into it first and the
      * results rounded out of it after, instead of a row at a time through {@link #computeRow}.
      */
     private static boolean stagedFusedBias(AttentionCall call) {

@@ -77,6 +77,53 @@ public interface ForwardKernel {
     }
 
     /**
+     * {@link #softmaxRowsScaledBiased} into a bf16 destination (row r at {@code dstOffset + r * dstStride}), each
+     * result rounded to nearest even: bit for bit the f32 result rounded. {@code work} holds at least {@code n}
+     * floats. The default computes each row into {@code work}, then rounds it out; kernels override it to round in
+     * the last pass.
+     */
+    default void softmaxRowsScaledBiasedToBf16(
+            MemorySegment src,
+            long srcOffset,
+            long srcStride,
+            MemorySegment bias,
+            long biasOffset,
+            long biasStride,
+            MemorySegment dst,
+            long dstOffset,
+            long dstStride,
+            long n,
+            long rows,
+            float scale,
+            boolean bf16Source,
+            boolean zeroMaskedRows,
+            MemorySegment work) {
+        for (long r = 0; r < rows; r++) {
+            softmaxRowsScaledBiased(
+                    src,
+                    srcOffset + r * srcStride,
+                    srcStride,
+                    bias,
+                    biasOffset + r * biasStride,
+                    biasStride,
+                    work,
+                    0,
+                    4 * n,
+                    n,
+                    1,
+                    scale,
+                    bf16Source,
+                    zeroMaskedRows);
+            for (long i = 0; i < n; i++) {
+                dst.set(
+                        ValueLayout.JAVA_SHORT_UNALIGNED,
+                        dstOffset + r * dstStride + 2 * i,
+                        FloatConversions.floatToBf16(work.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4 * i)));
+            }
+        }
+    }
+
+    /**
      * Causal attention rows with nothing but a scale: row r keeps keys {@code 0 .. limit-1}, {@code limit =
      * min(n, max(0, firstLimit + r))}, and its softmax is that of {@code z = scale * x} over them; the other keys
      * are written as exactly 0. Row r of x (f32, or bf16 when {@code bf16Source}, widened exactly) is at

@@ -19,6 +19,8 @@ import jdk.incubator.vector.VectorOperators;
 /** bf16 conversions on the Vector API, bit-identical to {@link FloatConversions} (the scalar tail uses it). */
 final class PanamaBf16Codec implements Bf16Codec {
 
+    private static final PanamaBf16Codec INSTANCE = new PanamaBf16Codec();
+
     @Override
     public void widenBf16(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n) {
         long bound = n - n % LANES;
@@ -59,6 +61,39 @@ final class PanamaBf16Codec implements Bf16Codec {
                     ValueLayout.JAVA_SHORT_UNALIGNED,
                     dstOffset + 2 * i,
                     FloatConversions.floatToBf16(src.get(F32, srcOffset + 4 * i)));
+        }
+    }
+
+    /**
+     * The exponentials of a row times {@code factor} (one over their sum), rounded to bf16: bit for bit
+     * {@code scaleRow} then {@link #narrowBf16}, in one pass. The exponentials lie in [0, 1] or the row is NaN,
+     * and then {@code factor} is NaN too: so with a finite factor no product is NaN and the rounding skips the
+     * NaN test (three of its eight integer operations), which is exact for every other value.
+     */
+    static void scaleNarrowProbabilities(
+            MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float factor) {
+        if (Float.isNaN(factor)) {
+            PanamaRowMath.scaleRow(src, srcOffset, n, factor);
+            INSTANCE.narrowBf16(src, srcOffset, dst, dstOffset, n);
+            return;
+        }
+        long bound = n - n % LANES;
+        FloatVector factorVector = FloatVector.broadcast(SPECIES, factor);
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            IntVector bits = FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+                    .mul(factorVector)
+                    .reinterpretAsInts();
+            IntVector odd = bits.lanewise(VectorOperators.LSHR, 16).and(1);
+            IntVector rounded = bits.add(odd.add(0x7FFF)).lanewise(VectorOperators.LSHR, 16);
+            ((ShortVector) rounded.convertShape(VectorOperators.I2S, HALF, 0))
+                    .intoMemorySegment(dst, dstOffset + 2 * i, ORDER);
+        }
+        for (; i < n; i++) {
+            dst.set(
+                    ValueLayout.JAVA_SHORT_UNALIGNED,
+                    dstOffset + 2 * i,
+                    FloatConversions.floatToBf16(src.get(F32, srcOffset + 4 * i) * factor));
         }
     }
 }

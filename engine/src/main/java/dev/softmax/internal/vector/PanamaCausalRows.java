@@ -17,7 +17,6 @@ import dev.softmax.internal.kernel.FloatConversions;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -37,7 +36,6 @@ import jdk.incubator.vector.VectorOperators;
 final class PanamaCausalRows {
 
     private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED;
-    private static final PanamaBf16Codec CODEC = new PanamaBf16Codec();
 
     private PanamaCausalRows() {}
 
@@ -197,8 +195,8 @@ final class PanamaCausalRows {
         float factorA = 1f / sumA;
         float factorB = 1f / sumB;
         if (bf16Destination) {
-            scaleNarrow(z, zA, dst, dstA, padded, factorA);
-            scaleNarrow(z, zB, dst, dstB, padded, factorB);
+            PanamaBf16Codec.scaleNarrowProbabilities(z, zA, dst, dstA, padded, factorA);
+            PanamaBf16Codec.scaleNarrowProbabilities(z, zB, dst, dstB, padded, factorB);
         } else {
             FloatVector scaleA = FloatVector.broadcast(SPECIES, factorA);
             FloatVector scaleB = FloatVector.broadcast(SPECIES, factorB);
@@ -306,32 +304,9 @@ final class PanamaCausalRows {
         return max;
     }
 
-    /** The f32 row at {@code zAt}, times {@code factor}, rounded to bf16 at {@code dstAt}. */
-    private static void scaleNarrow(MemorySegment z, long zAt, MemorySegment dst, long dstAt, long n, float factor) {
-        long bound = n - n % LANES;
-        FloatVector factorVector = FloatVector.broadcast(SPECIES, factor);
-        IntVector absMask = IntVector.broadcast(INTS, 0x7FFF_FFFF);
-        IntVector infinity = IntVector.broadcast(INTS, 0x7F80_0000);
-        long i = 0;
-        for (; i < bound; i += LANES) {
-            IntVector bits = FloatVector.fromMemorySegment(SPECIES, z, zAt + 4 * i, ORDER)
-                    .mul(factorVector)
-                    .reinterpretAsInts();
-            IntVector odd = bits.lanewise(VectorOperators.LSHR, 16).and(1);
-            IntVector rounded = bits.add(odd.add(0x7FFF)).lanewise(VectorOperators.LSHR, 16);
-            IntVector quietNaN = bits.lanewise(VectorOperators.LSHR, 16).or(0x0040);
-            IntVector result = rounded.blend(quietNaN, bits.and(absMask).compare(VectorOperators.GT, infinity));
-            ((ShortVector) result.convertShape(VectorOperators.I2S, HALF, 0))
-                    .intoMemorySegment(dst, dstAt + 2 * i, ORDER);
-        }
-        for (; i < n; i++) {
-            dst.set(BF16, dstAt + 2 * i, FloatConversions.floatToBf16(z.get(F32, zAt + 4 * i) * factor));
-        }
-    }
-
     /** The f32 row at {@code zAt}, rounded to bf16 at {@code dstAt}. */
     private static void narrow(MemorySegment z, long zAt, MemorySegment dst, long dstAt, long n) {
-        CODEC.narrowBf16(z, zAt, dst, dstAt, n);
+        new PanamaBf16Codec().narrowBf16(z, zAt, dst, dstAt, n);
     }
 
     /** Keys {@code from .. n-1} of the destination row at {@code dstAt} set to {@code value} (0 or NaN). */
