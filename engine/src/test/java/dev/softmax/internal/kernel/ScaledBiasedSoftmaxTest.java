@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link ForwardKernel#softmaxRowsScaledBiased} on the kernels of each kernel-variant execution gives, bit for bit,
  * what the unfused attention path gives ({@link AttentionKernel#prepare} into dst, then {@link
- * ForwardKernel#softmaxRows} in place; every NaN the same NaN), from f32 or bf16 x: row lengths around every vector width and past the short-row limit, -inf
- * biases, fully masked rows, NaN and +inf logits, padded strides, and in place.
+ * ForwardKernel#softmaxRows} in place; every NaN the same NaN), from f32 or bf16 x, and so does {@link
+ * ForwardKernel#softmaxRowsScaledBiasedToBf16} rounded: row lengths around every vector width and past the
+ * short-row limit, -inf biases, fully masked rows, NaN and +inf logits, padded strides, and in place.
  */
 @Tag("kernel-variants")
 class ScaledBiasedSoftmaxTest {
@@ -72,6 +73,27 @@ class ScaledBiasedSoftmaxTest {
                     forward.softmaxRowsScaledBiased(
                             x, 0, stride, bias, 0, stride, actual, 0, stride, n, rows, scale, false, zeroMasked);
                 }
+                // The bf16 destination: the same results, rounded (x is read again, so not after in place).
+                MemorySegment rounded = arena.allocate(stride / 2 * rows, 64);
+                if (!inPlace) {
+                    MemorySegment work = arena.allocate(4L * n, 64);
+                    forward.softmaxRowsScaledBiasedToBf16(
+                            bf16 ? x16 : x,
+                            0,
+                            bf16 ? stride / 2 : stride,
+                            bias,
+                            0,
+                            stride,
+                            rounded,
+                            0,
+                            stride / 2,
+                            n,
+                            rows,
+                            scale,
+                            bf16,
+                            zeroMasked,
+                            work);
+                }
                 for (int r = 0; r < rows; r++) {
                     for (int i = 0; i < n; i++) {
                         long at = r * stride + 4L * i;
@@ -79,6 +101,15 @@ class ScaledBiasedSoftmaxTest {
                         assertThat(Float.floatToIntBits(actual.get(F32, at)))
                                 .as("trial %d n %d row %d element %d", trial, n, r, i)
                                 .isEqualTo(Float.floatToIntBits(expected.get(F32, at)));
+                        if (!inPlace) {
+                            float expectedRounded =
+                                    FloatConversions.bf16ToFloat(FloatConversions.floatToBf16(expected.get(F32, at)));
+                            float actualRounded = FloatConversions.bf16ToFloat(
+                                    rounded.get(ValueLayout.JAVA_SHORT_UNALIGNED, r * (stride / 2) + 2L * i));
+                            assertThat(Float.floatToIntBits(actualRounded))
+                                    .as("bf16 destination: trial %d n %d row %d element %d", trial, n, r, i)
+                                    .isEqualTo(Float.floatToIntBits(expectedRounded));
+                        }
                     }
                 }
             }
