@@ -82,8 +82,8 @@ public final class AttentionComputation {
         // A uniform batch needs no cursor (its offsets are multiples of one stride): none is created, so that
         // nothing is allocated per call.
         RowLayout.Cursor cursor = rows.isUniformBatch() ? null : rows.cursor(first);
-        if (causalOnly(call)) {
-            computeCausalRuns(call, first, first + count, cursor);
+        if (prefixOnly(call)) {
+            computePrefixRuns(call, first, first + count, cursor);
             return;
         }
         boolean staged = stagedFusedBias(call);
@@ -105,15 +105,14 @@ public final class AttentionComputation {
     }
 
     /**
-     * A causal mask and a scale, nothing else (no key lengths, bias, mask, soft-cap, sinks or log-sum-exp; softmax),
-     * on rows contiguous in x and the destination, each f32 or bf16: {@link ForwardKernel#causalSoftmaxRows}
-     * computes them where they lie.
+     * A causal mask or key lengths (or both) and a scale, nothing else (no bias, mask, soft-cap, sinks or
+     * log-sum-exp; softmax), on rows contiguous in x and the destination, each f32 or bf16: {@link
+     * ForwardKernel#prefixSoftmaxRows} computes them where they lie.
      */
-    private static boolean causalOnly(AttentionCall call) {
+    private static boolean prefixOnly(AttentionCall call) {
         RowLayout rows = call.rows();
-        return call.causal()
+        return (call.causal() || call.hasKeyLengths())
                 && rows.rowLength() > 0
-                && !call.hasKeyLengths()
                 && !call.hasBias()
                 && !call.hasMask()
                 && call.softcap() <= 0f
@@ -127,10 +126,11 @@ public final class AttentionComputation {
     }
 
     /**
-     * Runs of consecutive rows of one block of queries (the valid prefix grows by one key a row) whose x and
-     * destination rows each lie one fixed step apart, each run one {@link ForwardKernel#causalSoftmaxRows} call.
+     * Causal rows without key lengths: runs of consecutive rows of one block of queries (the valid prefix grows by
+     * one key a row) whose x and destination rows each lie one fixed step apart, each run one {@link
+     * ForwardKernel#prefixSoftmaxRows} call. With key lengths, one call a row, with the row's own valid prefix.
      */
-    private void computeCausalRuns(AttentionCall call, long first, long end, RowLayout.Cursor cursor) {
+    private void computePrefixRuns(AttentionCall call, long first, long end, RowLayout.Cursor cursor) {
         RowLayout rows = call.rows();
         long n = rows.rowLength();
         long queries = call.queries();
@@ -142,13 +142,14 @@ public final class AttentionComputation {
         long dstBytes = bf16Destination ? 2 : 4;
         MemorySegment work = bf16Destination ? WorkingRow.get(2 * n) : null;
         boolean zeroMasked = call.policy() != EdgePolicy.NAN;
+        boolean perRow = call.hasKeyLengths();
         long r = first;
         while (r < end) {
-            long run = Math.min(end - r, queries - r % queries);
+            long run = perRow ? 1 : Math.min(end - r, queries - r % queries);
             if (cursor != null) {
                 run = Math.min(run, cursor.rowsToInnerEnd());
             }
-            kernel.causalSoftmaxRows(
+            kernel.prefixSoftmaxRows(
                     call.x().segment(),
                     xBytes * at(call, cursor, r, AttentionCall.X),
                     xBytes * step(call, cursor, AttentionCall.X),
@@ -159,7 +160,7 @@ public final class AttentionComputation {
                     bf16Destination,
                     n,
                     run,
-                    r % queries + offset + 1,
+                    perRow ? validPrefix(call, r, cursor) : r % queries + offset + 1,
                     call.scale(),
                     zeroMasked,
                     work);

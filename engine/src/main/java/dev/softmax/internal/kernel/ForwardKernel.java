@@ -124,8 +124,9 @@ public interface ForwardKernel {
     }
 
     /**
-     * Causal attention rows with nothing but a scale: row r keeps keys {@code 0 .. limit-1}, {@code limit =
-     * min(n, max(0, firstLimit + r))}, and its softmax is that of {@code z = scale * x} over them; the other keys
+     * Attention rows masked by a valid prefix and scaled, nothing else: row r keeps keys {@code 0 .. limit-1},
+     * {@code limit = min(n, max(0, firstLimit + r))} (one key more each row, as the rows of a causal mask; one row
+     * takes any limit, as a key length gives it), and its softmax is that of {@code z = scale * x} over them; the other keys
      * are written as exactly 0. Row r of x (f32, or bf16 when {@code bf16Source}, widened exactly) is at
      * {@code srcOffset + r * srcStride}, of dst (f32, or bf16 rounded to nearest even when
      * {@code bf16Destination}) at {@code dstOffset + r * dstStride} (bytes). A row with no key kept is 0 when
@@ -135,7 +136,7 @@ public interface ForwardKernel {
      * n), {@link #softmax} of the padded prefix, the rest 0. {@code work} holds at least {@code 2 * n} floats, for
      * the rows of a 16-bit destination. The default computes exactly that; kernels override it to fuse the passes.
      */
-    default void causalSoftmaxRows(
+    default void prefixSoftmaxRows(
             MemorySegment src,
             long srcOffset,
             long srcStride,

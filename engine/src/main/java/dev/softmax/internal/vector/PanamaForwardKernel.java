@@ -326,7 +326,7 @@ final class PanamaForwardKernel implements ForwardKernel {
     }
 
     @Override
-    public void causalSoftmaxRows(
+    public void prefixSoftmaxRows(
             MemorySegment src,
             long srcOffset,
             long srcStride,
@@ -341,7 +341,7 @@ final class PanamaForwardKernel implements ForwardKernel {
             float scale,
             boolean zeroMaskedRows,
             MemorySegment work) {
-        PanamaCausalRows.rows(
+        PanamaPrefixRows.rows(
                 this,
                 src,
                 srcOffset,

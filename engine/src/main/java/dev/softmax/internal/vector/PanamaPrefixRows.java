@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * {@link dev.softmax.internal.kernel.ForwardKernel#causalSoftmaxRows} on the Vector API: per row, one pass reads
+ * {@link dev.softmax.internal.kernel.ForwardKernel#prefixSoftmaxRows} (causal and key-length rows) on the Vector API: per row, one pass reads
  * x (f32 or bf16) and writes the scaled, masked prefix into an f32 row (the destination itself when it is f32, else
  * a working row in L1) while taking its maximum; the exponentials and their sum in place; one pass scales them into
  * the destination (rounding to bf16 on the way when it is bf16); then the masked keys are written 0. Short rows go
@@ -33,11 +33,11 @@ import jdk.incubator.vector.VectorOperators;
  * f32 time, JFR), and bf16 rows were widened into a working block and rounded out of it in two more (11% and 13%
  * of the bf16 time), so that bf16 attention took 1.9x the plain bf16 softmax (oneDNN) of the same shape.
  */
-final class PanamaCausalRows {
+final class PanamaPrefixRows {
 
     private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 
-    private PanamaCausalRows() {}
+    private PanamaPrefixRows() {}
 
     static void rows(
             PanamaForwardKernel kernel,

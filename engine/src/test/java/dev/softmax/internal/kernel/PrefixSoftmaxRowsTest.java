@@ -10,14 +10,14 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link ForwardKernel#causalSoftmaxRows} on the kernels of each kernel-variant execution gives, bit for bit, what
+ * {@link ForwardKernel#prefixSoftmaxRows} on the kernels of each kernel-variant execution gives, bit for bit, what
  * the unfused causal path gives: {@link AttentionKernel#prepare} of the valid prefix padded with -inf to a multiple
  * of 16, {@link ForwardKernel#softmax} of it, the rest 0 (NaN for a row made NaN), rounded to bf16 for a bf16
  * destination. Covers f32 and bf16 on either side, rows around every vector width and past the pair and short-row
  * limits, limits that start below 0 and end beyond n, NaN, +inf and -inf logits, padded strides and in place.
  */
 @Tag("kernel-variants")
-class CausalSoftmaxRowsTest {
+class PrefixSoftmaxRowsTest {
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED;
@@ -87,7 +87,7 @@ class CausalSoftmaxRowsTest {
                 }
                 MemorySegment dst = inPlace ? src : arena.allocate(dstStride * rows, 64);
                 MemorySegment work = arena.allocate(8L * n, 64);
-                forward.causalSoftmaxRows(
+                forward.prefixSoftmaxRows(
                         src,
                         0,
                         srcStride,
