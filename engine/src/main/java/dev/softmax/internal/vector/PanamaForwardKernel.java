@@ -311,16 +311,21 @@ final class PanamaForwardKernel implements ForwardKernel {
                 continue;
             }
             float max = bf16Source
-                    ? logitsBf16(src, srcAt, bias, biasAt, work, 0, n, scale)
+                    ? logitsBf16Unchecked(src, srcAt, bias, biasAt, work, 0, n, scale)
                     : logits(src, srcAt, bias, biasAt, work, 0, n, scale);
-            if (!(Math.abs(max) <= Float.MAX_VALUE)) {
-                // As in softmaxRowsScaledBiased: NaN, +inf or nothing above -inf.
+            float sum = Math.abs(max) <= Float.MAX_VALUE ? shortExpSumInPlace(work, 0, n, max) : Float.NaN;
+            if (Float.isNaN(sum)) {
+                // As in softmaxRowsScaledBiased: a NaN among the logits (which the unchecked maximum skips and the
+                // sum then shows), +inf, or nothing above -inf. The destination is not written yet, so x is intact
+                // even in place: the logits are computed again.
+                if (bf16Source) {
+                    logitsBf16(src, srcAt, bias, biasAt, work, 0, n, scale);
+                }
                 PanamaAttentionKernel.maskWhereBiasIsNegativeInfinity(work, 0, bias, biasAt, n);
                 shortSoftmax(work, 0, work, 0, n, zeroMaskedRows);
                 new PanamaBf16Codec().narrowBf16(work, 0, dst, dstAt, n);
                 continue;
             }
-            float sum = shortExpSumInPlace(work, 0, n, max);
             PanamaBf16Codec.scaleNarrowProbabilities(work, 0, dst, dstAt, n, 1f / sum);
         }
     }
@@ -432,6 +437,43 @@ final class PanamaForwardKernel implements ForwardKernel {
             float z = x * scale + bias.get(F32, biasAt + 4 * i);
             dst.set(F32, dstAt + 4 * i, z);
             max = z > max || z != z ? z : max;
+        }
+        return max;
+    }
+
+    /**
+     * {@link #logitsBf16} without the NaN test: the maximum ignores NaN. For callers that find a NaN afterwards
+     * (as a NaN sum of exponentials) and still have x to compute the row again.
+     */
+    private static float logitsBf16Unchecked(
+            MemorySegment src,
+            long srcAt,
+            MemorySegment bias,
+            long biasAt,
+            MemorySegment dst,
+            long dstAt,
+            long n,
+            float scale) {
+        FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        long bound = n - n % LANES;
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector z = ShortVector.fromMemorySegment(HALF, src, srcAt + 2 * i, ORDER)
+                    .convertShape(VectorOperators.S2I, INTS, 0)
+                    .reinterpretAsInts()
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats()
+                    .mul(scale)
+                    .add(FloatVector.fromMemorySegment(SPECIES, bias, biasAt + 4 * i, ORDER));
+            z.intoMemorySegment(dst, dstAt + 4 * i, ORDER);
+            maxes = maxes.blend(z, z.compare(VectorOperators.GT, maxes));
+        }
+        float max = maxes.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            float x = FloatConversions.bf16ToFloat(src.get(ValueLayout.JAVA_SHORT_UNALIGNED, srcAt + 2 * i));
+            float z = x * scale + bias.get(F32, biasAt + 4 * i);
+            dst.set(F32, dstAt + 4 * i, z);
+            max = z > max ? z : max;
         }
         return max;
     }
