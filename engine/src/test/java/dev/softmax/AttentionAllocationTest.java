@@ -30,7 +30,9 @@ class AttentionAllocationTest {
         assertThat(process.exitValue()).as("child output: %s", output).isZero();
         assertThat(output).as("the child runs the vector kernel").contains("kernel=vector");
         List<String> lines = output.lines().filter(l -> l.startsWith("bytes=")).toList();
-        assertThat(lines).as("child output: %s", output).hasSize(6);
+        assertThat(lines)
+                .as("child output: %s", output)
+                .hasSize(18); // six settings, each f32 -> f32, f32 -> bf16 and bf16 -> bf16
         for (String line : lines) {
             assertThat(line).as("bytes per call").startsWith("bytes=0 ");
         }

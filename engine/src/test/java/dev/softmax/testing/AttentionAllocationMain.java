@@ -31,6 +31,8 @@ public final class AttentionAllocationMain {
                     .copyFrom(TestTensors.normal(new Random(1), 4 * 128, 2));
             TensorView y = TensorView.allocate(arena, DType.F32, shape);
             TensorView y16 = TensorView.allocate(arena, DType.BF16, shape);
+            TensorView x16 = TensorView.allocate(arena, DType.BF16, shape)
+                    .copyFrom(TestTensors.normal(new Random(1), 4 * 128, 2));
             TensorView lengths = TensorView.allocate(arena, DType.I32, 4);
             for (int b = 0; b < 4; b++) {
                 lengths.setFloat(30 * b + 10, b);
@@ -40,24 +42,31 @@ public final class AttentionAllocationMain {
             TensorView lse = TensorView.allocate(arena, DType.F32, 4);
             List<AttentionOptions> settings = List.of(
                     AttentionOptions.defaults().scale(0.125f).causal(100),
+                    AttentionOptions.defaults().scale(0.125f).causal(-1),
+                    AttentionOptions.defaults().scale(0.5f).keyLengths(lengths),
+                    AttentionOptions.defaults().scale(0.125f).bias(bias),
                     AttentionOptions.defaults().keyLengths(lengths).bias(bias).logSumExpOut(lse),
                     AttentionOptions.defaults().softcap(20f).logSoftmax(true));
             for (AttentionOptions options : settings) {
-                for (TensorView dst : List.of(y, y16)) {
+                for (TensorView[] pair :
+                        List.of(new TensorView[] {x, y}, new TensorView[] {x, y16}, new TensorView[] {x16, y16})) {
+                    TensorView src = pair[0];
+                    TensorView dst = pair[1];
                     long perCall = Long.MAX_VALUE;
                     // Up to 20 rounds: C2 may finish its compilations late on a loaded machine (C1 code boxes).
                     for (int round = 0; round < 20 && perCall != 0; round++) {
                         for (int i = 0; i < 5_000; i++) {
-                            engine.attentionSoftmax(x, dst, options);
+                            engine.attentionSoftmax(src, dst, options);
                         }
                         int calls = 500;
                         long before = threads.getCurrentThreadAllocatedBytes();
                         for (int i = 0; i < calls; i++) {
-                            engine.attentionSoftmax(x, dst, options);
+                            engine.attentionSoftmax(src, dst, options);
                         }
                         perCall = (threads.getCurrentThreadAllocatedBytes() - before) / calls;
                     }
-                    System.out.println("bytes=" + perCall + " setting=" + options + " -> " + dst.dtype());
+                    System.out.println(
+                            "bytes=" + perCall + " setting=" + options + " " + src.dtype() + " -> " + dst.dtype());
                 }
             }
         }

@@ -19,7 +19,8 @@ import jdk.incubator.vector.VectorOperators;
 /** bf16 conversions on the Vector API, bit-identical to {@link FloatConversions} (the scalar tail uses it). */
 final class PanamaBf16Codec implements Bf16Codec {
 
-    private static final PanamaBf16Codec INSTANCE = new PanamaBf16Codec();
+    /** For kernels that round rows themselves: the codec is stateless. */
+    static final PanamaBf16Codec SHARED = new PanamaBf16Codec();
 
     @Override
     public void widenBf16(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n) {
@@ -74,7 +75,7 @@ final class PanamaBf16Codec implements Bf16Codec {
             MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float factor) {
         if (Float.isNaN(factor)) {
             PanamaRowMath.scaleRow(src, srcOffset, n, factor);
-            INSTANCE.narrowBf16(src, srcOffset, dst, dstOffset, n);
+            SHARED.narrowBf16(src, srcOffset, dst, dstOffset, n);
             return;
         }
         long bound = n - n % LANES;

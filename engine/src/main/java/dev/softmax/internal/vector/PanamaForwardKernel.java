@@ -307,7 +307,7 @@ final class PanamaForwardKernel implements ForwardKernel {
                         scale,
                         bf16Source,
                         zeroMaskedRows);
-                new PanamaBf16Codec().narrowBf16(work, 0, dst, dstAt, n);
+                PanamaBf16Codec.SHARED.narrowBf16(work, 0, dst, dstAt, n);
                 continue;
             }
             float max = bf16Source
@@ -323,7 +323,7 @@ final class PanamaForwardKernel implements ForwardKernel {
                 }
                 PanamaAttentionKernel.maskWhereBiasIsNegativeInfinity(work, 0, bias, biasAt, n);
                 shortSoftmax(work, 0, work, 0, n, zeroMaskedRows);
-                new PanamaBf16Codec().narrowBf16(work, 0, dst, dstAt, n);
+                PanamaBf16Codec.SHARED.narrowBf16(work, 0, dst, dstAt, n);
                 continue;
             }
             PanamaBf16Codec.scaleNarrowProbabilities(work, 0, dst, dstAt, n, 1f / sum);

@@ -18,7 +18,7 @@ public final class PanamaKernelProvider extends KernelProvider {
                 new PanamaForwardKernel(),
                 new PanamaBackwardKernel(),
                 new PanamaRowMath(),
-                new PanamaBf16Codec(),
+                PanamaBf16Codec.SHARED,
                 new PanamaCandidateScan(),
                 new PanamaAttentionKernel());
         this.species = PanamaVectorConstants.SPECIES;
