@@ -651,4 +651,41 @@ class AttentionDifferentialTest {
             assertThat(TestTensors.bits(options.logSumExpOut().toFloatArray())).isEqualTo(TestTensors.bits(lseOne));
         }
     }
+
+    /**
+     * The fused paths (causal or key lengths with a scale; a bias shared by the heads with a scale) give the same
+     * bits on 1 and 2 threads, f32 and bf16 alike: 1005 rows of 200 keys split in the middle of a block of 67
+     * queries, so the two threads pair different rows.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("fusedPaths")
+    void fusedPathsGiveTheSameBitsOnOneAndTwoThreads(String name, DType type) {
+        try (SoftmaxEngine one = SoftmaxEngine.create(
+                        EngineOptions.builder().backend(Backend.JAVA).threads(1).build());
+                SoftmaxEngine two = SoftmaxEngine.create(
+                        EngineOptions.builder().backend(Backend.JAVA).threads(2).build());
+                Arena arena = Arena.ofShared()) {
+            long[] shape = {3, 5, 67, 200};
+            TensorView x = floats(arena, type, new Random(98), 3, shape);
+            AttentionOptions options = switch (name) {
+                case "causal" -> AttentionOptions.defaults().scale(0.3f).causal(-2);
+                case "key lengths" ->
+                    AttentionOptions.defaults().scale(0.3f).keyLengths(lengths(arena, DType.I32, 0, 77, 200));
+                default ->
+                    AttentionOptions.defaults()
+                            .scale(0.3f)
+                            .bias(floats(arena, DType.F32, new Random(97), 1, 3, 1, 67, 200));
+            };
+            TensorView a = TestTensors.dense(arena, type, shape);
+            TensorView b = TestTensors.dense(arena, type, shape);
+            one.attentionSoftmax(x, a, options);
+            two.attentionSoftmax(x, b, options);
+            assertThat(TestTensors.bits(b.toFloatArray())).isEqualTo(TestTensors.bits(a.toFloatArray()));
+        }
+    }
+
+    static Stream<Arguments> fusedPaths() {
+        return Stream.of("causal", "key lengths", "bias")
+                .flatMap(name -> Stream.of(arguments(name, DType.F32), arguments(name, DType.BF16)));
+    }
 }
