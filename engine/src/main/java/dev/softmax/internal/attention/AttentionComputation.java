@@ -515,20 +515,7 @@ public final class AttentionComputation {
                     call.scale(),
                     bf16Direct,
                     zeroMasked);
-            if (cursor != null) {
-                cursor.moveTo(r);
-            }
-            for (long k = r; k < g; k++) {
-                RowCopy.scatter(
-                        codec,
-                        work,
-                        4 * (k - r) * n,
-                        n,
-                        call.dst(),
-                        at(call, cursor, k, AttentionCall.DST),
-                        rows.axisStride(AttentionCall.DST));
-                advance(cursor);
-            }
+            scatterGroup(call, cursor, r, g, work);
             r = g;
         }
     }

@@ -658,11 +658,50 @@ final class PanamaForwardKernel implements ForwardKernel {
             shortSoftmax(src, srcB, dst, dstB, n, zeroMaskedRows);
             return;
         }
+        long sums = expStoreSumPair(src, srcA, srcB, dst, dstA, dstB, n, maxA, maxB);
+        float sumA = Float.intBitsToFloat((int) (sums >>> 32));
+        float sumB = Float.intBitsToFloat((int) sums);
+        FloatVector scaleA = FloatVector.broadcast(SPECIES, 1f / sumA);
+        FloatVector scaleB = FloatVector.broadcast(SPECIES, 1f / sumB);
+        for (i = 0; i < bound; i += LANES) {
+            FloatVector.fromMemorySegment(SPECIES, dst, dstA + 4 * i, ORDER)
+                    .mul(scaleA)
+                    .intoMemorySegment(dst, dstA + 4 * i, ORDER);
+            FloatVector.fromMemorySegment(SPECIES, dst, dstB + 4 * i, ORDER)
+                    .mul(scaleB)
+                    .intoMemorySegment(dst, dstB + 4 * i, ORDER);
+        }
+        float factorA = 1f / sumA;
+        float factorB = 1f / sumB;
+        for (; i < n; i++) {
+            dst.set(F32, dstA + 4 * i, dst.get(F32, dstA + 4 * i) * factorA);
+            dst.set(F32, dstB + 4 * i, dst.get(F32, dstB + 4 * i) * factorB);
+        }
+    }
+
+    /**
+     * The exponential pass of two short rows at once: {@code exp(x - max)} of rows A and B stored, each row's sum in
+     * f32 lanes folded by the shuffle tree, then the scalar tails, exactly as {@link #shortExpStoreSum} computes
+     * each row. Returns both sums as float bits, A's in the high half (a pair of scalars, so that no vector and no
+     * object crosses the call). Shared by {@link #shortSoftmaxPair} and {@link PanamaPrefixRows}.
+     */
+    static long expStoreSumPair(
+            MemorySegment src,
+            long srcA,
+            long srcB,
+            MemorySegment dst,
+            long dstA,
+            long dstB,
+            long n,
+            float maxA,
+            float maxB) {
+        long bound = n - n % LANES;
+        long i = 0;
         FloatVector maxVectorA = FloatVector.broadcast(SPECIES, maxA);
         FloatVector maxVectorB = FloatVector.broadcast(SPECIES, maxB);
         FloatVector sumsA = FloatVector.zero(SPECIES);
         FloatVector sumsB = sumsA;
-        for (i = 0; i < bound; i += LANES) {
+        for (; i < bound; i += LANES) {
             FloatVector eA = VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcA + 4 * i, ORDER)
                     .sub(maxVectorA));
             FloatVector eB = VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcB + 4 * i, ORDER)
@@ -705,22 +744,7 @@ final class PanamaForwardKernel implements ForwardKernel {
             dst.set(F32, dstA + 4 * i, eA);
             dst.set(F32, dstB + 4 * i, eB);
         }
-        FloatVector scaleA = FloatVector.broadcast(SPECIES, 1f / sumA);
-        FloatVector scaleB = FloatVector.broadcast(SPECIES, 1f / sumB);
-        for (i = 0; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, dst, dstA + 4 * i, ORDER)
-                    .mul(scaleA)
-                    .intoMemorySegment(dst, dstA + 4 * i, ORDER);
-            FloatVector.fromMemorySegment(SPECIES, dst, dstB + 4 * i, ORDER)
-                    .mul(scaleB)
-                    .intoMemorySegment(dst, dstB + 4 * i, ORDER);
-        }
-        float factorA = 1f / sumA;
-        float factorB = 1f / sumB;
-        for (; i < n; i++) {
-            dst.set(F32, dstA + 4 * i, dst.get(F32, dstA + 4 * i) * factorA);
-            dst.set(F32, dstB + 4 * i, dst.get(F32, dstB + 4 * i) * factorB);
-        }
+        return ((long) Float.floatToRawIntBits(sumA) << 32) | (Float.floatToRawIntBits(sumB) & 0xFFFF_FFFFL);
     }
 
     /** Log-softmax of a short row; see {@link #shortSoftmax}. */

@@ -6,12 +6,6 @@ import static dev.softmax.internal.vector.PanamaVectorConstants.INTS;
 import static dev.softmax.internal.vector.PanamaVectorConstants.LANES;
 import static dev.softmax.internal.vector.PanamaVectorConstants.ORDER;
 import static dev.softmax.internal.vector.PanamaVectorConstants.SPECIES;
-import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_1;
-import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_16;
-import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_2;
-import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_32;
-import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_4;
-import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_8;
 
 import dev.softmax.internal.kernel.FloatConversions;
 import java.lang.foreign.Arena;
@@ -146,75 +140,17 @@ final class PanamaPrefixRows {
             finishAlone(kernel, z, zB, dst, dstB, bf16Destination, n, padded, zeroMaskedRows);
             return;
         }
-        long bound = padded - padded % LANES;
-        FloatVector maxVectorA = FloatVector.broadcast(SPECIES, maxA);
-        FloatVector maxVectorB = FloatVector.broadcast(SPECIES, maxB);
-        FloatVector sumsA = FloatVector.zero(SPECIES);
-        FloatVector sumsB = sumsA;
-        long i = 0;
-        for (; i < bound; i += LANES) {
-            FloatVector eA = VectorExp.expOfNonPositive(
-                    FloatVector.fromMemorySegment(SPECIES, z, zA + 4 * i, ORDER).sub(maxVectorA));
-            FloatVector eB = VectorExp.expOfNonPositive(
-                    FloatVector.fromMemorySegment(SPECIES, z, zB + 4 * i, ORDER).sub(maxVectorB));
-            sumsA = sumsA.add(eA);
-            sumsB = sumsB.add(eB);
-            eA.intoMemorySegment(z, zA + 4 * i, ORDER);
-            eB.intoMemorySegment(z, zB + 4 * i, ORDER);
-        }
-        // The shuffle-tree fold, written out (as a helper it was boxed; see PanamaVectorConstants).
-        if (LANES > 32) {
-            sumsA = sumsA.add(sumsA.rearrange(SWAP_32));
-            sumsB = sumsB.add(sumsB.rearrange(SWAP_32));
-        }
-        if (LANES > 16) {
-            sumsA = sumsA.add(sumsA.rearrange(SWAP_16));
-            sumsB = sumsB.add(sumsB.rearrange(SWAP_16));
-        }
-        if (LANES > 8) {
-            sumsA = sumsA.add(sumsA.rearrange(SWAP_8));
-            sumsB = sumsB.add(sumsB.rearrange(SWAP_8));
-        }
-        if (LANES > 4) {
-            sumsA = sumsA.add(sumsA.rearrange(SWAP_4));
-            sumsB = sumsB.add(sumsB.rearrange(SWAP_4));
-        }
-        if (LANES > 2) {
-            sumsA = sumsA.add(sumsA.rearrange(SWAP_2));
-            sumsB = sumsB.add(sumsB.rearrange(SWAP_2));
-        }
-        sumsA = sumsA.add(sumsA.rearrange(SWAP_1));
-        sumsB = sumsB.add(sumsB.rearrange(SWAP_1));
-        float sumA = sumsA.lane(0);
-        float sumB = sumsB.lane(0);
-        for (; i < padded; i++) {
-            float eA = VectorExp.exp(z.get(F32, zA + 4 * i) - maxA);
-            float eB = VectorExp.exp(z.get(F32, zB + 4 * i) - maxB);
-            sumA += eA;
-            sumB += eB;
-            z.set(F32, zA + 4 * i, eA);
-            z.set(F32, zB + 4 * i, eB);
-        }
+        long sums = PanamaForwardKernel.expStoreSumPair(z, zA, zB, z, zA, zB, padded, maxA, maxB);
+        float sumA = Float.intBitsToFloat((int) (sums >>> 32));
+        float sumB = Float.intBitsToFloat((int) sums);
         float factorA = 1f / sumA;
         float factorB = 1f / sumB;
         if (bf16Destination) {
             PanamaBf16Codec.scaleNarrowProbabilities(z, zA, dst, dstA, padded, factorA);
             PanamaBf16Codec.scaleNarrowProbabilities(z, zB, dst, dstB, padded, factorB);
         } else {
-            FloatVector scaleA = FloatVector.broadcast(SPECIES, factorA);
-            FloatVector scaleB = FloatVector.broadcast(SPECIES, factorB);
-            for (i = 0; i < bound; i += LANES) {
-                FloatVector.fromMemorySegment(SPECIES, z, zA + 4 * i, ORDER)
-                        .mul(scaleA)
-                        .intoMemorySegment(z, zA + 4 * i, ORDER);
-                FloatVector.fromMemorySegment(SPECIES, z, zB + 4 * i, ORDER)
-                        .mul(scaleB)
-                        .intoMemorySegment(z, zB + 4 * i, ORDER);
-            }
-            for (; i < padded; i++) {
-                z.set(F32, zA + 4 * i, z.get(F32, zA + 4 * i) * factorA);
-                z.set(F32, zB + 4 * i, z.get(F32, zB + 4 * i) * factorB);
-            }
+            PanamaRowMath.scaleRow(z, zA, padded, factorA);
+            PanamaRowMath.scaleRow(z, zB, padded, factorB);
         }
         fill(dst, dstA, padded, n, Float.isNaN(sumA) ? Float.NaN : 0f, bf16Destination);
         fill(dst, dstB, padded, n, Float.isNaN(sumB) ? Float.NaN : 0f, bf16Destination);
