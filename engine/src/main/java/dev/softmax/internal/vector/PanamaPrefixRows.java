@@ -26,7 +26,10 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>Why: the unfused causal rows of {@code [8, 32, 128, 128]} read x in a pass of their own (a quarter of the
  * f32 time, JFR), and bf16 rows were widened into a working block and rounded out of it in two more (11% and 13%
- * of the bf16 time), so that bf16 attention took 1.9x the plain bf16 softmax (oneDNN) of the same shape.
+ * of the bf16 time), so that bf16 attention took 1.9x the plain bf16 softmax (oneDNN) of the same shape. Fused
+ * (JMH, attention / plain in one run, 1 and 2 threads, this host, 2026-12-05): bf16 4.9 ms to 2.8 ms, 1.09x and
+ * 1.10x the plain bf16 softmax; f32 3.2-3.4 ms to 2.9-3.2 ms, 0.87x to 1.0x the plain f32 softmax; the key-length
+ * rows of {@code [32, 4096]} in bf16 61 us to 44 us (0.81x).
  */
 final class PanamaPrefixRows {
 
