@@ -286,8 +286,7 @@ public final class AttentionComputation {
     /**
      * A bias and a scale, nothing else (every key valid, no mask, no soft-cap), on rows contiguous in x (f32 or bf16),
      * the bias (f32) and the destination (f32 or bf16): the kernel computes the logits inside its softmax and
-     * rounds a bf16 result in its last pass ({@link ForwardKernel#softmaxRowsScaledBiased}, {@link
-     * ForwardKernel#softmaxRowsScaledBiasedToBf16}).
+     * rounds a bf16 result in its last pass ({@link ForwardKernel#softmaxRowsScaledBiased}).
      */
     private static boolean fusedBias(AttentionCall call) {
         RowLayout rows = call.rows();
@@ -332,40 +331,23 @@ public final class AttentionComputation {
             MemorySegment dst = call.dst().segment();
             long dstAt = dstBytes * at(call, cursor, r, AttentionCall.DST);
             long dstStep = dstBytes * step(call, cursor, AttentionCall.DST);
-            if (bf16Destination) {
-                kernel.softmaxRowsScaledBiasedToBf16(
-                        x,
-                        xAt,
-                        xStep,
-                        bias,
-                        biasAt,
-                        biasStep,
-                        dst,
-                        dstAt,
-                        dstStep,
-                        n,
-                        run,
-                        call.scale(),
-                        bf16Source,
-                        zeroMasked,
-                        work);
-            } else {
-                kernel.softmaxRowsScaledBiased(
-                        x,
-                        xAt,
-                        xStep,
-                        bias,
-                        biasAt,
-                        biasStep,
-                        dst,
-                        dstAt,
-                        dstStep,
-                        n,
-                        run,
-                        call.scale(),
-                        bf16Source,
-                        zeroMasked);
-            }
+            kernel.softmaxRowsScaledBiased(
+                    x,
+                    xAt,
+                    xStep,
+                    bias,
+                    biasAt,
+                    biasStep,
+                    dst,
+                    dstAt,
+                    dstStep,
+                    n,
+                    run,
+                    call.scale(),
+                    bf16Source,
+                    bf16Destination,
+                    zeroMasked,
+                    work);
             r += run;
             if (cursor != null) {
                 cursor.moveTo(r);
@@ -514,7 +496,9 @@ public final class AttentionComputation {
                     g - r,
                     call.scale(),
                     bf16Direct,
-                    zeroMasked);
+                    false,
+                    zeroMasked,
+                    null);
             scatterGroup(call, cursor, r, g, work);
             r = g;
         }

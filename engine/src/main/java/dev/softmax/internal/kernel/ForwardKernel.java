@@ -40,9 +40,11 @@ public interface ForwardKernel {
     /**
      * Softmax of the attention logits {@code z = scale * x + bias} ({@code z = -inf} where the bias is -inf, as
      * {@link AttentionKernel#prepare} computes them) of {@code rows} rows, row r of x, bias and dst at their offsets
-     * plus r times their strides (bytes); x is f32, or bf16 when {@code bf16Source} (widened exactly). The result is
-     * bit for bit that of {@code prepare} into dst followed by {@link #softmaxRows} in place, which is what the
-     * default does; kernels override it to fuse the two.
+     * plus r times their strides (bytes); x is f32, or bf16 when {@code bf16Source} (widened exactly); dst is f32,
+     * or bf16 when {@code bf16Destination} (each result rounded to nearest even; {@code work} then holds at least
+     * {@code n} floats, else it may be null). The result is bit for bit that of {@code prepare} into an f32 row
+     * followed by {@link #softmaxRows} in place (then rounded), which is what the default does; kernels override
+     * it to fuse the passes.
      */
     default void softmaxRowsScaledBiased(
             MemorySegment src,
@@ -58,7 +60,37 @@ public interface ForwardKernel {
             long rows,
             float scale,
             boolean bf16Source,
-            boolean zeroMaskedRows) {
+            boolean bf16Destination,
+            boolean zeroMaskedRows,
+            MemorySegment work) {
+        if (bf16Destination) {
+            for (long r = 0; r < rows; r++) {
+                softmaxRowsScaledBiased(
+                        src,
+                        srcOffset + r * srcStride,
+                        srcStride,
+                        bias,
+                        biasOffset + r * biasStride,
+                        biasStride,
+                        work,
+                        0,
+                        4 * n,
+                        n,
+                        1,
+                        scale,
+                        bf16Source,
+                        false,
+                        zeroMaskedRows,
+                        null);
+                for (long i = 0; i < n; i++) {
+                    dst.set(
+                            ValueLayout.JAVA_SHORT_UNALIGNED,
+                            dstOffset + r * dstStride + 2 * i,
+                            FloatConversions.floatToBf16(work.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4 * i)));
+                }
+            }
+            return;
+        }
         for (long r = 0; r < rows; r++) {
             for (long i = 0; i < n; i++) {
                 float b = bias.get(ValueLayout.JAVA_FLOAT_UNALIGNED, biasOffset + r * biasStride + 4 * i);
@@ -74,53 +106,6 @@ public interface ForwardKernel {
             }
         }
         softmaxRows(dst, dstOffset, dstStride, dst, dstOffset, dstStride, n, rows, zeroMaskedRows);
-    }
-
-    /**
-     * {@link #softmaxRowsScaledBiased} into a bf16 destination (row r at {@code dstOffset + r * dstStride}), each
-     * result rounded to nearest even: bit for bit the f32 result rounded. {@code work} holds at least {@code n}
-     * floats. The default computes each row into {@code work}, then rounds it out; kernels override it to round in
-     * the last pass.
-     */
-    default void softmaxRowsScaledBiasedToBf16(
-            MemorySegment src,
-            long srcOffset,
-            long srcStride,
-            MemorySegment bias,
-            long biasOffset,
-            long biasStride,
-            MemorySegment dst,
-            long dstOffset,
-            long dstStride,
-            long n,
-            long rows,
-            float scale,
-            boolean bf16Source,
-            boolean zeroMaskedRows,
-            MemorySegment work) {
-        for (long r = 0; r < rows; r++) {
-            softmaxRowsScaledBiased(
-                    src,
-                    srcOffset + r * srcStride,
-                    srcStride,
-                    bias,
-                    biasOffset + r * biasStride,
-                    biasStride,
-                    work,
-                    0,
-                    4 * n,
-                    n,
-                    1,
-                    scale,
-                    bf16Source,
-                    zeroMaskedRows);
-            for (long i = 0; i < n; i++) {
-                dst.set(
-                        ValueLayout.JAVA_SHORT_UNALIGNED,
-                        dstOffset + r * dstStride + 2 * i,
-                        FloatConversions.floatToBf16(work.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4 * i)));
-            }
-        }
     }
 
     /**

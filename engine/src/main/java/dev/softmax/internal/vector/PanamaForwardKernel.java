@@ -184,8 +184,9 @@ final class PanamaForwardKernel implements ForwardKernel {
      * The attention rows' softmax with the logits computed on the way ({@code z = scale * x + bias}): per row, one
      * pass writes the logits into the destination and takes their maximum, then the exponentials and their sum are
      * computed in place and the row is scaled, each row with exactly {@link #shortSoftmax}'s arithmetic (the same
-     * maximum, exponentials, lane sums, fold and factor), so the bits are those of the unfused path. Long rows take
-     * the unfused path.
+     * maximum, exponentials, lane sums, fold and factor), so the bits are those of the unfused path. For a bf16
+     * destination the row is computed in the working row and the scaling pass rounds into the destination. Long rows
+     * take the unfused path.
      *
      * <p>Why fused: unfused, {@code [4, 16, 512, 512]} with a broadcast bias spent 45% of its time in the logits
      * pass and 27% in the softmax, one after the other: 1.4x the plain softmax (JFR, this host, 2026-12-05). Why one
@@ -193,6 +194,12 @@ final class PanamaForwardKernel implements ForwardKernel {
      * {@link #pipelinedSoftmax} does for long rows; one row at a time was faster (attention / plain in one warmed-up
      * JVM, this host, 2026-12-05: f32 14.0-14.5 ms against 15.9-16.4, beside a plain softmax of 12.5-13.6; bf16
      * 16.7 against 18.2 with 1 thread, 9.1 against 10.7 with 2).
+     *
+     * <p>Why the bf16 destination is rounded in the last pass: staged (a block of rows computed in f32, then each
+     * row rounded out by the codec), the bf16 bias rows of {@code [4, 16, 512, 512]} spent 17% of their time in the
+     * rounding pass and 2% in the scaling (JFR, this host, 2026-12-05); fused, the call went from 16.9 ms to 12.8
+     * ms (1.27x the plain bf16 softmax, one JVM). The logits pass of a bf16 x skips the NaN test (a NaN sum finds it
+     * afterwards): 87-90 us to 83 us on a {@code [1, 4, 64, 512]} call that stays in L2, 3-4% on the full shape.
      */
     @Override
     public void softmaxRowsScaledBiased(
@@ -209,71 +216,67 @@ final class PanamaForwardKernel implements ForwardKernel {
             long rows,
             float scale,
             boolean bf16Source,
-            boolean zeroMaskedRows) {
+            boolean bf16Destination,
+            boolean zeroMaskedRows,
+            MemorySegment work) {
         if (n > SHORT_ROW) {
-            if (bf16Source) {
-                ForwardKernel.super.softmaxRowsScaledBiased(
-                        src,
-                        srcOffset,
-                        srcStride,
-                        bias,
-                        biasOffset,
-                        biasStride,
-                        dst,
-                        dstOffset,
-                        dstStride,
-                        n,
-                        rows,
-                        scale,
-                        true,
-                        zeroMaskedRows);
-                return;
-            }
-            for (long r = 0; r < rows; r++) {
-                PanamaAttentionKernel.scaleBias(
-                        src,
-                        srcOffset + r * srcStride,
-                        bias,
-                        biasOffset + r * biasStride,
-                        dst,
-                        dstOffset + r * dstStride,
-                        n,
-                        scale);
-            }
-            softmaxRows(dst, dstOffset, dstStride, dst, dstOffset, dstStride, n, rows, zeroMaskedRows);
+            longScaledBiased(
+                    src,
+                    srcOffset,
+                    srcStride,
+                    bias,
+                    biasOffset,
+                    biasStride,
+                    dst,
+                    dstOffset,
+                    dstStride,
+                    n,
+                    rows,
+                    scale,
+                    bf16Source,
+                    bf16Destination,
+                    zeroMaskedRows,
+                    work);
             return;
         }
         for (long r = 0; r < rows; r++) {
+            long srcAt = srcOffset + r * srcStride;
             long biasAt = biasOffset + r * biasStride;
             long dstAt = dstOffset + r * dstStride;
+            // The f32 logits go to the destination row, or for a bf16 destination to the working row (in L1).
+            MemorySegment z = bf16Destination ? work : dst;
+            long zAt = bf16Destination ? 0 : dstAt;
             float max = bf16Source
-                    ? logitsBf16(src, srcOffset + r * srcStride, bias, biasAt, dst, dstAt, n, scale)
-                    : logits(src, srcOffset + r * srcStride, bias, biasAt, dst, dstAt, n, scale);
-            if (!(Math.abs(max) <= Float.MAX_VALUE)) {
-                // A NaN among the logits, a +inf, or nothing above -inf. The unguarded logits differ from the
-                // exact ones only at NaNs (bias -inf beside x +-inf or NaN), which the bias restores to -inf; the
-                // short softmax then applies the edge policy. x is not read again: in place it is gone.
-                PanamaAttentionKernel.maskWhereBiasIsNegativeInfinity(dst, dstAt, bias, biasAt, n);
-                shortSoftmax(dst, dstAt, dst, dstAt, n, zeroMaskedRows);
+                    ? logitsBf16(src, srcAt, bias, biasAt, z, zAt, n, scale)
+                    : logits(src, srcAt, bias, biasAt, z, zAt, n, scale);
+            float sum = Math.abs(max) <= Float.MAX_VALUE ? shortExpSumInPlace(z, zAt, n, max) : Float.NaN;
+            if (Float.isNaN(sum)) {
+                // A NaN among the logits (f32 x: the maximum says so; bf16 x: the sum does), a +inf, or nothing
+                // above -inf. The unguarded logits differ from the exact ones only at NaNs (bias -inf beside x +-inf
+                // or NaN), which the bias restores to -inf; the short softmax then applies the edge policy. A bf16 x
+                // is still intact (it cannot share the f32 logits' memory, and a bf16 destination is written only
+                // by the last pass), so its logits, overwritten by the exponentials, are computed again; an f32 x in
+                // place is gone, but then the maximum found the NaN before the exponentials overwrote anything.
+                if (bf16Source) {
+                    logitsBf16(src, srcAt, bias, biasAt, z, zAt, n, scale);
+                }
+                PanamaAttentionKernel.maskWhereBiasIsNegativeInfinity(z, zAt, bias, biasAt, n);
+                shortSoftmax(z, zAt, z, zAt, n, zeroMaskedRows);
+                if (bf16Destination) {
+                    PanamaBf16Codec.SHARED.narrowBf16(z, zAt, dst, dstAt, n);
+                }
                 continue;
             }
-            float sum = shortExpSumInPlace(dst, dstAt, n, max);
-            PanamaRowMath.scaleRow(dst, dstAt, n, 1f / sum);
+            if (bf16Destination) {
+                PanamaBf16Codec.scaleNarrowProbabilities(z, zAt, dst, dstAt, n, 1f / sum);
+            } else {
+                PanamaRowMath.scaleRow(z, zAt, n, 1f / sum);
+            }
         }
     }
 
-    /**
-     * Short rows as {@link #softmaxRowsScaledBiased} computes them, in a working row, with the last pass (the
-     * scaling) rounding into the destination; longer rows are computed whole into the working row and rounded out.
-     *
-     * <p>Why: staged (a block of rows computed in f32, then each row rounded out by the codec), the bf16 bias rows
-     * of {@code [4, 16, 512, 512]} spent 17% of their time in the rounding pass and 2% in the scaling (JFR, this
-     * host, 2026-12-05); fused, the call went from 16.9 ms to 12.8 ms (1.27x the plain bf16 softmax, one JVM). The
-     * logits pass of a bf16 x skips the NaN test (a NaN sum finds it afterwards): 87-90 us to 83 us on a
-     * {@code [1, 4, 64, 512]} call that stays in L2, 3-4% on the full shape.
-     */
-    @Override
-    public void softmaxRowsScaledBiasedToBf16(
+    /** {@link #softmaxRowsScaledBiased} of rows longer than {@link #SHORT_ROW}: the unfused passes. */
+    private void longScaledBiased(
             MemorySegment src,
             long srcOffset,
             long srcStride,
@@ -287,49 +290,65 @@ final class PanamaForwardKernel implements ForwardKernel {
             long rows,
             float scale,
             boolean bf16Source,
+            boolean bf16Destination,
             boolean zeroMaskedRows,
             MemorySegment work) {
-        for (long r = 0; r < rows; r++) {
-            long srcAt = srcOffset + r * srcStride;
-            long biasAt = biasOffset + r * biasStride;
-            long dstAt = dstOffset + r * dstStride;
-            if (n > SHORT_ROW) {
-                softmaxRowsScaledBiased(
+        if (bf16Destination) {
+            // Each row computed whole into the working row, then rounded out.
+            for (long r = 0; r < rows; r++) {
+                longScaledBiased(
                         src,
-                        srcAt,
-                        srcStride,
+                        srcOffset + r * srcStride,
+                        0,
                         bias,
-                        biasAt,
-                        biasStride,
+                        biasOffset + r * biasStride,
+                        0,
                         work,
                         0,
-                        4 * n,
+                        0,
                         n,
                         1,
                         scale,
                         bf16Source,
-                        zeroMaskedRows);
-                PanamaBf16Codec.SHARED.narrowBf16(work, 0, dst, dstAt, n);
-                continue;
+                        false,
+                        zeroMaskedRows,
+                        null);
+                PanamaBf16Codec.SHARED.narrowBf16(work, 0, dst, dstOffset + r * dstStride, n);
             }
-            float max = bf16Source
-                    ? logitsBf16Unchecked(src, srcAt, bias, biasAt, work, 0, n, scale)
-                    : logits(src, srcAt, bias, biasAt, work, 0, n, scale);
-            float sum = Math.abs(max) <= Float.MAX_VALUE ? shortExpSumInPlace(work, 0, n, max) : Float.NaN;
-            if (Float.isNaN(sum)) {
-                // As in softmaxRowsScaledBiased: a NaN among the logits (which the unchecked maximum skips and the
-                // sum then shows), +inf, or nothing above -inf. The destination is not written yet, so x is intact
-                // even in place: the logits are computed again.
-                if (bf16Source) {
-                    logitsBf16(src, srcAt, bias, biasAt, work, 0, n, scale);
-                }
-                PanamaAttentionKernel.maskWhereBiasIsNegativeInfinity(work, 0, bias, biasAt, n);
-                shortSoftmax(work, 0, work, 0, n, zeroMaskedRows);
-                PanamaBf16Codec.SHARED.narrowBf16(work, 0, dst, dstAt, n);
-                continue;
-            }
-            PanamaBf16Codec.scaleNarrowProbabilities(work, 0, dst, dstAt, n, 1f / sum);
+            return;
         }
+        if (bf16Source) {
+            ForwardKernel.super.softmaxRowsScaledBiased(
+                    src,
+                    srcOffset,
+                    srcStride,
+                    bias,
+                    biasOffset,
+                    biasStride,
+                    dst,
+                    dstOffset,
+                    dstStride,
+                    n,
+                    rows,
+                    scale,
+                    true,
+                    false,
+                    zeroMaskedRows,
+                    null);
+            return;
+        }
+        for (long r = 0; r < rows; r++) {
+            PanamaAttentionKernel.scaleBias(
+                    src,
+                    srcOffset + r * srcStride,
+                    bias,
+                    biasOffset + r * biasStride,
+                    dst,
+                    dstOffset + r * dstStride,
+                    n,
+                    scale);
+        }
+        softmaxRows(dst, dstOffset, dstStride, dst, dstOffset, dstStride, n, rows, zeroMaskedRows);
     }
 
     @Override
@@ -407,47 +426,12 @@ final class PanamaForwardKernel implements ForwardKernel {
         return max;
     }
 
-    /** {@link #logits} of a bf16 row, widened as {@link PanamaBf16Codec} does (exact). */
-    private static float logitsBf16(
-            MemorySegment src,
-            long srcAt,
-            MemorySegment bias,
-            long biasAt,
-            MemorySegment dst,
-            long dstAt,
-            long n,
-            float scale) {
-        FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-        VectorMask<Float> nans = SPECIES.maskAll(false);
-        long bound = n - n % LANES;
-        long i = 0;
-        for (; i < bound; i += LANES) {
-            FloatVector z = ShortVector.fromMemorySegment(HALF, src, srcAt + 2 * i, ORDER)
-                    .convertShape(VectorOperators.S2I, INTS, 0)
-                    .reinterpretAsInts()
-                    .lanewise(VectorOperators.LSHL, 16)
-                    .reinterpretAsFloats()
-                    .mul(scale)
-                    .add(FloatVector.fromMemorySegment(SPECIES, bias, biasAt + 4 * i, ORDER));
-            z.intoMemorySegment(dst, dstAt + 4 * i, ORDER);
-            maxes = maxes.blend(z, z.compare(VectorOperators.GT, maxes));
-            nans = nans.or(z.compare(VectorOperators.NE, z));
-        }
-        float max = nans.anyTrue() ? Float.NaN : maxes.reduceLanes(VectorOperators.MAX);
-        for (; i < n; i++) {
-            float x = FloatConversions.bf16ToFloat(src.get(ValueLayout.JAVA_SHORT_UNALIGNED, srcAt + 2 * i));
-            float z = x * scale + bias.get(F32, biasAt + 4 * i);
-            dst.set(F32, dstAt + 4 * i, z);
-            max = z > max || z != z ? z : max;
-        }
-        return max;
-    }
-
     /**
-     * {@link #logitsBf16} without the NaN test: the maximum ignores NaN. For callers that find a NaN afterwards
-     * (as a NaN sum of exponentials) and still have x to compute the row again.
+     * {@link #logits} of a bf16 row, widened as {@link PanamaBf16Codec} does (exact), without the NaN test: the
+     * maximum ignores NaN. The caller finds a NaN afterwards, as a NaN sum of exponentials, and still has x to
+     * compute the row again (see {@link #softmaxRowsScaledBiased}).
      */
-    private static float logitsBf16Unchecked(
+    private static float logitsBf16(
             MemorySegment src,
             long srcAt,
             MemorySegment bias,

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link ForwardKernel#softmaxRowsScaledBiased} on the kernels of each kernel-variant execution gives, bit for bit,
  * what the unfused attention path gives ({@link AttentionKernel#prepare} into dst, then {@link
- * ForwardKernel#softmaxRows} in place; every NaN the same NaN), from f32 or bf16 x, and so does {@link
- * ForwardKernel#softmaxRowsScaledBiasedToBf16} rounded: row lengths around every vector width and past the
+ * ForwardKernel#softmaxRows} in place; every NaN the same NaN), from f32 or bf16 x, and into a bf16 destination
+ * that result rounded: row lengths around every vector width and past the
  * short-row limit, -inf biases, fully masked rows, NaN and +inf logits, padded strides, and in place.
  */
 @Tag("kernel-variants")
@@ -68,17 +68,47 @@ class ScaledBiasedSoftmaxTest {
                 MemorySegment actual = inPlace ? x : arena.allocate(stride * rows, 64);
                 if (bf16) {
                     forward.softmaxRowsScaledBiased(
-                            x16, 0, stride / 2, bias, 0, stride, actual, 0, stride, n, rows, scale, true, zeroMasked);
+                            x16,
+                            0,
+                            stride / 2,
+                            bias,
+                            0,
+                            stride,
+                            actual,
+                            0,
+                            stride,
+                            n,
+                            rows,
+                            scale,
+                            true,
+                            false,
+                            zeroMasked,
+                            null);
                 } else {
                     forward.softmaxRowsScaledBiased(
-                            x, 0, stride, bias, 0, stride, actual, 0, stride, n, rows, scale, false, zeroMasked);
+                            x,
+                            0,
+                            stride,
+                            bias,
+                            0,
+                            stride,
+                            actual,
+                            0,
+                            stride,
+                            n,
+                            rows,
+                            scale,
+                            false,
+                            false,
+                            zeroMasked,
+                            null);
                 }
                 // The bf16 destination: the same results, rounded (x is read again, so not after the f32 in place).
                 // bf16 to bf16 is also run in place, last, as x16 is not read again.
                 MemorySegment rounded = bf16 && random.nextBoolean() ? x16 : arena.allocate(stride / 2 * rows, 64);
                 if (!inPlace) {
                     MemorySegment work = arena.allocate(4L * n, 64);
-                    forward.softmaxRowsScaledBiasedToBf16(
+                    forward.softmaxRowsScaledBiased(
                             bf16 ? x16 : x,
                             0,
                             bf16 ? stride / 2 : stride,
@@ -92,6 +122,7 @@ class ScaledBiasedSoftmaxTest {
                             rows,
                             scale,
                             bf16,
+                            true,
                             zeroMasked,
                             work);
                 }
