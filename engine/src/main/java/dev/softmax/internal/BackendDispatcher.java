@@ -30,9 +30,9 @@ import java.util.function.ToDoubleFunction;
  * <ul>
  *   <li>heap memory, and calls under {@link #AUTO_JAVA_BELOW_ELEMENTS} elements: Java (a oneDNN call through
  *       the engine has a fixed cost of about 1 us; the Java kernel does a whole 8x16 softmax in 0.18 us);</li>
- *   <li>all operands f32: Java (0.75x to 0.94x of the oneDNN backend's time on the benchmark shapes in the quick
- *       report of 1f0b36b; see the README);</li>
- *   <li>any bf16/f16 operand: oneDNN (its kernel converts in registers; 0.55x to 0.77x of Java's time in the
+ *   <li>all operands f32: Java (0.70x to 0.97x of the oneDNN backend's time on the benchmark shapes in the quick
+ *       report of 9b6a4a8; see the README);</li>
+ *   <li>any bf16/f16 operand: oneDNN (its kernel converts in registers; 0.50x to 0.81x of Java's time in the
  *       same report).</li>
  * </ul>
  * Under AUTO oneDNN is loaded by the first call the rule sends to it ({@link NativeBackendSlot}), so an engine
