@@ -15,6 +15,7 @@ import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_4;
 import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_8;
 import static dev.softmax.internal.vector.PanamaVectorConstants.WIDE;
 import static dev.softmax.internal.vector.PanamaVectorConstants.WIDE_LANES;
+import static dev.softmax.internal.vector.PanamaVectorConstants.maxOfLanes;
 
 import dev.softmax.internal.kernel.FloatConversions;
 import dev.softmax.internal.kernel.ForwardKernel;
@@ -113,7 +114,7 @@ final class PanamaForwardKernel implements ForwardKernel {
             FloatVector v = FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER);
             maxes = maxes.blend(v, v.compare(VectorOperators.GT, maxes));
         }
-        float max = maxes.reduceLanes(VectorOperators.MAX);
+        float max = maxOfLanes(maxes);
         for (; i < n; i++) {
             float value = src.get(F32, srcOffset + 4 * i);
             if (value > max) {
@@ -417,7 +418,7 @@ final class PanamaForwardKernel implements ForwardKernel {
             maxes = maxes.blend(z, z.compare(VectorOperators.GT, maxes));
             nans = nans.or(z.compare(VectorOperators.NE, z));
         }
-        float max = nans.anyTrue() ? Float.NaN : maxes.reduceLanes(VectorOperators.MAX);
+        float max = nans.anyTrue() ? Float.NaN : maxOfLanes(maxes);
         for (; i < n; i++) {
             float z = src.get(F32, srcAt + 4 * i) * scale + bias.get(F32, biasAt + 4 * i);
             dst.set(F32, dstAt + 4 * i, z);
@@ -454,7 +455,7 @@ final class PanamaForwardKernel implements ForwardKernel {
             z.intoMemorySegment(dst, dstAt + 4 * i, ORDER);
             maxes = maxes.blend(z, z.compare(VectorOperators.GT, maxes));
         }
-        float max = maxes.reduceLanes(VectorOperators.MAX);
+        float max = maxOfLanes(maxes);
         for (; i < n; i++) {
             float x = FloatConversions.bf16ToFloat(src.get(ValueLayout.JAVA_SHORT_UNALIGNED, srcAt + 2 * i));
             float z = x * scale + bias.get(F32, biasAt + 4 * i);
@@ -631,8 +632,8 @@ final class PanamaForwardKernel implements ForwardKernel {
             maxesA = maxesA.blend(a, a.compare(VectorOperators.GT, maxesA));
             maxesB = maxesB.blend(b, b.compare(VectorOperators.GT, maxesB));
         }
-        float maxA = maxesA.reduceLanes(VectorOperators.MAX);
-        float maxB = maxesB.reduceLanes(VectorOperators.MAX);
+        float maxA = maxOfLanes(maxesA);
+        float maxB = maxOfLanes(maxesB);
         for (; i < n; i++) {
             float a = src.get(F32, srcA + 4 * i);
             float b = src.get(F32, srcB + 4 * i);

@@ -6,6 +6,7 @@ import static dev.softmax.internal.vector.PanamaVectorConstants.INTS;
 import static dev.softmax.internal.vector.PanamaVectorConstants.LANES;
 import static dev.softmax.internal.vector.PanamaVectorConstants.ORDER;
 import static dev.softmax.internal.vector.PanamaVectorConstants.SPECIES;
+import static dev.softmax.internal.vector.PanamaVectorConstants.maxOfLanes;
 
 import dev.softmax.internal.kernel.FloatConversions;
 import java.lang.foreign.Arena;
@@ -218,7 +219,7 @@ final class PanamaPrefixRows {
             v.intoMemorySegment(z, zAt + 4 * i, ORDER);
             maxes = maxes.blend(v, v.compare(VectorOperators.GT, maxes));
         }
-        float max = maxes.reduceLanes(VectorOperators.MAX);
+        float max = maxOfLanes(maxes);
         for (; i < padded; i++) {
             float value = i < limit ? src.get(F32, srcAt + 4 * i) * scale : Float.NEGATIVE_INFINITY;
             z.set(F32, zAt + 4 * i, value);
@@ -256,7 +257,7 @@ final class PanamaPrefixRows {
             v.intoMemorySegment(z, zAt + 4 * i, ORDER);
             maxes = maxes.blend(v, v.compare(VectorOperators.GT, maxes));
         }
-        float max = maxes.reduceLanes(VectorOperators.MAX);
+        float max = maxOfLanes(maxes);
         for (; i < padded; i++) {
             float value = i < limit
                     ? FloatConversions.bf16ToFloat(src.get(BF16, srcAt + 2 * i)) * scale

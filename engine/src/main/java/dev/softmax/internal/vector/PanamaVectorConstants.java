@@ -3,6 +3,7 @@ package dev.softmax.internal.vector;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -13,8 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link PanamaRowMath} and {@link PanamaBf16Codec}, with full-width vectors and a scalar tail:
  *
  * <ul>
- *   <li>Lane-wise MAX follows {@code Math.max}, so a NaN anywhere reaches the maximum and makes the row NaN,
- *       as the edge contract requires; MAX is exact, so its reduction order does not matter.</li>
+ *   <li>Maxima are exact, so their reduction order does not matter. Lane-wise MAX follows {@code Math.max}, so a
+ *       NaN anywhere reaches the maximum and makes the row NaN, as the edge contract requires; the short-row
+ *       passes instead compare and blend (NaN skipped, found afterwards by the sum) and fold by
+ *       {@link #maxOfLanes}.</li>
  *   <li>Exponentials come from {@link VectorExp}, whose results do not depend on the JIT tier.</li>
  *   <li>Sums are accumulated in f32 lanes over blocks of {@value #SUM_BLOCK} elements, each block widened into
  *       double lanes, and the double lanes are added in a fixed order at the end. A single f32 accumulator per
@@ -42,7 +45,8 @@ import jdk.incubator.vector.VectorSpecies;
  * pass, three runs at each of 128, 256 and 512 bits; a stray run, before and after the split alike, compiles a
  * pass differently and allocates). User code cannot mark a method {@code @ForceInline}, which is what keeps the
  * Vector API's own small methods inlined in a large compilation. So no method of these kernels takes or returns
- * a vector, and each copy says so in a comment; the blocked-sum copies differ only in their loop bodies.
+ * a vector, and each copy says so in a comment; the blocked-sum copies differ only in their loop bodies. The one
+ * exception is {@link #maxOfLanes}, called only from passes without an exponential (see there).
  */
 final class PanamaVectorConstants {
 
@@ -98,6 +102,46 @@ final class PanamaVectorConstants {
         return bits == preferred
                 ? FloatVector.SPECIES_PREFERRED
                 : VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+    }
+
+    /**
+     * The largest lane of {@code maxes}, which holds no NaN (the passes' compare-and-blend maxima skip NaN), by a
+     * shuffle tree of compare-and-blend steps. Why not {@code reduceLanes(MAX)}: that follows {@code Math.max}
+     * (NaN and signed zeros), which C2 compiles on AVX-512 into several instructions a step; this tree is three.
+     * JAVA f32 softmax of 4096x128 (a two-row pair's maxima, one JVM each, three runs each, this host, 2026-12-06):
+     * median 350-359 us with {@code reduceLanes}, 315-319 us with the tree. Equal lanes keep the first, so of a
+     * -0 and a +0 either may come back; the passes using this subtract it from x for a softmax, where that makes
+     * no difference.
+     *
+     * <p>The one helper that takes a vector: it is called only from passes without an inlined exponential, and is
+     * small, so C2 inlines it. Allocated bytes per call after 6 s of warm-up, 1000 calls, JAVA softmax of
+     * 4096x128, 7x128, 3x100, 1x1000 and 64x512 at 512, 256 and 128 bits: 0 in every case (a scratch program,
+     * 2026-12-06); {@code AttentionAllocationTest} covers the attention passes.
+     */
+    static float maxOfLanes(FloatVector maxes) {
+        FloatVector m = maxes;
+        if (LANES > 32) {
+            FloatVector other = m.rearrange(SWAP_32);
+            m = m.blend(other, other.compare(VectorOperators.GT, m));
+        }
+        if (LANES > 16) {
+            FloatVector other = m.rearrange(SWAP_16);
+            m = m.blend(other, other.compare(VectorOperators.GT, m));
+        }
+        if (LANES > 8) {
+            FloatVector other = m.rearrange(SWAP_8);
+            m = m.blend(other, other.compare(VectorOperators.GT, m));
+        }
+        if (LANES > 4) {
+            FloatVector other = m.rearrange(SWAP_4);
+            m = m.blend(other, other.compare(VectorOperators.GT, m));
+        }
+        if (LANES > 2) {
+            FloatVector other = m.rearrange(SWAP_2);
+            m = m.blend(other, other.compare(VectorOperators.GT, m));
+        }
+        FloatVector other = m.rearrange(SWAP_1);
+        return m.blend(other, other.compare(VectorOperators.GT, m)).lane(0);
     }
 
     private static VectorShuffle<Float> swap(int distance) {
