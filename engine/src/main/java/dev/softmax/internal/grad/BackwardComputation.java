@@ -41,6 +41,16 @@ public final class BackwardComputation {
      */
     static final long PIPELINE_MAX_ROW = 1 << 16;
 
+    /**
+     * Softmax rows up to this long are not pipelined but taken four at a time: the four dot products, then the four
+     * write passes. A short row's dot product ends in a fold whose latency the next row's write pass waited for in
+     * the pipeline; four independent folds overlap. JAVA, 1 thread, one JVM each, alternating, median of the second
+     * half of 4 s of calls (this host, 2026-12-06): 4096x128 348 / 348 us pipelined, 324 / 314 us four at a time;
+     * 1024x1024 528-574 us pipelined, 623-633 us four at a time, so long rows stay pipelined. The same blocking of
+     * log-softmax rows (four sums of dy, then four passes) gained nothing on 4096x128 (408-413 against 409-410 us).
+     */
+    static final long SHORT_ROW = 256;
+
     public BackwardComputation(KernelProvider kernels) {
         this.kernel = kernels.backward();
         this.math = kernels.math();
@@ -98,8 +108,9 @@ public final class BackwardComputation {
                 fill(dx, dxOffset, n, Float.NaN);
                 return;
             }
-            double maxY = kernel.logSoftmaxBackward(y, yOffset, g, gOffset, dx, dxOffset, n, (float) sumG);
-            if (Double.isNaN(maxY) || maxY == Double.POSITIVE_INFINITY) {
+            // NaN or +inf exactly when some y is NaN or +inf (see BackwardKernel#logSoftmaxBackward).
+            double yCheck = kernel.logSoftmaxBackward(y, yOffset, g, gOffset, dx, dxOffset, n, (float) sumG);
+            if (Double.isNaN(yCheck) || yCheck == Double.POSITIVE_INFINITY) {
                 fill(dx, dxOffset, n, Float.NaN);
             }
         } else {
@@ -147,6 +158,24 @@ public final class BackwardComputation {
         long gAt = first * gStep;
         long dxAt = first * dxStep;
         float maskedValue = call.policy() == EdgePolicy.NAN ? Float.NaN : 0f;
+        if (n <= SHORT_ROW) {
+            long r = 0;
+            for (; r + 4 <= count; r += 4, yAt += 4 * yStep, gAt += 4 * gStep, dxAt += 4 * dxStep) {
+                // Four independent dot products first: their folds overlap instead of each waiting for the last.
+                double dot0 = kernel.dot(y, yAt, g, gAt, n);
+                double dot1 = kernel.dot(y, yAt + yStep, g, gAt + gStep, n);
+                double dot2 = kernel.dot(y, yAt + 2 * yStep, g, gAt + 2 * gStep, n);
+                double dot3 = kernel.dot(y, yAt + 3 * yStep, g, gAt + 3 * gStep, n);
+                shortRow(y, yAt, g, gAt, dx, dxAt, n, dot0, maskedValue);
+                shortRow(y, yAt + yStep, g, gAt + gStep, dx, dxAt + dxStep, n, dot1, maskedValue);
+                shortRow(y, yAt + 2 * yStep, g, gAt + 2 * gStep, dx, dxAt + 2 * dxStep, n, dot2, maskedValue);
+                shortRow(y, yAt + 3 * yStep, g, gAt + 3 * gStep, dx, dxAt + 3 * dxStep, n, dot3, maskedValue);
+            }
+            for (; r < count; r++, yAt += yStep, gAt += gStep, dxAt += dxStep) {
+                shortRow(y, yAt, g, gAt, dx, dxAt, n, kernel.dot(y, yAt, g, gAt, n), maskedValue);
+            }
+            return;
+        }
         double dot = kernel.dot(y, yAt, g, gAt, n);
         for (long r = 0; r < count; r++, yAt += yStep, gAt += gStep, dxAt += dxStep) {
             boolean last = r + 1 == count;
@@ -159,6 +188,24 @@ public final class BackwardComputation {
                 dot = kernel.softmaxBackwardAndNextDot(
                         y, yAt, g, gAt, dx, dxAt, n, (float) dot, yAt + yStep, gAt + gStep);
             }
+        }
+    }
+
+    /** A short row's write pass (or its edge fill), given its dot product. */
+    private void shortRow(
+            MemorySegment y,
+            long yAt,
+            MemorySegment g,
+            long gAt,
+            MemorySegment dx,
+            long dxAt,
+            long n,
+            double dot,
+            float maskedValue) {
+        if (isSoftmaxEdgeRow(dot, y, yAt, n)) {
+            fill(dx, dxAt, n, softmaxEdgeValue(dot, maskedValue, y, yAt, n));
+        } else {
+            kernel.softmaxBackward(y, yAt, g, gAt, dx, dxAt, n, (float) dot);
         }
     }
 

@@ -46,10 +46,10 @@ public interface BackwardKernel {
     }
 
     /**
-     * Log-softmax backward's second pass: {@code dx[i] = g[i] - exp(y[i]) * sumG}; dx may be y or g. Returns
-     * {@code max_i y[i]} with NaN propagating, which is NaN or +inf exactly when some y is NaN or +inf (the
-     * caller's check). A maximum, not a sum: a sum of large finite y overflowed in f32 lanes and flagged a finite
-     * row.
+     * Log-softmax backward's second pass: {@code dx[i] = g[i] - exp(y[i]) * sumG}; dx may be y or g. Returns a
+     * value that is NaN or +inf exactly when some y is NaN or +inf (the caller's check): here {@code max_i y[i]}
+     * with NaN propagating; the vector kernel returns NaN or 0. Not a sum: a sum of large finite y overflowed in f32
+     * lanes and flagged a finite row.
      */
     double logSoftmaxBackward(
             MemorySegment y,
