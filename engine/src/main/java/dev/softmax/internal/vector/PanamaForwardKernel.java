@@ -43,8 +43,13 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class PanamaForwardKernel implements ForwardKernel {
 
-    /** Rows up to this long take the one-method short path (f32 sums; see {@link #shortSoftmax}). */
-    static final long SHORT_ROW = 1024;
+    /**
+     * Rows up to this long take the one-method short path (f32 sums; see {@link #shortSoftmax}); longer ones the
+     * pipelined path. Why 512, not 1024: JAVA f32 1024x1024, one JVM each, alternating, median of the second half
+     * of 4 s of calls (this host, 2026-12-06): 521-531 us on the short path, 470-508 us pipelined (with
+     * {@link #expStoreSum}'s two partial sums).
+     */
+    static final long SHORT_ROW = 512;
     /** Rows up to this long are computed two at a time (see {@link #shortSoftmaxPair}). */
     static final long PAIRED_ROW = 256;
 
