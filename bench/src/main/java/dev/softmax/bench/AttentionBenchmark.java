@@ -132,12 +132,28 @@ public class AttentionBenchmark {
                 yield AttentionOptions.defaults().scale(0.125f).bias(bias);
             }
         };
-        if (Benchmarks.method(params).equals("ort")) {
+        String method = Benchmarks.method(params);
+        if (method.equals("ort")) {
             openOrt(shape, values, keyLengths, biasValues);
             return;
         }
         check();
+        // JMH's warm-up in the quick mode (3 x 200 ms) was too short on a loaded host: the first configuration of a
+        // fork (causal f32, 1 thread) measured 8.7, 7.0, 6.6, 6.5, 3.5 ms in one report, against a steady 2.8-3.2
+        // ms, which a probe reached only after 0.8-1.5 s of calls (2026-12-06). Each trial first runs its method
+        // for TRIAL_WARM_UP_NANOS, both the attention and the plain softmax it is divided by.
+        long until = System.nanoTime() + TRIAL_WARM_UP_NANOS;
+        while (System.nanoTime() < until) {
+            if (method.equals("plain")) {
+                plain();
+            } else {
+                attention();
+            }
+        }
     }
+
+    /** How long each engine trial runs its method before JMH's own warm-up (see {@link #setUp}). */
+    private static final long TRIAL_WARM_UP_NANOS = 2_000_000_000L;
 
     /**
      * The same computation for ONNX Runtime, f32 whatever {@link #dtype} is (ORT's CPU Softmax has no bf16): x
