@@ -66,43 +66,23 @@ class ScaledBiasedSoftmaxTest {
                 boolean zeroMasked = random.nextBoolean();
                 forward.softmaxRows(expected, 0, stride, expected, 0, stride, n, rows, zeroMasked);
                 MemorySegment actual = inPlace ? x : arena.allocate(stride * rows, 64);
-                if (bf16) {
-                    forward.softmaxRowsScaledBiased(
-                            x16,
-                            0,
-                            stride / 2,
-                            bias,
-                            0,
-                            stride,
-                            actual,
-                            0,
-                            stride,
-                            n,
-                            rows,
-                            scale,
-                            true,
-                            false,
-                            zeroMasked,
-                            null);
-                } else {
-                    forward.softmaxRowsScaledBiased(
-                            x,
-                            0,
-                            stride,
-                            bias,
-                            0,
-                            stride,
-                            actual,
-                            0,
-                            stride,
-                            n,
-                            rows,
-                            scale,
-                            false,
-                            false,
-                            zeroMasked,
-                            null);
-                }
+                forward.softmaxRowsScaledBiased(
+                        bf16 ? x16 : x,
+                        0,
+                        bf16 ? stride / 2 : stride,
+                        bias,
+                        0,
+                        stride,
+                        actual,
+                        0,
+                        stride,
+                        n,
+                        rows,
+                        scale,
+                        bf16,
+                        false,
+                        zeroMasked,
+                        null);
                 // The bf16 destination: the same results, rounded (x is read again, so not after the f32 in place).
                 // bf16 to bf16 is also run in place, last, as x16 is not read again.
                 MemorySegment rounded = bf16 && random.nextBoolean() ? x16 : arena.allocate(stride / 2 * rows, 64);
