@@ -32,10 +32,10 @@ final class PanamaBackwardKernel implements BackwardKernel {
                 block = FloatVector.fromMemorySegment(SPECIES, a, aOffset + 4 * i, ORDER)
                         .fma(FloatVector.fromMemorySegment(SPECIES, b, bOffset + 4 * i, ORDER), block);
             }
-            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
-            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
+            low = low.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 0));
+            high = high.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 1));
         }
-        DoubleVector lanes = low.add(high);
+        DoubleVector lanes = low.lanewise(VectorOperators.ADD, high);
         double sum = 0;
         for (int lane = 0; lane < WIDE_LANES; lane++) {
             sum += lanes.lane(lane);
@@ -98,10 +98,10 @@ final class PanamaBackwardKernel implements BackwardKernel {
                 block = FloatVector.fromMemorySegment(SPECIES, y, nextYOffset + 4 * i, ORDER)
                         .fma(FloatVector.fromMemorySegment(SPECIES, g, nextGOffset + 4 * i, ORDER), block);
             }
-            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
-            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
+            low = low.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 0));
+            high = high.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 1));
         }
-        DoubleVector lanes = low.add(high);
+        DoubleVector lanes = low.lanewise(VectorOperators.ADD, high);
         double next = 0;
         for (int lane = 0; lane < WIDE_LANES; lane++) {
             next += lanes.lane(lane);

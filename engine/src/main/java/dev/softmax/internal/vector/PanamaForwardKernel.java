@@ -866,10 +866,10 @@ final class PanamaForwardKernel implements ForwardKernel {
                                 .sub(maxVector)
                                 .div(divisor)));
             }
-            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
-            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
+            low = low.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 0));
+            high = high.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 1));
         }
-        DoubleVector lanes = low.add(high);
+        DoubleVector lanes = low.lanewise(VectorOperators.ADD, high);
         double sum = 0;
         for (int lane = 0; lane < WIDE_LANES; lane++) {
             sum += lanes.lane(lane);
@@ -919,10 +919,10 @@ final class PanamaForwardKernel implements ForwardKernel {
                 e.intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
             }
             block = block.add(second);
-            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
-            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
+            low = low.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 0));
+            high = high.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 1));
         }
-        DoubleVector lanes = low.add(high);
+        DoubleVector lanes = low.lanewise(VectorOperators.ADD, high);
         double sum = 0;
         for (int lane = 0; lane < WIDE_LANES; lane++) {
             sum += lanes.lane(lane);
@@ -962,10 +962,10 @@ final class PanamaForwardKernel implements ForwardKernel {
                 block = block.add(e);
                 e.intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
             }
-            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
-            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
+            low = low.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 0));
+            high = high.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 1));
         }
-        DoubleVector lanes = low.add(high);
+        DoubleVector lanes = low.lanewise(VectorOperators.ADD, high);
         double sum = 0;
         for (int lane = 0; lane < WIDE_LANES; lane++) {
             sum += lanes.lane(lane);

@@ -37,16 +37,18 @@ final class PanamaRowMath implements RowMath {
         long bound4 = n - n % (4L * LANES);
         for (; i < bound4; i += 4L * LANES) {
             long at = offset + 4 * i;
-            m0 = m0.max(FloatVector.fromMemorySegment(SPECIES, src, at, ORDER));
-            m1 = m1.max(FloatVector.fromMemorySegment(SPECIES, src, at + 4L * LANES, ORDER));
-            m2 = m2.max(FloatVector.fromMemorySegment(SPECIES, src, at + 8L * LANES, ORDER));
-            m3 = m3.max(FloatVector.fromMemorySegment(SPECIES, src, at + 12L * LANES, ORDER));
+            m0 = m0.lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(SPECIES, src, at, ORDER));
+            m1 = m1.lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(SPECIES, src, at + 4L * LANES, ORDER));
+            m2 = m2.lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(SPECIES, src, at + 8L * LANES, ORDER));
+            m3 = m3.lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(SPECIES, src, at + 12L * LANES, ORDER));
         }
         long bound = n - n % LANES;
         for (; i < bound; i += LANES) {
-            m0 = m0.max(FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER));
+            m0 = m0.lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER));
         }
-        float max = m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX);
+        float max = m0.lanewise(VectorOperators.MAX, m1)
+                .lanewise(VectorOperators.MAX, m2.lanewise(VectorOperators.MAX, m3))
+                .reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) {
             max = Math.max(max, src.get(F32, offset + 4 * i));
         }
@@ -117,10 +119,10 @@ final class PanamaRowMath implements RowMath {
             for (; i < blockEnd; i += LANES) {
                 block = block.add(FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER));
             }
-            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
-            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
+            low = low.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 0));
+            high = high.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 1));
         }
-        DoubleVector lanes = low.add(high);
+        DoubleVector lanes = low.lanewise(VectorOperators.ADD, high);
         double sum = 0;
         for (int lane = 0; lane < WIDE_LANES; lane++) {
             sum += lanes.lane(lane);
@@ -172,10 +174,10 @@ final class PanamaRowMath implements RowMath {
                         VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER)
                                 .sub(maxVector)));
             }
-            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
-            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
+            low = low.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 0));
+            high = high.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 1));
         }
-        DoubleVector lanes = low.add(high);
+        DoubleVector lanes = low.lanewise(VectorOperators.ADD, high);
         double sum = 0;
         for (int lane = 0; lane < WIDE_LANES; lane++) {
             sum += lanes.lane(lane);
@@ -245,10 +247,10 @@ final class PanamaRowMath implements RowMath {
                         .max(VectorExp.LOWEST);
                 block = VectorExp.expOfNonPositive(shifted).fma(shifted, block);
             }
-            low = low.add(block.convertShape(VectorOperators.F2D, WIDE, 0));
-            high = high.add(block.convertShape(VectorOperators.F2D, WIDE, 1));
+            low = low.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 0));
+            high = high.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 1));
         }
-        DoubleVector lanes = low.add(high);
+        DoubleVector lanes = low.lanewise(VectorOperators.ADD, high);
         double sum = 0;
         for (int lane = 0; lane < WIDE_LANES; lane++) {
             sum += lanes.lane(lane);

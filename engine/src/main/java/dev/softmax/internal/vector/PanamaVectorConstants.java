@@ -47,6 +47,21 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API's own small methods inlined in a large compilation. So no method of these kernels takes or returns
  * a vector, and each copy says so in a comment; the blocked-sum copies differ only in their loop bodies. The one
  * exception is {@link #maxOfLanes}, called only from passes without an exponential (see there).
+ *
+ * <p>Why the double lanes are added by {@code lanewise(ADD, v)}, and the long rows' maxima taken by
+ * {@code lanewise(MAX, v)}, rather than by {@code add(v)} and {@code max(v)}: those are final JDK methods whose call
+ * of the abstract {@code lanewise} C2 binds only by that one method's receiver profile, shared by every caller
+ * (the JDK loads every shape's vector class, so no class-hierarchy proof binds it). {@code DoubleVector.add} runs
+ * once per 1024-element block and {@code FloatVector.max} only in the long rows' maximum: rarely enough that a pass
+ * compiled before the profile filled (or after tier-2 code, which records none) kept a virtual call and boxed its
+ * vectors for the rest of the run. That was the stray run of the paragraph above: 2304 and 4608 B per call on
+ * {@code [4, 128]} attention rows with key lengths, a bias and the log-sum-exp, in 2 of 15 child JVMs on a busy
+ * host ({@code -XX:+PrintInlining}: "DoubleVector::lanewise (0 bytes) failed to inline: virtual call" in
+ * {@code PanamaRowMath.expSum}, "FloatVector::lanewise ... virtual call" under {@code FloatVector::max} in
+ * {@code PanamaRowMath.max}; 2026-12-06). Called directly, {@code lanewise} is profiled at the pass's own call
+ * site, as {@code lane}, {@code blend}, {@code compare} and {@code convertShape} are. The wrappers that remain
+ * ({@code add}, {@code sub}, {@code mul}, {@code fma} of f32 vectors) are called by every exponential, whose first
+ * calls fill their profiles.
  */
 final class PanamaVectorConstants {
 
