@@ -54,8 +54,16 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  */
 public final class SuiteMain {
 
-    /** One JMH invocation: a benchmark-method regex and the parameter values to run it over. */
-    record Step(String name, String include, Map<String, String[]> params) {}
+    /**
+     * One JMH invocation: a benchmark-method regex and the parameter values to run it over; timed modes measure
+     * {@code measurementScale} times the mode's iteration count.
+     */
+    record Step(String name, String include, Map<String, String[]> params, int measurementScale) {
+
+        Step withMeasurementScale(int scale) {
+            return new Step(name, include, params, scale);
+        }
+    }
 
     record Settings(
             Mode mode,
@@ -304,11 +312,37 @@ public final class SuiteMain {
     private static final String[] SCENARIOS =
             Arrays.stream(SamplingWorkload.Scenario.values()).map(Enum::name).toArray(String[]::new);
 
-    /** The attention softmax (issue 14's three workloads) beside the plain softmax of the same shape. */
+    /**
+     * The attention softmax (issue 14's three workloads) beside the plain softmax of the same shape: one step per
+     * workload, type and thread count, so that the two forks whose medians make a ratio run back to back. As one
+     * step, JMH ran every configuration's attention first and its plain softmax 24 trials (about two minutes)
+     * later; on this shared host the plain bias f32 softmax (2 threads) measured 7.9, 15.7 and 11.2 ms in three
+     * reports of one day, and a ratio whose halves are minutes apart carries that drift. ONNX Runtime's graph
+     * runs afterwards, in a step of its own. Each engine step measures twice the mode's iterations: a call of the
+     * bias workload takes 7-17 ms, so a 200 ms iteration holds only 12-28 calls, and the quick mode's five of them
+     * gave medians that moved by 10% between back-to-back runs of one commit.
+     */
     private static void attentionSteps(List<Step> steps) {
+        for (String workload : of("causal", "keyLengths", "bias")) {
+            for (String dtype : of("F32", "BF16")) {
+                for (String threads : of("1", "2")) {
+                    steps.add(step(
+                                    "attention-" + workload + "-" + dtype.toLowerCase(Locale.ROOT) + "-" + threads
+                                            + "t",
+                                    "dev\\.softmax\\.bench\\.AttentionBenchmark\\.(attention|plain)$",
+                                    "workload",
+                                    of(workload),
+                                    "dtype",
+                                    of(dtype),
+                                    "threads",
+                                    of(threads))
+                            .withMeasurementScale(2));
+                }
+            }
+        }
         steps.add(step(
-                "attention",
-                "dev\\.softmax\\.bench\\.AttentionBenchmark\\.",
+                "attention-ort",
+                "dev\\.softmax\\.bench\\.AttentionBenchmark\\.ort$",
                 "workload",
                 of("causal", "keyLengths", "bias"),
                 "dtype",
@@ -371,7 +405,7 @@ public final class SuiteMain {
         for (int i = 0; i < params.length; i += 2) {
             map.put((String) params[i], (String[]) params[i + 1]);
         }
-        return new Step(name, include, map);
+        return new Step(name, include, map, 1);
     }
 
     private static ChainedOptionsBuilder options(Step step, Settings settings, Path raw, Path json, Path log) {
@@ -381,7 +415,10 @@ public final class SuiteMain {
                 .timeUnit(TimeUnit.NANOSECONDS)
                 .forks(settings.forks())
                 .warmupIterations(settings.warmupIterations())
-                .measurementIterations(settings.iterations())
+                .measurementIterations(
+                        settings.mode() == Mode.AverageTime
+                                ? settings.iterations() * step.measurementScale()
+                                : settings.iterations())
                 .shouldFailOnError(true)
                 .resultFormat(ResultFormatType.JSON)
                 .result(json.toString())

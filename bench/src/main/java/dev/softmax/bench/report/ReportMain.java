@@ -541,7 +541,8 @@ public final class ReportMain {
         }
         md.append("\n## Attention rows\n\n");
         md.append("`SoftmaxEngine.attentionSoftmax` (`AttentionBenchmark`, backend AUTO, x and dst of the same type)")
-                .append(" beside `softmax` of the same shape and types in the same trial. Workloads: *causal*")
+                .append(" beside `softmax` of the same shape and types, their forks back to back (one suite step per")
+                .append(" workload, type and thread count). Workloads: *causal*")
                 .append(" `[8, 32, 128, 128]`, scale 1/sqrt(128); *keyLengths* `[32, 4096]`, ragged lengths uniform")
                 .append(
                         " in 1..4096; *bias* `[4, 16, 512, 512]`, scale 1/8, f32 bias `[4, 1, 512, 512]` broadcast over")
@@ -550,7 +551,7 @@ public final class ReportMain {
         md.append(
                         "ORT graph: `attention_mask.onnx` / `attention_bias.onnx` on ONNX Runtime (f32 in every row, since its CPU")
                 .append(" Softmax has no bf16; input and pinned output are direct buffers), intra-op threads as the")
-                .append(" engine's. Ratios are of medians in the same run.\n\n");
+                .append(" engine's, measured after all engine steps. Ratios are of medians in the same run.\n\n");
         md.append("| workload | type | threads | plain softmax | attention | attention / plain | <= 1.15x | ORT graph"
                 + " (f32) | attention / ORT | < 1x |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|\n");
