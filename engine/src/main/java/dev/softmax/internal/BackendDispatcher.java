@@ -30,10 +30,10 @@ import java.util.function.ToDoubleFunction;
  * <ul>
  *   <li>heap memory, and calls under {@link #AUTO_JAVA_BELOW_ELEMENTS} elements: Java (a oneDNN call through
  *       the engine has a fixed cost of about 1 us; the Java kernel does a whole 8x16 softmax in 0.18 us);</li>
- *   <li>all operands f32: Java (0.51x to 0.74x of the oneDNN backend's time on the benchmark shapes in the quick
- *       report of d7b013a, 0.70x to 0.97x in that of 9b6a4a8; see the README);</li>
- *   <li>any bf16/f16 operand: oneDNN (its kernel converts in registers; 0.67x to 0.82x of Java's time in the
- *       report of d7b013a, 0.50x to 0.81x in that of 9b6a4a8).</li>
+ *   <li>all operands f32: Java (0.55x to 0.91x of the oneDNN backend's time on the benchmark shapes in the quick
+ *       report of 89ef5ba, 0.51x to 0.74x in that of d7b013a; see the README);</li>
+ *   <li>any bf16/f16 operand: oneDNN (its kernel converts in registers; 0.54x to 0.87x of Java's time in the
+ *       report of 89ef5ba, 0.67x to 0.82x in that of d7b013a).</li>
  * </ul>
  * Under AUTO oneDNN is loaded by the first call the rule sends to it ({@link NativeBackendSlot}), so an engine
  * whose calls are all f32 never loads it. {@link Backend#ONEDNN} sends everything to oneDNN. Whatever oneDNN declines is computed by Java and counted
