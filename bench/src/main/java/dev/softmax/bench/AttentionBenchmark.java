@@ -36,8 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * The attention softmax beside the plain softmax of the same shape, in the same trial (issue 14's target: each
- * masked variant within 1.15x of {@link #plain}):
+ * The attention softmax beside the plain softmax of the same shape, in the same run, their forks back to back
+ * ({@code SuiteMain} runs each workload, type and thread count as one step; issue 14's target: each masked variant
+ * within 1.15x of {@link #plain}):
  * <ul>
  *   <li>{@code causal}: {@code [8, 32, 128, 128]}, scale 1/sqrt(128), causal;</li>
  *   <li>{@code keyLengths}: {@code [32, 4096]}, scale 1/sqrt(128), ragged key lengths uniform in 1..4096;</li>
@@ -278,7 +279,7 @@ public class AttentionBenchmark {
         return dst;
     }
 
-    /** The plain softmax of the same shape and types, in the same trial. */
+    /** The plain softmax of the same shape and types: the attention's denominator. */
     @Benchmark
     public TensorView plain() {
         engine.softmax(x, dst);

@@ -533,7 +533,7 @@ public final class ReportMain {
 
     /**
      * Issue 14's attention rows: per workload, type and thread count, the engine's {@code attentionSoftmax} beside
-     * its plain softmax of the same shape in the same trial, with the ratio and the target.
+     * its plain softmax of the same shape in the same run, with the ratio and the target.
      */
     private void attentionRows() {
         if (!results.hasAttention()) {
