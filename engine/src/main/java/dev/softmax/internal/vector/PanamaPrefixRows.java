@@ -343,24 +343,14 @@ final class PanamaPrefixRows {
     }
 
     /**
-     * Keys {@code from .. n-1} of the destination row at {@code dstAt} set to {@code value} (0 or NaN). Zeros are
-     * stored a vector at a time, then the bytes left (fewer than a vector: whole f32 or bf16 values); a NaN row is
-     * rare and written element by element. The zero vector is made here, so no vector crosses a call.
+     * Keys {@code from .. n-1} of the destination row at {@code dstAt} set to {@code value} (0 or NaN). Zeros by
+     * the JDK's {@link MemorySegment#fill} (no vector code here to grow the callers); a NaN row is rare and written
+     * element by element.
      */
     private static void fill(MemorySegment dst, long dstAt, long from, long n, float value, boolean bf16) {
         long size = bf16 ? 2 : 4;
         if (value == 0f) {
-            long at = dstAt + size * from;
-            long bytes = size * (n - from);
-            long vectorBytes = 4L * LANES;
-            long done = 0;
-            FloatVector zero = FloatVector.zero(SPECIES);
-            for (; done + vectorBytes <= bytes; done += vectorBytes) {
-                zero.intoMemorySegment(dst, at + done, ORDER);
-            }
-            for (; done < bytes; done += 2) {
-                dst.set(BF16, at + done, (short) 0);
-            }
+            dst.asSlice(dstAt + size * from, size * (n - from)).fill((byte) 0);
             return;
         }
         short bits = FloatConversions.floatToBf16(value);
