@@ -66,6 +66,8 @@ final class PanamaAttentionKernel implements AttentionKernel {
      */
     private static void scaleOnly(
             MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, long padTo, float scale) {
+        src = src.asSlice(0);
+        dst = dst.asSlice(0);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
@@ -88,6 +90,8 @@ final class PanamaAttentionKernel implements AttentionKernel {
      */
     static void maskWhereBiasIsNegativeInfinity(
             MemorySegment dst, long offset, MemorySegment bias, long biasOffset, long n) {
+        dst = dst.asSlice(0);
+        bias = bias.asSlice(0);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
@@ -112,6 +116,9 @@ final class PanamaAttentionKernel implements AttentionKernel {
             long dstOffset,
             long n,
             float scale) {
+        src = src.asSlice(0);
+        bias = bias.asSlice(0);
+        dst = dst.asSlice(0);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
@@ -131,6 +138,8 @@ final class PanamaAttentionKernel implements AttentionKernel {
 
     private static void scaleCap(
             MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float scale, float softcap) {
+        src = src.asSlice(0);
+        dst = dst.asSlice(0);
         float inverse = 1f / softcap;
         long bound = n - n % LANES;
         long i = 0;
@@ -158,6 +167,9 @@ final class PanamaAttentionKernel implements AttentionKernel {
             long n,
             float scale,
             float softcap) {
+        src = src.asSlice(0);
+        bias = bias.asSlice(0);
+        dst = dst.asSlice(0);
         float inverse = 1f / softcap;
         long bound = n - n % LANES;
         long i = 0;
@@ -186,6 +198,8 @@ final class PanamaAttentionKernel implements AttentionKernel {
 
     @Override
     public void maskBytes(MemorySegment mask, long maskOffset, MemorySegment dst, long dstOffset, long n) {
+        mask = mask.asSlice(0);
+        dst = dst.asSlice(0);
         int span = Math.max(LANES, BYTES.length());
         long i = 0;
         for (; i + span <= n; i += LANES) {
@@ -208,6 +222,8 @@ final class PanamaAttentionKernel implements AttentionKernel {
 
     @Override
     public void maskBits(MemorySegment mask, long maskOffset, MemorySegment dst, long dstOffset, long n) {
+        mask = mask.asSlice(0);
+        dst = dst.asSlice(0);
         long i = 0;
         for (; i + LANES <= n; i += LANES) {
             long keep = laneBits(mask, maskOffset, i);

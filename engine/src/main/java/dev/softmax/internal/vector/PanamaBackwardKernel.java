@@ -20,6 +20,8 @@ final class PanamaBackwardKernel implements BackwardKernel {
 
     @Override
     public double dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, long n) {
+        a = a.asSlice(0);
+        b = b.asSlice(0);
         long bound = n - n % LANES;
         DoubleVector low = DoubleVector.zero(WIDE);
         DoubleVector high = low;
@@ -56,6 +58,9 @@ final class PanamaBackwardKernel implements BackwardKernel {
             long dxOffset,
             long n,
             float dot) {
+        y = y.asSlice(0);
+        g = g.asSlice(0);
+        dx = dx.asSlice(0);
         FloatVector dotVector = FloatVector.broadcast(SPECIES, dot);
         long bound = n - n % LANES;
         long i = 0;
@@ -82,6 +87,9 @@ final class PanamaBackwardKernel implements BackwardKernel {
             float dot,
             long nextYOffset,
             long nextGOffset) {
+        y = y.asSlice(0);
+        g = g.asSlice(0);
+        dx = dx.asSlice(0);
         FloatVector dotVector = FloatVector.broadcast(SPECIES, dot);
         long bound = n - n % LANES;
         DoubleVector low = DoubleVector.zero(WIDE);
@@ -123,6 +131,9 @@ final class PanamaBackwardKernel implements BackwardKernel {
             long dxOffset,
             long n,
             float sumG) {
+        y = y.asSlice(0);
+        g = g.asSlice(0);
+        dx = dx.asSlice(0);
         FloatVector negativeSum = FloatVector.broadcast(SPECIES, -sumG);
         VectorMask<Float> ordinary = SPECIES.maskAll(true);
         long bound = n - n % LANES;

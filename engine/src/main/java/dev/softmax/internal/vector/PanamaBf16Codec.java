@@ -24,6 +24,8 @@ final class PanamaBf16Codec implements Bf16Codec {
 
     @Override
     public void widenBf16(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n) {
+        src = src.asSlice(0);
+        dst = dst.asSlice(0);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
@@ -43,6 +45,8 @@ final class PanamaBf16Codec implements Bf16Codec {
 
     @Override
     public void narrowBf16(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n) {
+        src = src.asSlice(0);
+        dst = dst.asSlice(0);
         long bound = n - n % LANES;
         long i = 0;
         IntVector absMask = IntVector.broadcast(INTS, 0x7FFF_FFFF);
@@ -73,6 +77,8 @@ final class PanamaBf16Codec implements Bf16Codec {
      */
     static void scaleNarrowProbabilities(
             MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float factor) {
+        MemorySegment in = src.asSlice(0);
+        MemorySegment out = dst.asSlice(0);
         if (Float.isNaN(factor)) {
             PanamaRowMath.scaleRow(src, srcOffset, n, factor);
             SHARED.narrowBf16(src, srcOffset, dst, dstOffset, n);
@@ -82,19 +88,19 @@ final class PanamaBf16Codec implements Bf16Codec {
         FloatVector factorVector = FloatVector.broadcast(SPECIES, factor);
         long i = 0;
         for (; i < bound; i += LANES) {
-            IntVector bits = FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+            IntVector bits = FloatVector.fromMemorySegment(SPECIES, in, srcOffset + 4 * i, ORDER)
                     .mul(factorVector)
                     .reinterpretAsInts();
             IntVector odd = bits.lanewise(VectorOperators.LSHR, 16).and(1);
             IntVector rounded = bits.add(odd.add(0x7FFF)).lanewise(VectorOperators.LSHR, 16);
             ((ShortVector) rounded.convertShape(VectorOperators.I2S, HALF, 0))
-                    .intoMemorySegment(dst, dstOffset + 2 * i, ORDER);
+                    .intoMemorySegment(out, dstOffset + 2 * i, ORDER);
         }
         for (; i < n; i++) {
-            dst.set(
+            out.set(
                     ValueLayout.JAVA_SHORT_UNALIGNED,
                     dstOffset + 2 * i,
-                    FloatConversions.floatToBf16(src.get(F32, srcOffset + 4 * i) * factor));
+                    FloatConversions.floatToBf16(in.get(F32, srcOffset + 4 * i) * factor));
         }
     }
 }

@@ -112,16 +112,18 @@ final class PanamaForwardKernel implements ForwardKernel {
      */
     private static void shortSoftmax(
             MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, boolean zeroMaskedRows) {
+        MemorySegment in = src.asSlice(0);
+        MemorySegment out = dst.asSlice(0);
         long bound = n - n % LANES;
         FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector v = FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER);
+            FloatVector v = FloatVector.fromMemorySegment(SPECIES, in, srcOffset + 4 * i, ORDER);
             maxes = maxes.blend(v, v.compare(VectorOperators.GT, maxes));
         }
         float max = maxOfLanes(maxes);
         for (; i < n; i++) {
-            float value = src.get(F32, srcOffset + 4 * i);
+            float value = in.get(F32, srcOffset + 4 * i);
             if (value > max) {
                 max = value;
             }
@@ -134,12 +136,12 @@ final class PanamaForwardKernel implements ForwardKernel {
         float scale = 1f / sum;
         FloatVector scaleVector = FloatVector.broadcast(SPECIES, scale);
         for (i = 0; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, dst, dstOffset + 4 * i, ORDER)
+            FloatVector.fromMemorySegment(SPECIES, out, dstOffset + 4 * i, ORDER)
                     .mul(scaleVector)
-                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+                    .intoMemorySegment(out, dstOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
-            dst.set(F32, dstOffset + 4 * i, dst.get(F32, dstOffset + 4 * i) * scale);
+            out.set(F32, dstOffset + 4 * i, out.get(F32, dstOffset + 4 * i) * scale);
         }
     }
 
@@ -411,6 +413,9 @@ final class PanamaForwardKernel implements ForwardKernel {
             long dstAt,
             long n,
             float scale) {
+        src = src.asSlice(0);
+        bias = bias.asSlice(0);
+        dst = dst.asSlice(0);
         FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         VectorMask<Float> nans = SPECIES.maskAll(false);
         long bound = n - n % LANES;
@@ -446,6 +451,9 @@ final class PanamaForwardKernel implements ForwardKernel {
             long dstAt,
             long n,
             float scale) {
+        src = src.asSlice(0);
+        bias = bias.asSlice(0);
+        dst = dst.asSlice(0);
         FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         long bound = n - n % LANES;
         long i = 0;
@@ -476,6 +484,8 @@ final class PanamaForwardKernel implements ForwardKernel {
      */
     private static float shortExpStoreSum(
             MemorySegment src, long srcOffset, MemorySegment dst, long offset, long n, float max) {
+        src = src.asSlice(0);
+        dst = dst.asSlice(0);
         long bound = n - n % LANES;
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         FloatVector sums = FloatVector.zero(SPECIES);
@@ -519,6 +529,7 @@ final class PanamaForwardKernel implements ForwardKernel {
      * figure, three each, this host, 2026-12-05; plain softmax 11.9-12.8 ms).
      */
     private static float shortExpSumInPlace(MemorySegment dst, long offset, long n, float max) {
+        dst = dst.asSlice(0);
         long bound = n - n % LANES;
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         FloatVector sums = FloatVector.zero(SPECIES);
@@ -589,6 +600,8 @@ final class PanamaForwardKernel implements ForwardKernel {
     /** Scales a row in place and, when {@code nextOffset >= 0}, returns the NaN-ignoring maximum of the next row. */
     private static float scaleAndNextMax(
             MemorySegment dst, long offset, long n, float factor, MemorySegment src, long nextOffset) {
+        MemorySegment out = dst.asSlice(0);
+        MemorySegment in = src.asSlice(0);
         if (nextOffset < 0) {
             PanamaRowMath.scaleRow(dst, offset, n, factor);
             return 0f;
@@ -598,16 +611,16 @@ final class PanamaForwardKernel implements ForwardKernel {
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, dst, offset + 4 * i, ORDER)
+            FloatVector.fromMemorySegment(SPECIES, out, offset + 4 * i, ORDER)
                     .mul(factorVector)
-                    .intoMemorySegment(dst, offset + 4 * i, ORDER);
-            FloatVector next = FloatVector.fromMemorySegment(SPECIES, src, nextOffset + 4 * i, ORDER);
+                    .intoMemorySegment(out, offset + 4 * i, ORDER);
+            FloatVector next = FloatVector.fromMemorySegment(SPECIES, in, nextOffset + 4 * i, ORDER);
             maxes = maxes.blend(next, next.compare(VectorOperators.GT, maxes));
         }
         float max = maxes.reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) {
-            dst.set(F32, offset + 4 * i, dst.get(F32, offset + 4 * i) * factor);
-            float value = src.get(F32, nextOffset + 4 * i);
+            out.set(F32, offset + 4 * i, out.get(F32, offset + 4 * i) * factor);
+            float value = in.get(F32, nextOffset + 4 * i);
             max = value > max ? value : max;
         }
         return max;
@@ -627,21 +640,23 @@ final class PanamaForwardKernel implements ForwardKernel {
             long dstB,
             long n,
             boolean zeroMaskedRows) {
+        MemorySegment in = src.asSlice(0);
+        MemorySegment out = dst.asSlice(0);
         long bound = n - n % LANES;
         FloatVector maxesA = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector maxesB = maxesA;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector a = FloatVector.fromMemorySegment(SPECIES, src, srcA + 4 * i, ORDER);
-            FloatVector b = FloatVector.fromMemorySegment(SPECIES, src, srcB + 4 * i, ORDER);
+            FloatVector a = FloatVector.fromMemorySegment(SPECIES, in, srcA + 4 * i, ORDER);
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, in, srcB + 4 * i, ORDER);
             maxesA = maxesA.blend(a, a.compare(VectorOperators.GT, maxesA));
             maxesB = maxesB.blend(b, b.compare(VectorOperators.GT, maxesB));
         }
         float maxA = maxOfLanes(maxesA);
         float maxB = maxOfLanes(maxesB);
         for (; i < n; i++) {
-            float a = src.get(F32, srcA + 4 * i);
-            float b = src.get(F32, srcB + 4 * i);
+            float a = in.get(F32, srcA + 4 * i);
+            float b = in.get(F32, srcB + 4 * i);
             maxA = a > maxA ? a : maxA;
             maxB = b > maxB ? b : maxB;
         }
@@ -656,18 +671,18 @@ final class PanamaForwardKernel implements ForwardKernel {
         FloatVector scaleA = FloatVector.broadcast(SPECIES, 1f / sumA);
         FloatVector scaleB = FloatVector.broadcast(SPECIES, 1f / sumB);
         for (i = 0; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, dst, dstA + 4 * i, ORDER)
+            FloatVector.fromMemorySegment(SPECIES, out, dstA + 4 * i, ORDER)
                     .mul(scaleA)
-                    .intoMemorySegment(dst, dstA + 4 * i, ORDER);
-            FloatVector.fromMemorySegment(SPECIES, dst, dstB + 4 * i, ORDER)
+                    .intoMemorySegment(out, dstA + 4 * i, ORDER);
+            FloatVector.fromMemorySegment(SPECIES, out, dstB + 4 * i, ORDER)
                     .mul(scaleB)
-                    .intoMemorySegment(dst, dstB + 4 * i, ORDER);
+                    .intoMemorySegment(out, dstB + 4 * i, ORDER);
         }
         float factorA = 1f / sumA;
         float factorB = 1f / sumB;
         for (; i < n; i++) {
-            dst.set(F32, dstA + 4 * i, dst.get(F32, dstA + 4 * i) * factorA);
-            dst.set(F32, dstB + 4 * i, dst.get(F32, dstB + 4 * i) * factorB);
+            out.set(F32, dstA + 4 * i, out.get(F32, dstA + 4 * i) * factorA);
+            out.set(F32, dstB + 4 * i, out.get(F32, dstB + 4 * i) * factorB);
         }
     }
 
@@ -687,6 +702,8 @@ final class PanamaForwardKernel implements ForwardKernel {
             long n,
             float maxA,
             float maxB) {
+        src = src.asSlice(0);
+        dst = dst.asSlice(0);
         long bound = n - n % LANES;
         long i = 0;
         FloatVector maxVectorA = FloatVector.broadcast(SPECIES, maxA);
@@ -742,16 +759,18 @@ final class PanamaForwardKernel implements ForwardKernel {
     /** Log-softmax of a short row; see {@link #shortSoftmax}. */
     private static void shortLogSoftmax(
             MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, boolean zeroMaskedRows) {
+        MemorySegment in = src.asSlice(0);
+        MemorySegment out = dst.asSlice(0);
         long bound = n - n % LANES;
         FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector v = FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER);
+            FloatVector v = FloatVector.fromMemorySegment(SPECIES, in, srcOffset + 4 * i, ORDER);
             maxes = maxes.blend(v, v.compare(VectorOperators.GT, maxes));
         }
         float max = maxes.reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) {
-            float value = src.get(F32, srcOffset + 4 * i);
+            float value = in.get(F32, srcOffset + 4 * i);
             if (value > max) {
                 max = value;
             }
@@ -764,7 +783,7 @@ final class PanamaForwardKernel implements ForwardKernel {
         FloatVector sums = FloatVector.zero(SPECIES);
         for (i = 0; i < bound; i += LANES) {
             sums = sums.add(
-                    VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+                    VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, in, srcOffset + 4 * i, ORDER)
                             .sub(maxVector)));
         }
         // The shuffle-tree fold, written out in each pass: as a helper it was boxed (see PanamaVectorConstants).
@@ -786,18 +805,18 @@ final class PanamaForwardKernel implements ForwardKernel {
         sums = sums.add(sums.rearrange(SWAP_1));
         float sum = sums.lane(0);
         for (; i < n; i++) {
-            sum += VectorExp.exp(src.get(F32, srcOffset + 4 * i) - max);
+            sum += VectorExp.exp(in.get(F32, srcOffset + 4 * i) - max);
         }
         float logSum = (float) Math.log(sum);
         FloatVector logSumVector = FloatVector.broadcast(SPECIES, logSum);
         for (i = 0; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+            FloatVector.fromMemorySegment(SPECIES, in, srcOffset + 4 * i, ORDER)
                     .sub(maxVector)
                     .sub(logSumVector)
-                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+                    .intoMemorySegment(out, dstOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
-            dst.set(F32, dstOffset + 4 * i, src.get(F32, srcOffset + 4 * i) - max - logSum);
+            out.set(F32, dstOffset + 4 * i, in.get(F32, srcOffset + 4 * i) - max - logSum);
         }
     }
 
@@ -807,6 +826,7 @@ final class PanamaForwardKernel implements ForwardKernel {
      * it would hide, a row of only -inf and NaN, is checked by {@link #containsNaN} when the maximum is -inf.
      */
     private static float maxIgnoringNaN(MemorySegment src, long offset, long n) {
+        src = src.asSlice(0);
         FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector m1 = m0;
         long i = 0;
@@ -834,6 +854,7 @@ final class PanamaForwardKernel implements ForwardKernel {
     }
 
     private static boolean containsNaN(MemorySegment src, long offset, long n) {
+        src = src.asSlice(0);
         for (long i = 0; i < n; i++) {
             if (Float.isNaN(src.get(F32, offset + 4 * i))) {
                 return true;
@@ -850,6 +871,7 @@ final class PanamaForwardKernel implements ForwardKernel {
 
     /** {@code sum exp((x - max) / T)}. */
     private static double expSumScaled(MemorySegment src, long offset, long n, float max, float temperature) {
+        src = src.asSlice(0);
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         FloatVector divisor = FloatVector.broadcast(SPECIES, temperature);
         long bound = n - n % LANES;
@@ -889,6 +911,8 @@ final class PanamaForwardKernel implements ForwardKernel {
      */
     private static double expStoreSum(
             MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float max) {
+        src = src.asSlice(0);
+        dst = dst.asSlice(0);
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         long bound = n - n % LANES;
         DoubleVector low = DoubleVector.zero(WIDE);
@@ -944,6 +968,8 @@ final class PanamaForwardKernel implements ForwardKernel {
             long n,
             float max,
             float temperature) {
+        src = src.asSlice(0);
+        dst = dst.asSlice(0);
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         FloatVector divisor = FloatVector.broadcast(SPECIES, temperature);
         long bound = n - n % LANES;
@@ -988,6 +1014,8 @@ final class PanamaForwardKernel implements ForwardKernel {
             float max,
             float temperature,
             float logSum) {
+        src = src.asSlice(0);
+        dst = dst.asSlice(0);
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         FloatVector divisor = FloatVector.broadcast(SPECIES, temperature);
         FloatVector logSumVector = FloatVector.broadcast(SPECIES, logSum);
@@ -1006,6 +1034,7 @@ final class PanamaForwardKernel implements ForwardKernel {
     }
 
     private static void fill(MemorySegment dst, long offset, long n, float value) {
+        dst = dst.asSlice(0);
         for (long i = 0; i < n; i++) {
             dst.set(F32, offset + 4 * i, value);
         }

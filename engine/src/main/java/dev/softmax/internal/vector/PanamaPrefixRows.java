@@ -205,6 +205,8 @@ final class PanamaPrefixRows {
 
     private static float logitsF32(
             MemorySegment src, long srcAt, MemorySegment z, long zAt, long limit, long padded, float scale) {
+        src = src.asSlice(0);
+        z = z.asSlice(0);
         FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         long full = limit - limit % LANES;
         long bound = padded - padded % LANES;
@@ -254,6 +256,8 @@ final class PanamaPrefixRows {
             long limitB,
             long padded,
             float scale) {
+        src = src.asSlice(0);
+        z = z.asSlice(0);
         FloatVector maxesA = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector maxesB = maxesA;
         long shorter = Math.min(limitA, limitB);
@@ -300,6 +304,8 @@ final class PanamaPrefixRows {
     /** {@link #logitsF32} of a bf16 row, widened as {@link PanamaBf16Codec} does (exact). */
     private static float logitsBf16(
             MemorySegment src, long srcAt, MemorySegment z, long zAt, long limit, long padded, float scale) {
+        src = src.asSlice(0);
+        z = z.asSlice(0);
         FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         long full = limit - limit % LANES;
         long bound = padded - padded % LANES;

@@ -28,6 +28,7 @@ final class PanamaRowMath implements RowMath {
 
     @Override
     public float max(MemorySegment src, long offset, long n) {
+        src = src.asSlice(0);
         // Four independent accumulators: a NaN-propagating max has a latency of several cycles.
         FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector m1 = m0;
@@ -61,6 +62,7 @@ final class PanamaRowMath implements RowMath {
      */
     @Override
     public boolean anyNonFinite16(MemorySegment src, long offset, long n, short exponentBits) {
+        src = src.asSlice(0);
         int lanes = SHORTS.length();
         long bound = n - n % lanes;
         VectorMask<Short> found = SHORTS.maskAll(false);
@@ -83,6 +85,7 @@ final class PanamaRowMath implements RowMath {
 
     @Override
     public boolean anyNonFinite32(MemorySegment src, long offset, long n) {
+        src = src.asSlice(0);
         long bound = n - n % LANES;
         VectorMask<Integer> found = INTS.maskAll(false);
         long i = 0;
@@ -108,6 +111,7 @@ final class PanamaRowMath implements RowMath {
 
     @Override
     public double sum(MemorySegment src, long offset, long n) {
+        src = src.asSlice(0);
         long bound = n - n % LANES;
         DoubleVector low = DoubleVector.zero(WIDE);
         DoubleVector high = low;
@@ -140,6 +144,7 @@ final class PanamaRowMath implements RowMath {
 
     /** Multiplies a row by {@code factor} in place. */
     static void scaleRow(MemorySegment dst, long offset, long n, float factor) {
+        dst = dst.asSlice(0);
         FloatVector factorVector = FloatVector.broadcast(SPECIES, factor);
         long bound = n - n % LANES;
         long i = 0;
@@ -160,6 +165,7 @@ final class PanamaRowMath implements RowMath {
 
     /** {@code sum exp(x - max)}. */
     static double expSum(MemorySegment src, long offset, long n, float max) {
+        src = src.asSlice(0);
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         long bound = n - n % LANES;
         DoubleVector low = DoubleVector.zero(WIDE);
@@ -191,6 +197,8 @@ final class PanamaRowMath implements RowMath {
     @Override
     public void expShiftScale(
             MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float shift, float scale) {
+        src = src.asSlice(0);
+        dst = dst.asSlice(0);
         FloatVector shiftVector = FloatVector.broadcast(SPECIES, shift);
         FloatVector scaleVector = FloatVector.broadcast(SPECIES, scale);
         long bound = n - n % LANES;
@@ -214,6 +222,8 @@ final class PanamaRowMath implements RowMath {
     /** {@code dst = x - max - logSum}. */
     static void shiftStore(
             MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float max, float logSum) {
+        src = src.asSlice(0);
+        dst = dst.asSlice(0);
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         FloatVector logSumVector = FloatVector.broadcast(SPECIES, logSum);
         long bound = n - n % LANES;
@@ -231,6 +241,7 @@ final class PanamaRowMath implements RowMath {
 
     @Override
     public double expWeightedShift(MemorySegment src, long offset, long n, float max) {
+        src = src.asSlice(0);
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         long bound = n - n % LANES;
         DoubleVector low = DoubleVector.zero(WIDE);
