@@ -30,10 +30,11 @@ import java.util.function.ToDoubleFunction;
  * <ul>
  *   <li>heap memory, and calls under {@link #AUTO_JAVA_BELOW_ELEMENTS} elements: Java (a oneDNN call through
  *       the engine has a fixed cost of about 1 us; the Java kernel does a whole 8x16 softmax in 0.18 us);</li>
- *   <li>all operands f32: Java (0.55x to 0.94x of the oneDNN backend's time on the benchmark shapes in the quick
- *       report of ff178a2, 0.51x to 0.74x in that of d7b013a; see the README);</li>
- *   <li>any bf16/f16 operand: oneDNN (its kernel converts in registers; 0.57x to 0.79x of Java's time in the
- *       report of ff178a2, 0.67x to 0.82x in that of d7b013a).</li>
+ *   <li>all operands f32: Java (0.56x to 0.78x of the oneDNN backend's time on the benchmark shapes in the quick
+ *       report of eb34758, 0.55x to 0.94x in that of ff178a2; see the README);</li>
+ *   <li>any bf16/f16 operand: oneDNN (its kernel converts in registers; 0.69x and 0.91x of Java's time on 4096x128
+ *       and 64x32000 in the report of eb34758, 1.04x on 256x128256, within that run's noise; 0.57x to 0.79x in
+ *       that of ff178a2).</li>
  * </ul>
  * Under AUTO oneDNN is loaded by the first call the rule sends to it ({@link NativeBackendSlot}), so an engine
  * whose calls are all f32 never loads it. {@link Backend#ONEDNN} sends everything to oneDNN. Whatever oneDNN declines is computed by Java and counted
