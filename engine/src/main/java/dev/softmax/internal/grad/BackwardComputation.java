@@ -70,11 +70,15 @@ public final class BackwardComputation {
             pipelinedSoftmax(call, first, count);
             return;
         }
-        RowLayout.Cursor cursor = rows.cursor(first);
-        for (long r = 0; r < count; r++, cursor.advance()) {
-            long yAt = cursor.offset(BackwardCall.Y);
-            long gAt = cursor.offset(BackwardCall.DY);
-            long dxAt = cursor.offset(BackwardCall.DX);
+        // A uniform batch needs no cursor (see ForwardComputation).
+        RowLayout.Cursor cursor = rows.isUniformBatch() ? null : rows.cursor(first);
+        for (long r = first; r < first + count; r++) {
+            long yAt = cursor == null ? r * rows.rowStride(BackwardCall.Y) : cursor.offset(BackwardCall.Y);
+            long gAt = cursor == null ? r * rows.rowStride(BackwardCall.DY) : cursor.offset(BackwardCall.DY);
+            long dxAt = cursor == null ? r * rows.rowStride(BackwardCall.DX) : cursor.offset(BackwardCall.DX);
+            if (cursor != null) {
+                cursor.advance();
+            }
             if (direct) {
                 row(call, y.segment(), 4 * yAt, g.segment(), 4 * gAt, dx.segment(), 4 * dxAt, n);
             } else {

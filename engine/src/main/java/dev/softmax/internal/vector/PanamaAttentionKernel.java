@@ -66,21 +66,21 @@ final class PanamaAttentionKernel implements AttentionKernel {
      */
     private static void scaleOnly(
             MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, long padTo, float scale) {
-        src = src.asSlice(0);
-        dst = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+            FloatVector.fromMemorySegment(SPECIES, srcExact, srcOffset + 4 * i, ORDER)
                     .mul(scale)
-                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+                    .intoMemorySegment(dstExact, dstOffset + 4 * i, ORDER);
         }
         for (; i < padTo; i += LANES) {
             VectorMask<Float> valid = SPECIES.indexInRange(i, n);
-            FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER, valid)
+            FloatVector.fromMemorySegment(SPECIES, srcExact, srcOffset + 4 * i, ORDER, valid)
                     .mul(scale)
                     .blend(Float.NEGATIVE_INFINITY, valid.not())
-                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER, SPECIES.indexInRange(i, padTo));
+                    .intoMemorySegment(dstExact, dstOffset + 4 * i, ORDER, SPECIES.indexInRange(i, padTo));
         }
     }
 
@@ -90,15 +90,15 @@ final class PanamaAttentionKernel implements AttentionKernel {
      */
     static void maskWhereBiasIsNegativeInfinity(
             MemorySegment dst, long offset, MemorySegment bias, long biasOffset, long n) {
-        dst = dst.asSlice(0);
-        bias = bias.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
+        MemorySegment biasExact = bias.asSlice(0);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector b = FloatVector.fromMemorySegment(SPECIES, bias, biasOffset + 4 * i, ORDER);
-            FloatVector.fromMemorySegment(SPECIES, dst, offset + 4 * i, ORDER)
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, biasExact, biasOffset + 4 * i, ORDER);
+            FloatVector.fromMemorySegment(SPECIES, dstExact, offset + 4 * i, ORDER)
                     .blend(b, b.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY))
-                    .intoMemorySegment(dst, offset + 4 * i, ORDER);
+                    .intoMemorySegment(dstExact, offset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
             if (bias.get(F32, biasOffset + 4 * i) == Float.NEGATIVE_INFINITY) {
@@ -116,18 +116,18 @@ final class PanamaAttentionKernel implements AttentionKernel {
             long dstOffset,
             long n,
             float scale) {
-        src = src.asSlice(0);
-        bias = bias.asSlice(0);
-        dst = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment biasExact = bias.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector b = FloatVector.fromMemorySegment(SPECIES, bias, biasOffset + 4 * i, ORDER);
-            FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, biasExact, biasOffset + 4 * i, ORDER);
+            FloatVector.fromMemorySegment(SPECIES, srcExact, srcOffset + 4 * i, ORDER)
                     .mul(scale)
                     .add(b)
                     .blend(b, b.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY))
-                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+                    .intoMemorySegment(dstExact, dstOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
             float b = bias.get(F32, biasOffset + 4 * i);
@@ -138,19 +138,19 @@ final class PanamaAttentionKernel implements AttentionKernel {
 
     private static void scaleCap(
             MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float scale, float softcap) {
-        src = src.asSlice(0);
-        dst = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         float inverse = 1f / softcap;
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector z = FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+            FloatVector z = FloatVector.fromMemorySegment(SPECIES, srcExact, srcOffset + 4 * i, ORDER)
                     .mul(scale);
             z.mul(inverse)
                     .lanewise(VectorOperators.TANH)
                     .mul(softcap)
                     .blend(z, z.test(VectorOperators.IS_INFINITE))
-                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+                    .intoMemorySegment(dstExact, dstOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
             dst.set(F32, dstOffset + 4 * i, cap(src.get(F32, srcOffset + 4 * i) * scale, softcap));
@@ -167,15 +167,15 @@ final class PanamaAttentionKernel implements AttentionKernel {
             long n,
             float scale,
             float softcap) {
-        src = src.asSlice(0);
-        bias = bias.asSlice(0);
-        dst = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment biasExact = bias.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         float inverse = 1f / softcap;
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector b = FloatVector.fromMemorySegment(SPECIES, bias, biasOffset + 4 * i, ORDER);
-            FloatVector z = FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, biasExact, biasOffset + 4 * i, ORDER);
+            FloatVector z = FloatVector.fromMemorySegment(SPECIES, srcExact, srcOffset + 4 * i, ORDER)
                     .mul(scale);
             z.mul(inverse)
                     .lanewise(VectorOperators.TANH)
@@ -183,7 +183,7 @@ final class PanamaAttentionKernel implements AttentionKernel {
                     .blend(z, z.test(VectorOperators.IS_INFINITE))
                     .add(b)
                     .blend(b, b.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY))
-                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+                    .intoMemorySegment(dstExact, dstOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
             float b = bias.get(F32, biasOffset + 4 * i);
@@ -198,19 +198,19 @@ final class PanamaAttentionKernel implements AttentionKernel {
 
     @Override
     public void maskBytes(MemorySegment mask, long maskOffset, MemorySegment dst, long dstOffset, long n) {
-        mask = mask.asSlice(0);
-        dst = dst.asSlice(0);
+        MemorySegment maskExact = mask.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         int span = Math.max(LANES, BYTES.length());
         long i = 0;
         for (; i + span <= n; i += LANES) {
-            long keep = ByteVector.fromMemorySegment(BYTES, mask, maskOffset + i, ORDER)
+            long keep = ByteVector.fromMemorySegment(BYTES, maskExact, maskOffset + i, ORDER)
                             .compare(VectorOperators.NE, (byte) 0)
                             .toLong()
                     & LANE_BITS;
             if (keep != LANE_BITS) {
-                FloatVector.fromMemorySegment(SPECIES, dst, dstOffset + 4 * i, ORDER)
+                FloatVector.fromMemorySegment(SPECIES, dstExact, dstOffset + 4 * i, ORDER)
                         .blend(Float.NEGATIVE_INFINITY, VectorMask.fromLong(SPECIES, ~keep & LANE_BITS))
-                        .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+                        .intoMemorySegment(dstExact, dstOffset + 4 * i, ORDER);
             }
         }
         for (; i < n; i++) {
@@ -222,15 +222,14 @@ final class PanamaAttentionKernel implements AttentionKernel {
 
     @Override
     public void maskBits(MemorySegment mask, long maskOffset, MemorySegment dst, long dstOffset, long n) {
-        mask = mask.asSlice(0);
-        dst = dst.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         long i = 0;
         for (; i + LANES <= n; i += LANES) {
             long keep = laneBits(mask, maskOffset, i);
             if (keep != LANE_BITS) {
-                FloatVector.fromMemorySegment(SPECIES, dst, dstOffset + 4 * i, ORDER)
+                FloatVector.fromMemorySegment(SPECIES, dstExact, dstOffset + 4 * i, ORDER)
                         .blend(Float.NEGATIVE_INFINITY, VectorMask.fromLong(SPECIES, ~keep & LANE_BITS))
-                        .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+                        .intoMemorySegment(dstExact, dstOffset + 4 * i, ORDER);
             }
         }
         for (; i < n; i++) {

@@ -20,8 +20,8 @@ final class PanamaBackwardKernel implements BackwardKernel {
 
     @Override
     public double dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, long n) {
-        a = a.asSlice(0);
-        b = b.asSlice(0);
+        MemorySegment aExact = a.asSlice(0);
+        MemorySegment bExact = b.asSlice(0);
         long bound = n - n % LANES;
         DoubleVector low = DoubleVector.zero(WIDE);
         DoubleVector high = low;
@@ -31,8 +31,8 @@ final class PanamaBackwardKernel implements BackwardKernel {
             long blockEnd = Math.min(bound, i + SUM_BLOCK);
             FloatVector block = FloatVector.zero(SPECIES);
             for (; i < blockEnd; i += LANES) {
-                block = FloatVector.fromMemorySegment(SPECIES, a, aOffset + 4 * i, ORDER)
-                        .fma(FloatVector.fromMemorySegment(SPECIES, b, bOffset + 4 * i, ORDER), block);
+                block = FloatVector.fromMemorySegment(SPECIES, aExact, aOffset + 4 * i, ORDER)
+                        .fma(FloatVector.fromMemorySegment(SPECIES, bExact, bOffset + 4 * i, ORDER), block);
             }
             low = low.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 0));
             high = high.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 1));
@@ -58,16 +58,16 @@ final class PanamaBackwardKernel implements BackwardKernel {
             long dxOffset,
             long n,
             float dot) {
-        y = y.asSlice(0);
-        g = g.asSlice(0);
-        dx = dx.asSlice(0);
+        MemorySegment yExact = y.asSlice(0);
+        MemorySegment gExact = g.asSlice(0);
+        MemorySegment dxExact = dx.asSlice(0);
         FloatVector dotVector = FloatVector.broadcast(SPECIES, dot);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector s = FloatVector.fromMemorySegment(SPECIES, y, yOffset + 4 * i, ORDER);
-            FloatVector gradient = FloatVector.fromMemorySegment(SPECIES, g, gOffset + 4 * i, ORDER);
-            s.mul(gradient.sub(dotVector)).intoMemorySegment(dx, dxOffset + 4 * i, ORDER);
+            FloatVector s = FloatVector.fromMemorySegment(SPECIES, yExact, yOffset + 4 * i, ORDER);
+            FloatVector gradient = FloatVector.fromMemorySegment(SPECIES, gExact, gOffset + 4 * i, ORDER);
+            s.mul(gradient.sub(dotVector)).intoMemorySegment(dxExact, dxOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
             dx.set(F32, dxOffset + 4 * i, y.get(F32, yOffset + 4 * i) * (g.get(F32, gOffset + 4 * i) - dot));
@@ -87,9 +87,9 @@ final class PanamaBackwardKernel implements BackwardKernel {
             float dot,
             long nextYOffset,
             long nextGOffset) {
-        y = y.asSlice(0);
-        g = g.asSlice(0);
-        dx = dx.asSlice(0);
+        MemorySegment yExact = y.asSlice(0);
+        MemorySegment gExact = g.asSlice(0);
+        MemorySegment dxExact = dx.asSlice(0);
         FloatVector dotVector = FloatVector.broadcast(SPECIES, dot);
         long bound = n - n % LANES;
         DoubleVector low = DoubleVector.zero(WIDE);
@@ -100,11 +100,11 @@ final class PanamaBackwardKernel implements BackwardKernel {
             long blockEnd = Math.min(bound, i + SUM_BLOCK);
             FloatVector block = FloatVector.zero(SPECIES);
             for (; i < blockEnd; i += LANES) {
-                FloatVector s = FloatVector.fromMemorySegment(SPECIES, y, yOffset + 4 * i, ORDER);
-                FloatVector gradient = FloatVector.fromMemorySegment(SPECIES, g, gOffset + 4 * i, ORDER);
-                s.mul(gradient.sub(dotVector)).intoMemorySegment(dx, dxOffset + 4 * i, ORDER);
-                block = FloatVector.fromMemorySegment(SPECIES, y, nextYOffset + 4 * i, ORDER)
-                        .fma(FloatVector.fromMemorySegment(SPECIES, g, nextGOffset + 4 * i, ORDER), block);
+                FloatVector s = FloatVector.fromMemorySegment(SPECIES, yExact, yOffset + 4 * i, ORDER);
+                FloatVector gradient = FloatVector.fromMemorySegment(SPECIES, gExact, gOffset + 4 * i, ORDER);
+                s.mul(gradient.sub(dotVector)).intoMemorySegment(dxExact, dxOffset + 4 * i, ORDER);
+                block = FloatVector.fromMemorySegment(SPECIES, yExact, nextYOffset + 4 * i, ORDER)
+                        .fma(FloatVector.fromMemorySegment(SPECIES, gExact, nextGOffset + 4 * i, ORDER), block);
             }
             low = low.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 0));
             high = high.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 1));
@@ -131,21 +131,21 @@ final class PanamaBackwardKernel implements BackwardKernel {
             long dxOffset,
             long n,
             float sumG) {
-        y = y.asSlice(0);
-        g = g.asSlice(0);
-        dx = dx.asSlice(0);
+        MemorySegment yExact = y.asSlice(0);
+        MemorySegment gExact = g.asSlice(0);
+        MemorySegment dxExact = dx.asSlice(0);
         FloatVector negativeSum = FloatVector.broadcast(SPECIES, -sumG);
         VectorMask<Float> ordinary = SPECIES.maskAll(true);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector value = FloatVector.fromMemorySegment(SPECIES, y, yOffset + 4 * i, ORDER);
-            FloatVector gradient = FloatVector.fromMemorySegment(SPECIES, g, gOffset + 4 * i, ORDER);
+            FloatVector value = FloatVector.fromMemorySegment(SPECIES, yExact, yOffset + 4 * i, ORDER);
+            FloatVector gradient = FloatVector.fromMemorySegment(SPECIES, gExact, gOffset + 4 * i, ORDER);
             // y <= MAX_VALUE is false exactly for NaN and +inf: one compare and a mask AND, where the NaN-propagating
             // lane-wise MAX this replaced is about five instructions on AVX-512.
             ordinary = ordinary.and(value.compare(VectorOperators.LE, Float.MAX_VALUE));
             // g - exp(y) sumG, as exp(y) * (-sumG) + g: the same single rounding without a negation.
-            VectorExp.exp(value).fma(negativeSum, gradient).intoMemorySegment(dx, dxOffset + 4 * i, ORDER);
+            VectorExp.exp(value).fma(negativeSum, gradient).intoMemorySegment(dxExact, dxOffset + 4 * i, ORDER);
         }
         boolean nonFinite = !ordinary.allTrue();
         for (; i < n; i++) {

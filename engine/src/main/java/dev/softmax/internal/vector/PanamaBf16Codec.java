@@ -24,18 +24,18 @@ final class PanamaBf16Codec implements Bf16Codec {
 
     @Override
     public void widenBf16(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n) {
-        src = src.asSlice(0);
-        dst = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
             // Sign-extended to 32 bits, then shifted up 16: the extension's bits fall off the top.
-            ShortVector.fromMemorySegment(HALF, src, srcOffset + 2 * i, ORDER)
+            ShortVector.fromMemorySegment(HALF, srcExact, srcOffset + 2 * i, ORDER)
                     .convertShape(VectorOperators.S2I, INTS, 0)
                     .reinterpretAsInts()
                     .lanewise(VectorOperators.LSHL, 16)
                     .reinterpretAsFloats()
-                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+                    .intoMemorySegment(dstExact, dstOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
             short bits = src.get(ValueLayout.JAVA_SHORT_UNALIGNED, srcOffset + 2 * i);
@@ -45,21 +45,21 @@ final class PanamaBf16Codec implements Bf16Codec {
 
     @Override
     public void narrowBf16(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n) {
-        src = src.asSlice(0);
-        dst = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         long bound = n - n % LANES;
         long i = 0;
         IntVector absMask = IntVector.broadcast(INTS, 0x7FFF_FFFF);
         IntVector infinity = IntVector.broadcast(INTS, 0x7F80_0000);
         for (; i < bound; i += LANES) {
-            IntVector bits = FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+            IntVector bits = FloatVector.fromMemorySegment(SPECIES, srcExact, srcOffset + 4 * i, ORDER)
                     .reinterpretAsInts();
             IntVector odd = bits.lanewise(VectorOperators.LSHR, 16).and(1);
             IntVector rounded = bits.add(odd.add(0x7FFF)).lanewise(VectorOperators.LSHR, 16);
             IntVector quietNaN = bits.lanewise(VectorOperators.LSHR, 16).or(0x0040);
             IntVector result = rounded.blend(quietNaN, bits.and(absMask).compare(VectorOperators.GT, infinity));
             ((ShortVector) result.convertShape(VectorOperators.I2S, HALF, 0))
-                    .intoMemorySegment(dst, dstOffset + 2 * i, ORDER);
+                    .intoMemorySegment(dstExact, dstOffset + 2 * i, ORDER);
         }
         for (; i < n; i++) {
             dst.set(
@@ -77,8 +77,8 @@ final class PanamaBf16Codec implements Bf16Codec {
      */
     static void scaleNarrowProbabilities(
             MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float factor) {
-        MemorySegment in = src.asSlice(0);
-        MemorySegment out = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         if (Float.isNaN(factor)) {
             PanamaRowMath.scaleRow(src, srcOffset, n, factor);
             SHARED.narrowBf16(src, srcOffset, dst, dstOffset, n);
@@ -88,19 +88,19 @@ final class PanamaBf16Codec implements Bf16Codec {
         FloatVector factorVector = FloatVector.broadcast(SPECIES, factor);
         long i = 0;
         for (; i < bound; i += LANES) {
-            IntVector bits = FloatVector.fromMemorySegment(SPECIES, in, srcOffset + 4 * i, ORDER)
+            IntVector bits = FloatVector.fromMemorySegment(SPECIES, srcExact, srcOffset + 4 * i, ORDER)
                     .mul(factorVector)
                     .reinterpretAsInts();
             IntVector odd = bits.lanewise(VectorOperators.LSHR, 16).and(1);
             IntVector rounded = bits.add(odd.add(0x7FFF)).lanewise(VectorOperators.LSHR, 16);
             ((ShortVector) rounded.convertShape(VectorOperators.I2S, HALF, 0))
-                    .intoMemorySegment(out, dstOffset + 2 * i, ORDER);
+                    .intoMemorySegment(dstExact, dstOffset + 2 * i, ORDER);
         }
         for (; i < n; i++) {
-            out.set(
+            dst.set(
                     ValueLayout.JAVA_SHORT_UNALIGNED,
                     dstOffset + 2 * i,
-                    FloatConversions.floatToBf16(in.get(F32, srcOffset + 4 * i) * factor));
+                    FloatConversions.floatToBf16(src.get(F32, srcOffset + 4 * i) * factor));
         }
     }
 }

@@ -42,7 +42,7 @@ final class PanamaCandidateScan implements CandidateScan {
             int[] ids,
             int count,
             int capacity) {
-        MemorySegment in = src.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
         if (values.length < capacity + LANES || ids.length < capacity + LANES) {
             throw new IllegalArgumentException("candidate lists need " + LANES + " entries of slack past capacity");
         }
@@ -60,10 +60,10 @@ final class PanamaCandidateScan implements CandidateScan {
         int bound4 = n - (n - i) % (4 * LANES);
         for (; i < bound4; i += 4 * LANES) {
             long at = offset + 4L * i;
-            FloatVector a = FloatVector.fromMemorySegment(SPECIES, in, at, ORDER);
-            FloatVector b = FloatVector.fromMemorySegment(SPECIES, in, at + 4L * LANES, ORDER);
-            FloatVector c = FloatVector.fromMemorySegment(SPECIES, in, at + 8L * LANES, ORDER);
-            FloatVector d = FloatVector.fromMemorySegment(SPECIES, in, at + 12L * LANES, ORDER);
+            FloatVector a = FloatVector.fromMemorySegment(SPECIES, srcExact, at, ORDER);
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, srcExact, at + 4L * LANES, ORDER);
+            FloatVector c = FloatVector.fromMemorySegment(SPECIES, srcExact, at + 8L * LANES, ORDER);
+            FloatVector d = FloatVector.fromMemorySegment(SPECIES, srcExact, at + 12L * LANES, ORDER);
             VectorMask<Float> ma = a.compare(VectorOperators.LT, bound).not();
             VectorMask<Float> mb = b.compare(VectorOperators.LT, bound).not();
             VectorMask<Float> mc = c.compare(VectorOperators.LT, bound).not();
@@ -152,7 +152,6 @@ final class PanamaCandidateScan implements CandidateScan {
             int[] ids,
             int count,
             int capacity) {
-        src = src.asSlice(0);
         int m = count;
         for (int j = from; j < to; j++) {
             float v = src.get(F32, offset + 4L * j);

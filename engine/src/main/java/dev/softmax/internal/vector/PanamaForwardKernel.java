@@ -112,18 +112,18 @@ final class PanamaForwardKernel implements ForwardKernel {
      */
     private static void shortSoftmax(
             MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, boolean zeroMaskedRows) {
-        MemorySegment in = src.asSlice(0);
-        MemorySegment out = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         long bound = n - n % LANES;
         FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector v = FloatVector.fromMemorySegment(SPECIES, in, srcOffset + 4 * i, ORDER);
+            FloatVector v = FloatVector.fromMemorySegment(SPECIES, srcExact, srcOffset + 4 * i, ORDER);
             maxes = maxes.blend(v, v.compare(VectorOperators.GT, maxes));
         }
         float max = maxOfLanes(maxes);
         for (; i < n; i++) {
-            float value = in.get(F32, srcOffset + 4 * i);
+            float value = src.get(F32, srcOffset + 4 * i);
             if (value > max) {
                 max = value;
             }
@@ -136,12 +136,12 @@ final class PanamaForwardKernel implements ForwardKernel {
         float scale = 1f / sum;
         FloatVector scaleVector = FloatVector.broadcast(SPECIES, scale);
         for (i = 0; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, out, dstOffset + 4 * i, ORDER)
+            FloatVector.fromMemorySegment(SPECIES, dstExact, dstOffset + 4 * i, ORDER)
                     .mul(scaleVector)
-                    .intoMemorySegment(out, dstOffset + 4 * i, ORDER);
+                    .intoMemorySegment(dstExact, dstOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
-            out.set(F32, dstOffset + 4 * i, out.get(F32, dstOffset + 4 * i) * scale);
+            dst.set(F32, dstOffset + 4 * i, dst.get(F32, dstOffset + 4 * i) * scale);
         }
     }
 
@@ -413,18 +413,18 @@ final class PanamaForwardKernel implements ForwardKernel {
             long dstAt,
             long n,
             float scale) {
-        src = src.asSlice(0);
-        bias = bias.asSlice(0);
-        dst = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment biasExact = bias.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         VectorMask<Float> nans = SPECIES.maskAll(false);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector z = FloatVector.fromMemorySegment(SPECIES, src, srcAt + 4 * i, ORDER)
+            FloatVector z = FloatVector.fromMemorySegment(SPECIES, srcExact, srcAt + 4 * i, ORDER)
                     .mul(scale)
-                    .add(FloatVector.fromMemorySegment(SPECIES, bias, biasAt + 4 * i, ORDER));
-            z.intoMemorySegment(dst, dstAt + 4 * i, ORDER);
+                    .add(FloatVector.fromMemorySegment(SPECIES, biasExact, biasAt + 4 * i, ORDER));
+            z.intoMemorySegment(dstExact, dstAt + 4 * i, ORDER);
             maxes = maxes.blend(z, z.compare(VectorOperators.GT, maxes));
             nans = nans.or(z.compare(VectorOperators.NE, z));
         }
@@ -451,21 +451,21 @@ final class PanamaForwardKernel implements ForwardKernel {
             long dstAt,
             long n,
             float scale) {
-        src = src.asSlice(0);
-        bias = bias.asSlice(0);
-        dst = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment biasExact = bias.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector z = ShortVector.fromMemorySegment(HALF, src, srcAt + 2 * i, ORDER)
+            FloatVector z = ShortVector.fromMemorySegment(HALF, srcExact, srcAt + 2 * i, ORDER)
                     .convertShape(VectorOperators.S2I, INTS, 0)
                     .reinterpretAsInts()
                     .lanewise(VectorOperators.LSHL, 16)
                     .reinterpretAsFloats()
                     .mul(scale)
-                    .add(FloatVector.fromMemorySegment(SPECIES, bias, biasAt + 4 * i, ORDER));
-            z.intoMemorySegment(dst, dstAt + 4 * i, ORDER);
+                    .add(FloatVector.fromMemorySegment(SPECIES, biasExact, biasAt + 4 * i, ORDER));
+            z.intoMemorySegment(dstExact, dstAt + 4 * i, ORDER);
             maxes = maxes.blend(z, z.compare(VectorOperators.GT, maxes));
         }
         float max = maxOfLanes(maxes);
@@ -484,18 +484,18 @@ final class PanamaForwardKernel implements ForwardKernel {
      */
     private static float shortExpStoreSum(
             MemorySegment src, long srcOffset, MemorySegment dst, long offset, long n, float max) {
-        src = src.asSlice(0);
-        dst = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         long bound = n - n % LANES;
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         FloatVector sums = FloatVector.zero(SPECIES);
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector e =
-                    VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+            FloatVector e = VectorExp.expOfNonPositive(
+                    FloatVector.fromMemorySegment(SPECIES, srcExact, srcOffset + 4 * i, ORDER)
                             .sub(maxVector));
             sums = sums.add(e);
-            e.intoMemorySegment(dst, offset + 4 * i, ORDER);
+            e.intoMemorySegment(dstExact, offset + 4 * i, ORDER);
         }
         if (LANES > 32) {
             sums = sums.add(sums.rearrange(SWAP_32));
@@ -529,17 +529,17 @@ final class PanamaForwardKernel implements ForwardKernel {
      * figure, three each, this host, 2026-12-05; plain softmax 11.9-12.8 ms).
      */
     private static float shortExpSumInPlace(MemorySegment dst, long offset, long n, float max) {
-        dst = dst.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         long bound = n - n % LANES;
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         FloatVector sums = FloatVector.zero(SPECIES);
         long i = 0;
         for (; i < bound; i += LANES) {
             FloatVector e =
-                    VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, dst, offset + 4 * i, ORDER)
+                    VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, dstExact, offset + 4 * i, ORDER)
                             .sub(maxVector));
             sums = sums.add(e);
-            e.intoMemorySegment(dst, offset + 4 * i, ORDER);
+            e.intoMemorySegment(dstExact, offset + 4 * i, ORDER);
         }
         if (LANES > 32) {
             sums = sums.add(sums.rearrange(SWAP_32));
@@ -600,8 +600,8 @@ final class PanamaForwardKernel implements ForwardKernel {
     /** Scales a row in place and, when {@code nextOffset >= 0}, returns the NaN-ignoring maximum of the next row. */
     private static float scaleAndNextMax(
             MemorySegment dst, long offset, long n, float factor, MemorySegment src, long nextOffset) {
-        MemorySegment out = dst.asSlice(0);
-        MemorySegment in = src.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
         if (nextOffset < 0) {
             PanamaRowMath.scaleRow(dst, offset, n, factor);
             return 0f;
@@ -611,16 +611,16 @@ final class PanamaForwardKernel implements ForwardKernel {
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, out, offset + 4 * i, ORDER)
+            FloatVector.fromMemorySegment(SPECIES, dstExact, offset + 4 * i, ORDER)
                     .mul(factorVector)
-                    .intoMemorySegment(out, offset + 4 * i, ORDER);
-            FloatVector next = FloatVector.fromMemorySegment(SPECIES, in, nextOffset + 4 * i, ORDER);
+                    .intoMemorySegment(dstExact, offset + 4 * i, ORDER);
+            FloatVector next = FloatVector.fromMemorySegment(SPECIES, srcExact, nextOffset + 4 * i, ORDER);
             maxes = maxes.blend(next, next.compare(VectorOperators.GT, maxes));
         }
         float max = maxes.reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) {
-            out.set(F32, offset + 4 * i, out.get(F32, offset + 4 * i) * factor);
-            float value = in.get(F32, nextOffset + 4 * i);
+            dst.set(F32, offset + 4 * i, dst.get(F32, offset + 4 * i) * factor);
+            float value = src.get(F32, nextOffset + 4 * i);
             max = value > max ? value : max;
         }
         return max;
@@ -640,23 +640,23 @@ final class PanamaForwardKernel implements ForwardKernel {
             long dstB,
             long n,
             boolean zeroMaskedRows) {
-        MemorySegment in = src.asSlice(0);
-        MemorySegment out = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         long bound = n - n % LANES;
         FloatVector maxesA = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector maxesB = maxesA;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector a = FloatVector.fromMemorySegment(SPECIES, in, srcA + 4 * i, ORDER);
-            FloatVector b = FloatVector.fromMemorySegment(SPECIES, in, srcB + 4 * i, ORDER);
+            FloatVector a = FloatVector.fromMemorySegment(SPECIES, srcExact, srcA + 4 * i, ORDER);
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, srcExact, srcB + 4 * i, ORDER);
             maxesA = maxesA.blend(a, a.compare(VectorOperators.GT, maxesA));
             maxesB = maxesB.blend(b, b.compare(VectorOperators.GT, maxesB));
         }
         float maxA = maxOfLanes(maxesA);
         float maxB = maxOfLanes(maxesB);
         for (; i < n; i++) {
-            float a = in.get(F32, srcA + 4 * i);
-            float b = in.get(F32, srcB + 4 * i);
+            float a = src.get(F32, srcA + 4 * i);
+            float b = src.get(F32, srcB + 4 * i);
             maxA = a > maxA ? a : maxA;
             maxB = b > maxB ? b : maxB;
         }
@@ -671,18 +671,18 @@ final class PanamaForwardKernel implements ForwardKernel {
         FloatVector scaleA = FloatVector.broadcast(SPECIES, 1f / sumA);
         FloatVector scaleB = FloatVector.broadcast(SPECIES, 1f / sumB);
         for (i = 0; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, out, dstA + 4 * i, ORDER)
+            FloatVector.fromMemorySegment(SPECIES, dstExact, dstA + 4 * i, ORDER)
                     .mul(scaleA)
-                    .intoMemorySegment(out, dstA + 4 * i, ORDER);
-            FloatVector.fromMemorySegment(SPECIES, out, dstB + 4 * i, ORDER)
+                    .intoMemorySegment(dstExact, dstA + 4 * i, ORDER);
+            FloatVector.fromMemorySegment(SPECIES, dstExact, dstB + 4 * i, ORDER)
                     .mul(scaleB)
-                    .intoMemorySegment(out, dstB + 4 * i, ORDER);
+                    .intoMemorySegment(dstExact, dstB + 4 * i, ORDER);
         }
         float factorA = 1f / sumA;
         float factorB = 1f / sumB;
         for (; i < n; i++) {
-            out.set(F32, dstA + 4 * i, out.get(F32, dstA + 4 * i) * factorA);
-            out.set(F32, dstB + 4 * i, out.get(F32, dstB + 4 * i) * factorB);
+            dst.set(F32, dstA + 4 * i, dst.get(F32, dstA + 4 * i) * factorA);
+            dst.set(F32, dstB + 4 * i, dst.get(F32, dstB + 4 * i) * factorB);
         }
     }
 
@@ -702,8 +702,8 @@ final class PanamaForwardKernel implements ForwardKernel {
             long n,
             float maxA,
             float maxB) {
-        src = src.asSlice(0);
-        dst = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         long bound = n - n % LANES;
         long i = 0;
         FloatVector maxVectorA = FloatVector.broadcast(SPECIES, maxA);
@@ -711,14 +711,16 @@ final class PanamaForwardKernel implements ForwardKernel {
         FloatVector sumsA = FloatVector.zero(SPECIES);
         FloatVector sumsB = sumsA;
         for (; i < bound; i += LANES) {
-            FloatVector eA = VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcA + 4 * i, ORDER)
-                    .sub(maxVectorA));
-            FloatVector eB = VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcB + 4 * i, ORDER)
-                    .sub(maxVectorB));
+            FloatVector eA =
+                    VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, srcExact, srcA + 4 * i, ORDER)
+                            .sub(maxVectorA));
+            FloatVector eB =
+                    VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, srcExact, srcB + 4 * i, ORDER)
+                            .sub(maxVectorB));
             sumsA = sumsA.add(eA);
             sumsB = sumsB.add(eB);
-            eA.intoMemorySegment(dst, dstA + 4 * i, ORDER);
-            eB.intoMemorySegment(dst, dstB + 4 * i, ORDER);
+            eA.intoMemorySegment(dstExact, dstA + 4 * i, ORDER);
+            eB.intoMemorySegment(dstExact, dstB + 4 * i, ORDER);
         }
         // The shuffle-tree fold, written out in each pass: as a helper it was boxed (see PanamaVectorConstants).
         if (LANES > 32) {
@@ -759,18 +761,18 @@ final class PanamaForwardKernel implements ForwardKernel {
     /** Log-softmax of a short row; see {@link #shortSoftmax}. */
     private static void shortLogSoftmax(
             MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, boolean zeroMaskedRows) {
-        MemorySegment in = src.asSlice(0);
-        MemorySegment out = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         long bound = n - n % LANES;
         FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector v = FloatVector.fromMemorySegment(SPECIES, in, srcOffset + 4 * i, ORDER);
+            FloatVector v = FloatVector.fromMemorySegment(SPECIES, srcExact, srcOffset + 4 * i, ORDER);
             maxes = maxes.blend(v, v.compare(VectorOperators.GT, maxes));
         }
         float max = maxes.reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) {
-            float value = in.get(F32, srcOffset + 4 * i);
+            float value = src.get(F32, srcOffset + 4 * i);
             if (value > max) {
                 max = value;
             }
@@ -782,8 +784,8 @@ final class PanamaForwardKernel implements ForwardKernel {
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         FloatVector sums = FloatVector.zero(SPECIES);
         for (i = 0; i < bound; i += LANES) {
-            sums = sums.add(
-                    VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, in, srcOffset + 4 * i, ORDER)
+            sums = sums.add(VectorExp.expOfNonPositive(
+                    FloatVector.fromMemorySegment(SPECIES, srcExact, srcOffset + 4 * i, ORDER)
                             .sub(maxVector)));
         }
         // The shuffle-tree fold, written out in each pass: as a helper it was boxed (see PanamaVectorConstants).
@@ -805,18 +807,18 @@ final class PanamaForwardKernel implements ForwardKernel {
         sums = sums.add(sums.rearrange(SWAP_1));
         float sum = sums.lane(0);
         for (; i < n; i++) {
-            sum += VectorExp.exp(in.get(F32, srcOffset + 4 * i) - max);
+            sum += VectorExp.exp(src.get(F32, srcOffset + 4 * i) - max);
         }
         float logSum = (float) Math.log(sum);
         FloatVector logSumVector = FloatVector.broadcast(SPECIES, logSum);
         for (i = 0; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, in, srcOffset + 4 * i, ORDER)
+            FloatVector.fromMemorySegment(SPECIES, srcExact, srcOffset + 4 * i, ORDER)
                     .sub(maxVector)
                     .sub(logSumVector)
-                    .intoMemorySegment(out, dstOffset + 4 * i, ORDER);
+                    .intoMemorySegment(dstExact, dstOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
-            out.set(F32, dstOffset + 4 * i, in.get(F32, srcOffset + 4 * i) - max - logSum);
+            dst.set(F32, dstOffset + 4 * i, src.get(F32, srcOffset + 4 * i) - max - logSum);
         }
     }
 
@@ -826,20 +828,20 @@ final class PanamaForwardKernel implements ForwardKernel {
      * it would hide, a row of only -inf and NaN, is checked by {@link #containsNaN} when the maximum is -inf.
      */
     private static float maxIgnoringNaN(MemorySegment src, long offset, long n) {
-        src = src.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
         FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector m1 = m0;
         long i = 0;
         long bound2 = n - n % (2L * LANES);
         for (; i < bound2; i += 2L * LANES) {
-            FloatVector v0 = FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER);
-            FloatVector v1 = FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i + 4L * LANES, ORDER);
+            FloatVector v0 = FloatVector.fromMemorySegment(SPECIES, srcExact, offset + 4 * i, ORDER);
+            FloatVector v1 = FloatVector.fromMemorySegment(SPECIES, srcExact, offset + 4 * i + 4L * LANES, ORDER);
             m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
             m1 = m1.blend(v1, v1.compare(VectorOperators.GT, m1));
         }
         long bound = n - n % LANES;
         for (; i < bound; i += LANES) {
-            FloatVector v = FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER);
+            FloatVector v = FloatVector.fromMemorySegment(SPECIES, srcExact, offset + 4 * i, ORDER);
             m0 = m0.blend(v, v.compare(VectorOperators.GT, m0));
         }
         m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
@@ -854,7 +856,6 @@ final class PanamaForwardKernel implements ForwardKernel {
     }
 
     private static boolean containsNaN(MemorySegment src, long offset, long n) {
-        src = src.asSlice(0);
         for (long i = 0; i < n; i++) {
             if (Float.isNaN(src.get(F32, offset + 4 * i))) {
                 return true;
@@ -871,7 +872,7 @@ final class PanamaForwardKernel implements ForwardKernel {
 
     /** {@code sum exp((x - max) / T)}. */
     private static double expSumScaled(MemorySegment src, long offset, long n, float max, float temperature) {
-        src = src.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         FloatVector divisor = FloatVector.broadcast(SPECIES, temperature);
         long bound = n - n % LANES;
@@ -883,8 +884,8 @@ final class PanamaForwardKernel implements ForwardKernel {
             long blockEnd = Math.min(bound, i + SUM_BLOCK);
             FloatVector block = FloatVector.zero(SPECIES);
             for (; i < blockEnd; i += LANES) {
-                block = block.add(
-                        VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER)
+                block = block.add(VectorExp.expOfNonPositive(
+                        FloatVector.fromMemorySegment(SPECIES, srcExact, offset + 4 * i, ORDER)
                                 .sub(maxVector)
                                 .div(divisor)));
             }
@@ -911,8 +912,8 @@ final class PanamaForwardKernel implements ForwardKernel {
      */
     private static double expStoreSum(
             MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float max) {
-        src = src.asSlice(0);
-        dst = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         long bound = n - n % LANES;
         DoubleVector low = DoubleVector.zero(WIDE);
@@ -924,23 +925,23 @@ final class PanamaForwardKernel implements ForwardKernel {
             FloatVector block = FloatVector.zero(SPECIES);
             FloatVector second = block;
             for (; i + LANES < blockEnd; i += 2 * LANES) {
-                FloatVector e =
-                        VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+                FloatVector e = VectorExp.expOfNonPositive(
+                        FloatVector.fromMemorySegment(SPECIES, srcExact, srcOffset + 4 * i, ORDER)
                                 .sub(maxVector));
                 FloatVector f = VectorExp.expOfNonPositive(
-                        FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * (i + LANES), ORDER)
+                        FloatVector.fromMemorySegment(SPECIES, srcExact, srcOffset + 4 * (i + LANES), ORDER)
                                 .sub(maxVector));
                 block = block.add(e);
                 second = second.add(f);
-                e.intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
-                f.intoMemorySegment(dst, dstOffset + 4 * (i + LANES), ORDER);
+                e.intoMemorySegment(dstExact, dstOffset + 4 * i, ORDER);
+                f.intoMemorySegment(dstExact, dstOffset + 4 * (i + LANES), ORDER);
             }
             for (; i < blockEnd; i += LANES) {
-                FloatVector e =
-                        VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+                FloatVector e = VectorExp.expOfNonPositive(
+                        FloatVector.fromMemorySegment(SPECIES, srcExact, srcOffset + 4 * i, ORDER)
                                 .sub(maxVector));
                 block = block.add(e);
-                e.intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+                e.intoMemorySegment(dstExact, dstOffset + 4 * i, ORDER);
             }
             block = block.add(second);
             low = low.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 0));
@@ -968,8 +969,8 @@ final class PanamaForwardKernel implements ForwardKernel {
             long n,
             float max,
             float temperature) {
-        src = src.asSlice(0);
-        dst = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         FloatVector divisor = FloatVector.broadcast(SPECIES, temperature);
         long bound = n - n % LANES;
@@ -981,12 +982,12 @@ final class PanamaForwardKernel implements ForwardKernel {
             long blockEnd = Math.min(bound, i + SUM_BLOCK);
             FloatVector block = FloatVector.zero(SPECIES);
             for (; i < blockEnd; i += LANES) {
-                FloatVector e =
-                        VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+                FloatVector e = VectorExp.expOfNonPositive(
+                        FloatVector.fromMemorySegment(SPECIES, srcExact, srcOffset + 4 * i, ORDER)
                                 .sub(maxVector)
                                 .div(divisor));
                 block = block.add(e);
-                e.intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+                e.intoMemorySegment(dstExact, dstOffset + 4 * i, ORDER);
             }
             low = low.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 0));
             high = high.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 1));
@@ -1014,19 +1015,19 @@ final class PanamaForwardKernel implements ForwardKernel {
             float max,
             float temperature,
             float logSum) {
-        src = src.asSlice(0);
-        dst = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         FloatVector divisor = FloatVector.broadcast(SPECIES, temperature);
         FloatVector logSumVector = FloatVector.broadcast(SPECIES, logSum);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+            FloatVector.fromMemorySegment(SPECIES, srcExact, srcOffset + 4 * i, ORDER)
                     .sub(maxVector)
                     .div(divisor)
                     .sub(logSumVector)
-                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+                    .intoMemorySegment(dstExact, dstOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
             dst.set(F32, dstOffset + 4 * i, (src.get(F32, srcOffset + 4 * i) - max) / temperature - logSum);
@@ -1034,7 +1035,6 @@ final class PanamaForwardKernel implements ForwardKernel {
     }
 
     private static void fill(MemorySegment dst, long offset, long n, float value) {
-        dst = dst.asSlice(0);
         for (long i = 0; i < n; i++) {
             dst.set(F32, offset + 4 * i, value);
         }

@@ -205,25 +205,25 @@ final class PanamaPrefixRows {
 
     private static float logitsF32(
             MemorySegment src, long srcAt, MemorySegment z, long zAt, long limit, long padded, float scale) {
-        src = src.asSlice(0);
-        z = z.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment zExact = z.asSlice(0);
         FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         long full = limit - limit % LANES;
         long bound = padded - padded % LANES;
         long i = 0;
         for (; i < full; i += LANES) {
-            FloatVector v = FloatVector.fromMemorySegment(SPECIES, src, srcAt + 4 * i, ORDER)
+            FloatVector v = FloatVector.fromMemorySegment(SPECIES, srcExact, srcAt + 4 * i, ORDER)
                     .mul(scale);
-            v.intoMemorySegment(z, zAt + 4 * i, ORDER);
+            v.intoMemorySegment(zExact, zAt + 4 * i, ORDER);
             maxes = maxes.blend(v, v.compare(VectorOperators.GT, maxes));
         }
         // The partial vector and the padding: masked loads, -inf in the masked lanes.
         for (; i < bound; i += LANES) {
             VectorMask<Float> valid = SPECIES.indexInRange(i, limit);
-            FloatVector v = FloatVector.fromMemorySegment(SPECIES, src, srcAt + 4 * i, ORDER, valid)
+            FloatVector v = FloatVector.fromMemorySegment(SPECIES, srcExact, srcAt + 4 * i, ORDER, valid)
                     .mul(scale)
                     .blend(Float.NEGATIVE_INFINITY, valid.not());
-            v.intoMemorySegment(z, zAt + 4 * i, ORDER);
+            v.intoMemorySegment(zExact, zAt + 4 * i, ORDER);
             maxes = maxes.blend(v, v.compare(VectorOperators.GT, maxes));
         }
         float max = maxOfLanes(maxes);
@@ -256,8 +256,8 @@ final class PanamaPrefixRows {
             long limitB,
             long padded,
             float scale) {
-        src = src.asSlice(0);
-        z = z.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment zExact = z.asSlice(0);
         FloatVector maxesA = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector maxesB = maxesA;
         long shorter = Math.min(limitA, limitB);
@@ -265,26 +265,26 @@ final class PanamaPrefixRows {
         long bound = padded - padded % LANES;
         long i = 0;
         for (; i < full; i += LANES) {
-            FloatVector a = FloatVector.fromMemorySegment(SPECIES, src, srcA + 4 * i, ORDER)
+            FloatVector a = FloatVector.fromMemorySegment(SPECIES, srcExact, srcA + 4 * i, ORDER)
                     .mul(scale);
-            FloatVector b = FloatVector.fromMemorySegment(SPECIES, src, srcB + 4 * i, ORDER)
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, srcExact, srcB + 4 * i, ORDER)
                     .mul(scale);
-            a.intoMemorySegment(z, zA + 4 * i, ORDER);
-            b.intoMemorySegment(z, zB + 4 * i, ORDER);
+            a.intoMemorySegment(zExact, zA + 4 * i, ORDER);
+            b.intoMemorySegment(zExact, zB + 4 * i, ORDER);
             maxesA = maxesA.blend(a, a.compare(VectorOperators.GT, maxesA));
             maxesB = maxesB.blend(b, b.compare(VectorOperators.GT, maxesB));
         }
         for (; i < bound; i += LANES) {
             VectorMask<Float> validA = SPECIES.indexInRange(i, limitA);
             VectorMask<Float> validB = SPECIES.indexInRange(i, limitB);
-            FloatVector a = FloatVector.fromMemorySegment(SPECIES, src, srcA + 4 * i, ORDER, validA)
+            FloatVector a = FloatVector.fromMemorySegment(SPECIES, srcExact, srcA + 4 * i, ORDER, validA)
                     .mul(scale)
                     .blend(Float.NEGATIVE_INFINITY, validA.not());
-            FloatVector b = FloatVector.fromMemorySegment(SPECIES, src, srcB + 4 * i, ORDER, validB)
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, srcExact, srcB + 4 * i, ORDER, validB)
                     .mul(scale)
                     .blend(Float.NEGATIVE_INFINITY, validB.not());
-            a.intoMemorySegment(z, zA + 4 * i, ORDER);
-            b.intoMemorySegment(z, zB + 4 * i, ORDER);
+            a.intoMemorySegment(zExact, zA + 4 * i, ORDER);
+            b.intoMemorySegment(zExact, zB + 4 * i, ORDER);
             maxesA = maxesA.blend(a, a.compare(VectorOperators.GT, maxesA));
             maxesB = maxesB.blend(b, b.compare(VectorOperators.GT, maxesB));
         }
@@ -304,32 +304,32 @@ final class PanamaPrefixRows {
     /** {@link #logitsF32} of a bf16 row, widened as {@link PanamaBf16Codec} does (exact). */
     private static float logitsBf16(
             MemorySegment src, long srcAt, MemorySegment z, long zAt, long limit, long padded, float scale) {
-        src = src.asSlice(0);
-        z = z.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment zExact = z.asSlice(0);
         FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         long full = limit - limit % LANES;
         long bound = padded - padded % LANES;
         long i = 0;
         for (; i < full; i += LANES) {
-            FloatVector v = ShortVector.fromMemorySegment(HALF, src, srcAt + 2 * i, ORDER)
+            FloatVector v = ShortVector.fromMemorySegment(HALF, srcExact, srcAt + 2 * i, ORDER)
                     .convertShape(VectorOperators.S2I, INTS, 0)
                     .reinterpretAsInts()
                     .lanewise(VectorOperators.LSHL, 16)
                     .reinterpretAsFloats()
                     .mul(scale);
-            v.intoMemorySegment(z, zAt + 4 * i, ORDER);
+            v.intoMemorySegment(zExact, zAt + 4 * i, ORDER);
             maxes = maxes.blend(v, v.compare(VectorOperators.GT, maxes));
         }
         for (; i < bound; i += LANES) {
             VectorMask<Float> valid = SPECIES.indexInRange(i, limit);
-            FloatVector v = ShortVector.fromMemorySegment(HALF, src, srcAt + 2 * i, ORDER, valid.cast(HALF))
+            FloatVector v = ShortVector.fromMemorySegment(HALF, srcExact, srcAt + 2 * i, ORDER, valid.cast(HALF))
                     .convertShape(VectorOperators.S2I, INTS, 0)
                     .reinterpretAsInts()
                     .lanewise(VectorOperators.LSHL, 16)
                     .reinterpretAsFloats()
                     .mul(scale)
                     .blend(Float.NEGATIVE_INFINITY, valid.not());
-            v.intoMemorySegment(z, zAt + 4 * i, ORDER);
+            v.intoMemorySegment(zExact, zAt + 4 * i, ORDER);
             maxes = maxes.blend(v, v.compare(VectorOperators.GT, maxes));
         }
         float max = maxOfLanes(maxes);

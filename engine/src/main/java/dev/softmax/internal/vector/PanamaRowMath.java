@@ -28,7 +28,7 @@ final class PanamaRowMath implements RowMath {
 
     @Override
     public float max(MemorySegment src, long offset, long n) {
-        src = src.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
         // Four independent accumulators: a NaN-propagating max has a latency of several cycles.
         FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector m1 = m0;
@@ -38,14 +38,18 @@ final class PanamaRowMath implements RowMath {
         long bound4 = n - n % (4L * LANES);
         for (; i < bound4; i += 4L * LANES) {
             long at = offset + 4 * i;
-            m0 = m0.lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(SPECIES, src, at, ORDER));
-            m1 = m1.lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(SPECIES, src, at + 4L * LANES, ORDER));
-            m2 = m2.lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(SPECIES, src, at + 8L * LANES, ORDER));
-            m3 = m3.lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(SPECIES, src, at + 12L * LANES, ORDER));
+            m0 = m0.lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(SPECIES, srcExact, at, ORDER));
+            m1 = m1.lanewise(
+                    VectorOperators.MAX, FloatVector.fromMemorySegment(SPECIES, srcExact, at + 4L * LANES, ORDER));
+            m2 = m2.lanewise(
+                    VectorOperators.MAX, FloatVector.fromMemorySegment(SPECIES, srcExact, at + 8L * LANES, ORDER));
+            m3 = m3.lanewise(
+                    VectorOperators.MAX, FloatVector.fromMemorySegment(SPECIES, srcExact, at + 12L * LANES, ORDER));
         }
         long bound = n - n % LANES;
         for (; i < bound; i += LANES) {
-            m0 = m0.lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER));
+            m0 = m0.lanewise(
+                    VectorOperators.MAX, FloatVector.fromMemorySegment(SPECIES, srcExact, offset + 4 * i, ORDER));
         }
         float max = m0.lanewise(VectorOperators.MAX, m1)
                 .lanewise(VectorOperators.MAX, m2.lanewise(VectorOperators.MAX, m3))
@@ -62,13 +66,13 @@ final class PanamaRowMath implements RowMath {
      */
     @Override
     public boolean anyNonFinite16(MemorySegment src, long offset, long n, short exponentBits) {
-        src = src.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
         int lanes = SHORTS.length();
         long bound = n - n % lanes;
         VectorMask<Short> found = SHORTS.maskAll(false);
         long i = 0;
         for (; i < bound; i += lanes) {
-            found = found.or(ShortVector.fromMemorySegment(SHORTS, src, offset + 2 * i, ORDER)
+            found = found.or(ShortVector.fromMemorySegment(SHORTS, srcExact, offset + 2 * i, ORDER)
                     .and(exponentBits)
                     .compare(VectorOperators.EQ, exponentBits));
         }
@@ -85,12 +89,12 @@ final class PanamaRowMath implements RowMath {
 
     @Override
     public boolean anyNonFinite32(MemorySegment src, long offset, long n) {
-        src = src.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
         long bound = n - n % LANES;
         VectorMask<Integer> found = INTS.maskAll(false);
         long i = 0;
         for (; i < bound; i += LANES) {
-            found = found.or(IntVector.fromMemorySegment(INTS, src, offset + 4 * i, ORDER)
+            found = found.or(IntVector.fromMemorySegment(INTS, srcExact, offset + 4 * i, ORDER)
                     .and(EXPONENT_32)
                     .compare(VectorOperators.EQ, EXPONENT_32));
         }
@@ -111,7 +115,7 @@ final class PanamaRowMath implements RowMath {
 
     @Override
     public double sum(MemorySegment src, long offset, long n) {
-        src = src.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
         long bound = n - n % LANES;
         DoubleVector low = DoubleVector.zero(WIDE);
         DoubleVector high = low;
@@ -121,7 +125,7 @@ final class PanamaRowMath implements RowMath {
             long blockEnd = Math.min(bound, i + SUM_BLOCK);
             FloatVector block = FloatVector.zero(SPECIES);
             for (; i < blockEnd; i += LANES) {
-                block = block.add(FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER));
+                block = block.add(FloatVector.fromMemorySegment(SPECIES, srcExact, offset + 4 * i, ORDER));
             }
             low = low.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 0));
             high = high.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 1));
@@ -144,14 +148,14 @@ final class PanamaRowMath implements RowMath {
 
     /** Multiplies a row by {@code factor} in place. */
     static void scaleRow(MemorySegment dst, long offset, long n, float factor) {
-        dst = dst.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         FloatVector factorVector = FloatVector.broadcast(SPECIES, factor);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, dst, offset + 4 * i, ORDER)
+            FloatVector.fromMemorySegment(SPECIES, dstExact, offset + 4 * i, ORDER)
                     .mul(factorVector)
-                    .intoMemorySegment(dst, offset + 4 * i, ORDER);
+                    .intoMemorySegment(dstExact, offset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
             dst.set(F32, offset + 4 * i, dst.get(F32, offset + 4 * i) * factor);
@@ -165,7 +169,7 @@ final class PanamaRowMath implements RowMath {
 
     /** {@code sum exp(x - max)}. */
     static double expSum(MemorySegment src, long offset, long n, float max) {
-        src = src.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         long bound = n - n % LANES;
         DoubleVector low = DoubleVector.zero(WIDE);
@@ -176,8 +180,8 @@ final class PanamaRowMath implements RowMath {
             long blockEnd = Math.min(bound, i + SUM_BLOCK);
             FloatVector block = FloatVector.zero(SPECIES);
             for (; i < blockEnd; i += LANES) {
-                block = block.add(
-                        VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER)
+                block = block.add(VectorExp.expOfNonPositive(
+                        FloatVector.fromMemorySegment(SPECIES, srcExact, offset + 4 * i, ORDER)
                                 .sub(maxVector)));
             }
             low = low.lanewise(VectorOperators.ADD, block.convertShape(VectorOperators.F2D, WIDE, 0));
@@ -197,17 +201,17 @@ final class PanamaRowMath implements RowMath {
     @Override
     public void expShiftScale(
             MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float shift, float scale) {
-        src = src.asSlice(0);
-        dst = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         FloatVector shiftVector = FloatVector.broadcast(SPECIES, shift);
         FloatVector scaleVector = FloatVector.broadcast(SPECIES, scale);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+            VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, srcExact, srcOffset + 4 * i, ORDER)
                             .sub(shiftVector))
                     .mul(scaleVector)
-                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+                    .intoMemorySegment(dstExact, dstOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
             dst.set(F32, dstOffset + 4 * i, VectorExp.exp(src.get(F32, srcOffset + 4 * i) - shift) * scale);
@@ -222,17 +226,17 @@ final class PanamaRowMath implements RowMath {
     /** {@code dst = x - max - logSum}. */
     static void shiftStore(
             MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, float max, float logSum) {
-        src = src.asSlice(0);
-        dst = dst.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         FloatVector logSumVector = FloatVector.broadcast(SPECIES, logSum);
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, src, srcOffset + 4 * i, ORDER)
+            FloatVector.fromMemorySegment(SPECIES, srcExact, srcOffset + 4 * i, ORDER)
                     .sub(maxVector)
                     .sub(logSumVector)
-                    .intoMemorySegment(dst, dstOffset + 4 * i, ORDER);
+                    .intoMemorySegment(dstExact, dstOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
             dst.set(F32, dstOffset + 4 * i, src.get(F32, srcOffset + 4 * i) - max - logSum);
@@ -241,7 +245,7 @@ final class PanamaRowMath implements RowMath {
 
     @Override
     public double expWeightedShift(MemorySegment src, long offset, long n, float max) {
-        src = src.asSlice(0);
+        MemorySegment srcExact = src.asSlice(0);
         FloatVector maxVector = FloatVector.broadcast(SPECIES, max);
         long bound = n - n % LANES;
         DoubleVector low = DoubleVector.zero(WIDE);
@@ -253,7 +257,7 @@ final class PanamaRowMath implements RowMath {
             FloatVector block = FloatVector.zero(SPECIES);
             for (; i < blockEnd; i += LANES) {
                 // Clamped like the exponential's own argument: a -inf entry becomes 0 * -104, not 0 * -inf.
-                FloatVector shifted = FloatVector.fromMemorySegment(SPECIES, src, offset + 4 * i, ORDER)
+                FloatVector shifted = FloatVector.fromMemorySegment(SPECIES, srcExact, offset + 4 * i, ORDER)
                         .sub(maxVector)
                         .max(VectorExp.LOWEST);
                 block = VectorExp.expOfNonPositive(shifted).fma(shifted, block);

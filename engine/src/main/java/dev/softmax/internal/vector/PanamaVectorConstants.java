@@ -73,8 +73,12 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code logitsBf16}, 2026-12-06). A slice made inside the method is an allocation whose class C2 knows exactly:
  * the accesses become native-only, the checks leave the loop, and escape analysis removes the slice (0 B a call,
  * {@code AttentionAllocationTest}). It keeps the segment's bounds and session, so a closed arena still fails as
- * before. The slice must not be passed to another method, which C2 may not inline (the slice would then be
- * allocated): such calls pass the parameter, and the pass names its slices {@code in} and {@code out}.
+ * before. The slice ({@code srcExact} for parameter {@code src}) feeds only the vector loads and stores, which are
+ * force-inlined down to the intrinsic: passed to another method, or to a scalar {@code get} or {@code set} (a
+ * VarHandle chain C2 may leave uninlined in a large compilation), it would escape and be allocated. That happened
+ * when the short row's scalar tail read through the slice and C2 inlined that pass into {@code softmaxRows}: 40 B a
+ * row on 256x512 and 1024x1024, 8x16 320 B a call (thread-allocated bytes, after warm-up). Calls and scalar
+ * accesses use the parameter.
  * Measured (this host, 2026-12-06): a bf16 logits loop in a JVM whose profile holds both classes, 0.29 ns an
  * element against 0.13-0.14 with the slice (a scratch program); attention with a bias, {@code [4, 16, 512, 512]},
  * 1 thread (one JVM each, median of the second half of 6-8 s): bf16 9.2-9.3 ms to 7.3-7.4 ms, f32 13.2 to 12.3 ms
