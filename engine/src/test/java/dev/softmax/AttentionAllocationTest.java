@@ -1,11 +1,6 @@
 package dev.softmax;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.softmax.testing.AttentionAllocationMain;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,19 +23,7 @@ class AttentionAllocationTest {
 
     @Test
     void repeatedCallsAllocateNothing() throws Exception {
-        List<String> command = ChildJvm.command(
-                false, List.of("--add-modules", "jdk.incubator.vector"), AttentionAllocationMain.class);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("child output: %s", output).isZero();
-        assertThat(output).as("the child runs the vector kernel").contains("kernel=vector");
-        List<String> lines = output.lines().filter(l -> l.startsWith("bytes=")).toList();
-        assertThat(lines)
-                .as("child output: %s", output)
-                .hasSize(18); // six settings, each f32 -> f32, f32 -> bf16 and bf16 -> bf16
-        for (String line : lines) {
-            assertThat(line).as("bytes per call").startsWith("bytes=0 ");
-        }
+        // Six settings, each f32 -> f32, f32 -> bf16 and bf16 -> bf16.
+        AllocationChild.assertEverySettingAllocatesNothing(AttentionAllocationMain.class, 18, 120);
     }
 }

@@ -1,11 +1,6 @@
 package dev.softmax;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.softmax.testing.KernelAllocationMain;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,17 +17,7 @@ class KernelAllocationTest {
 
     @Test
     void repeatedCallsAllocateNothing() throws Exception {
-        List<String> command =
-                ChildJvm.command(false, List.of("--add-modules", "jdk.incubator.vector"), KernelAllocationMain.class);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(300, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("child output: %s", output).isZero();
-        assertThat(output).as("the child runs the vector kernel").contains("kernel=vector");
-        List<String> lines = output.lines().filter(l -> l.startsWith("bytes=")).toList();
-        assertThat(lines).as("child output: %s", output).hasSize(KernelAllocationMain.settings());
-        for (String line : lines) {
-            assertThat(line).as("bytes per call").startsWith("bytes=0 ");
-        }
+        AllocationChild.assertEverySettingAllocatesNothing(
+                KernelAllocationMain.class, KernelAllocationMain.settings(), 300);
     }
 }

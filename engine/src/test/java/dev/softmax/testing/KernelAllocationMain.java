@@ -14,7 +14,9 @@ import java.util.Random;
  * Child-JVM body of {@code KernelAllocationTest}: repeated calls of each forward and backward operation of the Java
  * kernel on the same views, one shape per row path (paired short rows, single short rows, long rows) and f32 and
  * bf16, and the Java heap bytes the calling thread allocates per call once compiled, one line per setting:
- * {@code bytes=<n> setting=<description>}.
+ * {@code bytes=<n> setting=<description>}. The measuring loop is written out as in {@link AttentionAllocationMain}
+ * rather than shared through a helper taking the call as a lambda, which would make the measured call site
+ * megamorphic and change what C2 compiles around it.
  */
 public final class KernelAllocationMain {
 
