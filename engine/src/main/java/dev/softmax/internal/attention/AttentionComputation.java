@@ -79,9 +79,8 @@ public final class AttentionComputation {
     /** Rows {@code first .. first+count-1} of the call; runs on any worker. */
     void computeRows(AttentionCall call, long first, long count) {
         RowLayout rows = call.rows();
-        // A uniform batch needs no cursor (its offsets are multiples of one stride): none is created, so that
-        // nothing is allocated per call.
-        RowLayout.Cursor cursor = rows.isUniformBatch() ? null : rows.cursor(first);
+        // A uniform batch needs no cursor (its offsets are multiples of one stride), so nothing is allocated.
+        RowLayout.Cursor cursor = rows.cursorUnlessUniform(first);
         if (prefixOnly(call)) {
             computePrefixRuns(call, first, first + count, cursor);
             return;
@@ -724,7 +723,7 @@ public final class AttentionComputation {
     public void rejectNonFinite(AttentionCall call) {
         RowLayout rows = call.rows();
         long n = rows.rowLength();
-        RowLayout.Cursor cursor = rows.isUniformBatch() ? null : rows.cursor(0);
+        RowLayout.Cursor cursor = rows.cursorUnlessUniform(0);
         for (long row = 0; row < rows.rowCount(); row++) {
             if (cursor != null && row > 0) {
                 cursor.advance();
@@ -773,6 +772,6 @@ public final class AttentionComputation {
 
     /** Row {@code row}'s element offset in operand {@code k}: from the cursor, or (uniform batch) one stride. */
     private static long at(AttentionCall call, RowLayout.Cursor cursor, long row, int k) {
-        return cursor != null ? cursor.offset(k) : row * call.rows().rowStride(k);
+        return call.rows().rowOffset(cursor, row, k);
     }
 }

@@ -53,13 +53,11 @@ public final class ForwardComputation {
             }
             return;
         }
-        // A uniform batch needs no cursor: when C2 did not inline the cursor's methods, it was allocated (32 B a
-        // call on bf16 rows, KernelAllocationTest).
-        RowLayout.Cursor cursor = rows.isUniformBatch() ? null : rows.cursor(first);
+        RowLayout.Cursor cursor = rows.cursorUnlessUniform(first);
         long srcStride = rows.axisStride(SoftmaxCall.SRC);
         for (long r = first; r < first + count; r++) {
-            long srcAt = cursor == null ? r * rows.rowStride(SoftmaxCall.SRC) : cursor.offset(SoftmaxCall.SRC);
-            long dstAt = cursor == null ? r * rows.rowStride(SoftmaxCall.DST) : cursor.offset(SoftmaxCall.DST);
+            long srcAt = rows.rowOffset(cursor, r, SoftmaxCall.SRC);
+            long dstAt = rows.rowOffset(cursor, r, SoftmaxCall.DST);
             if (cursor != null) {
                 cursor.advance();
             }

@@ -70,12 +70,11 @@ public final class BackwardComputation {
             pipelinedSoftmax(call, first, count);
             return;
         }
-        // A uniform batch needs no cursor (see ForwardComputation).
-        RowLayout.Cursor cursor = rows.isUniformBatch() ? null : rows.cursor(first);
+        RowLayout.Cursor cursor = rows.cursorUnlessUniform(first);
         for (long r = first; r < first + count; r++) {
-            long yAt = cursor == null ? r * rows.rowStride(BackwardCall.Y) : cursor.offset(BackwardCall.Y);
-            long gAt = cursor == null ? r * rows.rowStride(BackwardCall.DY) : cursor.offset(BackwardCall.DY);
-            long dxAt = cursor == null ? r * rows.rowStride(BackwardCall.DX) : cursor.offset(BackwardCall.DX);
+            long yAt = rows.rowOffset(cursor, r, BackwardCall.Y);
+            long gAt = rows.rowOffset(cursor, r, BackwardCall.DY);
+            long dxAt = rows.rowOffset(cursor, r, BackwardCall.DX);
             if (cursor != null) {
                 cursor.advance();
             }

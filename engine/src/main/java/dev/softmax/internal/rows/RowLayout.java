@@ -249,6 +249,22 @@ public final class RowLayout {
     }
 
     /**
+     * A cursor at row {@code first}, or null for a uniform batch, whose offsets {@link #rowOffset} computes without
+     * one. Why: a cursor whose methods C2 does not inline is allocated, 32 B a call (KernelAllocationTest).
+     */
+    public Cursor cursorUnlessUniform(long first) {
+        return outerShape == null ? null : new Cursor(first);
+    }
+
+    /**
+     * Row {@code row}'s element offset in operand {@code k}: the cursor's, standing on that row, or for a uniform
+     * batch (cursor null, see {@link #cursorUnlessUniform}) {@code row * rowStride(k)}.
+     */
+    public long rowOffset(Cursor cursor, long row, int k) {
+        return cursor == null ? row * rowStrides[k] : cursor.offset(k);
+    }
+
+    /**
      * Iteration state over rows; not thread-safe (one per worker). A uniform batch keeps only the row number (no
      * arrays, so a cursor that does not escape costs no allocation); other layouts keep an index and the offsets.
      */
