@@ -139,7 +139,7 @@ public final class AttentionComputation {
         boolean bf16Destination = call.dst().dtype() == DType.BF16;
         long xBytes = bf16Source ? 2 : 4;
         long dstBytes = bf16Destination ? 2 : 4;
-        MemorySegment work = bf16Destination ? WorkingRow.get(2 * n) : null;
+        MemorySegment work = bf16Destination ? WorkingRow.get(4 * n) : null;
         boolean zeroMasked = call.policy() != EdgePolicy.NAN;
         boolean perRow = call.hasKeyLengths();
         long r = first;

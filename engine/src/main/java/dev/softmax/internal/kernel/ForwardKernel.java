@@ -118,7 +118,7 @@ public interface ForwardKernel {
      * {@code zeroMaskedRows}, else NaN; a row made NaN is NaN throughout.
      *
      * <p>The bits are those of the unfused path: the prefix padded with -inf up to a multiple of 16 keys (at most
-     * n), {@link #softmax} of the padded prefix, the rest 0. {@code work} holds at least {@code 2 * n} floats, for
+     * n), {@link #softmax} of the padded prefix, the rest 0. {@code work} holds at least {@code 4 * n} floats, for
      * the rows of a 16-bit destination. The default computes exactly that; kernels override it to fuse the passes.
      */
     default void prefixSoftmaxRows(

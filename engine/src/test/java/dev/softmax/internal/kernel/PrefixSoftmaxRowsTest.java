@@ -86,7 +86,7 @@ class PrefixSoftmaxRowsTest {
                     }
                 }
                 MemorySegment dst = inPlace ? src : arena.allocate(dstStride * rows, 64);
-                MemorySegment work = arena.allocate(8L * n, 64);
+                MemorySegment work = arena.allocate(16L * n, 64);
                 forward.prefixSoftmaxRows(
                         src,
                         0,
