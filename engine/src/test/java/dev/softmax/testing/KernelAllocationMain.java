@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Child-JVM body of {@code KernelAllocationTest}: repeated calls of each forward and backward operation of the Java
- * kernel on the same views, one shape per row path (paired short rows, single short rows, long rows) and f32 and
+ * Child-JVM body of {@code KernelAllocationTest} and {@code OnednnAllocationTest}: repeated calls of each forward
+ * and backward operation on the same views, on the backend named by the first argument (JAVA when none), one shape per row path (paired short rows, single short rows, long rows) and f32 and
  * bf16, and the Java heap bytes the calling thread allocates per call once compiled, one line per setting:
- * {@code bytes=<n> setting=<description>}. The measuring loop is written out as in {@link AttentionAllocationMain}
+ * {@code bytes=<n> setting=<description> onednnCalls=<calls oneDNN computed>}. The measuring loop is written out as in {@link AttentionAllocationMain}
  * rather than shared through a helper taking the call as a lambda, which would make the measured call site
  * megamorphic and change what C2 compiles around it.
  */
@@ -52,10 +52,12 @@ public final class KernelAllocationMain {
 
     public static void main(String[] args) {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Backend backend = args.length > 0 ? Backend.valueOf(args[0]) : Backend.JAVA;
         try (SoftmaxEngine engine = SoftmaxEngine.create(
-                        EngineOptions.builder().backend(Backend.JAVA).threads(1).build());
+                        EngineOptions.builder().backend(backend).threads(1).build());
                 Arena arena = Arena.ofConfined()) {
             System.out.println("kernel=" + engine.backend().javaKernel());
+            System.out.println("backend=" + engine.backend());
             for (long[] shape : SHAPES) {
                 int elements = (int) (shape[0] * shape[1]);
                 for (DType type : TYPES) {
@@ -65,6 +67,7 @@ public final class KernelAllocationMain {
                     TensorView dx = TensorView.allocate(arena, type, shape);
                     engine.softmax(x, y);
                     for (Operation operation : Operation.values()) {
+                        long onednnBefore = engine.statistics().onednnCalls();
                         long perCall = Long.MAX_VALUE;
                         // Rounds until a clean one, for up to 20 s (as in AttentionAllocationMain): C2 may finish
                         // its compilations late on a loaded machine, and C1 code boxes vectors.
@@ -81,7 +84,8 @@ public final class KernelAllocationMain {
                             perCall = (threads.getCurrentThreadAllocatedBytes() - before) / calls;
                         }
                         System.out.println("bytes=" + perCall + " setting=" + operation + " " + type + " " + shape[0]
-                                + "x" + shape[1]);
+                                + "x" + shape[1] + " onednnCalls="
+                                + (engine.statistics().onednnCalls() - onednnBefore));
                     }
                 }
             }

@@ -1,5 +1,7 @@
 package dev.softmax.internal.backend;
 
+import java.util.Optional;
+
 /**
  * Why a backend declined a call (writing nothing), so that another computes it. The labels are the keys of
  * {@link dev.softmax.EngineStatistics#declinedByReason()}; each case is measured on oneDNN 3.13 (see the README's
@@ -19,9 +21,18 @@ public enum Decline {
     ATTENTION("attention options (oneDNN has no masked softmax)");
 
     private final String label;
+    private final Optional<Decline> result = Optional.of(this);
 
     Decline(String label) {
         this.label = label;
+    }
+
+    /**
+     * This decline as a backend returns it, one shared instance per reason: a call that oneDNN declines, and Java
+     * computes, allocates nothing (a new {@code Optional} was 16 B a call, as on f32 64x16 with a temperature).
+     */
+    public Optional<Decline> asResult() {
+        return result;
     }
 
     /** The sentence counted in the engine's statistics. */

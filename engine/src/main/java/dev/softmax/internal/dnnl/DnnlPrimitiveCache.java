@@ -16,10 +16,10 @@ import java.util.function.Supplier;
  */
 public final class DnnlPrimitiveCache implements AutoCloseable {
 
-    /** What a lookup found: a primitive the caller now holds (and must release), or a refusal. */
-    record Lookup(CachedPrimitive primitive, Decline declined) {}
-
-    /** The outcome of trying to build a primitive. */
+    /**
+     * The outcome of trying to build a primitive, kept as the cache's entry; {@link #acquire} returns the entry
+     * itself (nothing allocated), its primitive retained for the caller.
+     */
     record Creation(CachedPrimitive primitive, Decline declined) {
         static Creation of(CachedPrimitive primitive) {
             return new Creation(primitive, null);
@@ -55,8 +55,11 @@ public final class DnnlPrimitiveCache implements AutoCloseable {
         };
     }
 
-    /** Finds or builds the primitive for {@code key}. A returned primitive is retained for the caller. */
-    Lookup acquire(PrimitiveKey key, Supplier<Creation> factory) {
+    /**
+     * Finds or builds the primitive for {@code key}: a creation with a primitive now retained for the caller (who
+     * must release it), or with the reason it was refused.
+     */
+    Creation acquire(PrimitiveKey key, Supplier<Creation> factory) {
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("the primitive cache is closed");
@@ -69,12 +72,11 @@ public final class DnnlPrimitiveCache implements AutoCloseable {
                 entry = factory.get();
                 entries.put(key, entry);
             }
-            if (entry.primitive() == null) {
-                return new Lookup(null, entry.declined());
+            if (entry.primitive() != null) {
+                // Always succeeds: the cache's own reference keeps the count above zero while the entry is mapped.
+                entry.primitive().retain();
             }
-            // Always succeeds: the cache's own reference keeps the count above zero while the entry is mapped.
-            entry.primitive().retain();
-            return new Lookup(entry.primitive(), null);
+            return entry;
         }
     }
 

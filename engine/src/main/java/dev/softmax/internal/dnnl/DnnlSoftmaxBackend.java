@@ -24,6 +24,7 @@ import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Softmax and log-softmax, forward and backward, on oneDNN. Primitives come from the {@link DnnlPrimitiveCache};
@@ -76,6 +77,8 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
     private final KernelProvider kernels;
     private final RowMath math;
     private final Set<String> implementations = ConcurrentHashMap.newKeySet();
+    private final ThreadLocal<BlockPlan> lastForwardPlan = new ThreadLocal<>();
+    private final ThreadLocal<BlockPlan> lastBackwardPlan = new ThreadLocal<>();
 
     /**
      * @param kernels the Java row kernels, used to classify rows for the edge contract and re-normalise
@@ -124,8 +127,18 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         RowLayout rows = call.rows();
         Decline declined = declineCheaply(rows, call.src(), call.dst());
         if (declined != null) {
-            return Optional.of(declined);
+            return declined.asResult();
         }
+        BlockPlan plan = lastForwardPlan.get();
+        if (plan == null || plan.call != call) {
+            plan = forwardPlan(call);
+            lastForwardPlan.set(plan);
+        }
+        return inBlocks(plan);
+    }
+
+    private BlockPlan forwardPlan(SoftmaxCall call) {
+        RowLayout rows = call.rows();
         PrimitiveKind kind = call.operation().isLog() ? PrimitiveKind.LOG_SOFTMAX : PrimitiveKind.SOFTMAX;
         BlockOperand[] operands = {
             new BlockOperand(call.src(), rows.rowStride(SoftmaxCall.SRC), DNNL_ARG_SRC()),
@@ -148,7 +161,7 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
                 }
             }
         };
-        return inBlocks(kind, call.temperature(), rows.rowCount(), rows.rowLength(), operands, contract);
+        return new BlockPlan(call, kind, call.temperature(), rows.rowCount(), rows.rowLength(), operands, contract);
     }
 
     @Override
@@ -156,8 +169,18 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
         RowLayout rows = call.rows();
         Decline declined = declineCheaply(rows, call.output(), call.gradient(), call.result());
         if (declined != null) {
-            return Optional.of(declined);
+            return declined.asResult();
         }
+        BlockPlan plan = lastBackwardPlan.get();
+        if (plan == null || plan.call != call) {
+            plan = backwardPlan(call);
+            lastBackwardPlan.set(plan);
+        }
+        return inBlocks(plan);
+    }
+
+    private BlockPlan backwardPlan(BackwardCall call) {
+        RowLayout rows = call.rows();
         PrimitiveKind kind =
                 call.operation().isLog() ? PrimitiveKind.LOG_SOFTMAX_BACKWARD : PrimitiveKind.SOFTMAX_BACKWARD;
         BlockOperand[] operands = {
@@ -176,7 +199,8 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
                 DnnlEdgeRepair.repair(call, (DnnlEdgeRepair.RowsToRepair) classification);
             }
         };
-        return inBlocks(kind, SoftmaxCall.NO_TEMPERATURE, rows.rowCount(), rows.rowLength(), operands, contract);
+        return new BlockPlan(
+                call, kind, SoftmaxCall.NO_TEMPERATURE, rows.rowCount(), rows.rowLength(), operands, contract);
     }
 
     /** Why oneDNN cannot take these operands, judged without building anything; null when it may. */
@@ -199,84 +223,150 @@ public final class DnnlSoftmaxBackend implements SoftmaxBackend {
      * Runs a batch of rows block by block. The first block's primitive is built before anything is written, so
      * a refusal leaves the destination untouched.
      *
-     * @param temperature the divisor of the logits ({@link SoftmaxCall#NO_TEMPERATURE} for none)
      * @return empty when computed, else why the first block's primitive was refused
      */
-    private Optional<Decline> inBlocks(
-            PrimitiveKind kind,
-            float temperature,
-            long rowCount,
-            long n,
-            BlockOperand[] operands,
-            BlockContract contract) {
-        long widest = 1;
-        for (BlockOperand operand : operands) {
-            widest = Math.max(widest, operand.view().dtype().byteSize());
-        }
-        long blockRows = Math.max(1, Math.min(rowCount, BLOCK_BYTES / Math.max(1, n * widest)));
-        // The full-block primitive is looked up once per call and held until the end: a lookup allocates its cache
-        // key, and a 256x128256 batch has hundreds of blocks. Only the tail of each worker's
-        // range, at most one block per worker, is looked up on its own.
-        DnnlPrimitiveCache.Lookup full = blockPrimitive(kind, temperature, blockRows, n, operands);
+    private Optional<Decline> inBlocks(BlockPlan plan) {
+        // The full-block primitive is looked up once per call and held until the end; only the tail of each
+        // worker's range, at most one block per worker, is looked up on its own.
+        DnnlPrimitiveCache.Creation full = acquire(plan.fullKey, plan.fullFactory);
         if (full.declined() != null) {
-            return Optional.of(full.declined());
+            return full.declined().asResult();
         }
         try {
             boolean shareable = true;
-            for (BlockOperand operand : operands) {
+            for (BlockOperand operand : plan.operands) {
                 shareable &= parallelism.canShare(operand.view().segment());
             }
-            CachedPrimitive fullPrimitive = full.primitive();
-            parallelism.forEachRange(rowCount, n, shareable, null, (ignored, first, count) -> {
-                // A worker thread runs single-threaded blocks; its OpenMP setting must not ask for a team.
-                runtime.limitThreads(1);
-                for (long start = first; start < first + count; start += blockRows) {
-                    long size = Math.min(blockRows, first + count - start);
-                    Object classification = contract.before(start, size);
-                    if (size == blockRows) {
-                        execute(fullPrimitive, operands, start, temperature);
-                    } else {
-                        executeTail(kind, temperature, blockRows, size, n, operands, start);
-                    }
-                    contract.after(start, size, classification);
-                }
-            });
+            parallelism.forEachRange(plan.rowCount, plan.n, shareable, full.primitive(), plan);
         } finally {
             full.primitive().release();
         }
         return Optional.empty();
     }
 
-    private void executeTail(
-            PrimitiveKind kind,
-            float temperature,
-            long blockRows,
-            long size,
-            long n,
-            BlockOperand[] operands,
-            long start) {
-        DnnlPrimitiveCache.Lookup lookup = blockPrimitive(kind, temperature, size, n, operands);
-        if (lookup.declined() != null) {
-            // The full block's shape was accepted, so a refused tail shape is a oneDNN limitation we cannot route
-            // back to Java without breaking "nothing written"; it has never been seen.
-            throw new IllegalStateException("oneDNN accepted " + blockRows + "-row blocks but refused a " + size
-                    + "-row block: " + lookup.declined().label());
-        }
-        try {
-            execute(lookup.primitive(), operands, start, temperature);
-        } finally {
-            lookup.primitive().release();
-        }
+    /** A block primitive runs single-threaded; the calling thread's OpenMP setting must say so when it is built. */
+    private DnnlPrimitiveCache.Creation acquire(PrimitiveKey key, Supplier<DnnlPrimitiveCache.Creation> factory) {
+        runtime.limitThreads(1);
+        return cache.acquire(key, factory);
     }
 
-    /** A block primitive runs single-threaded; the calling thread's OpenMP setting must say so when it is built. */
-    private DnnlPrimitiveCache.Lookup blockPrimitive(
-            PrimitiveKind kind, float temperature, long blockRows, long n, BlockOperand[] operands) {
-        runtime.limitThreads(1);
-        boolean scaled = temperature != SoftmaxCall.NO_TEMPERATURE;
-        // The key comes from scalars; the block views oneDNN is described with are built only on a miss.
-        PrimitiveKey key = PrimitiveKey.ofBlocks(kind, scaled, blockRows, n, operands);
-        return cache.acquire(key, () -> create(kind, blockViews(operands, blockRows, n), operands, scaled));
+    /**
+     * One call's blocks: its operands, edge contract, block size, the full block's cache key and factory, and the
+     * range task that runs them. Built on a call's first run and kept (per thread, forward and backward apart)
+     * while the same validated call object comes back, which the engine hands over for a repeated call, so that a
+     * repeated call allocates nothing on this path. Before, each call built all of it: 376 B a call on every
+     * shape and type (allocated bytes of the calling thread; JFR allocation samples: the cache key and its
+     * {@code long[]}, the capturing lambdas, the contract, the operands; 2026-12-06).
+     *
+     * <p>Shared with the workers of one call, which read its final fields; the tail keys are guarded by the plan.
+     */
+    private final class BlockPlan implements RowParallelism.RangeTask<CachedPrimitive> {
+
+        /** Distinct tail sizes whose keys are kept: one per worker's range end covers the engine's thread counts. */
+        private static final int TAIL_SLOTS = 8;
+
+        final Object call;
+        final PrimitiveKind kind;
+        final float temperature;
+        final long rowCount;
+        final long n;
+        final BlockOperand[] operands;
+        final BlockContract contract;
+        final long blockRows;
+        final PrimitiveKey fullKey;
+        final Supplier<DnnlPrimitiveCache.Creation> fullFactory;
+        private final long[] tailSizes = new long[TAIL_SLOTS];
+        private final PrimitiveKey[] tailKeys = new PrimitiveKey[TAIL_SLOTS];
+        private final Object[] tailFactories = new Object[TAIL_SLOTS];
+
+        BlockPlan(
+                Object call,
+                PrimitiveKind kind,
+                float temperature,
+                long rowCount,
+                long n,
+                BlockOperand[] operands,
+                BlockContract contract) {
+            this.call = call;
+            this.kind = kind;
+            this.temperature = temperature;
+            this.rowCount = rowCount;
+            this.n = n;
+            this.operands = operands;
+            this.contract = contract;
+            long widest = 1;
+            for (BlockOperand operand : operands) {
+                widest = Math.max(widest, operand.view().dtype().byteSize());
+            }
+            this.blockRows = Math.max(1, Math.min(rowCount, BLOCK_BYTES / Math.max(1, n * widest)));
+            this.fullKey = key(blockRows);
+            this.fullFactory = factory(blockRows);
+        }
+
+        private PrimitiveKey key(long rows) {
+            // The key comes from scalars; the block views oneDNN is described with are built only on a miss.
+            return PrimitiveKey.ofBlocks(kind, temperature != SoftmaxCall.NO_TEMPERATURE, rows, n, operands);
+        }
+
+        private Supplier<DnnlPrimitiveCache.Creation> factory(long rows) {
+            return () ->
+                    create(kind, blockViews(operands, rows, n), operands, temperature != SoftmaxCall.NO_TEMPERATURE);
+        }
+
+        @Override
+        public void run(CachedPrimitive fullPrimitive, long first, long count) {
+            // A worker thread runs single-threaded blocks; its OpenMP setting must not ask for a team.
+            runtime.limitThreads(1);
+            for (long start = first; start < first + count; start += blockRows) {
+                long size = Math.min(blockRows, first + count - start);
+                Object classification = contract.before(start, size);
+                if (size == blockRows) {
+                    execute(fullPrimitive, operands, start, temperature);
+                } else {
+                    executeTail(size, start);
+                }
+                contract.after(start, size, classification);
+            }
+        }
+
+        private void executeTail(long size, long start) {
+            DnnlPrimitiveCache.Creation tail = acquireTail(size);
+            if (tail.declined() != null) {
+                // The full block's shape was accepted, so a refused tail shape is a oneDNN limitation we cannot
+                // route back to Java without breaking "nothing written"; it has never been seen.
+                throw new IllegalStateException("oneDNN accepted " + blockRows + "-row blocks but refused a " + size
+                        + "-row block: " + tail.declined().label());
+            }
+            try {
+                execute(tail.primitive(), operands, start, temperature);
+            } finally {
+                tail.primitive().release();
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private DnnlPrimitiveCache.Creation acquireTail(long size) {
+            PrimitiveKey key = null;
+            Supplier<DnnlPrimitiveCache.Creation> factory = null;
+            synchronized (this) {
+                for (int i = 0; i < TAIL_SLOTS && key == null; i++) {
+                    if (tailKeys[i] == null) {
+                        tailSizes[i] = size;
+                        tailKeys[i] = key(size);
+                        tailFactories[i] = factory(size);
+                    }
+                    if (tailSizes[i] == size) {
+                        key = tailKeys[i];
+                        factory = (Supplier<DnnlPrimitiveCache.Creation>) tailFactories[i];
+                    }
+                }
+            }
+            if (key == null) {
+                key = key(size);
+                factory = factory(size);
+            }
+            return acquire(key, factory);
+        }
     }
 
     private static TensorView[] blockViews(BlockOperand[] operands, long rows, long n) {
