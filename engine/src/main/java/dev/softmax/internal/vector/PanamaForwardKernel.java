@@ -158,17 +158,6 @@ final class PanamaForwardKernel implements ForwardKernel {
             boolean zeroMaskedRows) {
         long r = 0;
         if (n <= PAIRED_ROW) {
-            for (; r + 3 < rows; r += 4) {
-                shortSoftmaxQuad(
-                        src,
-                        srcOffset + r * srcStride,
-                        srcStride,
-                        dst,
-                        dstOffset + r * dstStride,
-                        dstStride,
-                        n,
-                        zeroMaskedRows);
-            }
             for (; r + 1 < rows; r += 2) {
                 shortSoftmaxPair(
                         src,
@@ -651,62 +640,8 @@ final class PanamaForwardKernel implements ForwardKernel {
             long dstB,
             long n,
             boolean zeroMaskedRows) {
-        long maxes = maxPair(src, srcA, srcB, n);
-        if (!pairable(maxes)) {
-            shortSoftmax(src, srcA, dst, dstA, n, zeroMaskedRows);
-            shortSoftmax(src, srcB, dst, dstB, n, zeroMaskedRows);
-            return;
-        }
-        scalePair(dst, dstA, dstB, n, expStoreSumPair(src, srcA, srcB, dst, dstA, dstB, n, high(maxes), low(maxes)));
-    }
-
-    /**
-     * Four short rows as two pairs whose passes alternate: both pairs' maxima, both pairs' exponentials, then both
-     * pairs' scaling, each pair with {@link #shortSoftmaxPair}'s arithmetic (so the same bits). One pair's dependent
-     * chain (the maximum's fold, then the exponentials; the sum's fold, then the division) overlaps the other pair's
-     * loop instead of stalling the core. Measured first on the causal attention rows, whose prefix rows go the same
-     * way ({@link PanamaPrefixRows}): 15% faster there. Here (probe, 1 thread, jars alternated, this host,
-     * 2026-12-06): 64x16 0.95 to 0.85 ns per element; 4096x128 0.38-0.45 against 0.39-0.46, within the host's
-     * noise.
-     */
-    private static void shortSoftmaxQuad(
-            MemorySegment src,
-            long srcA,
-            long srcStride,
-            MemorySegment dst,
-            long dstA,
-            long dstStride,
-            long n,
-            boolean zeroMaskedRows) {
-        long srcB = srcA + srcStride;
-        long srcC = srcB + srcStride;
-        long srcD = srcC + srcStride;
-        long dstB = dstA + dstStride;
-        long dstC = dstB + dstStride;
-        long dstD = dstC + dstStride;
-        long maxesP = maxPair(src, srcA, srcB, n);
-        long maxesQ = maxPair(src, srcC, srcD, n);
-        boolean pairableP = pairable(maxesP);
-        boolean pairableQ = pairable(maxesQ);
-        long sumsP = pairableP ? expStoreSumPair(src, srcA, srcB, dst, dstA, dstB, n, high(maxesP), low(maxesP)) : 0;
-        long sumsQ = pairableQ ? expStoreSumPair(src, srcC, srcD, dst, dstC, dstD, n, high(maxesQ), low(maxesQ)) : 0;
-        if (pairableP) {
-            scalePair(dst, dstA, dstB, n, sumsP);
-        } else {
-            shortSoftmax(src, srcA, dst, dstA, n, zeroMaskedRows);
-            shortSoftmax(src, srcB, dst, dstB, n, zeroMaskedRows);
-        }
-        if (pairableQ) {
-            scalePair(dst, dstC, dstD, n, sumsQ);
-        } else {
-            shortSoftmax(src, srcC, dst, dstC, n, zeroMaskedRows);
-            shortSoftmax(src, srcD, dst, dstD, n, zeroMaskedRows);
-        }
-    }
-
-    /** The NaN-ignoring maxima of two rows, folded side by side; A's float bits in the high half. */
-    private static long maxPair(MemorySegment src, long srcA, long srcB, long n) {
         MemorySegment srcExact = src.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
         long bound = n - n % LANES;
         FloatVector maxesA = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector maxesB = maxesA;
@@ -725,34 +660,17 @@ final class PanamaForwardKernel implements ForwardKernel {
             maxA = a > maxA ? a : maxA;
             maxB = b > maxB ? b : maxB;
         }
-        return ((long) Float.floatToRawIntBits(maxA) << 32) | (Float.floatToRawIntBits(maxB) & 0xFFFF_FFFFL);
-    }
-
-    /** Whether neither of two maxima (as {@link #maxPair} returns them) is -inf, so that the pair goes on. */
-    static boolean pairable(long maxes) {
-        return high(maxes) != Float.NEGATIVE_INFINITY && low(maxes) != Float.NEGATIVE_INFINITY;
-    }
-
-    /** The float whose bits are the high half of a pair of floats. */
-    static float high(long pair) {
-        return Float.intBitsToFloat((int) (pair >>> 32));
-    }
-
-    /** The float whose bits are the low half of a pair of floats. */
-    static float low(long pair) {
-        return Float.intBitsToFloat((int) pair);
-    }
-
-    /** Both rows scaled in place by the reciprocals of their sums (as {@link #expStoreSumPair} returns them). */
-    static void scalePair(MemorySegment dst, long dstA, long dstB, long n, long sums) {
-        MemorySegment dstExact = dst.asSlice(0);
-        float factorA = 1f / high(sums);
-        float factorB = 1f / low(sums);
-        FloatVector scaleA = FloatVector.broadcast(SPECIES, factorA);
-        FloatVector scaleB = FloatVector.broadcast(SPECIES, factorB);
-        long bound = n - n % LANES;
-        long i = 0;
-        for (; i < bound; i += LANES) {
+        if (maxA == Float.NEGATIVE_INFINITY || maxB == Float.NEGATIVE_INFINITY) {
+            shortSoftmax(src, srcA, dst, dstA, n, zeroMaskedRows);
+            shortSoftmax(src, srcB, dst, dstB, n, zeroMaskedRows);
+            return;
+        }
+        long sums = expStoreSumPair(src, srcA, srcB, dst, dstA, dstB, n, maxA, maxB);
+        float sumA = Float.intBitsToFloat((int) (sums >>> 32));
+        float sumB = Float.intBitsToFloat((int) sums);
+        FloatVector scaleA = FloatVector.broadcast(SPECIES, 1f / sumA);
+        FloatVector scaleB = FloatVector.broadcast(SPECIES, 1f / sumB);
+        for (i = 0; i < bound; i += LANES) {
             FloatVector.fromMemorySegment(SPECIES, dstExact, dstA + 4 * i, ORDER)
                     .mul(scaleA)
                     .intoMemorySegment(dstExact, dstA + 4 * i, ORDER);
@@ -760,6 +678,8 @@ final class PanamaForwardKernel implements ForwardKernel {
                     .mul(scaleB)
                     .intoMemorySegment(dstExact, dstB + 4 * i, ORDER);
         }
+        float factorA = 1f / sumA;
+        float factorB = 1f / sumB;
         for (; i < n; i++) {
             dst.set(F32, dstA + 4 * i, dst.get(F32, dstA + 4 * i) * factorA);
             dst.set(F32, dstB + 4 * i, dst.get(F32, dstB + 4 * i) * factorB);

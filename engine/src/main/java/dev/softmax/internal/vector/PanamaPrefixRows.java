@@ -109,7 +109,7 @@ final class PanamaPrefixRows {
             }
             long maxes = pairLogits(
                     src, srcA, srcA + srcStride, bf16Source, z, zA, zA + zStep, limitA, limitB, paddedA, scale);
-            long sums = PanamaForwardKernel.pairable(maxes) ? pairSums(z, zA, zA + zStep, paddedA, maxes) : 0;
+            long sums = pairable(maxes) ? pairSums(z, zA, zA + zStep, paddedA, maxes) : 0;
             finishPair(
                     kernel,
                     z,
@@ -148,7 +148,9 @@ final class PanamaPrefixRows {
      * bf16 2.09-2.15 to 2.02-2.09 ms; the plain f32 softmax of the shape took 1.72-1.81 ms in the same runs. Tried
      * and dropped: not storing the logits, but taking the maximum of {@code scale * x} in one pass and computing
      * them again from x in the exponentials' pass (one store stream less, a masked vector more in that pass):
-     * 1.92-1.98 to 2.24 ms, slower.
+     * 1.92-1.98 to 2.24 ms, slower. Also tried and dropped: the same alternation for the plain short rows of
+     * {@link PanamaForwardKernel#softmaxRows}, whose pair keeps its maximum and scaling loops in one method: JMH
+     * 4096x128 f32 on the Java kernel 184-195 us before, 193-233 us with it (three runs each, alternated).
      */
     private static void quad(
             PanamaForwardKernel kernel,
@@ -186,8 +188,8 @@ final class PanamaPrefixRows {
                 limitD,
                 padded,
                 scale);
-        long sumsP = PanamaForwardKernel.pairable(maxesP) ? pairSums(z, zA, zA + zStep, padded, maxesP) : 0;
-        long sumsQ = PanamaForwardKernel.pairable(maxesQ) ? pairSums(z, zC, zC + zStep, padded, maxesQ) : 0;
+        long sumsP = pairable(maxesP) ? pairSums(z, zA, zA + zStep, padded, maxesP) : 0;
+        long sumsQ = pairable(maxesQ) ? pairSums(z, zC, zC + zStep, padded, maxesQ) : 0;
         long dstC = dstA + 2 * dstStride;
         finishPair(
                 kernel,
@@ -245,13 +247,12 @@ final class PanamaPrefixRows {
 
     /** Both rows' exponentials in place and their sums, as {@link PanamaForwardKernel#expStoreSumPair} computes them. */
     private static long pairSums(MemorySegment z, long zA, long zB, long padded, long maxes) {
-        return PanamaForwardKernel.expStoreSumPair(
-                z, zA, zB, z, zA, zB, padded, PanamaForwardKernel.high(maxes), PanamaForwardKernel.low(maxes));
+        return PanamaForwardKernel.expStoreSumPair(z, zA, zB, z, zA, zB, padded, high(maxes), low(maxes));
     }
 
     /**
      * Scales both rows of a pair by their sums into the destination and writes their masked keys; a pair that is
-     * not {@link PanamaForwardKernel#pairable} finishes each row alone.
+     * not {@link #pairable} finishes each row alone.
      */
     private static void finishPair(
             PanamaForwardKernel kernel,
@@ -267,18 +268,18 @@ final class PanamaPrefixRows {
             long maxes,
             long sums,
             boolean zeroMaskedRows) {
-        if (!PanamaForwardKernel.pairable(maxes)) {
+        if (!pairable(maxes)) {
             finishAlone(kernel, z, zA, dst, dstA, bf16Destination, n, padded, zeroMaskedRows);
             finishAlone(kernel, z, zB, dst, dstB, bf16Destination, n, padded, zeroMaskedRows);
             return;
         }
-        float sumA = PanamaForwardKernel.high(sums);
-        float sumB = PanamaForwardKernel.low(sums);
+        float sumA = high(sums);
+        float sumB = low(sums);
         if (bf16Destination) {
             PanamaBf16Codec.scaleNarrowProbabilities(z, zA, dst, dstA, padded, 1f / sumA);
             PanamaBf16Codec.scaleNarrowProbabilities(z, zB, dst, dstB, padded, 1f / sumB);
         } else {
-            PanamaForwardKernel.scalePair(z, zA, zB, padded, sums);
+            scalePair(z, zA, zB, padded, sums);
             if (!Float.isNaN(sumA) && !Float.isNaN(sumB)) {
                 zeroPair(dst, dstA, dstB, padded, n);
                 return;
@@ -286,6 +287,44 @@ final class PanamaPrefixRows {
         }
         fill(dst, dstA, padded, n, Float.isNaN(sumA) ? Float.NaN : 0f, bf16Destination);
         fill(dst, dstB, padded, n, Float.isNaN(sumB) ? Float.NaN : 0f, bf16Destination);
+    }
+
+    /** Whether neither of two maxima (A's bits high, B's low) is -inf, so that the pair goes on. */
+    private static boolean pairable(long maxes) {
+        return high(maxes) != Float.NEGATIVE_INFINITY && low(maxes) != Float.NEGATIVE_INFINITY;
+    }
+
+    /** The float whose bits are the high half of a pair of floats. */
+    private static float high(long pair) {
+        return Float.intBitsToFloat((int) (pair >>> 32));
+    }
+
+    /** The float whose bits are the low half of a pair of floats. */
+    private static float low(long pair) {
+        return Float.intBitsToFloat((int) pair);
+    }
+
+    /** Both rows scaled in place by the reciprocals of their sums (as {@link PanamaForwardKernel#expStoreSumPair} returns them). */
+    private static void scalePair(MemorySegment dst, long dstA, long dstB, long n, long sums) {
+        MemorySegment dstExact = dst.asSlice(0);
+        float factorA = 1f / high(sums);
+        float factorB = 1f / low(sums);
+        FloatVector scaleA = FloatVector.broadcast(SPECIES, factorA);
+        FloatVector scaleB = FloatVector.broadcast(SPECIES, factorB);
+        long bound = n - n % LANES;
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector.fromMemorySegment(SPECIES, dstExact, dstA + 4 * i, ORDER)
+                    .mul(scaleA)
+                    .intoMemorySegment(dstExact, dstA + 4 * i, ORDER);
+            FloatVector.fromMemorySegment(SPECIES, dstExact, dstB + 4 * i, ORDER)
+                    .mul(scaleB)
+                    .intoMemorySegment(dstExact, dstB + 4 * i, ORDER);
+        }
+        for (; i < n; i++) {
+            dst.set(F32, dstA + 4 * i, dst.get(F32, dstA + 4 * i) * factorA);
+            dst.set(F32, dstB + 4 * i, dst.get(F32, dstB + 4 * i) * factorB);
+        }
     }
 
     /**
