@@ -38,6 +38,65 @@ public interface ForwardKernel {
     }
 
     /**
+     * {@link #softmaxRowsScaledBiased} of two sets of f32 rows that share their bias rows, such as two heads of a
+     * bias broadcast over the heads: row r of set A at {@code srcA + r * srcStride} (x) and {@code dstA + r *
+     * dstStride} (dst), of set B at {@code srcB} and {@code dstB} plus the same, both with bias row r. x and dst are
+     * f32. The bits are those of the two calls, which is what the default makes; kernels override it to read each
+     * bias row once for both rows and to interleave the two rows' dependent steps.
+     */
+    default void softmaxRowsScaledBiasedPairs(
+            MemorySegment src,
+            long srcA,
+            long srcB,
+            long srcStride,
+            MemorySegment bias,
+            long biasOffset,
+            long biasStride,
+            MemorySegment dst,
+            long dstA,
+            long dstB,
+            long dstStride,
+            long n,
+            long rows,
+            float scale,
+            boolean zeroMaskedRows) {
+        softmaxRowsScaledBiased(
+                src,
+                srcA,
+                srcStride,
+                bias,
+                biasOffset,
+                biasStride,
+                dst,
+                dstA,
+                dstStride,
+                n,
+                rows,
+                scale,
+                false,
+                false,
+                zeroMaskedRows,
+                null);
+        softmaxRowsScaledBiased(
+                src,
+                srcB,
+                srcStride,
+                bias,
+                biasOffset,
+                biasStride,
+                dst,
+                dstB,
+                dstStride,
+                n,
+                rows,
+                scale,
+                false,
+                false,
+                zeroMaskedRows,
+                null);
+    }
+
+    /**
      * Softmax of the attention logits {@code z = scale * x + bias} ({@code z = -inf} where the bias is -inf, as
      * {@link AttentionKernel#prepare} computes them) of {@code rows} rows, row r of x, bias and dst at their offsets
      * plus r times their strides (bytes); x is f32, or bf16 when {@code bf16Source} (widened exactly); dst is f32,

@@ -260,16 +260,14 @@ final class PanamaForwardKernel implements ForwardKernel {
             float sum = Math.abs(max) <= Float.MAX_VALUE ? shortExpSumInPlace(z, zAt, n, max) : Float.NaN;
             if (Float.isNaN(sum)) {
                 // A NaN among the logits (f32 x: the maximum says so; bf16 x: the sum does), a +inf, or nothing
-                // above -inf. The unguarded logits differ from the exact ones only at NaNs (bias -inf beside x +-inf
-                // or NaN), which the bias restores to -inf; the short softmax then applies the edge policy. A bf16 x
-                // is still intact (it cannot share the f32 logits' memory, and a bf16 destination is written only
-                // by the last pass), so its logits, overwritten by the exponentials, are computed again; an f32 x in
-                // place is gone, but then the maximum found the NaN before the exponentials overwrote anything.
+                // above -inf. A bf16 x is still intact (it cannot share the f32 logits' memory, and a bf16
+                // destination is written only by the last pass), so its logits, overwritten by the exponentials,
+                // are computed again; an f32 x in place is gone, but then the maximum found the NaN before the
+                // exponentials overwrote anything.
                 if (bf16Source) {
                     logitsBf16(src, srcAt, bias, biasAt, z, zAt, n, scale);
                 }
-                PanamaAttentionKernel.maskWhereBiasIsNegativeInfinity(z, zAt, bias, biasAt, n);
-                shortSoftmax(z, zAt, z, zAt, n, zeroMaskedRows);
+                edgeRowFromLogits(z, zAt, bias, biasAt, n, zeroMaskedRows);
                 if (bf16Destination) {
                     PanamaBf16Codec.SHARED.narrowBf16(z, zAt, dst, dstAt, n);
                 }
@@ -281,6 +279,149 @@ final class PanamaForwardKernel implements ForwardKernel {
                 PanamaRowMath.scaleRow(z, zAt, n, 1f / sum);
             }
         }
+    }
+
+    /**
+     * A row whose logits hold a NaN, a +inf, or nothing above -inf, from its logits at {@code zAt}: the unguarded
+     * logits differ from the exact ones only at NaNs (bias -inf beside x +-inf or NaN), which the bias restores to
+     * -inf; the short softmax then applies the edge policy.
+     */
+    private static void edgeRowFromLogits(
+            MemorySegment z, long zAt, MemorySegment bias, long biasAt, long n, boolean zeroMaskedRows) {
+        PanamaAttentionKernel.maskWhereBiasIsNegativeInfinity(z, zAt, bias, biasAt, n);
+        shortSoftmax(z, zAt, z, zAt, n, zeroMaskedRows);
+    }
+
+    /**
+     * Two heads' rows that share their bias rows, a row of each at a time: one pass reads the bias row once for
+     * both and writes both rows' logits with their maxima, then {@link #expStoreSumPair} computes both rows'
+     * exponentials and sums interleaved, then each row is scaled; each row's arithmetic is that of {@link
+     * #softmaxRowsScaledBiased} (the same logits, exponentials, lane sums, fold and factor), so the bits are too.
+     * A row whose logits are not all finite or -inf finishes as that method finishes it.
+     *
+     * <p>Why: the fused rows of {@code [4, 16, 512, 512]} with a bias shared by the heads read every bias row
+     * sixteen times, from L2, beside the two memory streams of x and the destination, and a 512-key row alone is
+     * one chain of dependent steps. Two heads at a time (probe, one JVM per figure, median of the second half of 4 s
+     * of calls, jars alternated, this host, 2026-12-06): 1 thread 13.1-14.5 ms to 11.7-13.0 ms (three runs each;
+     * plain softmax of the shape 12.9 ms), 2 threads 6.57-6.63 ms to 5.37-5.60 ms (plain 5.20 ms).
+     */
+    @Override
+    public void softmaxRowsScaledBiasedPairs(
+            MemorySegment src,
+            long srcA,
+            long srcB,
+            long srcStride,
+            MemorySegment bias,
+            long biasOffset,
+            long biasStride,
+            MemorySegment dst,
+            long dstA,
+            long dstB,
+            long dstStride,
+            long n,
+            long rows,
+            float scale,
+            boolean zeroMaskedRows) {
+        if (n > SHORT_ROW) {
+            ForwardKernel.super.softmaxRowsScaledBiasedPairs(
+                    src,
+                    srcA,
+                    srcB,
+                    srcStride,
+                    bias,
+                    biasOffset,
+                    biasStride,
+                    dst,
+                    dstA,
+                    dstB,
+                    dstStride,
+                    n,
+                    rows,
+                    scale,
+                    zeroMaskedRows);
+            return;
+        }
+        for (long r = 0; r < rows; r++) {
+            long biasAt = biasOffset + r * biasStride;
+            long zA = dstA + r * dstStride;
+            long zB = dstB + r * dstStride;
+            long maxes =
+                    logitsPair(src, srcA + r * srcStride, srcB + r * srcStride, bias, biasAt, dst, zA, zB, n, scale);
+            float maxA = Float.intBitsToFloat((int) (maxes >>> 32));
+            float maxB = Float.intBitsToFloat((int) maxes);
+            if (Math.abs(maxA) <= Float.MAX_VALUE && Math.abs(maxB) <= Float.MAX_VALUE) {
+                long sums = expStoreSumPair(dst, zA, zB, dst, zA, zB, n, maxA, maxB);
+                PanamaRowMath.scaleRow(dst, zA, n, 1f / Float.intBitsToFloat((int) (sums >>> 32)));
+                PanamaRowMath.scaleRow(dst, zB, n, 1f / Float.intBitsToFloat((int) sums));
+                continue;
+            }
+            finishFromLogits(dst, zA, bias, biasAt, n, maxA, zeroMaskedRows);
+            finishFromLogits(dst, zB, bias, biasAt, n, maxB, zeroMaskedRows);
+        }
+    }
+
+    /** One f32 row of {@link #softmaxRowsScaledBiased} from its logits at {@code zAt} and their maximum. */
+    private static void finishFromLogits(
+            MemorySegment z, long zAt, MemorySegment bias, long biasAt, long n, float max, boolean zeroMaskedRows) {
+        float sum = Math.abs(max) <= Float.MAX_VALUE ? shortExpSumInPlace(z, zAt, n, max) : Float.NaN;
+        if (Float.isNaN(sum)) {
+            edgeRowFromLogits(z, zAt, bias, biasAt, n, zeroMaskedRows);
+        } else {
+            PanamaRowMath.scaleRow(z, zAt, n, 1f / sum);
+        }
+    }
+
+    /**
+     * {@link #logits} of two f32 rows with one bias row, read once: both rows' logits written, their maxima (NaN
+     * when the row has one) returned as float bits, A's in the high half.
+     */
+    private static long logitsPair(
+            MemorySegment src,
+            long srcA,
+            long srcB,
+            MemorySegment bias,
+            long biasAt,
+            MemorySegment dst,
+            long dstA,
+            long dstB,
+            long n,
+            float scale) {
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment biasExact = bias.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
+        FloatVector maxesA = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        FloatVector maxesB = maxesA;
+        VectorMask<Float> nansA = SPECIES.maskAll(false);
+        VectorMask<Float> nansB = nansA;
+        long bound = n - n % LANES;
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, biasExact, biasAt + 4 * i, ORDER);
+            FloatVector zA = FloatVector.fromMemorySegment(SPECIES, srcExact, srcA + 4 * i, ORDER)
+                    .mul(scale)
+                    .add(b);
+            FloatVector zB = FloatVector.fromMemorySegment(SPECIES, srcExact, srcB + 4 * i, ORDER)
+                    .mul(scale)
+                    .add(b);
+            zA.intoMemorySegment(dstExact, dstA + 4 * i, ORDER);
+            zB.intoMemorySegment(dstExact, dstB + 4 * i, ORDER);
+            maxesA = maxesA.blend(zA, zA.compare(VectorOperators.GT, maxesA));
+            maxesB = maxesB.blend(zB, zB.compare(VectorOperators.GT, maxesB));
+            nansA = nansA.or(zA.compare(VectorOperators.NE, zA));
+            nansB = nansB.or(zB.compare(VectorOperators.NE, zB));
+        }
+        float maxA = nansA.anyTrue() ? Float.NaN : maxOfLanes(maxesA);
+        float maxB = nansB.anyTrue() ? Float.NaN : maxOfLanes(maxesB);
+        for (; i < n; i++) {
+            float b = bias.get(F32, biasAt + 4 * i);
+            float zA = src.get(F32, srcA + 4 * i) * scale + b;
+            float zB = src.get(F32, srcB + 4 * i) * scale + b;
+            dst.set(F32, dstA + 4 * i, zA);
+            dst.set(F32, dstB + 4 * i, zB);
+            maxA = zA > maxA || zA != zA ? zA : maxA;
+            maxB = zB > maxB || zB != zB ? zB : maxB;
+        }
+        return ((long) Float.floatToRawIntBits(maxA) << 32) | (Float.floatToRawIntBits(maxB) & 0xFFFF_FFFFL);
     }
 
     /** {@link #softmaxRowsScaledBiased} of rows longer than {@link #SHORT_ROW}: the unfused passes. */

@@ -127,4 +127,85 @@ class ScaledBiasedSoftmaxTest {
             }
         }
     }
+
+    /**
+     * {@link ForwardKernel#softmaxRowsScaledBiasedPairs} (two heads sharing their bias rows) gives, bit for bit, the
+     * two {@link ForwardKernel#softmaxRowsScaledBiased} calls it stands for: rows around every vector width and past
+     * the short-row limit, -inf biases, fully masked rows, NaN and +inf logits in one head or both, padded strides,
+     * and in place.
+     */
+    @Test
+    void headPairsEqualTwoCallsBitForBit() {
+        ForwardKernel forward = KernelProvider.get().forward();
+        Random random = new Random(22);
+        int[] lengths = {1, 7, 15, 16, 17, 33, 64, 100, 255, 256, 257, 512, 513, 1025};
+        int checkedRows = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            for (int trial = 0; trial < 300; trial++) {
+                int n = lengths[random.nextInt(lengths.length)];
+                int rows = 1 + random.nextInt(6);
+                long stride = 4L * (n + random.nextInt(3) * 16);
+                long headB = stride * rows; // head B's rows follow head A's
+                boolean inPlace = random.nextInt(4) == 0;
+                boolean zeroMasked = random.nextBoolean();
+                float scale = random.nextBoolean() ? 0.125f : (float) random.nextGaussian();
+                MemorySegment x = arena.allocate(2 * headB, 64);
+                MemorySegment bias = arena.allocate(headB, 64);
+                for (int r = 0; r < rows; r++) {
+                    boolean masked = random.nextInt(8) == 0;
+                    for (int i = 0; i < n; i++) {
+                        bias.set(
+                                F32,
+                                r * stride + 4L * i,
+                                masked || random.nextInt(10) == 0
+                                        ? Float.NEGATIVE_INFINITY
+                                        : (float) random.nextGaussian());
+                        for (long head = 0; head < 2 * headB; head += headB) {
+                            int special = random.nextInt(300);
+                            float v = special == 0
+                                    ? Float.NaN
+                                    : special == 1 ? Float.POSITIVE_INFINITY : (float) (4 * random.nextGaussian());
+                            x.set(F32, head + r * stride + 4L * i, v);
+                        }
+                    }
+                }
+                MemorySegment expected = arena.allocate(2 * headB, 64);
+                for (long head = 0; head < 2 * headB; head += headB) {
+                    forward.softmaxRowsScaledBiased(
+                            x,
+                            head,
+                            stride,
+                            bias,
+                            0,
+                            stride,
+                            expected,
+                            head,
+                            stride,
+                            n,
+                            rows,
+                            scale,
+                            false,
+                            false,
+                            zeroMasked,
+                            null);
+                }
+                MemorySegment actual = inPlace ? x : arena.allocate(2 * headB, 64);
+                forward.softmaxRowsScaledBiasedPairs(
+                        x, 0, headB, stride, bias, 0, stride, actual, 0, headB, stride, n, rows, scale, zeroMasked);
+                for (long head = 0; head < 2 * headB; head += headB) {
+                    for (int r = 0; r < rows; r++) {
+                        for (int i = 0; i < n; i++) {
+                            long at = head + r * stride + 4L * i;
+                            // NaN compared as NaN: its sign comes from operand order, which C2 may swap anywhere
+                            assertThat(Float.floatToIntBits(actual.get(F32, at)))
+                                    .as("trial %d n %d head %d row %d element %d", trial, n, head / headB, r, i)
+                                    .isEqualTo(Float.floatToIntBits(expected.get(F32, at)));
+                        }
+                        checkedRows++;
+                    }
+                }
+            }
+        }
+        assertThat(checkedRows).isGreaterThan(1000);
+    }
 }
