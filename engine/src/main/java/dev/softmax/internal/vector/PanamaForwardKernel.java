@@ -15,6 +15,9 @@ import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_4;
 import static dev.softmax.internal.vector.PanamaVectorConstants.SWAP_8;
 import static dev.softmax.internal.vector.PanamaVectorConstants.WIDE;
 import static dev.softmax.internal.vector.PanamaVectorConstants.WIDE_LANES;
+import static dev.softmax.internal.vector.PanamaVectorConstants.floatPair;
+import static dev.softmax.internal.vector.PanamaVectorConstants.high;
+import static dev.softmax.internal.vector.PanamaVectorConstants.low;
 import static dev.softmax.internal.vector.PanamaVectorConstants.maxOfLanes;
 
 import dev.softmax.internal.kernel.FloatConversions;
@@ -347,12 +350,12 @@ final class PanamaForwardKernel implements ForwardKernel {
             long zB = dstB + r * dstStride;
             long maxes =
                     logitsPair(src, srcA + r * srcStride, srcB + r * srcStride, bias, biasAt, dst, zA, zB, n, scale);
-            float maxA = Float.intBitsToFloat((int) (maxes >>> 32));
-            float maxB = Float.intBitsToFloat((int) maxes);
+            float maxA = high(maxes);
+            float maxB = low(maxes);
             if (Math.abs(maxA) <= Float.MAX_VALUE && Math.abs(maxB) <= Float.MAX_VALUE) {
                 long sums = expStoreSumPair(dst, zA, zB, dst, zA, zB, n, maxA, maxB);
-                PanamaRowMath.scaleRow(dst, zA, n, 1f / Float.intBitsToFloat((int) (sums >>> 32)));
-                PanamaRowMath.scaleRow(dst, zB, n, 1f / Float.intBitsToFloat((int) sums));
+                PanamaRowMath.scaleRow(dst, zA, n, 1f / high(sums));
+                PanamaRowMath.scaleRow(dst, zB, n, 1f / low(sums));
                 continue;
             }
             finishFromLogits(dst, zA, bias, biasAt, n, maxA, zeroMaskedRows);
@@ -421,7 +424,7 @@ final class PanamaForwardKernel implements ForwardKernel {
             maxA = zA > maxA || zA != zA ? zA : maxA;
             maxB = zB > maxB || zB != zB ? zB : maxB;
         }
-        return ((long) Float.floatToRawIntBits(maxA) << 32) | (Float.floatToRawIntBits(maxB) & 0xFFFF_FFFFL);
+        return floatPair(maxA, maxB);
     }
 
     /** {@link #softmaxRowsScaledBiased} of rows longer than {@link #SHORT_ROW}: the unfused passes. */
@@ -807,8 +810,8 @@ final class PanamaForwardKernel implements ForwardKernel {
             return;
         }
         long sums = expStoreSumPair(src, srcA, srcB, dst, dstA, dstB, n, maxA, maxB);
-        float sumA = Float.intBitsToFloat((int) (sums >>> 32));
-        float sumB = Float.intBitsToFloat((int) sums);
+        float sumA = high(sums);
+        float sumB = low(sums);
         FloatVector scaleA = FloatVector.broadcast(SPECIES, 1f / sumA);
         FloatVector scaleB = FloatVector.broadcast(SPECIES, 1f / sumB);
         for (i = 0; i < bound; i += LANES) {
@@ -896,7 +899,7 @@ final class PanamaForwardKernel implements ForwardKernel {
             dst.set(F32, dstA + 4 * i, eA);
             dst.set(F32, dstB + 4 * i, eB);
         }
-        return ((long) Float.floatToRawIntBits(sumA) << 32) | (Float.floatToRawIntBits(sumB) & 0xFFFF_FFFFL);
+        return floatPair(sumA, sumB);
     }
 
     /** Log-softmax of a short row; see {@link #shortSoftmax}. */

@@ -6,6 +6,9 @@ import static dev.softmax.internal.vector.PanamaVectorConstants.INTS;
 import static dev.softmax.internal.vector.PanamaVectorConstants.LANES;
 import static dev.softmax.internal.vector.PanamaVectorConstants.ORDER;
 import static dev.softmax.internal.vector.PanamaVectorConstants.SPECIES;
+import static dev.softmax.internal.vector.PanamaVectorConstants.floatPair;
+import static dev.softmax.internal.vector.PanamaVectorConstants.high;
+import static dev.softmax.internal.vector.PanamaVectorConstants.low;
 import static dev.softmax.internal.vector.PanamaVectorConstants.maxOfLanes;
 
 import dev.softmax.internal.kernel.FloatConversions;
@@ -242,7 +245,7 @@ final class PanamaPrefixRows {
         }
         float maxA = logitsBf16(src, srcA, z, zA, limitA, padded, scale);
         float maxB = logitsBf16(src, srcB, z, zB, limitB, padded, scale);
-        return ((long) Float.floatToRawIntBits(maxA) << 32) | (Float.floatToRawIntBits(maxB) & 0xFFFF_FFFFL);
+        return floatPair(maxA, maxB);
     }
 
     /** Both rows' exponentials in place and their sums, as {@link PanamaForwardKernel#expStoreSumPair} computes them. */
@@ -292,16 +295,6 @@ final class PanamaPrefixRows {
     /** Whether neither of two maxima (A's bits high, B's low) is -inf, so that the pair goes on. */
     private static boolean pairable(long maxes) {
         return high(maxes) != Float.NEGATIVE_INFINITY && low(maxes) != Float.NEGATIVE_INFINITY;
-    }
-
-    /** The float whose bits are the high half of a pair of floats. */
-    private static float high(long pair) {
-        return Float.intBitsToFloat((int) (pair >>> 32));
-    }
-
-    /** The float whose bits are the low half of a pair of floats. */
-    private static float low(long pair) {
-        return Float.intBitsToFloat((int) pair);
     }
 
     /** Both rows scaled in place by the reciprocals of their sums (as {@link PanamaForwardKernel#expStoreSumPair} returns them). */
@@ -479,7 +472,7 @@ final class PanamaPrefixRows {
             maxA = a > maxA ? a : maxA;
             maxB = b > maxB ? b : maxB;
         }
-        return ((long) Float.floatToRawIntBits(maxA) << 32) | (Float.floatToRawIntBits(maxB) & 0xFFFF_FFFFL);
+        return floatPair(maxA, maxB);
     }
 
     /** {@link #logitsF32} of a bf16 row, widened as {@link PanamaBf16Codec} does (exact). */

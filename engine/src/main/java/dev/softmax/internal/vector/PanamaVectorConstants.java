@@ -141,6 +141,24 @@ final class PanamaVectorConstants {
     }
 
     /**
+     * Two floats as one long, {@code a}'s bits in the high half: how the pair passes return both rows' maxima or
+     * sums, since a vector or an object returned from a call C2 does not inline is boxed (see above).
+     */
+    static long floatPair(float a, float b) {
+        return ((long) Float.floatToRawIntBits(a) << 32) | (Float.floatToRawIntBits(b) & 0xFFFF_FFFFL);
+    }
+
+    /** The first float of a {@link #floatPair}. */
+    static float high(long pair) {
+        return Float.intBitsToFloat((int) (pair >>> 32));
+    }
+
+    /** The second float of a {@link #floatPair}. */
+    static float low(long pair) {
+        return Float.intBitsToFloat((int) pair);
+    }
+
+    /**
      * The largest lane of {@code maxes}, which holds no NaN (the passes' compare-and-blend maxima skip NaN), by a
      * shuffle tree of compare-and-blend steps. Why not {@code reduceLanes(MAX)}: that follows {@code Math.max}
      * (NaN and signed zeros), which C2 compiles on AVX-512 into several instructions a step; this tree is three.
