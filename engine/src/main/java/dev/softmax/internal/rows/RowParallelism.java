@@ -6,13 +6,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Splits a call's rows across the engine's threads, without allocating per call and without spinning.
+ * Splits a call's rows across the engine's threads, without allocating per call.
  *
  * <p>The calling thread always takes a share itself, so an engine with {@code threads = n} owns {@code n - 1}
  * workers. Work too small to pay for a hand-off (fewer than {@value #MIN_PARALLEL_ELEMENTS} elements, or a single
- * row) never leaves the calling thread. Idle workers are parked, never spinning; a call unparks the ones it
- * needs, does its own share, then waits for the last one (briefly on the counter, then parked). The workers serve one call at a time: a call that finds them busy (another thread
- * of the same engine is using them) runs on its own thread instead of waiting.
+ * row) never leaves the calling thread. A call unparks the workers it needs, does its own share, then waits for the
+ * last one (briefly on the counter, then parked). A worker that finished its share watches for the next one for
+ * {@code softmax.workerSpinMicros} (default {@value #DEFAULT_WORKER_SPIN_MICROS} µs) before it parks, so calls
+ * that follow each other closely (the layers and heads of a model step) start without a wake-up; an engine left
+ * idle has every worker parked within that time. The workers serve one call at a time: a call that finds them
+ * busy (another thread of the same engine is using them) runs on its own thread instead of waiting.
+ *
+ * <p>Why workers watch before parking: a parked worker needs a futex wake-up and, on a VM, its vCPU scheduled
+ * again, before it starts. JMH, AUTO f32 softmax of 4096x128 with 2 threads, this host, 2026-12-06, two runs of
+ * each setting in one jar: 115-135 µs when workers parked at once, 97-102 µs with 20 or 100 µs of watching (ORT
+ * with 2 intra-op threads, whose pool also spins: 88 µs). 64x32000 and 1024x1024 did not change beyond noise. The
+ * cost is at most that long of one vCPU per worker after the last call of a burst; {@code
+ * -Dsoftmax.workerSpinMicros=0} parks at once.
  */
 public final class RowParallelism implements AutoCloseable {
 
@@ -21,6 +31,12 @@ public final class RowParallelism implements AutoCloseable {
 
     /** How long a caller that finished its share waits on the workers before parking. */
     private static final long SPIN_NANOS = 50_000;
+
+    /** How long, by default, a worker that finished a share watches for the next one before parking. */
+    public static final long DEFAULT_WORKER_SPIN_MICROS = 100;
+
+    /** The longest watch {@code softmax.workerSpinMicros} may ask for: 10 ms. */
+    static final long MAX_WORKER_SPIN_MICROS = 10_000;
 
     /**
      * Work on a range of rows. Implementations should be non-capturing (a static method reference, say) with
@@ -32,6 +48,7 @@ public final class RowParallelism implements AutoCloseable {
     }
 
     private final int threads;
+    private final long workerSpinNanos;
     private final Worker[] workers;
     private final Thread accessProbe;
     private final AtomicBoolean busy = new AtomicBoolean();
@@ -40,8 +57,17 @@ public final class RowParallelism implements AutoCloseable {
     private volatile Throwable failure;
     private volatile boolean closed;
 
+    /**
+     * @throws IllegalArgumentException if the system property {@code softmax.workerSpinMicros} is set to anything
+     *     but a whole number of microseconds from 0 to {@value #MAX_WORKER_SPIN_MICROS}
+     */
     public RowParallelism(int threads) {
+        this(threads, workerSpinMicros(System.getProperty("softmax.workerSpinMicros")));
+    }
+
+    RowParallelism(int threads, long workerSpinMicros) {
         this.threads = threads;
+        this.workerSpinNanos = workerSpinMicros * 1000;
         this.workers = new Worker[Math.max(0, threads - 1)];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Worker("softmax-worker-" + (i + 1));
@@ -54,6 +80,11 @@ public final class RowParallelism implements AutoCloseable {
 
     public int threads() {
         return threads;
+    }
+
+    /** Worker {@code index}'s thread (0-based; for tests of its state). */
+    Thread workerThread(int index) {
+        return workers[index].thread;
     }
 
     /** False when other threads may not touch the segment (it is confined to the caller). */
@@ -88,7 +119,7 @@ public final class RowParallelism implements AutoCloseable {
             }
             // The caller has just finished a share of the same size, so the workers are usually moments from done:
             // waiting briefly on the counter saves a park/unpark round trip (tens of microseconds on a VM).
-            // Idle workers never spin; only a caller with work in flight does, and only for SPIN_NANOS.
+            // The caller watches only while its call has work in flight, and only for SPIN_NANOS.
             long spinUntil = System.nanoTime() + SPIN_NANOS;
             while (pending.get() > 0 && System.nanoTime() < spinUntil) {
                 Thread.onSpinWait();
@@ -109,6 +140,25 @@ public final class RowParallelism implements AutoCloseable {
         }
     }
 
+    /** The property's value in microseconds: the default when unset, else a whole number in range. */
+    static long workerSpinMicros(String property) {
+        if (property == null || property.isBlank()) {
+            return DEFAULT_WORKER_SPIN_MICROS;
+        }
+        long micros;
+        try {
+            micros = Long.parseLong(property.strip());
+        } catch (NumberFormatException e) {
+            micros = -1;
+        }
+        if (micros < 0 || micros > MAX_WORKER_SPIN_MICROS) {
+            throw new IllegalArgumentException("softmax.workerSpinMicros: '" + property + "' is not a whole number of"
+                    + " microseconds from 0 to " + MAX_WORKER_SPIN_MICROS + "; expected, for example, "
+                    + DEFAULT_WORKER_SPIN_MICROS + " (the default) or 0 (park at once)");
+        }
+        return micros;
+    }
+
     /** How many threads a call of this size gets. */
     public int partsFor(long rows, long rowLength, boolean shareable) {
         if (threads <= 1 || !shareable || rows < 2 || rows * rowLength < MIN_PARALLEL_ELEMENTS) {
@@ -125,7 +175,7 @@ public final class RowParallelism implements AutoCloseable {
         }
     }
 
-    /** One parked daemon thread that runs the ranges it is given. */
+    /** One daemon thread that runs the ranges it is given, parked when idle (after its watch). */
     private final class Worker implements Runnable {
         final Thread thread;
         private volatile boolean assigned;
@@ -153,7 +203,13 @@ public final class RowParallelism implements AutoCloseable {
         public void run() {
             while (!closed) {
                 if (!assigned) {
-                    LockSupport.park(this);
+                    long spinUntil = System.nanoTime() + workerSpinNanos;
+                    while (!assigned && !closed && System.nanoTime() < spinUntil) {
+                        Thread.onSpinWait();
+                    }
+                    if (!assigned) {
+                        LockSupport.park(this);
+                    }
                     continue;
                 }
                 try {
