@@ -336,6 +336,78 @@ class BackwardTest {
         return cases.stream();
     }
 
+    /**
+     * Log-softmax backward on the Java backend, out of place, where rows hold y above 88 (no log-softmax output
+     * does, but a caller may pass one) in a vector's lanes or in the scalar tail, NaN or +inf, or only ordinary
+     * values: the out-of-place pass skips the exponential's upper clamp for ordinary rows and must compute the
+     * others again, so out of place must give exactly the bits of the in-place call (which never skips it); rows
+     * with a NaN or +inf are NaN, the others not, and the ordinary rows are the double reference.
+     */
+    @org.junit.jupiter.api.Test
+    void logSoftmaxBackwardOfRowsWithLargeYGivesTheInPlaceBits() {
+        int n = 37;
+        float[][] specials = {{}, {88.5f}, {100f}, {3e38f}, {Float.NaN}, {Float.POSITIVE_INFINITY}};
+        int[] columns = {3, 35};
+        int rows = specials.length * columns.length;
+        Random random = new Random(88);
+        float[] yValues = TestTensors.normal(random, rows * n, 1);
+        float[] dyValues = TestTensors.normal(random, rows * n, 1);
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < n; i++) {
+                yValues[r * n + i] = -Math.abs(yValues[r * n + i]) - 1f;
+            }
+            float[] special = specials[r / columns.length];
+            if (special.length > 0) {
+                yValues[r * n + columns[r % columns.length]] = special[0];
+            }
+        }
+        SoftmaxEngine engine = ENGINES.get(Backend.JAVA);
+        try (Arena arena = Arena.ofConfined()) {
+            TensorView y = TensorView.allocate(arena, DType.F32, rows, n).copyFrom(yValues);
+            TensorView dy = TensorView.allocate(arena, DType.F32, rows, n).copyFrom(dyValues);
+            TensorView dx = TensorView.allocate(arena, DType.F32, rows, n);
+            engine.logSoftmaxBackward(y, dy, dx);
+            engine.logSoftmaxBackward(y, dy, dy);
+            float[] outOfPlace = dx.toFloatArray();
+            float[] inPlace = dy.toFloatArray();
+            for (int r = 0; r < rows; r++) {
+                int column = columns[r % columns.length];
+                float special = specials[r / columns.length].length > 0 ? specials[r / columns.length][0] : 0f;
+                double sum = 0;
+                for (int i = 0; i < n; i++) {
+                    sum += dyValues[r * n + i];
+                }
+                for (int i = 0; i < n; i++) {
+                    int at = r * n + i;
+                    assertThat(Float.floatToRawIntBits(outOfPlace[at]))
+                            .as(
+                                    "row %d (y[%d] = %s), element %d: out of place %s, in place %s",
+                                    r, column, special, i, outOfPlace[at], inPlace[at])
+                            .isEqualTo(Float.floatToRawIntBits(inPlace[at]));
+                }
+                if (Float.isNaN(special) || special == Float.POSITIVE_INFINITY) {
+                    assertThat(outOfPlace[r * n])
+                            .as("row %d holds %s", r, special)
+                            .isNaN();
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        assertThat(outOfPlace[r * n + i])
+                                .as("row %d (y[%d] = %s), element %d", r, column, special, i)
+                                .isNotNaN();
+                    }
+                }
+                if (special == 0f) {
+                    for (int i = 0; i < n; i++) {
+                        double expected = dyValues[r * n + i] - Math.exp(yValues[r * n + i]) * sum;
+                        assertThat((double) outOfPlace[r * n + i])
+                                .as("ordinary row %d, element %d", r, i)
+                                .isCloseTo(expected, within(1e-5 * (Math.abs(expected) + Math.abs(sum)) + 1e-6));
+                    }
+                }
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void badBackwardCallsNameTheArgumentAndWriteNothing() {
         SoftmaxEngine engine = ENGINES.get(Backend.ONEDNN);

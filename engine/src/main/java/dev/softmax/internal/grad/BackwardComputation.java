@@ -111,6 +111,13 @@ public final class BackwardComputation {
                 fill(dx, dxOffset, n, Float.NaN);
                 return;
             }
+            // When dx is separate from y and g, the common row (every y at most 88) takes the kernel's bounded pass;
+            // a row it refuses is computed again below from its intact input.
+            if (separate(dx, dxOffset, y, yOffset)
+                    && separate(dx, dxOffset, g, gOffset)
+                    && kernel.logSoftmaxBackwardIfBounded(y, yOffset, g, gOffset, dx, dxOffset, n, (float) sumG)) {
+                return;
+            }
             // NaN or +inf exactly when some y is NaN or +inf (see BackwardKernel#logSoftmaxBackward).
             double yCheck = kernel.logSoftmaxBackward(y, yOffset, g, gOffset, dx, dxOffset, n, (float) sumG);
             if (Double.isNaN(yCheck) || yCheck == Double.POSITIVE_INFINITY) {
@@ -213,6 +220,15 @@ public final class BackwardComputation {
     }
 
     /** Reads as far as the first element that is not -inf: one element for a typical row. */
+    /**
+     * Whether the row of dx at {@code dxOffset} is not the row of {@code other} at {@code otherOffset}. Validation
+     * allows dx to be y or dy itself or disjoint from both, so a different start means separate memory. Heap rows
+     * of different arrays may share an address and count as the same: that only costs the faster pass.
+     */
+    private static boolean separate(MemorySegment dx, long dxOffset, MemorySegment other, long otherOffset) {
+        return dx.address() + dxOffset != other.address() + otherOffset;
+    }
+
     private static boolean allNegativeInfinity(MemorySegment y, long offset, long n) {
         for (long i = 0; i < n; i++) {
             if (y.get(F32, offset + 4 * i) != Float.NEGATIVE_INFINITY) {

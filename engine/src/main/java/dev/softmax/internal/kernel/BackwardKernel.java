@@ -60,4 +60,27 @@ public interface BackwardKernel {
             long dxOffset,
             long n,
             float sumG);
+
+    /**
+     * {@link #logSoftmaxBackward} for the common row, when dx is neither y nor g: returns true, having written
+     * exactly {@link #logSoftmaxBackward}'s dx, when every y is at most {@value #BOUNDED_Y} (no NaN, no +inf);
+     * otherwise returns false with dx holding unspecified values, and the caller computes the row again with
+     * {@link #logSoftmaxBackward} (its input is intact, since dx is separate). A kernel may then skip the
+     * exponential's upper clamp, which such rows never need.
+     */
+    default boolean logSoftmaxBackwardIfBounded(
+            MemorySegment y,
+            long yOffset,
+            MemorySegment g,
+            long gOffset,
+            MemorySegment dx,
+            long dxOffset,
+            long n,
+            float sumG) {
+        double check = logSoftmaxBackward(y, yOffset, g, gOffset, dx, dxOffset, n, sumG);
+        return check <= BOUNDED_Y;
+    }
+
+    /** The largest y of a row that {@link #logSoftmaxBackwardIfBounded} computes. */
+    float BOUNDED_Y = 88f;
 }

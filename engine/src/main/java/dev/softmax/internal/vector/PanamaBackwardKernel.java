@@ -121,6 +121,48 @@ final class PanamaBackwardKernel implements BackwardKernel {
         return next;
     }
 
+    /**
+     * {@link #logSoftmaxBackward} without the exponential's upper clamp, two of its operations per vector: a
+     * log-softmax's y is at most 0, and the check that already caught NaN and +inf now refuses any y above 88,
+     * below which {@link VectorExp#expOfNonPositive} gives {@link VectorExp#exp}'s bits. JMH, JAVA f32
+     * log-softmax backward of 4096x128, 1 thread, this host, 2026-12-06, three runs each alternating: 246-252 us
+     * with the clamp, 234-244 us without.
+     */
+    @Override
+    public boolean logSoftmaxBackwardIfBounded(
+            MemorySegment y,
+            long yOffset,
+            MemorySegment g,
+            long gOffset,
+            MemorySegment dx,
+            long dxOffset,
+            long n,
+            float sumG) {
+        MemorySegment yExact = y.asSlice(0);
+        MemorySegment gExact = g.asSlice(0);
+        MemorySegment dxExact = dx.asSlice(0);
+        FloatVector negativeSum = FloatVector.broadcast(SPECIES, -sumG);
+        VectorMask<Float> bounded = SPECIES.maskAll(true);
+        long bound = n - n % LANES;
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector value = FloatVector.fromMemorySegment(SPECIES, yExact, yOffset + 4 * i, ORDER);
+            FloatVector gradient = FloatVector.fromMemorySegment(SPECIES, gExact, gOffset + 4 * i, ORDER);
+            // False exactly for NaN and for y above the bound (+inf included).
+            bounded = bounded.and(value.compare(VectorOperators.LE, BOUNDED_Y));
+            VectorExp.expOfNonPositive(value)
+                    .fma(negativeSum, gradient)
+                    .intoMemorySegment(dxExact, dxOffset + 4 * i, ORDER);
+        }
+        boolean inBound = bounded.allTrue();
+        for (; i < n; i++) {
+            float value = y.get(F32, yOffset + 4 * i);
+            inBound &= value <= BOUNDED_Y;
+            dx.set(F32, dxOffset + 4 * i, Math.fma(VectorExp.exp(value), -sumG, g.get(F32, gOffset + 4 * i)));
+        }
+        return inBound;
+    }
+
     @Override
     public double logSoftmaxBackward(
             MemorySegment y,
