@@ -37,7 +37,7 @@ mkdir -p "$RAW/c"
 export SOFTMAX_BENCH_RAW="$RAW"
 
 # The C reference, timed like a JMH trial: warm-up, then samples of about one iteration each.
-C_SHAPES=${SHAPES:-8x16,1x32000,64x32000,1x128256,256x128256,4096x128,1024x1024,1x1000000}
+C_SHAPES=${SHAPES:-8x16,1x32000,64x32000,1x128256,256x128256,4096x128,32768x128,1024x1024,32x4096,1x1000000}
 C_OUT="$RAW/c/dnnl.txt"
 if [[ $MODE == quick ]]; then
   # As SuiteMain's quick plan: every shape for the summary, four shapes (those requested, if any) for the rest.

@@ -36,7 +36,18 @@ import org.openjdk.jmh.infra.BenchmarkParams;
         jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
 public class CopyBenchmark {
 
-    @Param({"8x16", "1x32000", "64x32000", "1x128256", "256x128256", "4096x128", "1024x1024", "1x1000000"})
+    @Param({
+        "8x16",
+        "1x32000",
+        "64x32000",
+        "1x128256",
+        "256x128256",
+        "4096x128",
+        "32768x128",
+        "1024x1024",
+        "32x4096",
+        "1x1000000"
+    })
     public String shape;
 
     @Param({"F32", "BF16"})

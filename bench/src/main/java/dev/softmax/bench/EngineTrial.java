@@ -20,7 +20,18 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Thread)
 public abstract class EngineTrial {
 
-    @Param({"8x16", "1x32000", "64x32000", "1x128256", "256x128256", "4096x128", "1024x1024", "1x1000000"})
+    @Param({
+        "8x16",
+        "1x32000",
+        "64x32000",
+        "1x128256",
+        "256x128256",
+        "4096x128",
+        "32768x128",
+        "1024x1024",
+        "32x4096",
+        "1x1000000"
+    })
     public String shape;
 
     @Param({"ONEDNN", "JAVA", "AUTO"})

@@ -44,10 +44,10 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *   <li>Every mode also runs the zero-copy decode loop ({@link DecodeLoopBenchmark}: V = 32000, batch 16).</li>
  *   <li><b>smoke</b>: every benchmark method once (single shot, no warm-up, in this JVM: {@code -f 0}) over three
  *       small shapes and every parameter, each with its self-check; for CI.</li>
- *   <li><b>quick</b>: all eight shapes for the summary's ratios (engine per backend, ORT, copy, naive; f32 softmax,
- *       1 thread), four shapes ({@link #QUICK_SECONDARY}) for log-softmax, in place, bf16, 2 threads and backward;
- *       1 fork, 3 x 200 ms warm-up, 5 x 200 ms measurement, {@code -prof gc}: about 6 minutes on 2 cores, plus a
- *       few for the decode step.</li>
+ *   <li><b>quick</b>: all ten shapes for the summary's ratios (engine per backend, ORT, copy, naive; f32 softmax,
+ *       1 thread) and for AUTO and ORT with 2 threads, four shapes ({@link #QUICK_SECONDARY}) for log-softmax, in
+ *       place, bf16 and backward; 1 fork, 3 x 200 ms warm-up, 5 x 200 ms measurement, {@code -prof gc}: about 8
+ *       minutes on 2 cores, plus a few for the decode step.</li>
  *   <li><b>full</b>: every combination, 2 forks, 4 x 300 ms warm-up, 8 x 300 ms measurement, {@code -prof gc}.</li>
  * </ul>
  * Any benchmark error (a self-check that fails, an exception) stops the run with a non-zero exit status.
@@ -179,7 +179,7 @@ public final class SuiteMain {
         List<Step> steps = new ArrayList<>();
         String engine = "dev\\.softmax\\.bench\\.EngineBenchmark\\.";
         if (mode.equals("quick")) {
-            // Every shape for what the summary table needs; four representative shapes for the rest.
+            // Every shape for what the summary and two-thread tables need; four representative shapes for the rest.
             String[] some = secondary(shapes);
             steps.add(step(
                     "engine-softmax",
@@ -246,7 +246,7 @@ public final class SuiteMain {
                     "engine-2threads",
                     engine + "softmax$",
                     "shape",
-                    some,
+                    shapes,
                     "backend",
                     of("AUTO"),
                     "dtype",
@@ -257,7 +257,7 @@ public final class SuiteMain {
                     "ort-2threads",
                     "dev\\.softmax\\.bench\\.OrtBenchmark\\.softmax$",
                     "shape",
-                    some,
+                    shapes,
                     "threads",
                     of("2")));
             steps.add(step(
