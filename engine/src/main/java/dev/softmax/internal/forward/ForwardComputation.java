@@ -43,9 +43,14 @@ public final class ForwardComputation {
             long dstStep = 4 * rows.rowStride(SoftmaxCall.DST);
             long srcOffset = first * srcStep;
             long dstOffset = first * dstStep;
-            if (!log && !call.hasTemperature()) {
-                kernel.softmaxRows(
-                        src.segment(), srcOffset, srcStep, dst.segment(), dstOffset, dstStep, n, count, zeroMasked);
+            if (!call.hasTemperature()) {
+                if (log) {
+                    kernel.logSoftmaxRows(
+                            src.segment(), srcOffset, srcStep, dst.segment(), dstOffset, dstStep, n, count, zeroMasked);
+                } else {
+                    kernel.softmaxRows(
+                            src.segment(), srcOffset, srcStep, dst.segment(), dstOffset, dstStep, n, count, zeroMasked);
+                }
                 return;
             }
             for (long r = 0; r < count; r++, srcOffset += srcStep, dstOffset += dstStep) {

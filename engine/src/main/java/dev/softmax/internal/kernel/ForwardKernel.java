@@ -38,6 +38,25 @@ public interface ForwardKernel {
     }
 
     /**
+     * Log-softmax of {@code rows} rows laid out as for {@link #softmaxRows}. The default calls {@link #logSoftmax}
+     * per row; kernels override it as they do {@link #softmaxRows}, with the bits of the per-row calls.
+     */
+    default void logSoftmaxRows(
+            MemorySegment src,
+            long srcOffset,
+            long srcStride,
+            MemorySegment dst,
+            long dstOffset,
+            long dstStride,
+            long n,
+            long rows,
+            boolean zeroMaskedRows) {
+        for (long r = 0; r < rows; r++) {
+            logSoftmax(src, srcOffset + r * srcStride, dst, dstOffset + r * dstStride, n, 1f, zeroMaskedRows);
+        }
+    }
+
+    /**
      * {@link #softmaxRowsScaledBiased} of two sets of f32 rows that share their bias rows, such as two heads of a
      * bias broadcast over the heads: row r of set A at {@code srcA + r * srcStride} (x) and {@code dstA + r *
      * dstStride} (dst), of set B at {@code srcB} and {@code dstB} plus the same, both with bias row r. x and dst are

@@ -923,6 +923,166 @@ final class PanamaForwardKernel implements ForwardKernel {
         return floatPair(sumA, sumB);
     }
 
+    @Override
+    public void logSoftmaxRows(
+            MemorySegment src,
+            long srcOffset,
+            long srcStride,
+            MemorySegment dst,
+            long dstOffset,
+            long dstStride,
+            long n,
+            long rows,
+            boolean zeroMaskedRows) {
+        long r = 0;
+        if (n <= PAIRED_ROW) {
+            for (; r + 1 < rows; r += 2) {
+                shortLogSoftmaxPair(
+                        src,
+                        srcOffset + r * srcStride,
+                        srcOffset + (r + 1) * srcStride,
+                        dst,
+                        dstOffset + r * dstStride,
+                        dstOffset + (r + 1) * dstStride,
+                        n,
+                        zeroMaskedRows);
+            }
+        }
+        for (; r < rows; r++) {
+            logSoftmax(src, srcOffset + r * srcStride, dst, dstOffset + r * dstStride, n, 1f, zeroMaskedRows);
+        }
+    }
+
+    /**
+     * Two short rows of log-softmax at once, as {@link #shortSoftmaxPair} does for softmax: each row with exactly
+     * {@link #shortLogSoftmax}'s arithmetic (the maximum is exact; its sign, when it is a zero, cannot reach the
+     * output, since a row whose sum is exactly 1 has one element at the maximum), so the bits are the same. Rows
+     * whose maximum is -inf go back to the one-row path.
+     */
+    private static void shortLogSoftmaxPair(
+            MemorySegment src,
+            long srcA,
+            long srcB,
+            MemorySegment dst,
+            long dstA,
+            long dstB,
+            long n,
+            boolean zeroMaskedRows) {
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment dstExact = dst.asSlice(0);
+        long bound = n - n % LANES;
+        FloatVector maxesA = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        FloatVector maxesB = maxesA;
+        FloatVector oddA = maxesA;
+        FloatVector oddB = maxesA;
+        long i = 0;
+        for (; i + LANES < bound; i += 2 * LANES) {
+            FloatVector a = FloatVector.fromMemorySegment(SPECIES, srcExact, srcA + 4 * i, ORDER);
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, srcExact, srcB + 4 * i, ORDER);
+            FloatVector nextA = FloatVector.fromMemorySegment(SPECIES, srcExact, srcA + 4 * (i + LANES), ORDER);
+            FloatVector nextB = FloatVector.fromMemorySegment(SPECIES, srcExact, srcB + 4 * (i + LANES), ORDER);
+            maxesA = maxesA.blend(a, a.compare(VectorOperators.GT, maxesA));
+            maxesB = maxesB.blend(b, b.compare(VectorOperators.GT, maxesB));
+            oddA = oddA.blend(nextA, nextA.compare(VectorOperators.GT, oddA));
+            oddB = oddB.blend(nextB, nextB.compare(VectorOperators.GT, oddB));
+        }
+        if (i < bound) {
+            FloatVector a = FloatVector.fromMemorySegment(SPECIES, srcExact, srcA + 4 * i, ORDER);
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, srcExact, srcB + 4 * i, ORDER);
+            maxesA = maxesA.blend(a, a.compare(VectorOperators.GT, maxesA));
+            maxesB = maxesB.blend(b, b.compare(VectorOperators.GT, maxesB));
+            i += LANES;
+        }
+        maxesA = maxesA.blend(oddA, oddA.compare(VectorOperators.GT, maxesA));
+        maxesB = maxesB.blend(oddB, oddB.compare(VectorOperators.GT, maxesB));
+        float maxA = maxOfLanes(maxesA);
+        float maxB = maxOfLanes(maxesB);
+        for (; i < n; i++) {
+            float a = src.get(F32, srcA + 4 * i);
+            float b = src.get(F32, srcB + 4 * i);
+            maxA = a > maxA ? a : maxA;
+            maxB = b > maxB ? b : maxB;
+        }
+        if (maxA == Float.NEGATIVE_INFINITY || maxB == Float.NEGATIVE_INFINITY) {
+            shortLogSoftmax(src, srcA, dst, dstA, n, zeroMaskedRows);
+            shortLogSoftmax(src, srcB, dst, dstB, n, zeroMaskedRows);
+            return;
+        }
+        long sums = expSumPair(src, srcA, srcB, n, maxA, maxB);
+        float logSumA = (float) Math.log(high(sums));
+        float logSumB = (float) Math.log(low(sums));
+        FloatVector maxVectorA = FloatVector.broadcast(SPECIES, maxA);
+        FloatVector maxVectorB = FloatVector.broadcast(SPECIES, maxB);
+        FloatVector logSumVectorA = FloatVector.broadcast(SPECIES, logSumA);
+        FloatVector logSumVectorB = FloatVector.broadcast(SPECIES, logSumB);
+        for (i = 0; i < bound; i += LANES) {
+            FloatVector.fromMemorySegment(SPECIES, srcExact, srcA + 4 * i, ORDER)
+                    .sub(maxVectorA)
+                    .sub(logSumVectorA)
+                    .intoMemorySegment(dstExact, dstA + 4 * i, ORDER);
+            FloatVector.fromMemorySegment(SPECIES, srcExact, srcB + 4 * i, ORDER)
+                    .sub(maxVectorB)
+                    .sub(logSumVectorB)
+                    .intoMemorySegment(dstExact, dstB + 4 * i, ORDER);
+        }
+        for (; i < n; i++) {
+            dst.set(F32, dstA + 4 * i, src.get(F32, srcA + 4 * i) - maxA - logSumA);
+            dst.set(F32, dstB + 4 * i, src.get(F32, srcB + 4 * i) - maxB - logSumB);
+        }
+    }
+
+    /**
+     * The sums of {@code exp(x - max)} of two short rows, as {@link #shortLogSoftmax} sums one (f32 lanes, the
+     * shuffle-tree fold, then the scalar tail), returned as a {@link PanamaVectorConstants#floatPair}.
+     */
+    private static long expSumPair(MemorySegment src, long srcA, long srcB, long n, float maxA, float maxB) {
+        MemorySegment srcExact = src.asSlice(0);
+        long bound = n - n % LANES;
+        FloatVector maxVectorA = FloatVector.broadcast(SPECIES, maxA);
+        FloatVector maxVectorB = FloatVector.broadcast(SPECIES, maxB);
+        FloatVector sumsA = FloatVector.zero(SPECIES);
+        FloatVector sumsB = sumsA;
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            sumsA = sumsA.add(
+                    VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, srcExact, srcA + 4 * i, ORDER)
+                            .sub(maxVectorA)));
+            sumsB = sumsB.add(
+                    VectorExp.expOfNonPositive(FloatVector.fromMemorySegment(SPECIES, srcExact, srcB + 4 * i, ORDER)
+                            .sub(maxVectorB)));
+        }
+        // The shuffle-tree fold, written out in each pass: as a helper it was boxed (see PanamaVectorConstants).
+        if (LANES > 32) {
+            sumsA = sumsA.add(sumsA.rearrange(SWAP_32));
+            sumsB = sumsB.add(sumsB.rearrange(SWAP_32));
+        }
+        if (LANES > 16) {
+            sumsA = sumsA.add(sumsA.rearrange(SWAP_16));
+            sumsB = sumsB.add(sumsB.rearrange(SWAP_16));
+        }
+        if (LANES > 8) {
+            sumsA = sumsA.add(sumsA.rearrange(SWAP_8));
+            sumsB = sumsB.add(sumsB.rearrange(SWAP_8));
+        }
+        if (LANES > 4) {
+            sumsA = sumsA.add(sumsA.rearrange(SWAP_4));
+            sumsB = sumsB.add(sumsB.rearrange(SWAP_4));
+        }
+        if (LANES > 2) {
+            sumsA = sumsA.add(sumsA.rearrange(SWAP_2));
+            sumsB = sumsB.add(sumsB.rearrange(SWAP_2));
+        }
+        sumsA = sumsA.add(sumsA.rearrange(SWAP_1));
+        sumsB = sumsB.add(sumsB.rearrange(SWAP_1));
+        float sumA = sumsA.lane(0);
+        float sumB = sumsB.lane(0);
+        for (; i < n; i++) {
+            sumA += VectorExp.exp(src.get(F32, srcA + 4 * i) - maxA);
+            sumB += VectorExp.exp(src.get(F32, srcB + 4 * i) - maxB);
+        }
+        return floatPair(sumA, sumB);
+    }
+
     /** Log-softmax of a short row; see {@link #shortSoftmax}. */
     private static void shortLogSoftmax(
             MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long n, boolean zeroMaskedRows) {
