@@ -219,7 +219,6 @@ public final class BackwardComputation {
         }
     }
 
-    /** Reads as far as the first element that is not -inf: one element for a typical row. */
     /**
      * Whether the row of dx at {@code dxOffset} is not the row of {@code other} at {@code otherOffset}. Validation
      * allows dx to be y or dy itself or disjoint from both, so a different start means separate memory. Heap rows
@@ -229,6 +228,7 @@ public final class BackwardComputation {
         return dx.address() + dxOffset != other.address() + otherOffset;
     }
 
+    /** Reads as far as the first element that is not -inf: one element for a typical row. */
     private static boolean allNegativeInfinity(MemorySegment y, long offset, long n) {
         for (long i = 0; i < n; i++) {
             if (y.get(F32, offset + 4 * i) != Float.NEGATIVE_INFINITY) {
