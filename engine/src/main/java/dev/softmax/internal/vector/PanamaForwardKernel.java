@@ -48,18 +48,22 @@ final class PanamaForwardKernel implements ForwardKernel {
 
     /**
      * Rows up to this long take the one-method short path (f32 sums; see {@link #shortSoftmax}); longer ones the
-     * pipelined path. Why 512, not 1024: JAVA f32 1024x1024, one JVM each, alternating, median of the second half
-     * of 4 s of calls (this host, 2026-12-06): 521-531 us on the short path, 470-508 us pipelined (with
-     * {@link #expStoreSum}'s two partial sums).
+     * pipelined path. Why 1024: JAVA f32, JMH, 1 and 2 threads, this host, 2026-12-06, two runs each alternating
+     * (with {@link #PAIRED_ROW} the same): 1024x1024 342-358 us (1 thread) and 184-188 us (2) on the pipelined path,
+     * 325-335 and 165-169 us as pairs; 1024x768 263-291 and 135-143 us against 230-246 and 118-121 us. Before the
+     * pairs had two maximum accumulators, 512 was better (1024x1024 one row at a time: 521-531 us, pipelined 470-508
+     * us). A lane sums at most {@value #SHORT_ROW} / lanes exponentials, each at most 1, so the f32 sum stays within
+     * the README's accuracy bounds (the accuracy tests run at 128, 256 and 512 bits).
      */
-    static final long SHORT_ROW = 512;
+    static final long SHORT_ROW = 1024;
     /**
      * Rows up to this long are computed two at a time (see {@link #shortSoftmaxPair}): every short row, with the
-     * one-row path's arithmetic. Why 512, not 256 as before: with the pair's two maximum accumulators, JAVA f32
+     * one-row path's arithmetic. Why 1024, not 256 as before: with the pair's two maximum accumulators, JAVA f32
      * 1024x512 went from 0.388-0.397 to 0.323-0.338 ns an element (one JVM each, twice, this host, 2026-12-06;
-     * 4096x128 unchanged). Pairs of longer rows would need the long rows' double sums to keep their bits.
+     * 4096x128 unchanged), and rows of 513-1024 as above. Pairs of longer rows would need the long rows' double sums
+     * to keep their bits.
      */
-    static final long PAIRED_ROW = 512;
+    static final long PAIRED_ROW = SHORT_ROW;
 
     @Override
     public void softmax(

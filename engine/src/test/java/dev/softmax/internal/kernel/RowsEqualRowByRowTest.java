@@ -28,7 +28,9 @@ class RowsEqualRowByRowTest {
     void rowsEqualOneCallPerRowBitForBit(boolean log) {
         ForwardKernel forward = KernelProvider.get().forward();
         Random random = new Random(log ? 31 : 30);
-        int[] lengths = {1, 2, 7, 8, 15, 16, 17, 31, 32, 33, 48, 64, 100, 128, 200, 255, 256, 257, 300, 512, 513};
+        int[] lengths = {
+            1, 2, 7, 8, 15, 16, 17, 31, 32, 33, 48, 64, 100, 128, 200, 255, 256, 257, 300, 512, 513, 777, 1024, 1025
+        };
         int checkedRows = 0;
         try (Arena arena = Arena.ofConfined()) {
             for (int trial = 0; trial < 300; trial++) {
