@@ -36,6 +36,33 @@ class NpyOutputTest {
         assertThat(listing()).noneMatch(name -> name.endsWith(".partial"));
     }
 
+    /**
+     * The temporary name is the process id and a counter, created with O_EXCL: a file already holding the next name
+     * (a crashed run's leftover, another process) is skipped and left as it was, and two outputs of one target
+     * open at once get different files.
+     */
+    @Test
+    void aTemporaryNameAlreadyTakenIsSkippedAndLeftAlone() throws IOException {
+        Path target = dir.resolve("Y.npy");
+        String first;
+        try (NpyOutput out = NpyOutput.create(target, NpyDType.F4, new long[] {1})) {
+            first = out.temporaryFile().getFileName().toString();
+        }
+        String prefix = ".Y.npy." + ProcessHandle.current().pid() + "-";
+        assertThat(first).startsWith(prefix).endsWith(".partial");
+        long counter = Long.parseLong(first.substring(prefix.length(), first.length() - ".partial".length()));
+        Path taken = dir.resolve(prefix + (counter + 1) + ".partial");
+        Files.writeString(taken, "someone else's");
+        try (NpyOutput a = NpyOutput.create(target, NpyDType.F4, new long[] {1});
+                NpyOutput b = NpyOutput.create(target, NpyDType.F4, new long[] {1})) {
+            assertThat(a.temporaryFile()).isNotEqualTo(taken);
+            assertThat(b.temporaryFile()).isNotEqualTo(taken).isNotEqualTo(a.temporaryFile());
+            assertThat(Files.size(a.temporaryFile())).isEqualTo(Files.size(b.temporaryFile()));
+        }
+        assertThat(Files.readString(taken)).isEqualTo("someone else's");
+        assertThat(listing()).containsExactly(taken.getFileName().toString());
+    }
+
     @Test
     void committedOutputIsAValidFileWrittenThroughTheMapping() throws IOException {
         Path target = dir.resolve("Y.npy");
