@@ -108,7 +108,7 @@ public final class NpyOutput implements AutoCloseable {
         try {
             temporary = createTemporary(directory, prefix, attributes);
         } catch (FileSystemException e) {
-            throw aboutTarget(e, target); // e names a random .partial file, not the target
+            throw aboutTarget(e, target); // e names the .partial file, not the target
         }
         FileChannel channel = null;
         try {

@@ -61,10 +61,10 @@ final class PanamaForwardKernel implements ForwardKernel {
     static final long SHORT_ROW = 1024;
     /**
      * Rows up to this long are computed two at a time (see {@link #shortSoftmaxPair}): every short row, with the
-     * one-row path's arithmetic. Why 1024, not 256 as before: with the pair's two maximum accumulators, JAVA f32
-     * 1024x512 went from 0.388-0.397 to 0.323-0.338 ns an element (one JVM each, twice, this host, 2026-12-06;
-     * 4096x128 unchanged), and rows of 513-1024 as above. Pairs of longer rows would need the long rows' double sums
-     * to keep their bits.
+     * one-row path's arithmetic. Why 1024: with the pair's two maximum accumulators, pairing up to 512 rather than
+     * 256 took JAVA f32 1024x512 from 0.388-0.397 to 0.323-0.338 ns an element (one JVM each, twice, this host,
+     * 2026-12-06; 4096x128 unchanged), and up to 1024 rather than 512 gave the figures above. Pairs of longer rows
+     * would need the long rows' double sums to keep their bits.
      */
     static final long PAIRED_ROW = SHORT_ROW;
 
