@@ -18,21 +18,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * Forward and backward must sweep the same grid for the report to put them side by side.
  */
 @State(Scope.Thread)
-public abstract class EngineTrial {
-
-    @Param({
-        "8x16",
-        "1x32000",
-        "64x32000",
-        "1x128256",
-        "256x128256",
-        "4096x128",
-        "32768x128",
-        "1024x1024",
-        "32x4096",
-        "1x1000000"
-    })
-    public String shape;
+public abstract class EngineTrial extends SummaryShapes {
 
     @Param({"ONEDNN", "JAVA", "AUTO"})
     public Backend backend;

@@ -8,7 +8,6 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -27,21 +26,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @Fork(
         value = 2,
         jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
-public class NaiveBenchmark {
-
-    @Param({
-        "8x16",
-        "1x32000",
-        "64x32000",
-        "1x128256",
-        "256x128256",
-        "4096x128",
-        "32768x128",
-        "1024x1024",
-        "32x4096",
-        "1x1000000"
-    })
-    public String shape;
+public class NaiveBenchmark extends SummaryShapes {
 
     private int rows;
     private int columns;

@@ -49,24 +49,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @Fork(
         value = 2,
         jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
-public class OrtBenchmark {
+public class OrtBenchmark extends SummaryShapes {
 
     /** Classpath folder of the committed model files. */
     public static final String MODELS = "/dev/softmax/bench/models/";
-
-    @Param({
-        "8x16",
-        "1x32000",
-        "64x32000",
-        "1x128256",
-        "256x128256",
-        "4096x128",
-        "32768x128",
-        "1024x1024",
-        "32x4096",
-        "1x1000000"
-    })
-    public String shape;
 
     @Param({"1", "2"})
     public int threads;
