@@ -981,7 +981,6 @@ final class PanamaForwardKernel implements ForwardKernel {
             long n,
             boolean zeroMaskedRows) {
         MemorySegment srcExact = src.asSlice(0);
-        MemorySegment dstExact = dst.asSlice(0);
         long bound = n - n % LANES;
         FloatVector maxesA = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector maxesB = maxesA;
@@ -1024,26 +1023,8 @@ final class PanamaForwardKernel implements ForwardKernel {
             return;
         }
         long sums = expSumPair(src, srcA, srcB, n, maxA, maxB);
-        float logSumA = (float) Math.log(high(sums));
-        float logSumB = (float) Math.log(low(sums));
-        FloatVector maxVectorA = FloatVector.broadcast(SPECIES, maxA);
-        FloatVector maxVectorB = FloatVector.broadcast(SPECIES, maxB);
-        FloatVector logSumVectorA = FloatVector.broadcast(SPECIES, logSumA);
-        FloatVector logSumVectorB = FloatVector.broadcast(SPECIES, logSumB);
-        for (i = 0; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, srcExact, srcA + 4 * i, ORDER)
-                    .sub(maxVectorA)
-                    .sub(logSumVectorA)
-                    .intoMemorySegment(dstExact, dstA + 4 * i, ORDER);
-            FloatVector.fromMemorySegment(SPECIES, srcExact, srcB + 4 * i, ORDER)
-                    .sub(maxVectorB)
-                    .sub(logSumVectorB)
-                    .intoMemorySegment(dstExact, dstB + 4 * i, ORDER);
-        }
-        for (; i < n; i++) {
-            dst.set(F32, dstA + 4 * i, src.get(F32, srcA + 4 * i) - maxA - logSumA);
-            dst.set(F32, dstB + 4 * i, src.get(F32, srcB + 4 * i) - maxB - logSumB);
-        }
+        PanamaRowMath.shiftStore(src, srcA, dst, dstA, n, maxA, (float) Math.log(high(sums)));
+        PanamaRowMath.shiftStore(src, srcB, dst, dstB, n, maxB, (float) Math.log(low(sums)));
     }
 
     /**
