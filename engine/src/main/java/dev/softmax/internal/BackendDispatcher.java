@@ -30,10 +30,10 @@ import java.util.function.ToDoubleFunction;
  * <ul>
  *   <li>heap memory, and calls under {@link #AUTO_JAVA_BELOW_ELEMENTS} elements: Java (a oneDNN call through
  *       the engine has a fixed cost of about 1 us; the Java kernel does a whole 8x16 softmax in 0.18 us);</li>
- *   <li>all operands f32: Java (0.56x to 0.72x of the oneDNN backend's time on the benchmark shapes in the quick
- *       report of d8dc1dc, 0.55x to 0.75x in that of cc2e149; see the README);</li>
- *   <li>any bf16/f16 operand: oneDNN (its kernel converts in registers; 0.72x, 0.99x and 1.02x of Java's time on
- *       4096x128, 64x32000 and 256x128256 in the report of d8dc1dc, 0.72x, 0.93x and 0.94x in that of cc2e149:
+ *   <li>all operands f32: Java (0.53x to 0.68x of the oneDNN backend's time on the benchmark shapes in the quick
+ *       report of b01a864, 0.56x to 0.72x in that of d8dc1dc; see the README);</li>
+ *   <li>any bf16/f16 operand: oneDNN (its kernel converts in registers; 0.73x, 0.93x and 1.00x of Java's time on
+ *       4096x128, 64x32000 and 256x128256 in the report of b01a864, 0.72x, 0.99x and 1.02x in that of d8dc1dc:
  *       the two larger shapes are even within the noise).</li>
  * </ul>
  * Under AUTO oneDNN is loaded by the first call the rule sends to it ({@link NativeBackendSlot}), so an engine
