@@ -39,8 +39,12 @@ class OnednnLazyLoadTest {
                 .as("f32 calls and a bf16 call under 4096 elements go to Java and load nothing")
                 .contains("F32 mapped=false available=false onednnCalls=0 declined=not loaded yet");
         assertThat(output)
-                .as("the first bf16 call of 8192 elements loads oneDNN and runs on it")
-                .containsPattern("BF16 mapped=true available=true onednnCalls=1 declined=- version=3\\.");
+                .as("a bf16 softmax of contiguous rows runs on Java under AUTO and loads nothing")
+                .contains("BF16_SOFTMAX mapped=false available=false onednnCalls=0 declined=not loaded yet");
+        assertThat(output)
+                .as(
+                        "the first call AUTO prefers oneDNN for, a bf16 log-softmax of 8192 elements, loads it and runs on it")
+                .containsPattern("BF16_LOG mapped=true available=true onednnCalls=1 declined=- version=3\\.");
         assertThat(output).contains("HANDLES 0");
     }
 

@@ -237,7 +237,7 @@ public final class SuiteMain {
                     "shape",
                     some,
                     "backend",
-                    of("ONEDNN", "JAVA"),
+                    of("AUTO", "ONEDNN", "JAVA"),
                     "dtype",
                     of("BF16"),
                     "threads",

@@ -12,6 +12,7 @@ import dev.softmax.internal.backend.Decline;
 import dev.softmax.internal.backend.SoftmaxBackend;
 import dev.softmax.internal.call.EdgeContract;
 import dev.softmax.internal.call.JavaOnlyCall;
+import dev.softmax.internal.forward.ForwardComputation;
 import dev.softmax.internal.forward.SoftmaxCall;
 import dev.softmax.internal.grad.BackwardCall;
 import dev.softmax.internal.grad.BackwardValidation;
@@ -32,9 +33,13 @@ import java.util.function.ToDoubleFunction;
  *       the engine has a fixed cost of about 1 us; the Java kernel does a whole 8x16 softmax in 0.18 us);</li>
  *   <li>all operands f32: Java (0.53x to 0.68x of the oneDNN backend's time on the benchmark shapes in the quick
  *       report of b01a864, 0.56x to 0.72x in that of d8dc1dc; see the README);</li>
- *   <li>any bf16/f16 operand: oneDNN (its kernel converts in registers; 0.73x, 0.93x and 1.00x of Java's time on
- *       4096x128, 64x32000 and 256x128256 in the report of b01a864, 0.72x, 0.99x and 1.02x in that of d8dc1dc:
- *       the two larger shapes are even within the noise).</li>
+ *   <li>a softmax without temperature of bf16 rows into bf16 rows, contiguous and evenly spaced: Java, whose
+ *       kernel widens and rounds inside its own passes ({@link ForwardComputation#convertsBf16InPasses}). JMH,
+ *       1 thread, both backends in one run, this host, 2026-12-06: 4096x128 236 against oneDNN's 261 us,
+ *       64x32000 738 against 895 us, 256x128256 17.6 against 18.7 ms. Before that path the Java kernel gathered
+ *       and scattered bf16 rows around its f32 kernel and took 1.37x, 1.07x and 1.00x oneDNN's time (quick
+ *       report of b01a864);</li>
+ *   <li>any other bf16/f16 operand: oneDNN (its kernel converts in registers).</li>
  * </ul>
  * Under AUTO oneDNN is loaded by the first call the rule sends to it ({@link NativeBackendSlot}), so an engine
  * whose calls are all f32 never loads it. {@link Backend#ONEDNN} sends everything to oneDNN. Whatever oneDNN declines is computed by Java and counted
@@ -95,7 +100,8 @@ final class BackendDispatcher implements AutoCloseable {
         if (call.policy() == EdgePolicy.REJECT) {
             EdgeContract.rejectNonFinite(call.src(), "src", call.rows(), SoftmaxCall.SRC, call.axis(), kernels);
         }
-        SoftmaxBackend onednn = prefersNative(call.src(), call.dst()) ? nativeSlot.get() : null;
+        boolean javaConvertsBf16 = mode == Backend.AUTO && ForwardComputation.convertsBf16InPasses(call);
+        SoftmaxBackend onednn = !javaConvertsBf16 && prefersNative(call.src(), call.dst()) ? nativeSlot.get() : null;
         if (onednn != null && computedNatively(onednn.forward(call))) {
             return;
         }
@@ -194,7 +200,7 @@ final class BackendDispatcher implements AutoCloseable {
                 !nativeSlot.mayBeUsed()
                         ? "every call on the Java kernel (oneDNN unavailable)"
                         : "Java for f32, heap memory and calls under " + AUTO_JAVA_BELOW_ELEMENTS
-                                + " elements; oneDNN for bf16/f16 operands"
+                                + " elements; oneDNN for bf16/f16 operands, except a bf16 softmax of contiguous rows"
                                 + (nativeSlot.ifOpen() == null ? " (loaded by the first such call)" : "")
                                 + "; cases oneDNN declines on Java";
         };

@@ -142,7 +142,8 @@ public final class EngineCore implements AutoCloseable {
         Optional<String> problem = nativeSlot.problem();
         if (runtime.isEmpty() && problem.isEmpty()) {
             problem = Optional.of("not loaded yet: AUTO loads it on the first call that prefers it (bf16/f16"
-                    + " operands of at least " + BackendDispatcher.AUTO_JAVA_BELOW_ELEMENTS + " elements)");
+                    + " operands of at least " + BackendDispatcher.AUTO_JAVA_BELOW_ELEMENTS + " elements, other than"
+                    + " a bf16 softmax of contiguous rows)");
         }
         return new BackendInfo(
                 options.backend(),

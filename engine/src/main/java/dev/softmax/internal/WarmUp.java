@@ -22,11 +22,12 @@ final class WarmUp {
 
     /**
      * Exercises every forward and backward path {@code dispatcher} routes to, for f32 and bf16 (its routing
-     * decides the backend: under AUTO the bf16 long rows go to oneDNN and everything else to Java, exactly as real
-     * calls would). Backward is included because its oneDNN path runs the vectorised edge classification of two
-     * tensors; left to warm up under real traffic it ran unboxed only after seconds (a quick JMH run measured
-     * 13 MB allocated and 12x the time of oneDNN from C per 4096x128 call). bf16 is included because an f32-only
-     * warm-up never reached oneDNN under AUTO, nor the Java kernel's 16-bit conversions.
+     * decides the backend: under AUTO the bf16 long rows' log-softmax and backward go to oneDNN and everything
+     * else to Java, exactly as real calls would). Backward is included because its oneDNN path runs the
+     * vectorised edge classification of two tensors; left to warm up under real traffic it ran unboxed only
+     * after seconds (a quick JMH run measured 13 MB allocated and 12x the time of oneDNN from C per 4096x128
+     * call). bf16 is included because an f32-only warm-up never reached oneDNN under AUTO, nor the Java kernel's
+     * 16-bit conversions.
      */
     static void run(BackendDispatcher dispatcher, EdgePolicy policy) {
         // One shape per row path of the kernels: paired short rows (16), single short rows (512), and long rows

@@ -15,7 +15,7 @@ import java.util.Random;
 /**
  * Run in a child JVM by OnednnLazyLoadTest: whether {@code libdnnl} is mapped into the process (from
  * {@code /proc/self/maps}) and what {@code backend()} says, after each step. Argument {@code calls}: an AUTO
- * engine, f32 calls, then a bf16 call; {@code info}: an AUTO engine, then {@code loadOnednn()}; {@code java}: a
+ * engine, f32 calls, then a bf16 softmax and a bf16 log-softmax; {@code info}: an AUTO engine, then {@code loadOnednn()}; {@code java}: a
  * JAVA engine, then {@code loadOnednn()}. Prints {@code <STEP> mapped=<bool> available=<bool> onednnCalls=<n>
  * declined=<reason or ->}, then {@code HANDLES <live handles after close>}.
  */
@@ -45,7 +45,9 @@ public final class LazyOnednnMain {
                 TensorView bf16 = TensorView.allocate(arena, DType.BF16, 64, 128);
                 bf16.copyFrom(TestTensors.normal(random, 64 * 128, 3));
                 engine.softmax(bf16, bf16);
-                report("BF16", engine, engine.backend());
+                report("BF16_SOFTMAX", engine, engine.backend());
+                engine.logSoftmax(bf16, bf16);
+                report("BF16_LOG", engine, engine.backend());
             }
         } else {
             report("LOADED", engine, engine.loadOnednn());

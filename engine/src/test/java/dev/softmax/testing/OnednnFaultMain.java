@@ -12,7 +12,7 @@ import java.util.Random;
 
 /**
  * Run in a child JVM by OnednnFaultTest with {@code -Dsoftmax.test.dnnlFault=<function>=<status>}: creates an engine
- * (the backend named by the argument), runs one bf16 softmax that oneDNN serves, and prints what happened:
+ * (the backend named by the argument), runs one bf16 log-softmax that oneDNN serves (AUTO sends a bf16 softmax of contiguous rows to Java), and prints what happened:
  * {@code CREATE ok|<exception>}, {@code CALL ok|<exception class> <status name> <message>}, {@code DST unchanged|
  * changed}, {@code HANDLES <live handles after close>}.
  */
@@ -38,7 +38,7 @@ public final class OnednnFaultMain {
             dst.segment().fill(TestTensors.PATTERN);
             byte[] before = TestTensors.snapshot(dst.segment());
             try {
-                engine.softmax(src, dst);
+                engine.logSoftmax(src, dst);
                 System.out.println("CALL ok onednnCalls=" + engine.statistics().onednnCalls());
                 System.out.println(
                         "NOT IN USE " + engine.backend().onednnDeclined().orElse("-"));

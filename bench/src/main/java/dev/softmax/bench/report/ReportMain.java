@@ -396,31 +396,40 @@ public final class ReportMain {
         md.append("\n## bf16 in, bf16 out: softmax, 1 thread, out of place\n\n");
         md.append("Who computed each call comes from the engine's own statistics (`engine.statistics()`): calls per")
                 .append(" backend, and the calls oneDNN declined, by reason, which the Java kernel then computed.\n\n");
-        md.append("| shape | engine ONEDNN bf16 ns/elem | bf16 / f32 (engine ONEDNN) | computed by |")
-                .append(
-                        " engine JAVA bf16 ns/elem | oneDNN from C bf16 ns/elem | engine ONEDNN / oneDNN from C (bf16) |\n");
-        md.append("|---|--:|--:|---|--:|--:|--:|\n");
+        md.append("*AUTO / ORT f32* compares the engine's bf16 call with ONNX Runtime's f32 softmax of the same shape")
+                .append(" (its CPU Softmax has no bf16).\n\n");
+        md.append("| shape | engine AUTO bf16 ns/elem | AUTO ran on | engine ONEDNN bf16 ns/elem |")
+                .append(" engine JAVA bf16 ns/elem | oneDNN from C bf16 ns/elem | AUTO / oneDNN from C (bf16) |")
+                .append(" AUTO / ORT f32 | engine ONEDNN / oneDNN from C (bf16) | bf16 / f32 (engine AUTO) |\n");
+        md.append("|---|--:|---|--:|--:|--:|--:|--:|--:|--:|\n");
         for (Shape shape : shapes) {
+            Optional<Result> a = find(Result.ENGINE_AUTO, "softmax", "bf16", "out", 1, shape);
             Optional<Result> e = find(Result.ENGINE_ONEDNN, "softmax", "bf16", "out", 1, shape);
             Optional<Result> j = find(Result.ENGINE_JAVA, "softmax", "bf16", "out", 1, shape);
             Optional<Result> c = find(Result.ONEDNN_C, "softmax", "bf16", "out", 1, shape);
-            if (e.isEmpty() && j.isEmpty() && c.isEmpty()) {
+            if (a.isEmpty() && e.isEmpty() && j.isEmpty() && c.isEmpty()) {
                 continue;
             }
             md.append("| ")
                     .append(shape)
                     .append(" | ")
+                    .append(nsPerElem(a))
+                    .append(" | ")
+                    .append(a.map(ReportMain::computedBy).orElse("n/a"))
+                    .append(" | ")
                     .append(nsPerElem(e))
-                    .append(" | ")
-                    .append(ratio(e, find(Result.ENGINE_ONEDNN, "softmax", "f32", "out", 1, shape)))
-                    .append(" | ")
-                    .append(e.map(ReportMain::computedBy).orElse("n/a"))
                     .append(" | ")
                     .append(nsPerElem(j))
                     .append(" | ")
                     .append(nsPerElem(c))
                     .append(" | ")
+                    .append(ratio(a, c))
+                    .append(" | ")
+                    .append(ratio(a, find(Result.ORT, "softmax", "f32", "out", 1, shape)))
+                    .append(" | ")
                     .append(ratio(e, c))
+                    .append(" | ")
+                    .append(ratio(a, find(Result.ENGINE_AUTO, "softmax", "f32", "out", 1, shape)))
                     .append(" |\n");
         }
         Map<String, Long> reasons = new TreeMap<>();
@@ -436,8 +445,8 @@ public final class ReportMain {
         }
         if (reasons.isEmpty()) {
             md.append("\noneDNN declined no call in this run (its statistics count 0 declines on every engine")
-                    .append(" benchmark), bf16 included: on this CPU oneDNN offers a JIT kernel for bf16 (see")
-                    .append(" *computed by*).\n");
+                    .append(" benchmark), bf16 included: on this CPU oneDNN offers a JIT kernel for bf16 (see the")
+                    .append(" per-shape tables' *computed by*).\n");
         } else {
             md.append("\nDecline reasons reported by the engine's statistics (calls summed over all trials):\n\n");
             reasons.forEach((reason, count) ->

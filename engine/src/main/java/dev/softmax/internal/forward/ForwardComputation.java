@@ -58,6 +58,25 @@ public final class ForwardComputation {
             }
             return;
         }
+        if (convertsBf16InPasses(call)) {
+            // bf16 rows widened and rounded inside the kernel's passes rather than gathered and scattered around
+            // them: JAVA bf16 4096x128 took 0.69 ns an element against f32's 0.35 (quick report of b01a864).
+            long srcStep = 2 * rows.rowStride(SoftmaxCall.SRC);
+            long dstStep = 2 * rows.rowStride(SoftmaxCall.DST);
+            kernel.softmaxRowsBf16(
+                    src.segment(),
+                    first * srcStep,
+                    srcStep,
+                    dst.segment(),
+                    first * dstStep,
+                    dstStep,
+                    n,
+                    count,
+                    zeroMasked,
+                    codec,
+                    WorkingRow.get(kernel.bf16WorkFloats(n)));
+            return;
+        }
         RowLayout.Cursor cursor = rows.cursorUnlessUniform(first);
         long srcStride = rows.axisStride(SoftmaxCall.SRC);
         for (long r = first; r < first + count; r++) {
@@ -81,6 +100,21 @@ public final class ForwardComputation {
                 RowCopy.scatter(codec, work, 0, n, dst, dstAt, rows.axisStride(SoftmaxCall.DST));
             }
         }
+    }
+
+    /**
+     * Whether the call's rows take the kernel's bf16 path, which widens and rounds inside its own passes: a
+     * softmax without temperature of bf16 into bf16, rows contiguous and evenly spaced. AUTO sends such calls to
+     * Java (see {@code BackendDispatcher}).
+     */
+    public static boolean convertsBf16InPasses(SoftmaxCall call) {
+        RowLayout rows = call.rows();
+        return call.src().dtype() == DType.BF16
+                && call.dst().dtype() == DType.BF16
+                && !call.operation().isLog()
+                && !call.hasTemperature()
+                && rows.rowsAreContiguous()
+                && rows.isUniformBatch();
     }
 
     private void run(

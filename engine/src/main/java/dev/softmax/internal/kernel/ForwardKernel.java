@@ -18,6 +18,37 @@ import java.lang.foreign.ValueLayout;
 public interface ForwardKernel {
 
     /**
+     * Softmax of {@code rows} rows of {@code n} contiguous bf16 elements into bf16 rows, strides and offsets in
+     * bytes as for {@link #softmaxRows}: bit for bit each row widened by {@code codec} into {@code work},
+     * {@link #softmax} there and rounded out by {@code codec}, which is what this default does. Kernels override
+     * it to widen and round inside their own passes. {@code work} holds at least {@link #bf16WorkFloats} floats
+     * and belongs to the calling thread.
+     */
+    default void softmaxRowsBf16(
+            MemorySegment src,
+            long srcOffset,
+            long srcStride,
+            MemorySegment dst,
+            long dstOffset,
+            long dstStride,
+            long n,
+            long rows,
+            boolean zeroMaskedRows,
+            Bf16Codec codec,
+            MemorySegment work) {
+        for (long r = 0; r < rows; r++) {
+            codec.widenBf16(src, srcOffset + r * srcStride, work, 0, n);
+            softmax(work, 0, work, 0, n, 1f, zeroMaskedRows);
+            codec.narrowBf16(work, 0, dst, dstOffset + r * dstStride, n);
+        }
+    }
+
+    /** The f32 working floats {@link #softmaxRowsBf16} needs for rows of {@code n}: one row unless overridden. */
+    default long bf16WorkFloats(long n) {
+        return n;
+    }
+
+    /**
      * Softmax of {@code rows} rows of {@code n} contiguous f32 elements, row r at {@code srcOffset + r * srcStride}
      * (bytes), written at {@code dstOffset + r * dstStride}. The default calls {@link #softmax} per row;
      * kernels override it where working on two rows at once hides per-row latency (short rows).

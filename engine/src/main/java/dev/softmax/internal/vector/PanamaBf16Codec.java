@@ -29,13 +29,7 @@ final class PanamaBf16Codec implements Bf16Codec {
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            // Sign-extended to 32 bits, then shifted up 16: the extension's bits fall off the top.
-            ShortVector.fromMemorySegment(HALF, srcExact, srcOffset + 2 * i, ORDER)
-                    .convertShape(VectorOperators.S2I, INTS, 0)
-                    .reinterpretAsInts()
-                    .lanewise(VectorOperators.LSHL, 16)
-                    .reinterpretAsFloats()
-                    .intoMemorySegment(dstExact, dstOffset + 4 * i, ORDER);
+            widened(srcExact, srcOffset + 2 * i).intoMemorySegment(dstExact, dstOffset + 4 * i, ORDER);
         }
         for (; i < n; i++) {
             short bits = src.get(ValueLayout.JAVA_SHORT_UNALIGNED, srcOffset + 2 * i);
@@ -67,6 +61,75 @@ final class PanamaBf16Codec implements Bf16Codec {
                     dstOffset + 2 * i,
                     FloatConversions.floatToBf16(src.get(F32, srcOffset + 4 * i)));
         }
+    }
+
+    /**
+     * Widens two bf16 rows into f32 rows at {@code workA} and {@code workB} (exact, as {@link #widenBf16}) and
+     * returns their maxima ignoring NaN as a {@link PanamaVectorConstants#floatPair}, A's in the high half: the
+     * first pass of a pair of short bf16 rows, so that the widening costs no pass of its own. A maximum is exact,
+     * so it equals the one a pass over the widened rows finds (a zero's sign aside, which no {@code x - max}
+     * notices). One maximum chain a row: two, as the f32 pair has, took JAVA bf16 4096x128 from 243-245 to
+     * 257-258 us (JMH, 1 thread, alternating jars twice, this host, 2026-12-06).
+     */
+    static long widenMaxPair(
+            MemorySegment src, long srcA, long srcB, MemorySegment work, long workA, long workB, long n) {
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment workExact = work.asSlice(0);
+        long bound = n - n % LANES;
+        FloatVector maxesA = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        FloatVector maxesB = maxesA;
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector a = widened(srcExact, srcA + 2 * i);
+            FloatVector b = widened(srcExact, srcB + 2 * i);
+            a.intoMemorySegment(workExact, workA + 4 * i, ORDER);
+            b.intoMemorySegment(workExact, workB + 4 * i, ORDER);
+            maxesA = maxesA.blend(a, a.compare(VectorOperators.GT, maxesA));
+            maxesB = maxesB.blend(b, b.compare(VectorOperators.GT, maxesB));
+        }
+        float maxA = PanamaVectorConstants.maxOfLanes(maxesA);
+        float maxB = PanamaVectorConstants.maxOfLanes(maxesB);
+        for (; i < n; i++) {
+            float a = FloatConversions.bf16ToFloat(src.get(ValueLayout.JAVA_SHORT_UNALIGNED, srcA + 2 * i));
+            float b = FloatConversions.bf16ToFloat(src.get(ValueLayout.JAVA_SHORT_UNALIGNED, srcB + 2 * i));
+            work.set(F32, workA + 4 * i, a);
+            work.set(F32, workB + 4 * i, b);
+            maxA = a > maxA ? a : maxA;
+            maxB = b > maxB ? b : maxB;
+        }
+        return PanamaVectorConstants.floatPair(maxA, maxB);
+    }
+
+    /** {@link #widenMaxPair} of one row: widens it into {@code work} and returns its maximum ignoring NaN. */
+    static float widenMax(MemorySegment src, long srcOffset, MemorySegment work, long workOffset, long n) {
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment workExact = work.asSlice(0);
+        long bound = n - n % LANES;
+        FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        FloatVector m1 = m0;
+        long i = 0;
+        // Two maximum chains, as in the f32 maximum of long rows: each compare-and-blend waits for the one before.
+        for (; i + LANES < bound; i += 2 * LANES) {
+            FloatVector v0 = widened(srcExact, srcOffset + 2 * i);
+            FloatVector v1 = widened(srcExact, srcOffset + 2 * (i + LANES));
+            v0.intoMemorySegment(workExact, workOffset + 4 * i, ORDER);
+            v1.intoMemorySegment(workExact, workOffset + 4 * (i + LANES), ORDER);
+            m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
+            m1 = m1.blend(v1, v1.compare(VectorOperators.GT, m1));
+        }
+        for (; i < bound; i += LANES) {
+            FloatVector v = widened(srcExact, srcOffset + 2 * i);
+            v.intoMemorySegment(workExact, workOffset + 4 * i, ORDER);
+            m0 = m0.blend(v, v.compare(VectorOperators.GT, m0));
+        }
+        m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
+        float max = PanamaVectorConstants.maxOfLanes(m0);
+        for (; i < n; i++) {
+            float value = FloatConversions.bf16ToFloat(src.get(ValueLayout.JAVA_SHORT_UNALIGNED, srcOffset + 2 * i));
+            work.set(F32, workOffset + 4 * i, value);
+            max = value > max ? value : max;
+        }
+        return max;
     }
 
     /**
@@ -102,5 +165,19 @@ final class PanamaBf16Codec implements Bf16Codec {
                     dstOffset + 2 * i,
                     FloatConversions.floatToBf16(src.get(F32, srcOffset + 4 * i) * factor));
         }
+    }
+
+    /**
+     * {@link PanamaVectorConstants#LANES} bf16 values at byte {@code offset} as f32 (exact): sign-extended to 32
+     * bits, then shifted up 16, so the extension's bits fall off the top. Small and without an exponential, so C2
+     * inlines it and the vector it returns is not boxed (see {@link PanamaVectorConstants};
+     * {@code KernelAllocationTest} covers the bf16 rows).
+     */
+    private static FloatVector widened(MemorySegment srcExact, long offset) {
+        return ShortVector.fromMemorySegment(HALF, srcExact, offset, ORDER)
+                .convertShape(VectorOperators.S2I, INTS, 0)
+                .reinterpretAsInts()
+                .lanewise(VectorOperators.LSHL, 16)
+                .reinterpretAsFloats();
     }
 }

@@ -20,6 +20,7 @@ import static dev.softmax.internal.vector.PanamaVectorConstants.high;
 import static dev.softmax.internal.vector.PanamaVectorConstants.low;
 import static dev.softmax.internal.vector.PanamaVectorConstants.maxOfLanes;
 
+import dev.softmax.internal.kernel.Bf16Codec;
 import dev.softmax.internal.kernel.FloatConversions;
 import dev.softmax.internal.kernel.ForwardKernel;
 import java.lang.foreign.MemorySegment;
@@ -200,6 +201,71 @@ final class PanamaForwardKernel implements ForwardKernel {
         }
         for (; r < rows; r++) {
             softmax(src, srcOffset + r * srcStride, dst, dstOffset + r * dstStride, n, 1f, zeroMaskedRows);
+        }
+    }
+
+    @Override
+    public long bf16WorkFloats(long n) {
+        return n <= PAIRED_ROW ? 2 * n : n;
+    }
+
+    /**
+     * bf16 rows with the widening folded into the maximum pass and the rounding into the scaling pass, between
+     * them the f32 passes of {@link #softmax} on the widened rows in {@code work} (short rows two at a time, as
+     * {@link #softmaxRows} pairs them): the same arithmetic as the default's widen, {@link #softmax} and round, so
+     * the same bits, in three passes instead of five.
+     */
+    @Override
+    public void softmaxRowsBf16(
+            MemorySegment src,
+            long srcOffset,
+            long srcStride,
+            MemorySegment dst,
+            long dstOffset,
+            long dstStride,
+            long n,
+            long rows,
+            boolean zeroMaskedRows,
+            Bf16Codec codec,
+            MemorySegment work) {
+        long r = 0;
+        if (n <= PAIRED_ROW) {
+            long workB = 4 * n;
+            for (; r + 1 < rows; r += 2) {
+                long srcA = srcOffset + r * srcStride;
+                long dstA = dstOffset + r * dstStride;
+                long maxes = PanamaBf16Codec.widenMaxPair(src, srcA, srcA + srcStride, work, 0, workB, n);
+                float maxA = high(maxes);
+                float maxB = low(maxes);
+                if (maxA == Float.NEGATIVE_INFINITY || maxB == Float.NEGATIVE_INFINITY) {
+                    shortSoftmax(work, 0, work, 0, n, zeroMaskedRows);
+                    shortSoftmax(work, workB, work, workB, n, zeroMaskedRows);
+                    codec.narrowBf16(work, 0, dst, dstA, n);
+                    codec.narrowBf16(work, workB, dst, dstA + dstStride, n);
+                    continue;
+                }
+                long sums = expStoreSumPair(work, 0, workB, work, 0, workB, n, maxA, maxB);
+                PanamaBf16Codec.scaleNarrowProbabilities(work, 0, dst, dstA, n, 1f / high(sums));
+                PanamaBf16Codec.scaleNarrowProbabilities(work, workB, dst, dstA + dstStride, n, 1f / low(sums));
+            }
+        }
+        for (; r < rows; r++) {
+            long srcAt = srcOffset + r * srcStride;
+            long dstAt = dstOffset + r * dstStride;
+            if (n <= SHORT_ROW) {
+                codec.widenBf16(src, srcAt, work, 0, n);
+                shortSoftmax(work, 0, work, 0, n, zeroMaskedRows);
+                codec.narrowBf16(work, 0, dst, dstAt, n);
+                continue;
+            }
+            float max = PanamaBf16Codec.widenMax(src, srcAt, work, 0, n);
+            if (max == Float.NEGATIVE_INFINITY) {
+                fillMaskedOrNaN(work, 0, work, 0, n, zeroMaskedRows ? 0f : Float.NaN);
+                codec.narrowBf16(work, 0, dst, dstAt, n);
+                continue;
+            }
+            double sum = expStoreSum(work, 0, work, 0, n, max);
+            PanamaBf16Codec.scaleNarrowProbabilities(work, 0, dst, dstAt, n, (float) (1.0 / sum));
         }
     }
 
