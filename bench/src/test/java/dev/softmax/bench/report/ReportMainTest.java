@@ -96,6 +96,61 @@ class ReportMainTest {
     }
 
     @Test
+    void bf16TableDividesAutoByOnednnFromCAndByOrtF32() throws Exception {
+        Files.createDirectories(raw.resolve("jmh"));
+        Files.createDirectories(raw.resolve("c"));
+        Files.createDirectories(raw.resolve("trials"));
+        Files.writeString(
+                raw.resolve("jmh/01.json"),
+                "["
+                        + String.join(
+                                ",",
+                                jmh(
+                                        "EngineBenchmark.softmax",
+                                        "\"backend\":\"AUTO\",\"dtype\":\"BF16\",\"threads\":\"1\",",
+                                        800,
+                                        700,
+                                        900),
+                                jmh(
+                                        "EngineBenchmark.softmax",
+                                        "\"backend\":\"AUTO\",\"dtype\":\"F32\",\"threads\":\"1\",",
+                                        1000,
+                                        1000,
+                                        1000),
+                                jmh(
+                                        "EngineBenchmark.softmax",
+                                        "\"backend\":\"ONEDNN\",\"dtype\":\"BF16\",\"threads\":\"1\",",
+                                        1100,
+                                        1100,
+                                        1100),
+                                jmh("OrtBenchmark.softmax", "\"threads\":\"1\",", 1600, 1500, 1700))
+                        + "]");
+        Files.writeString(raw.resolve("c/dnnl.txt"), """
+                # dnnl_softmax_bench: oneDNN 3.13.0 (N/A) isa=cpu_isa_test
+                RESULT impl=onednn-c op=softmax dtype=bf16 placement=out threads=1 shape=64x32000 elements=2048000 \
+                check=ok check_max_err=1e-03 impl_name=jit:test sample_ns=1000.0,1000.0,900.0
+                """);
+        Files.writeString(raw.resolve("trials/t.properties"), """
+                key=dev.softmax.bench.EngineBenchmark.softmax;backend\\=AUTO;dtype\\=BF16;shape\\=64x32000;threads\\=1
+                engine.onednnCalls=0
+                engine.javaCalls=5
+                engine.onednnDeclined=0
+                check.maxError=2e-03
+                """);
+
+        ReportMain.main(new String[] {
+            "--raw", raw.toString(), "--out", raw.resolve("REPORT.md").toString()
+        });
+
+        // AUTO / C = 800 / 1000 (best 700 / 900); AUTO / ORT f32 = 800 / 1600 (best 700 / 1500); ONEDNN / C =
+        // 1100 / 1000; AUTO bf16 / AUTO f32 = 800 / 1000
+        assertThat(Files.readString(raw.resolve("REPORT.md")))
+                .contains("## bf16 in, bf16 out")
+                .contains("| 64x32000 | 0.000 | Java | 0.001 | n/a | 0.000 | 0.80 (0.78) | 0.50 (0.47) |"
+                        + " 1.10 (1.22) | 0.80 (0.70) |");
+    }
+
+    @Test
     void decodeStepSectionDividesByTheSoftmaxOfTheSameBatchAndMergesTorch() throws Exception {
         Files.createDirectories(raw.resolve("jmh"));
         Files.createDirectories(raw.resolve("torch"));

@@ -390,13 +390,15 @@ public final class AttentionComputation {
         long start = Math.min(end, (first + block - 1) / block * block);
         long stop = Math.max(start, end / block * block);
         computeRuns(call, first, start, cursor, staged);
-        boolean pairs = !staged && fusedBias(call) && call.x().dtype() == DType.F32 && dstDirect(call);
+        boolean bf16Pairs = call.x().dtype() == DType.BF16 && call.dst().dtype() == DType.BF16;
+        boolean pairs = !staged && fusedBias(call) && (call.x().dtype() == DType.F32 && dstDirect(call) || bf16Pairs);
+        MemorySegment work = pairs && bf16Pairs ? WorkingRow.get(2 * rows.rowLength()) : null;
         for (long o = start; o < stop; o += block) {
             for (long i = 0; i < inner; i += tile) {
                 long run = Math.min(tile, inner - i);
                 long h = 0;
                 for (; pairs && h + 1 < heads; h += 2) {
-                    computeHeadPair(call, o + h * inner + i, o + (h + 1) * inner + i, run, cursor);
+                    computeHeadPair(call, o + h * inner + i, o + (h + 1) * inner + i, run, cursor, work);
                 }
                 for (; h < heads; h++) {
                     long r = o + h * inner + i;
@@ -410,31 +412,36 @@ public final class AttentionComputation {
     }
 
     /**
-     * Rows {@code rowA .. rowA+run-1} and {@code rowB ..} of two heads that share their bias rows (f32 x and
-     * destination, {@link #fusedBias}), in one {@link ForwardKernel#softmaxRowsScaledBiasedPairs} call: each bias row
-     * is read once for both heads. Within a head the run's rows are one step apart, as in {@link #computeFusedRuns}.
+     * Rows {@code rowA .. rowA+run-1} and {@code rowB ..} of two heads that share their bias rows (x and destination
+     * both f32 or both bf16, {@link #fusedBias}), in one {@link ForwardKernel#softmaxRowsScaledBiasedPairs} call:
+     * each bias row is read once for both heads. Within a head the run's rows are one step apart, as in {@link
+     * #computeFusedRuns}. {@code work}: two working rows for bf16, else null.
      */
-    private void computeHeadPair(AttentionCall call, long rowA, long rowB, long run, RowLayout.Cursor cursor) {
+    private void computeHeadPair(
+            AttentionCall call, long rowA, long rowB, long run, RowLayout.Cursor cursor, MemorySegment work) {
+        long bytes = work == null ? 4 : 2;
         cursor.moveTo(rowB);
-        long xB = 4 * at(call, cursor, rowB, AttentionCall.X);
-        long dstB = 4 * at(call, cursor, rowB, AttentionCall.DST);
+        long xB = bytes * at(call, cursor, rowB, AttentionCall.X);
+        long dstB = bytes * at(call, cursor, rowB, AttentionCall.DST);
         cursor.moveTo(rowA);
         kernel.softmaxRowsScaledBiasedPairs(
                 call.x().segment(),
-                4 * at(call, cursor, rowA, AttentionCall.X),
+                bytes * at(call, cursor, rowA, AttentionCall.X),
                 xB,
-                4 * step(call, cursor, AttentionCall.X),
+                bytes * step(call, cursor, AttentionCall.X),
                 call.bias().segment(),
                 4 * at(call, cursor, rowA, AttentionCall.BIAS),
                 4 * step(call, cursor, AttentionCall.BIAS),
                 call.dst().segment(),
-                4 * at(call, cursor, rowA, AttentionCall.DST),
+                bytes * at(call, cursor, rowA, AttentionCall.DST),
                 dstB,
-                4 * step(call, cursor, AttentionCall.DST),
+                bytes * step(call, cursor, AttentionCall.DST),
                 call.rows().rowLength(),
                 run,
                 call.scale(),
-                call.policy() != EdgePolicy.NAN);
+                call.policy() != EdgePolicy.NAN,
+                work != null,
+                work);
     }
 
     private void computeRuns(AttentionCall call, long first, long end, RowLayout.Cursor cursor, boolean staged) {

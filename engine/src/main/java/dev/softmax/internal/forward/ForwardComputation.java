@@ -13,8 +13,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Forward softmax and log-softmax on the Java kernels. Rows that are contiguous f32 in both tensors go straight to
- * the row kernel on the caller's memory; every other row (16-bit types, strided axes) is gathered into an f32
- * working row, computed there and scattered back with rounding, so one kernel serves every layout.
+ * the row kernel on the caller's memory, and so do a softmax's contiguous bf16 rows into bf16, which the kernel
+ * widens and rounds inside its own passes; every other row (other 16-bit calls, strided axes) is gathered into an
+ * f32 working row, computed there and scattered back with rounding, so one kernel serves every layout.
  */
 public final class ForwardComputation {
 

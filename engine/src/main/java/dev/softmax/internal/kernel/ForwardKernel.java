@@ -91,8 +91,9 @@ public interface ForwardKernel {
      * {@link #softmaxRowsScaledBiased} of two sets of f32 rows that share their bias rows, such as two heads of a
      * bias broadcast over the heads: row r of set A at {@code srcA + r * srcStride} (x) and {@code dstA + r *
      * dstStride} (dst), of set B at {@code srcB} and {@code dstB} plus the same, both with bias row r. x and dst are
-     * f32. The bits are those of the two calls, which is what the default makes; kernels override it to read each
-     * bias row once for both rows and to interleave the two rows' dependent steps.
+     * both f32, or both bf16 when {@code bf16Rows}; then {@code work} holds at least {@code 2 n} floats of the calling
+     * thread's (else it may be null). The bits are those of the two calls, which is what the default makes; kernels
+     * override it to read each bias row once for both rows and to interleave the two rows' dependent steps.
      */
     default void softmaxRowsScaledBiasedPairs(
             MemorySegment src,
@@ -109,7 +110,9 @@ public interface ForwardKernel {
             long n,
             long rows,
             float scale,
-            boolean zeroMaskedRows) {
+            boolean zeroMaskedRows,
+            boolean bf16Rows,
+            MemorySegment work) {
         softmaxRowsScaledBiased(
                 src,
                 srcA,
@@ -123,10 +126,10 @@ public interface ForwardKernel {
                 n,
                 rows,
                 scale,
-                false,
-                false,
+                bf16Rows,
+                bf16Rows,
                 zeroMaskedRows,
-                null);
+                work);
         softmaxRowsScaledBiased(
                 src,
                 srcB,
@@ -140,10 +143,10 @@ public interface ForwardKernel {
                 n,
                 rows,
                 scale,
-                false,
-                false,
+                bf16Rows,
+                bf16Rows,
                 zeroMaskedRows,
-                null);
+                work);
     }
 
     /**

@@ -173,7 +173,7 @@ final class PanamaBf16Codec implements Bf16Codec {
      * inlines it and the vector it returns is not boxed (see {@link PanamaVectorConstants};
      * {@code KernelAllocationTest} covers the bf16 rows).
      */
-    private static FloatVector widened(MemorySegment srcExact, long offset) {
+    static FloatVector widened(MemorySegment srcExact, long offset) {
         return ShortVector.fromMemorySegment(HALF, srcExact, offset, ORDER)
                 .convertShape(VectorOperators.S2I, INTS, 0)
                 .reinterpretAsInts()

@@ -1,8 +1,6 @@
 package dev.softmax.internal.vector;
 
 import static dev.softmax.internal.vector.PanamaVectorConstants.F32;
-import static dev.softmax.internal.vector.PanamaVectorConstants.HALF;
-import static dev.softmax.internal.vector.PanamaVectorConstants.INTS;
 import static dev.softmax.internal.vector.PanamaVectorConstants.LANES;
 import static dev.softmax.internal.vector.PanamaVectorConstants.ORDER;
 import static dev.softmax.internal.vector.PanamaVectorConstants.SPECIES;
@@ -27,7 +25,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
@@ -402,7 +399,9 @@ final class PanamaForwardKernel implements ForwardKernel {
             long n,
             long rows,
             float scale,
-            boolean zeroMaskedRows) {
+            boolean zeroMaskedRows,
+            boolean bf16Rows,
+            MemorySegment work) {
         if (n > SHORT_ROW) {
             ForwardKernel.super.softmaxRowsScaledBiasedPairs(
                     src,
@@ -419,7 +418,29 @@ final class PanamaForwardKernel implements ForwardKernel {
                     n,
                     rows,
                     scale,
-                    zeroMaskedRows);
+                    zeroMaskedRows,
+                    bf16Rows,
+                    work);
+            return;
+        }
+        if (bf16Rows) {
+            bf16HeadPairs(
+                    src,
+                    srcA,
+                    srcB,
+                    srcStride,
+                    bias,
+                    biasOffset,
+                    biasStride,
+                    dst,
+                    dstA,
+                    dstB,
+                    dstStride,
+                    n,
+                    rows,
+                    scale,
+                    zeroMaskedRows,
+                    work);
             return;
         }
         for (long r = 0; r < rows; r++) {
@@ -439,6 +460,142 @@ final class PanamaForwardKernel implements ForwardKernel {
             finishFromLogits(dst, zA, bias, biasAt, n, maxA, zeroMaskedRows);
             finishFromLogits(dst, zB, bias, biasAt, n, maxB, zeroMaskedRows);
         }
+    }
+
+    /**
+     * {@link #softmaxRowsScaledBiasedPairs} of bf16 rows: both rows' logits into the working rows (the bias row
+     * read once), their exponentials and sums interleaved there, each rounded into its destination by the scaling
+     * pass. A row whose logits are not all finite or -inf, or hold a NaN from x (a NaN sum), is computed again on
+     * its own by {@link #softmaxRowsScaledBiased}, whose arithmetic the others share, so every bit is that method's.
+     * Why: with the plain bf16 softmax paired (see {@link #softmaxRowsBf16}), the one-row-at-a-time bf16 bias rows
+     * of {@code [4, 16, 512, 512]} took 1.09x (1 thread) and 1.20x (2 threads) the plain softmax of the shape (JMH,
+     * this host, 2026-12-06), against issue 14's 1.15x.
+     */
+    private void bf16HeadPairs(
+            MemorySegment src,
+            long srcA,
+            long srcB,
+            long srcStride,
+            MemorySegment bias,
+            long biasOffset,
+            long biasStride,
+            MemorySegment dst,
+            long dstA,
+            long dstB,
+            long dstStride,
+            long n,
+            long rows,
+            float scale,
+            boolean zeroMaskedRows,
+            MemorySegment work) {
+        long workB = 4 * n;
+        for (long r = 0; r < rows; r++) {
+            long xA = srcA + r * srcStride;
+            long xB = srcB + r * srcStride;
+            long biasAt = biasOffset + r * biasStride;
+            long outA = dstA + r * dstStride;
+            long outB = dstB + r * dstStride;
+            long maxes = logitsPairBf16(src, xA, xB, bias, biasAt, work, workB, n, scale);
+            float maxA = high(maxes);
+            float maxB = low(maxes);
+            float sumA = Float.NaN;
+            float sumB = Float.NaN;
+            if (Math.abs(maxA) <= Float.MAX_VALUE && Math.abs(maxB) <= Float.MAX_VALUE) {
+                long sums = expStoreSumPair(work, 0, workB, work, 0, workB, n, maxA, maxB);
+                sumA = high(sums);
+                sumB = low(sums);
+            }
+            if (Float.isNaN(sumA)) {
+                softmaxRowsScaledBiased(
+                        src,
+                        xA,
+                        srcStride,
+                        bias,
+                        biasAt,
+                        biasStride,
+                        dst,
+                        outA,
+                        dstStride,
+                        n,
+                        1,
+                        scale,
+                        true,
+                        true,
+                        zeroMaskedRows,
+                        work);
+            } else {
+                PanamaBf16Codec.scaleNarrowProbabilities(work, 0, dst, outA, n, 1f / sumA);
+            }
+            if (Float.isNaN(sumB)) {
+                softmaxRowsScaledBiased(
+                        src,
+                        xB,
+                        srcStride,
+                        bias,
+                        biasAt,
+                        biasStride,
+                        dst,
+                        outB,
+                        dstStride,
+                        n,
+                        1,
+                        scale,
+                        true,
+                        true,
+                        zeroMaskedRows,
+                        work);
+            } else {
+                PanamaBf16Codec.scaleNarrowProbabilities(work, workB, dst, outB, n, 1f / sumB);
+            }
+        }
+    }
+
+    /**
+     * {@link #logitsBf16} of two bf16 rows with one bias row, read once: both rows' logits written to {@code work}
+     * (A's at 0, B's at {@code workB}), their maxima ignoring NaN returned as float bits, A's in the high half.
+     */
+    private static long logitsPairBf16(
+            MemorySegment src,
+            long srcA,
+            long srcB,
+            MemorySegment bias,
+            long biasAt,
+            MemorySegment work,
+            long workB,
+            long n,
+            float scale) {
+        MemorySegment srcExact = src.asSlice(0);
+        MemorySegment biasExact = bias.asSlice(0);
+        MemorySegment workExact = work.asSlice(0);
+        FloatVector maxesA = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        FloatVector maxesB = maxesA;
+        long bound = n - n % LANES;
+        long i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, biasExact, biasAt + 4 * i, ORDER);
+            FloatVector zA =
+                    PanamaBf16Codec.widened(srcExact, srcA + 2 * i).mul(scale).add(b);
+            FloatVector zB =
+                    PanamaBf16Codec.widened(srcExact, srcB + 2 * i).mul(scale).add(b);
+            zA.intoMemorySegment(workExact, 4 * i, ORDER);
+            zB.intoMemorySegment(workExact, workB + 4 * i, ORDER);
+            maxesA = maxesA.blend(zA, zA.compare(VectorOperators.GT, maxesA));
+            maxesB = maxesB.blend(zB, zB.compare(VectorOperators.GT, maxesB));
+        }
+        float maxA = maxOfLanes(maxesA);
+        float maxB = maxOfLanes(maxesB);
+        for (; i < n; i++) {
+            float b = bias.get(F32, biasAt + 4 * i);
+            float zA =
+                    FloatConversions.bf16ToFloat(src.get(ValueLayout.JAVA_SHORT_UNALIGNED, srcA + 2 * i)) * scale + b;
+            float zB =
+                    FloatConversions.bf16ToFloat(src.get(ValueLayout.JAVA_SHORT_UNALIGNED, srcB + 2 * i)) * scale + b;
+            work.set(F32, 4 * i, zA);
+            work.set(F32, workB + 4 * i, zB);
+            maxA = zA > maxA ? zA : maxA;
+            maxB = zB > maxB ? zB : maxB;
+        }
+        return floatPair(maxA, maxB);
     }
 
     /** One f32 row of {@link #softmaxRowsScaledBiased} from its logits at {@code zAt} and their maximum. */
@@ -680,11 +837,7 @@ final class PanamaForwardKernel implements ForwardKernel {
         long bound = n - n % LANES;
         long i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector z = ShortVector.fromMemorySegment(HALF, srcExact, srcAt + 2 * i, ORDER)
-                    .convertShape(VectorOperators.S2I, INTS, 0)
-                    .reinterpretAsInts()
-                    .lanewise(VectorOperators.LSHL, 16)
-                    .reinterpretAsFloats()
+            FloatVector z = PanamaBf16Codec.widened(srcExact, srcAt + 2 * i)
                     .mul(scale)
                     .add(FloatVector.fromMemorySegment(SPECIES, biasExact, biasAt + 4 * i, ORDER));
             z.intoMemorySegment(dstExact, dstAt + 4 * i, ORDER);

@@ -8,6 +8,8 @@ import java.lang.foreign.ValueLayout;
 import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link ForwardKernel#softmaxRowsScaledBiased} on the kernels of each kernel-variant execution gives, bit for bit,
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class ScaledBiasedSoftmaxTest {
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 
     @Test
     void fusedEqualsPrepareThenSoftmaxBitForBit() {
@@ -130,33 +133,38 @@ class ScaledBiasedSoftmaxTest {
 
     /**
      * {@link ForwardKernel#softmaxRowsScaledBiasedPairs} (two heads sharing their bias rows) gives, bit for bit, the
-     * two {@link ForwardKernel#softmaxRowsScaledBiased} calls it stands for: rows around every vector width and past
-     * the short-row limit, -inf biases, fully masked rows, NaN and +inf logits in one head or both, padded strides,
-     * and in place.
+     * two {@link ForwardKernel#softmaxRowsScaledBiased} calls it stands for, with f32 rows and with bf16 rows: rows
+     * around every vector width and past the short-row limit, -inf biases, fully masked rows, NaN and +inf logits in
+     * one head or both, padded strides, and in place.
      */
-    @Test
-    void headPairsEqualTwoCallsBitForBit() {
+    @ParameterizedTest(name = "bf16={0}")
+    @ValueSource(booleans = {false, true})
+    void headPairsEqualTwoCallsBitForBit(boolean bf16) {
         ForwardKernel forward = KernelProvider.get().forward();
-        Random random = new Random(22);
+        Random random = new Random(bf16 ? 23 : 22);
         int[] lengths = {1, 7, 15, 16, 17, 33, 64, 100, 255, 256, 257, 512, 513, 1025};
+        long bytes = bf16 ? 2 : 4;
         int checkedRows = 0;
         try (Arena arena = Arena.ofConfined()) {
+            MemorySegment work = arena.allocate(4L * 2 * 1025, 64);
             for (int trial = 0; trial < 300; trial++) {
                 int n = lengths[random.nextInt(lengths.length)];
                 int rows = 1 + random.nextInt(6);
-                long stride = 4L * (n + random.nextInt(3) * 16);
+                int padded = n + random.nextInt(3) * 16;
+                long stride = bytes * padded;
+                long biasStride = 4L * padded;
                 long headB = stride * rows; // head B's rows follow head A's
                 boolean inPlace = random.nextInt(4) == 0;
                 boolean zeroMasked = random.nextBoolean();
                 float scale = random.nextBoolean() ? 0.125f : (float) random.nextGaussian();
                 MemorySegment x = arena.allocate(2 * headB, 64);
-                MemorySegment bias = arena.allocate(headB, 64);
+                MemorySegment bias = arena.allocate(biasStride * rows, 64);
                 for (int r = 0; r < rows; r++) {
                     boolean masked = random.nextInt(8) == 0;
                     for (int i = 0; i < n; i++) {
                         bias.set(
                                 F32,
-                                r * stride + 4L * i,
+                                r * biasStride + 4L * i,
                                 masked || random.nextInt(10) == 0
                                         ? Float.NEGATIVE_INFINITY
                                         : (float) random.nextGaussian());
@@ -165,7 +173,12 @@ class ScaledBiasedSoftmaxTest {
                             float v = special == 0
                                     ? Float.NaN
                                     : special == 1 ? Float.POSITIVE_INFINITY : (float) (4 * random.nextGaussian());
-                            x.set(F32, head + r * stride + 4L * i, v);
+                            long at = head + r * stride + bytes * i;
+                            if (bf16) {
+                                x.set(BF16, at, FloatConversions.floatToBf16(v));
+                            } else {
+                                x.set(F32, at, v);
+                            }
                         }
                     }
                 }
@@ -177,29 +190,51 @@ class ScaledBiasedSoftmaxTest {
                             stride,
                             bias,
                             0,
-                            stride,
+                            biasStride,
                             expected,
                             head,
                             stride,
                             n,
                             rows,
                             scale,
-                            false,
-                            false,
+                            bf16,
+                            bf16,
                             zeroMasked,
-                            null);
+                            work);
                 }
                 MemorySegment actual = inPlace ? x : arena.allocate(2 * headB, 64);
                 forward.softmaxRowsScaledBiasedPairs(
-                        x, 0, headB, stride, bias, 0, stride, actual, 0, headB, stride, n, rows, scale, zeroMasked);
+                        x,
+                        0,
+                        headB,
+                        stride,
+                        bias,
+                        0,
+                        biasStride,
+                        actual,
+                        0,
+                        headB,
+                        stride,
+                        n,
+                        rows,
+                        scale,
+                        zeroMasked,
+                        bf16,
+                        work);
                 for (long head = 0; head < 2 * headB; head += headB) {
                     for (int r = 0; r < rows; r++) {
                         for (int i = 0; i < n; i++) {
-                            long at = head + r * stride + 4L * i;
+                            long at = head + r * stride + bytes * i;
                             // NaN compared as NaN: its sign comes from operand order, which C2 may swap anywhere
-                            assertThat(Float.floatToIntBits(actual.get(F32, at)))
+                            int actualBits = bf16
+                                    ? Float.floatToIntBits(FloatConversions.bf16ToFloat(actual.get(BF16, at)))
+                                    : Float.floatToIntBits(actual.get(F32, at));
+                            int expectedBits = bf16
+                                    ? Float.floatToIntBits(FloatConversions.bf16ToFloat(expected.get(BF16, at)))
+                                    : Float.floatToIntBits(expected.get(F32, at));
+                            assertThat(actualBits)
                                     .as("trial %d n %d head %d row %d element %d", trial, n, head / headB, r, i)
-                                    .isEqualTo(Float.floatToIntBits(expected.get(F32, at)));
+                                    .isEqualTo(expectedBits);
                         }
                         checkedRows++;
                     }
