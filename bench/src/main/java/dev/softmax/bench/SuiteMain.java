@@ -46,7 +46,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *       small shapes and every parameter, each with its self-check; for CI.</li>
  *   <li><b>quick</b>: all ten shapes for the summary's ratios (engine per backend, ORT, copy, naive; f32 softmax,
  *       1 thread) and for AUTO and ORT with 2 threads, four shapes ({@link #QUICK_SECONDARY}) for log-softmax, in
- *       place, bf16 and backward; 1 fork, 3 x 200 ms warm-up, 5 x 200 ms measurement, {@code -prof gc}: about 13.5
+ *       place, bf16 and backward; 1 fork, 3 x 200 ms warm-up, 5 x 200 ms measurement, {@code -prof gc}: about 14
  *       minutes of JMH on 2 cores, the decode-step and attention steps included (2026-12-06).</li>
  *   <li><b>full</b>: every combination, 2 forks, 4 x 300 ms warm-up, 8 x 300 ms measurement, {@code -prof gc}.</li>
  * </ul>
