@@ -29,6 +29,30 @@ class WithoutVectorModuleTest {
         }
     }
 
+    /**
+     * AUTO sends a bf16 softmax of contiguous rows to Java only where the vector kernel widens and rounds inside
+     * its passes; the scalar kernel gathers and scatters each row, so such calls stay with oneDNN.
+     */
+    @Test
+    void autoKeepsBf16SoftmaxOnOnednnWhenTheKernelIsScalar() {
+        try (SoftmaxEngine engine = SoftmaxEngine.create(
+                        EngineOptions.builder().backend(Backend.AUTO).build());
+                Arena arena = Arena.ofConfined()) {
+            TensorView x = TensorView.allocate(arena, DType.BF16, 64, 128);
+            float[] logits = new float[64 * 128];
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] = (float) Math.sin(i * 0.37) * 6;
+            }
+            x.copyFrom(logits);
+            TensorView y = TensorView.allocate(arena, DType.BF16, 64, 128);
+            engine.softmax(x, y);
+            assertThat(engine.backend().dispatchRule()).doesNotContain("except a bf16 softmax");
+            org.junit.jupiter.api.Assumptions.assumeTrue(engine.backend().onednnAvailable(), "needs oneDNN");
+            assertThat(engine.statistics().onednnCalls()).isEqualTo(1);
+            assertThat(engine.statistics().javaCalls()).isZero();
+        }
+    }
+
     @Test
     void bothBackendsStillComputeCorrectly() {
         float[] logits = new float[3 * 37];

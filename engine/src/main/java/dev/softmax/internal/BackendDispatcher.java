@@ -34,10 +34,10 @@ import java.util.function.ToDoubleFunction;
  *   <li>all operands f32: Java (0.53x to 0.72x of the oneDNN backend's time on the benchmark shapes in the quick
  *       report of 50d1659, 0.54x to 0.74x in that of 15133be; see the README);</li>
  *   <li>a softmax without temperature of bf16 rows into bf16 rows, contiguous and evenly spaced: Java, whose
- *       kernel widens and rounds inside its own passes ({@link ForwardComputation#convertsBf16InPasses}). JMH,
- *       1 thread, both backends in one run, this host, 2026-12-06: 4096x128 236 against oneDNN's 261 us,
- *       64x32000 738 against 895 us, 256x128256 17.6 against 18.7 ms; 0.94x, 0.80x and 0.75x oneDNN's time in
- *       the quick report of 50d1659. Before that path the Java kernel gathered and scattered bf16 rows around its
+ *       vector kernel widens and rounds inside its own passes ({@link ForwardComputation#convertsBf16InPasses};
+ *       the scalar kernel's bf16 rows stay with oneDNN). JMH, 1 thread, both backends in one run, this host,
+ *       2026-12-06: 4096x128 236 against oneDNN's 261 us, 64x32000 738 against 895 us, 256x128256 17.6 against
+ *       18.7 ms; 0.94x, 0.80x and 0.75x oneDNN's time in the quick report of 50d1659. Before that path the Java kernel gathered and scattered bf16 rows around its
  *       f32 kernel and took 1.37x, 1.07x and 1.00x oneDNN's time (quick report of b01a864);</li>
  *   <li>any other bf16/f16 operand: oneDNN (its kernel converts in registers).</li>
  * </ul>
@@ -100,7 +100,8 @@ final class BackendDispatcher implements AutoCloseable {
         if (call.policy() == EdgePolicy.REJECT) {
             EdgeContract.rejectNonFinite(call.src(), "src", call.rows(), SoftmaxCall.SRC, call.axis(), kernels);
         }
-        boolean javaConvertsBf16 = mode == Backend.AUTO && ForwardComputation.convertsBf16InPasses(call);
+        boolean javaConvertsBf16 =
+                mode == Backend.AUTO && ForwardComputation.convertsBf16InPasses(call, kernels.forward());
         SoftmaxBackend onednn = !javaConvertsBf16 && prefersNative(call.src(), call.dst()) ? nativeSlot.get() : null;
         if (onednn != null && computedNatively(onednn.forward(call))) {
             return;
@@ -200,7 +201,10 @@ final class BackendDispatcher implements AutoCloseable {
                 !nativeSlot.mayBeUsed()
                         ? "every call on the Java kernel (oneDNN unavailable)"
                         : "Java for f32, heap memory and calls under " + AUTO_JAVA_BELOW_ELEMENTS
-                                + " elements; oneDNN for bf16/f16 operands, except a bf16 softmax of contiguous rows"
+                                + " elements; oneDNN for bf16/f16 operands"
+                                + (kernels.forward().widensBf16InPasses()
+                                        ? ", except a bf16 softmax of contiguous rows"
+                                        : "")
                                 + (nativeSlot.ifOpen() == null ? " (loaded by the first such call)" : "")
                                 + "; cases oneDNN declines on Java";
         };

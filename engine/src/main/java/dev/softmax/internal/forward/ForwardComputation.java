@@ -59,7 +59,7 @@ public final class ForwardComputation {
             }
             return;
         }
-        if (convertsBf16InPasses(call)) {
+        if (convertsBf16InPasses(call, kernel)) {
             // bf16 rows widened and rounded inside the kernel's passes rather than gathered and scattered around
             // them: JAVA bf16 4096x128 took 0.69 ns an element against f32's 0.35 (quick report of b01a864).
             long srcStep = 2 * rows.rowStride(SoftmaxCall.SRC);
@@ -104,13 +104,15 @@ public final class ForwardComputation {
     }
 
     /**
-     * Whether the call's rows take the kernel's bf16 path, which widens and rounds inside its own passes: a
-     * softmax without temperature of bf16 into bf16, rows contiguous and evenly spaced. AUTO sends such calls to
-     * Java (see {@code BackendDispatcher}).
+     * Whether the call's rows take the kernel's bf16 path and {@code kernel} widens and rounds inside its own passes
+     * there: a softmax without temperature of bf16 into bf16, rows contiguous and evenly spaced, on the vector
+     * kernel. AUTO sends such calls to Java (see {@code BackendDispatcher}); on the scalar kernel they stay with
+     * oneDNN.
      */
-    public static boolean convertsBf16InPasses(SoftmaxCall call) {
+    public static boolean convertsBf16InPasses(SoftmaxCall call, ForwardKernel kernel) {
         RowLayout rows = call.rows();
-        return call.src().dtype() == DType.BF16
+        return kernel.widensBf16InPasses()
+                && call.src().dtype() == DType.BF16
                 && call.dst().dtype() == DType.BF16
                 && !call.operation().isLog()
                 && !call.hasTemperature()

@@ -43,6 +43,14 @@ public interface ForwardKernel {
         }
     }
 
+    /**
+     * Whether {@link #softmaxRowsBf16} widens and rounds inside the kernel's own passes (then it beats oneDNN's bf16
+     * kernel, and AUTO routes such calls here) rather than around them, as the default does.
+     */
+    default boolean widensBf16InPasses() {
+        return false;
+    }
+
     /** The f32 working floats {@link #softmaxRowsBf16} needs for rows of {@code n}: one row unless overridden. */
     default long bf16WorkFloats(long n) {
         return n;

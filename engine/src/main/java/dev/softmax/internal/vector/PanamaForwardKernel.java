@@ -202,6 +202,11 @@ final class PanamaForwardKernel implements ForwardKernel {
     }
 
     @Override
+    public boolean widensBf16InPasses() {
+        return true;
+    }
+
+    @Override
     public long bf16WorkFloats(long n) {
         return n <= PAIRED_ROW ? 2 * n : n;
     }
