@@ -380,13 +380,18 @@ final class PanamaForwardKernel implements ForwardKernel {
      * both and writes both rows' logits with their maxima, then {@link #expStoreSumPair} computes both rows'
      * exponentials and sums interleaved, then each row is scaled; each row's arithmetic is that of {@link
      * #softmaxRowsScaledBiased} (the same logits, exponentials, lane sums, fold and factor), so the bits are too.
-     * A row whose logits are not all finite or -inf finishes as that method finishes it.
+     * A row whose logits are not all finite or -inf finishes as that method finishes it. bf16 rows keep their
+     * logits and exponentials in the two working rows and are rounded out by the scaling pass; a pair holding a
+     * NaN from x (a NaN sum) or a non-finite maximum is computed again a row at a time by that method.
      *
      * <p>Why: the fused rows of {@code [4, 16, 512, 512]} with a bias shared by the heads read every bias row
      * sixteen times, from L2, beside the two memory streams of x and the destination, and a 512-key row alone is
      * one chain of dependent steps. Two heads at a time (probe, one JVM per figure, median of the second half of 4 s
      * of calls, jars alternated, this host, 2026-12-06): 1 thread 13.1-14.5 ms to 11.7-13.0 ms (three runs each;
-     * plain softmax of the shape 12.9 ms), 2 threads 6.57-6.63 ms to 5.37-5.60 ms (plain 5.20 ms).
+     * plain softmax of the shape 12.9 ms), 2 threads 6.57-6.63 ms to 5.37-5.60 ms (plain 5.20 ms). bf16 rows went
+     * the same way once the plain bf16 softmax was paired ({@link #softmaxRowsBf16}): one row at a time they took
+     * 1.09x (1 thread) and 1.20x (2 threads) the plain softmax of that shape, against issue 14's 1.15x; paired,
+     * 8.70 to 6.63 ms and 3.93 to 3.23 ms (JMH, this host, 2026-12-06).
      */
     @Override
     public void softmaxRowsScaledBiasedPairs(
@@ -428,71 +433,6 @@ final class PanamaForwardKernel implements ForwardKernel {
                     work);
             return;
         }
-        if (bf16Rows) {
-            bf16HeadPairs(
-                    src,
-                    srcA,
-                    srcB,
-                    srcStride,
-                    bias,
-                    biasOffset,
-                    biasStride,
-                    dst,
-                    dstA,
-                    dstB,
-                    dstStride,
-                    n,
-                    rows,
-                    scale,
-                    zeroMaskedRows,
-                    work);
-            return;
-        }
-        for (long r = 0; r < rows; r++) {
-            long biasAt = biasOffset + r * biasStride;
-            long zA = dstA + r * dstStride;
-            long zB = dstB + r * dstStride;
-            long maxes =
-                    logitsPair(src, srcA + r * srcStride, srcB + r * srcStride, bias, biasAt, dst, zA, zB, n, scale);
-            float maxA = high(maxes);
-            float maxB = low(maxes);
-            if (Math.abs(maxA) <= Float.MAX_VALUE && Math.abs(maxB) <= Float.MAX_VALUE) {
-                long sums = expStoreSumPair(dst, zA, zB, dst, zA, zB, n, maxA, maxB);
-                PanamaRowMath.scaleRow(dst, zA, n, 1f / high(sums));
-                PanamaRowMath.scaleRow(dst, zB, n, 1f / low(sums));
-                continue;
-            }
-            finishFromLogits(dst, zA, bias, biasAt, n, maxA, zeroMaskedRows);
-            finishFromLogits(dst, zB, bias, biasAt, n, maxB, zeroMaskedRows);
-        }
-    }
-
-    /**
-     * {@link #softmaxRowsScaledBiasedPairs} of bf16 rows: both rows' logits into the working rows (the bias row
-     * read once), their exponentials and sums interleaved there, each rounded into its destination by the scaling
-     * pass. A row whose logits are not all finite or -inf, or hold a NaN from x (a NaN sum), is computed again on
-     * its own by {@link #softmaxRowsScaledBiased}, whose arithmetic the others share, so every bit is that method's.
-     * Why: with the plain bf16 softmax paired (see {@link #softmaxRowsBf16}), the one-row-at-a-time bf16 bias rows
-     * of {@code [4, 16, 512, 512]} took 1.09x (1 thread) and 1.20x (2 threads) the plain softmax of the shape (JMH,
-     * this host, 2026-12-06), against issue 14's 1.15x.
-     */
-    private void bf16HeadPairs(
-            MemorySegment src,
-            long srcA,
-            long srcB,
-            long srcStride,
-            MemorySegment bias,
-            long biasOffset,
-            long biasStride,
-            MemorySegment dst,
-            long dstA,
-            long dstB,
-            long dstStride,
-            long n,
-            long rows,
-            float scale,
-            boolean zeroMaskedRows,
-            MemorySegment work) {
         long workB = 4 * n;
         for (long r = 0; r < rows; r++) {
             long xA = srcA + r * srcStride;
@@ -500,59 +440,56 @@ final class PanamaForwardKernel implements ForwardKernel {
             long biasAt = biasOffset + r * biasStride;
             long outA = dstA + r * dstStride;
             long outB = dstB + r * dstStride;
-            long maxes = logitsPairBf16(src, xA, xB, bias, biasAt, work, workB, n, scale);
+            // The f32 logits go to the destination rows, or for bf16 rows to the working rows (in L1), from which
+            // the scaling pass rounds them out.
+            MemorySegment z = bf16Rows ? work : dst;
+            long zA = bf16Rows ? 0 : outA;
+            long zB = bf16Rows ? workB : outB;
+            long maxes = bf16Rows
+                    ? logitsPairBf16(src, xA, xB, bias, biasAt, work, workB, n, scale)
+                    : logitsPair(src, xA, xB, bias, biasAt, dst, outA, outB, n, scale);
             float maxA = high(maxes);
             float maxB = low(maxes);
-            float sumA = Float.NaN;
-            float sumB = Float.NaN;
             if (Math.abs(maxA) <= Float.MAX_VALUE && Math.abs(maxB) <= Float.MAX_VALUE) {
-                long sums = expStoreSumPair(work, 0, workB, work, 0, workB, n, maxA, maxB);
-                sumA = high(sums);
-                sumB = low(sums);
+                long sums = expStoreSumPair(z, zA, zB, z, zA, zB, n, maxA, maxB);
+                float sumA = high(sums);
+                float sumB = low(sums);
+                if (!bf16Rows) {
+                    PanamaRowMath.scaleRow(dst, outA, n, 1f / sumA);
+                    PanamaRowMath.scaleRow(dst, outB, n, 1f / sumB);
+                    continue;
+                }
+                if (!Float.isNaN(sumA + sumB)) {
+                    PanamaBf16Codec.scaleNarrowProbabilities(work, 0, dst, outA, n, 1f / sumA);
+                    PanamaBf16Codec.scaleNarrowProbabilities(work, workB, dst, outB, n, 1f / sumB);
+                    continue;
+                }
             }
-            if (Float.isNaN(sumA)) {
-                softmaxRowsScaledBiased(
-                        src,
-                        xA,
-                        srcStride,
-                        bias,
-                        biasAt,
-                        biasStride,
-                        dst,
-                        outA,
-                        dstStride,
-                        n,
-                        1,
-                        scale,
-                        true,
-                        true,
-                        zeroMaskedRows,
-                        work);
+            if (bf16Rows) {
+                // A NaN in x (the bf16 logits pass skips the NaN test, so the sum finds it), a +inf, or nothing
+                // above -inf: both rows again, each on its own.
+                bf16RowAlone(src, xA, bias, biasAt, dst, outA, n, scale, zeroMaskedRows, work);
+                bf16RowAlone(src, xB, bias, biasAt, dst, outB, n, scale, zeroMaskedRows, work);
             } else {
-                PanamaBf16Codec.scaleNarrowProbabilities(work, 0, dst, outA, n, 1f / sumA);
-            }
-            if (Float.isNaN(sumB)) {
-                softmaxRowsScaledBiased(
-                        src,
-                        xB,
-                        srcStride,
-                        bias,
-                        biasAt,
-                        biasStride,
-                        dst,
-                        outB,
-                        dstStride,
-                        n,
-                        1,
-                        scale,
-                        true,
-                        true,
-                        zeroMaskedRows,
-                        work);
-            } else {
-                PanamaBf16Codec.scaleNarrowProbabilities(work, workB, dst, outB, n, 1f / sumB);
+                finishFromLogits(dst, outA, bias, biasAt, n, maxA, zeroMaskedRows);
+                finishFromLogits(dst, outB, bias, biasAt, n, maxB, zeroMaskedRows);
             }
         }
+    }
+
+    /** One bf16 row of {@link #softmaxRowsScaledBiased} (x and destination bf16), for a pair's edge rows. */
+    private void bf16RowAlone(
+            MemorySegment src,
+            long x,
+            MemorySegment bias,
+            long biasAt,
+            MemorySegment dst,
+            long out,
+            long n,
+            float scale,
+            boolean zeroMaskedRows,
+            MemorySegment work) {
+        softmaxRowsScaledBiased(src, x, 0, bias, biasAt, 0, dst, out, 0, n, 1, scale, true, true, zeroMaskedRows, work);
     }
 
     /**
