@@ -31,13 +31,13 @@ import java.util.function.ToDoubleFunction;
  * <ul>
  *   <li>heap memory, and calls under {@link #AUTO_JAVA_BELOW_ELEMENTS} elements: Java (a oneDNN call through
  *       the engine has a fixed cost of about 1 us; the Java kernel does a whole 8x16 softmax in 0.18 us);</li>
- *   <li>all operands f32: Java (0.53x to 0.72x of the oneDNN backend's time on the benchmark shapes in the quick
- *       report of 50d1659, 0.54x to 0.74x in that of 15133be; see the README);</li>
+ *   <li>all operands f32: Java (0.50x to 0.72x of the oneDNN backend's time on the benchmark shapes in the quick
+ *       report of eef2296, 0.53x to 0.72x in that of 50d1659; see the README);</li>
  *   <li>a softmax without temperature of bf16 rows into bf16 rows, contiguous and evenly spaced: Java, whose
  *       vector kernel widens and rounds inside its own passes ({@link ForwardComputation#convertsBf16InPasses};
  *       the scalar kernel's bf16 rows stay with oneDNN). JMH, 1 thread, both backends in one run, this host,
  *       2026-12-06: 4096x128 236 against oneDNN's 261 us, 64x32000 738 against 895 us, 256x128256 17.6 against
- *       18.7 ms; 0.94x, 0.80x and 0.75x oneDNN's time in the quick report of 50d1659. Before that path the Java kernel gathered and scattered bf16 rows around its
+ *       18.7 ms; 0.97x, 0.81x and 0.86x oneDNN's time in the quick report of eef2296. Before that path the Java kernel gathered and scattered bf16 rows around its
  *       f32 kernel and took 1.37x, 1.07x and 1.00x oneDNN's time (quick report of b01a864);</li>
  *   <li>any other bf16/f16 operand: oneDNN (its kernel converts in registers).</li>
  * </ul>
